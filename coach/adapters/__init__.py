@@ -1,0 +1,1 @@
+"""Adapters at the edges: each behind a small protocol, each importing its library lazily."""

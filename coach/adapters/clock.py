@@ -1,0 +1,42 @@
+"""Injected time. The loop's time is virtual: it moves one tick per step, whatever the work cost,
+so a session is the same at any speed; a pace ties it to the wall clock for people to watch.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Seconds since the clock started."""
+        ...
+
+    def sleep_until(self, t: float) -> None:
+        """Return once `now()` has reached `t` (at once if it already has)."""
+        ...
+
+
+class VirtualClock:
+    """With no pace, time jumps at once (tests run a whole session in milliseconds); with a
+    pace, it waits so that `pace` virtual seconds pass per wall-clock second."""
+
+    def __init__(self, pace: float | None = None) -> None:
+        if pace is not None and pace <= 0:
+            raise ValueError("pace must be positive")
+        self._pace = pace
+        self._now = 0.0
+        self._wall_start = time.monotonic()
+
+    def now(self) -> float:
+        return self._now
+
+    def sleep_until(self, t: float) -> None:
+        if t <= self._now:
+            return
+        if self._pace is not None:
+            delay = self._wall_start + t / self._pace - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        self._now = t

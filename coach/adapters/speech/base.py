@@ -1,0 +1,18 @@
+"""The protocol every speech adapter meets."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from coach.core.events import Cue
+
+
+class Speaker(Protocol):
+    def say(self, cue: Cue) -> None:
+        """Hand a cue over; never blocks the caller."""
+        ...
+
+    @property
+    def speaking(self) -> bool: ...
+
+    def close(self) -> None: ...

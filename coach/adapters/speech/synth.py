@@ -1,0 +1,67 @@
+"""Text → WAV with pyttsx3 (espeak-ng underneath), one engine, one thread, a file per phrase.
+
+pyttsx3 cannot be trusted to play or to stop (it shells out to aplay and keeps state between
+calls), so it is used only to write files; each phrase is written once and reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from coach.settings import SpeechSettings
+
+log = logging.getLogger("coach.speech")
+
+
+class SpeechUnavailable(Exception):
+    """No text-to-speech engine could be started; the message says why."""
+
+
+def _quiet(*args: object, **kwargs: Any) -> None:
+    log.debug("pyttsx3: %s", " ".join(str(a) for a in args))
+
+
+class Pyttsx3Synth:
+    """Must be created and used on one thread: pyttsx3 engines are not shared safely."""
+
+    def __init__(self, settings: SpeechSettings) -> None:
+        try:
+            import pyttsx3
+        except ImportError as exc:
+            raise SpeechUnavailable(f"pyttsx3 is not installed ({exc})") from None
+        try:
+            self._engine = pyttsx3.init("espeak")
+        except Exception as exc:
+            raise SpeechUnavailable(f"pyttsx3 could not start espeak-ng ({exc})") from None
+        # The espeak driver prints "Audio saved to …" on stdout after every file; stdout is the
+        # coach's event stream, so send that to the debug log instead.
+        driver = sys.modules.get("pyttsx3.drivers.espeak")
+        if driver is not None:
+            driver.print = _quiet  # type: ignore[attr-defined]
+        try:
+            self._engine.setProperty("voice", settings.voice)
+        except Exception as exc:
+            raise SpeechUnavailable(
+                f"speech.voice = {settings.voice!r} is not an espeak-ng voice ({exc})"
+            ) from None
+        self._engine.setProperty("rate", settings.rate_wpm)
+        self._engine.setProperty("volume", settings.volume)
+        self._dir = Path(tempfile.mkdtemp(prefix="legcoach-speech-"))
+
+    def wav_for(self, text: str) -> Path:
+        path = self._dir / (hashlib.sha1(text.encode()).hexdigest()[:16] + ".wav")
+        if not path.exists():
+            partial = path.with_suffix(".part.wav")
+            self._engine.save_to_file(text, str(partial))
+            self._engine.runAndWait()
+            partial.replace(path)
+        return path
+
+    def close(self) -> None:
+        shutil.rmtree(self._dir, ignore_errors=True)

@@ -1,0 +1,105 @@
+"""The speaker that talks: one thread owns the synthesiser and the player.
+
+`say()` only queues, so the event loop never waits on speech; a cue that pre-empts the one
+playing stops the player at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from coach.adapters.speech.player import Player
+from coach.adapters.speech.synth import SpeechUnavailable
+from coach.core.events import Cue
+from coach.core.speech_queue import SpeechQueue
+
+log = logging.getLogger("coach.speech")
+POLL_S = 0.01
+START_TIMEOUT_S = 15.0
+
+
+class Synth(Protocol):
+    def wav_for(self, text: str) -> Path: ...
+
+    def close(self) -> None: ...
+
+
+class SpeechWorker:
+    def __init__(self, make_synth: Callable[[], Synth], player: Player) -> None:
+        self._player = player
+        self._queue = SpeechQueue()
+        self._lock = threading.Condition()
+        self._cut = False
+        self._closing = False
+        self._started = threading.Event()
+        self._start_error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(make_synth,), name="speech", daemon=True
+        )
+        self._thread.start()
+        if not self._started.wait(START_TIMEOUT_S):
+            raise SpeechUnavailable("the speech engine did not start in time")
+        if self._start_error is not None:
+            raise self._start_error
+
+    def say(self, cue: Cue) -> None:
+        with self._lock:
+            if self._queue.offer(cue):
+                self._cut = True
+                self._player.stop()
+            self._lock.notify()
+
+    @property
+    def speaking(self) -> bool:
+        with self._lock:
+            return self._queue.current is not None or len(self._queue) > 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._closing = True
+            self._player.stop()
+            self._lock.notify()
+        self._thread.join(timeout=5)
+
+    def _run(self, make_synth: Callable[[], Synth]) -> None:
+        try:
+            synth = make_synth()
+        except Exception as exc:
+            self._start_error = (
+                exc if isinstance(exc, SpeechUnavailable) else SpeechUnavailable(str(exc))
+            )
+            self._started.set()
+            return
+        self._started.set()
+        try:
+            while (cue := self._next()) is not None:
+                self._speak(synth, cue)
+        finally:
+            synth.close()
+
+    def _next(self) -> Cue | None:
+        with self._lock:
+            while not len(self._queue) and not self._closing:
+                self._lock.wait()
+            if self._closing:
+                return None
+            self._cut = False
+            return self._queue.take()
+
+    def _speak(self, synth: Synth, cue: Cue) -> None:
+        try:
+            wav = synth.wav_for(cue.text)
+        except Exception as exc:
+            log.warning("speech: could not synthesise %r: %s", cue.text, exc)
+            wav = None
+        with self._lock:
+            if wav is not None and not self._cut and not self._closing:
+                self._player.play(wav)
+        while not self._player.wait(POLL_S):
+            pass
+        with self._lock:
+            self._queue.finished()

@@ -1,0 +1,1 @@
+"""Wiring: the event loop and the programs built on it."""

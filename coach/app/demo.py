@@ -1,0 +1,86 @@
+"""The demo: the real coach, with a simulated person in front of a simulated camera."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TextIO
+
+from coach.adapters.clock import Clock, VirtualClock
+from coach.adapters.speech import Speaker, make_speaker
+from coach.app.loop import CoachLoop, EventSink
+from coach.app.views import JsonView, LiveView
+from coach.core.events import Command
+from coach.core.session import Coach
+from coach.core.vision import LegReader
+from coach.settings import Settings
+from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
+from coach.sim.camera import SimulatedCamera
+
+# One rep too high and one with the toes turning up, so the demo shows both warnings.
+DEMO_SCRIPT = Script(
+    special={
+        ("right", 1, 2): RepStyle(peak_deg=60.0),
+        ("right", 1, 3): RepStyle(rotation_deg=25.0),
+    }
+)
+SPEECH_DRAIN_S = 15.0
+
+
+def demo_settings(settings: Settings, reps: int, sets: int) -> Settings:
+    """Short sets and short breaks, so the whole session fits in a few minutes."""
+    session = replace(
+        settings.session,
+        reps_per_set=reps,
+        sets_per_side=sets,
+        rest_between_sets_s=min(settings.session.rest_between_sets_s, 8.0),
+        side_switch_s=min(settings.session.side_switch_s, 10.0),
+    )
+    return replace(settings, session=session)
+
+
+def build_demo(
+    settings: Settings,
+    clock: Clock,
+    speaker: Speaker,
+    sinks: Iterable[EventSink] = (),
+    script: Script = DEMO_SCRIPT,
+) -> tuple[CoachLoop, SimulatedAthlete]:
+    athlete = SimulatedAthlete(script, side=settings.session.legs[0])
+    camera = SimulatedCamera(
+        athlete,
+        settings.camera.width,
+        settings.camera.height,
+        settings.markers.colours(),
+        settings.markers.foot_to_leg_ratio,
+    )
+    loop = CoachLoop(
+        Coach(settings),
+        clock,
+        speaker,
+        camera,
+        LegReader(settings.markers),
+        fps=settings.camera.fps,
+        hold_s=settings.button.hold_s,
+        sinks=[athlete.on_event, *sinks],
+    )
+    return loop, athlete
+
+
+def run_demo(settings: Settings, speed: float, as_json: bool, out: TextIO) -> int:
+    speaker = make_speaker(settings.speech)
+    view = JsonView(out) if as_json else LiveView(out)
+    loop, _ = build_demo(settings, VirtualClock(pace=speed), speaker, sinks=[view])
+    loop.send(Command.START, "demo")
+    try:
+        loop.run(until=lambda: loop.coach.finished)
+        deadline = time.monotonic() + SPEECH_DRAIN_S
+        while speaker.speaking and time.monotonic() < deadline:
+            time.sleep(0.05)
+    except KeyboardInterrupt:
+        loop.send(Command.STOP, "keyboard")
+        loop.step()
+    finally:
+        speaker.close()
+    return 0

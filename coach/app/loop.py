@@ -1,0 +1,108 @@
+"""The one event loop: it owns the coach's state and is the only caller of the pure cores.
+
+Adapters' threads (the button, later the microphone) only put inputs on a queue; the loop takes
+them, reads a frame when a set needs one, advances the coach and hands its events out.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from coach.adapters.clock import Clock
+from coach.adapters.frames import FrameSource
+from coach.adapters.speech import Speaker
+from coach.core.events import Command, Cue, Event
+from coach.core.gestures import ButtonGestures
+from coach.core.session import Coach
+from coach.core.vision import LegReader
+
+EventSink = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class CommandInput:
+    command: Command
+    source: str
+
+
+@dataclass(frozen=True)
+class ButtonEdge:
+    pressed: bool
+    t: float
+
+
+Input = CommandInput | ButtonEdge
+
+
+class CoachLoop:
+    def __init__(
+        self,
+        coach: Coach,
+        clock: Clock,
+        speaker: Speaker,
+        frames: FrameSource | None,
+        reader: LegReader | None,
+        fps: float,
+        hold_s: float,
+        sinks: Iterable[EventSink] = (),
+    ) -> None:
+        self.coach = coach
+        self.clock = clock
+        self.inputs: queue.Queue[Input] = queue.Queue()
+        self._speaker = speaker
+        self._frames = frames
+        self._reader = reader
+        self._tick_s = 1.0 / fps
+        self._gestures = ButtonGestures(hold_s)
+        self._sinks = list(sinks)
+
+    def send(self, command: Command, source: str) -> None:
+        """Thread-safe: how an adapter or a script asks the coach to do something."""
+        self.inputs.put(CommandInput(command, source))
+
+    def button_edge(self, pressed: bool) -> None:
+        """Thread-safe: the button adapter's callback."""
+        self.inputs.put(ButtonEdge(pressed, self.clock.now()))
+
+    def run(self, until: Callable[[], bool], max_seconds: float | None = None) -> None:
+        """Tick until `until()` holds (checked after each tick) or `max_seconds` have passed."""
+        next_tick = self.clock.now()
+        while True:
+            self.step()
+            if until() or (max_seconds is not None and self.clock.now() >= max_seconds):
+                return
+            next_tick += self._tick_s
+            self.clock.sleep_until(next_tick)
+
+    def step(self) -> None:
+        now = self.clock.now()
+        self._handle_inputs(now)
+        if (command := self._gestures.tick(now)) is not None:
+            self._publish(self.coach.command(now, command, "button"))
+        angles = None
+        if self.coach.wants_frames and self._frames is not None and self._reader is not None:
+            frame = self._frames.read(now)
+            angles = None if frame is None else self._reader.read(frame)
+        self._publish(self.coach.tick(now, angles))
+
+    def _handle_inputs(self, now: float) -> None:
+        while True:
+            try:
+                item = self.inputs.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, CommandInput):
+                self._publish(self.coach.command(now, item.command, item.source))
+            elif item.pressed:
+                self._gestures.pressed(item.t)
+            elif (command := self._gestures.released(item.t)) is not None:
+                self._publish(self.coach.command(now, command, "button"))
+
+    def _publish(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, Cue):
+                self._speaker.say(event)
+            for sink in self._sinks:
+                sink(event)

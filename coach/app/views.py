@@ -1,0 +1,72 @@
+"""How events reach a person at a terminal: a live line each, or one JSON object each."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from coach.core.events import (
+    CommandHeard,
+    Cue,
+    Event,
+    FormWarning,
+    RepCounted,
+    SessionSummary,
+    StateChanged,
+)
+
+FAULT_LABELS = {"too_high": "leg too high", "toes_up": "toes turned up"}
+
+
+def _clock(t: float) -> str:
+    minutes, seconds = divmod(t, 60)
+    return f"{int(minutes):3d}:{seconds:04.1f}"
+
+
+def describe(event: Event) -> str:
+    if isinstance(event, Cue):
+        return f"say      {event.text}"
+    if isinstance(event, StateChanged):
+        where = f" · {event.side} leg" if event.side else ""
+        where += f", set {event.set}" if event.set else ""
+        return f"state    {event.state.replace('_', ' ')}{where}"
+    if isinstance(event, RepCounted):
+        faults = ", ".join(FAULT_LABELS.get(f, f) for f in event.faults) or "clean"
+        tempo = f"lift {event.lift_s:.1f}s hold {event.hold_s:.1f}s lower {event.lower_s:.1f}s"
+        return (
+            f"rep      {event.side} set {event.set} rep {event.rep} · "
+            f"peak {event.peak_angle:.0f}° · {tempo} · {faults}"
+        )
+    if isinstance(event, FormWarning):
+        return (
+            f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)} ({event.value:.0f}°) · "
+            f"{event.side} set {event.set} rep {event.rep}"
+        )
+    if isinstance(event, CommandHeard):
+        return f"command  {event.command} (from {event.source})"
+    if isinstance(event, SessionSummary):
+        return "summary  " + summary_text(event)
+    return event.kind
+
+
+def summary_text(summary: SessionSummary) -> str:
+    reps = ", ".join(f"{side} {n} reps" for side, n in summary.reps_per_side.items())
+    faults = ", ".join(f"{FAULT_LABELS.get(f, f)} on {n}" for f, n in summary.faults.items())
+    ending = "finished" if summary.completed else "stopped early"
+    return f"{ending}: {reps}; faults: {faults or 'none'}"
+
+
+class LiveView:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def __call__(self, event: Event) -> None:
+        print(f"{_clock(event.t)}  {describe(event)}", file=self._out, flush=True)
+
+
+class JsonView:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def __call__(self, event: Event) -> None:
+        print(json.dumps(event.to_json(), ensure_ascii=False), file=self._out, flush=True)

@@ -1,0 +1,81 @@
+"""The `coach` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from coach.settings import ConfigError, Settings, load_settings, locate_config
+
+EXIT_CONFIG = 2
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach", description="Voice-guided side-lying leg lift coach."
+    )
+    parser.add_argument(
+        "--config",
+        help="config file (default: $LEGCOACH_CONFIG, /etc/legcoach/coach.toml, built-in)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="coach a simulated person through a whole session")
+    demo.add_argument(
+        "--speed", type=_positive, default=1.0, help="times faster than real time (default 1)"
+    )
+    demo.add_argument(
+        "--json", action="store_true", help="one JSON object per event instead of the live view"
+    )
+    demo.add_argument("--reps", type=int, default=4, help="reps per set (default 4)")
+    demo.add_argument("--sets", type=int, default=2, help="sets per side (default 2)")
+
+    check = commands.add_parser(
+        "check-config", help="validate a config file and explain any problem"
+    )
+    check.add_argument(
+        "file", nargs="?", help="the file to check (default: the one the coach would use)"
+    )
+    return parser
+
+
+def _settings(path_arg: str | None) -> Settings:
+    return load_settings(locate_config(path_arg))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="coach: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if args.command == "check-config":
+            path = locate_config(args.file or args.config)
+            load_settings(path)
+            print(f"{path or 'built-in defaults'}: ok")
+            return 0
+        settings = _settings(args.config)
+        if args.command == "demo":
+            from coach.app.demo import demo_settings, run_demo
+
+            settings = demo_settings(settings, reps=args.reps, sets=args.sets)
+            return run_demo(settings, speed=args.speed, as_json=args.json, out=sys.stdout)
+    except ConfigError as exc:
+        print(f"coach: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

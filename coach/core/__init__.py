@@ -1,0 +1,1 @@
+"""Pure cores: arrays and dataclasses in, events out. No I/O, threads or clocks here."""

@@ -1,0 +1,112 @@
+"""Everything the coach says, in one place, so wording can be reviewed and changed together."""
+
+from __future__ import annotations
+
+NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+
+
+def speaking_time(text: str, words_per_minute: int) -> float:
+    """Roughly how long `text` takes to say, so the next instruction does not talk over it."""
+    return len(text.split()) * 60.0 / words_per_minute
+
+
+def say_number(n: int) -> str:
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def other_leg(side: str) -> str:
+    return "left" if side == "right" else "right"
+
+
+def setup_cues(side: str) -> list[str]:
+    """First set of the session: get the body in place before the first lift."""
+    return [
+        f"Let's set up. Lie on your {other_leg(side)} side on a firm mat, facing the camera, "
+        "and rest your head on your lower arm.",
+        "Make one straight line from your ear through your hip to your ankle. "
+        "Bend the bottom knee if it helps you balance; keep the top leg straight.",
+        "Turn the top toes a little toward the floor, and think of reaching that leg long, "
+        "away from your body.",
+    ]
+
+
+def side_setup_cues(side: str, neutral_foot: bool) -> list[str]:
+    """A shorter reminder after switching sides."""
+    foot = (
+        "Keep the foot level, toes facing forward."
+        if neutral_foot
+        else "Toes a little toward the floor."
+    )
+    return [f"Body in one straight line, {side} leg on top and long. {foot}"]
+
+
+def set_intro(side: str, set_no: int, sets: int, reps: int) -> str:
+    return f"{side.capitalize()} leg, set {say_number(set_no)} of {say_number(sets)}: {reps} reps."
+
+
+LIFT = "Lift, and breathe out."
+HOLD = "Hold."
+LOWER = "Now lower, slowly."
+TOO_HIGH = "That's high enough: stop around forty-five degrees."
+TOES_UP = "Don't let the toes turn up. Point them slightly down."
+TOES_UP_NEUTRAL = "Keep the foot level. Don't let the toes turn up."
+NO_VISION = "I can't see your markers, so I'll keep count for you."
+PAUSED = "Paused. Press the button or say resume when you're ready."
+RESUMED = "Resuming. Get back in line."
+STOPPED = "Stopping here. Well done for today."
+
+
+def warning_text(fault: str, neutral_foot: bool) -> str:
+    if fault == "toes_up":
+        return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
+    return {"too_high": TOO_HIGH}[fault]
+
+
+def set_done(set_no: int) -> str:
+    return f"That's set {say_number(set_no)}."
+
+
+def rest(seconds: float) -> str:
+    return f"Rest for {seconds:.0f} seconds and let the leg relax."
+
+
+REST_ENDING = "Ten seconds. Get ready."
+
+
+def switch_sides(next_side: str) -> str:
+    return (
+        f"Switch sides. Roll over to lie facing the camera with your {next_side} leg on top, "
+        f"and move the markers to your {next_side} leg."
+    )
+
+
+def finished(reps_per_side: dict[str, int], top_fault: tuple[str, int] | None) -> str:
+    counts = ", ".join(f"{n} on the {side}" for side, n in reps_per_side.items())
+    text = f"All done: {counts}. Nice work."
+    if top_fault is not None:
+        fault, n = top_fault
+        label = {"too_high": "going too high", "toes_up": "toes turning up"}.get(fault, fault)
+        text += f" Next time, watch for {label}: it came up on {n} reps."
+    return text

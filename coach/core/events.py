@@ -1,0 +1,110 @@
+"""What flows through the coach: commands in, events out.
+
+Every outgoing event carries `t`, seconds since the session's clock started, and can be
+written as one JSON object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum, IntEnum
+from typing import ClassVar
+
+
+class Command(Enum):
+    START = "start"
+    STOP = "stop"
+    PAUSE = "pause"
+    RESUME = "resume"
+    TOGGLE = "toggle"  # the button's short press: start, pause or resume as fits
+    NEXT_SIDE = "next_side"
+    SKIP_REST = "skip_rest"
+
+
+class Priority(IntEnum):
+    """Higher pre-empts lower in the speech queue."""
+
+    INFO = 0
+    TEMPO = 1
+    FORM = 2
+    SAFETY = 3
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = ""
+    t: float
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["type"] = self.kind
+        data["t"] = round(self.t, 3)
+        return data
+
+
+@dataclass(frozen=True)
+class StateChanged(Event):
+    state: str
+    side: str | None = None
+    set: int | None = None
+
+    kind: ClassVar[str] = "state"
+
+
+@dataclass(frozen=True)
+class Cue(Event):
+    """Something the coach says; `tag` lets listeners react to a phase without parsing text."""
+
+    text: str
+    priority: Priority
+    tag: str = ""
+
+    kind: ClassVar[str] = "cue"
+
+    def to_json(self) -> dict[str, object]:
+        data = super().to_json()
+        data["priority"] = self.priority.name.lower()
+        return data
+
+
+@dataclass(frozen=True)
+class RepCounted(Event):
+    side: str
+    set: int
+    rep: int
+    peak_angle: float
+    faults: tuple[str, ...] = ()
+    lift_s: float = 0.0
+    hold_s: float = 0.0
+    lower_s: float = 0.0
+    peak_rotation: float | None = None
+
+    kind: ClassVar[str] = "rep"
+
+
+@dataclass(frozen=True)
+class FormWarning(Event):
+    fault: str
+    side: str
+    set: int
+    rep: int
+    value: float
+
+    kind: ClassVar[str] = "warning"
+
+
+@dataclass(frozen=True)
+class CommandHeard(Event):
+    command: str
+    source: str
+
+    kind: ClassVar[str] = "command"
+
+
+@dataclass(frozen=True)
+class SessionSummary(Event):
+    reps_per_side: dict[str, int] = field(default_factory=dict)
+    faults: dict[str, int] = field(default_factory=dict)
+    completed: bool = True
+
+    kind: ClassVar[str] = "summary"

@@ -1,0 +1,72 @@
+"""Form rules: per-frame angles in, fault onsets out.
+
+Each rule has a trigger and a lower release threshold (hysteresis) and must hold for a short
+debounce, so a leg hovering at the limit or a jittery marker gives one onset, not many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coach.core.geometry import LegAngles
+from coach.settings import FormSettings
+
+HYSTERESIS_FRACTION = 0.1
+
+
+@dataclass(frozen=True)
+class FaultOnset:
+    t: float
+    fault: str
+    value: float
+
+
+@dataclass(frozen=True)
+class _Rule:
+    fault: str
+    reading: Callable[[LegAngles], float | None]
+    trigger: float
+
+    @property
+    def release(self) -> float:
+        return self.trigger - max(abs(self.trigger) * HYSTERESIS_FRACTION, 2.0)
+
+
+def rules_from(form: FormSettings) -> tuple[_Rule, ...]:
+    return (
+        _Rule("too_high", lambda a: a.abduction, form.max_abduction_deg),
+        _Rule("toes_up", lambda a: a.rotation, form.max_rotation_deg),
+    )
+
+
+class FormRules:
+    def __init__(self, form: FormSettings) -> None:
+        self._rules = rules_from(form)
+        self._debounce = form.fault_debounce_s
+        self._pending: dict[str, float] = {}  # fault -> time its condition began
+        self._active: set[str] = set()
+
+    def reset(self) -> None:
+        self._pending.clear()
+        self._active.clear()
+
+    def update(self, t: float, angles: LegAngles) -> list[FaultOnset]:
+        onsets = []
+        for rule in self._rules:
+            value = rule.reading(angles)
+            if value is None:
+                continue
+            if rule.fault in self._active:
+                if value < rule.release:
+                    self._active.discard(rule.fault)
+                continue
+            if value <= rule.trigger:
+                self._pending.pop(rule.fault, None)
+                continue
+            began = self._pending.setdefault(rule.fault, t)
+            if t - began >= self._debounce:
+                self._active.add(rule.fault)
+                del self._pending[rule.fault]
+                onsets.append(FaultOnset(t, rule.fault, value))
+        return onsets

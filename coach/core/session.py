@@ -1,0 +1,411 @@
+"""The session engine: the plan, the tempo and the counting, as a pure state machine.
+
+It owns no clock: every call brings the time `t`. Time spent paused is taken out, so the plan
+runs on "active" time and resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from coach.core import cues
+from coach.core.events import (
+    Command,
+    CommandHeard,
+    Cue,
+    Event,
+    FormWarning,
+    Priority,
+    RepCounted,
+    SessionSummary,
+    StateChanged,
+)
+from coach.core.geometry import LegAngles
+from coach.core.reps import Rep, RepSegmenter
+from coach.core.rules import FormRules
+from coach.settings import Settings
+
+LEAD_IN_S = 3.0  # from a set's introduction to its first lift
+VISION_STALE_S = 1.0  # no angles for this long: the camera is not seeing the leg
+EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends anyway
+REST_WARNING_S = 10.0
+
+
+class Phase(Enum):
+    IDLE = "idle"
+    SETUP = "setup"
+    SET = "set"
+    REST = "rest"
+    SWITCH_SIDE = "switch_side"
+    PAUSED = "paused"
+    DONE = "done"
+    STOPPED = "stopped"
+
+
+ACTIVE_PHASES = {Phase.SETUP, Phase.SET, Phase.REST, Phase.SWITCH_SIDE}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One set in the plan."""
+
+    side: str
+    set_no: int
+
+
+def plan_blocks(settings: Settings) -> list[Block]:
+    """All sets on one side, then all on the next: the person switches sides once."""
+    sets = settings.session.sets_per_side
+    return [Block(side, n) for side in settings.session.legs for n in range(1, sets + 1)]
+
+
+class Coach:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._plan = plan_blocks(settings)
+        self._rules = FormRules(settings.form)
+        self._segmenter = RepSegmenter(settings.form.rep_min_peak_deg)
+        self._reset_session()
+
+    # -- public surface ------------------------------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    @property
+    def finished(self) -> bool:
+        return self._phase in (Phase.DONE, Phase.STOPPED)
+
+    @property
+    def wants_frames(self) -> bool:
+        """Only a set needs the camera; elsewhere the loop can skip capture."""
+        return self._phase is Phase.SET
+
+    def command(self, t: float, command: Command, source: str) -> list[Event]:
+        self._out = [CommandHeard(t, command.value, source)]
+        self._now = t
+        handler = {
+            Command.START: self._on_start,
+            Command.TOGGLE: self._on_toggle,
+            Command.PAUSE: self._pause,
+            Command.RESUME: self._resume,
+            Command.STOP: self._stop,
+            Command.NEXT_SIDE: self._next_side,
+            Command.SKIP_REST: self._skip_rest,
+        }[command]
+        handler()
+        return self._take()
+
+    def tick(self, t: float, angles: LegAngles | None = None) -> list[Event]:
+        """Advance to `t`; `angles` is this frame's reading, if a frame was taken and understood."""
+        self._out = []
+        self._now = t
+        if self._phase in ACTIVE_PHASES:
+            if angles is not None and self._phase is Phase.SET:
+                self._see(angles)
+            self._run_due()
+        return self._take()
+
+    # -- time and scheduling ------------------------------------------------------------------
+
+    @property
+    def _active(self) -> float:
+        return self._now - self._paused_total
+
+    def _at(self, delay: float, action: Callable[[], None]) -> None:
+        self._seq += 1
+        self._schedule.append((self._active + delay, self._seq, action))
+        self._schedule.sort(key=lambda item: item[:2])
+
+    def _run_due(self) -> None:
+        while self._schedule and self._schedule[0][0] <= self._active:
+            _, _, action = self._schedule.pop(0)
+            action()
+
+    def _say(self, text: str, priority: Priority = Priority.INFO, tag: str = "") -> None:
+        self._out.append(Cue(self._now, text, priority, tag))
+
+    def _enter(self, phase: Phase) -> None:
+        self._phase = phase
+        block = self._block if phase in (Phase.SET, Phase.SETUP) else None
+        self._out.append(
+            StateChanged(
+                self._now,
+                phase.value,
+                side=block.side if block else None,
+                set=block.set_no if block else None,
+            )
+        )
+
+    def _take(self) -> list[Event]:
+        out, self._out = self._out, []
+        return out
+
+    # -- the session ----------------------------------------------------------------------------
+
+    def _reset_session(self) -> None:
+        self._phase = Phase.IDLE
+        self._phase_before_pause = Phase.IDLE
+        self._now = 0.0
+        self._paused_total = 0.0
+        self._paused_at = 0.0
+        self._schedule: list[tuple[float, int, Callable[[], None]]] = []
+        self._seq = 0
+        self._out: list[Event] = []
+        self._block_index = 0
+        self._reps_per_side: Counter[str] = Counter(
+            {side: 0 for side in self._settings.session.legs}
+        )
+        self._fault_reps: Counter[str] = Counter()
+
+    @property
+    def _block(self) -> Block:
+        return self._plan[self._block_index]
+
+    def _on_start(self) -> None:
+        if self._phase is Phase.PAUSED:
+            self._resume()
+        elif self._phase is Phase.IDLE or self.finished:
+            self._begin_session()
+
+    def _on_toggle(self) -> None:
+        if self._phase is Phase.IDLE or self.finished or self._phase is Phase.PAUSED:
+            self._on_start()
+        else:
+            self._pause()
+
+    def _begin_session(self) -> None:
+        started_at = self._now
+        self._reset_session()
+        self._now = started_at
+        self._paused_total = 0.0
+        self._enter(Phase.SETUP)
+        self._queue_setup(cues.setup_cues(self._block.side))
+
+    def _queue_setup(self, lines: list[str]) -> None:
+        """Each instruction gets the time it takes to say, and a pause to act on it."""
+        delay = 0.0
+        for line in lines:
+            self._at(delay, lambda line=line: self._say(line))
+            delay += cues.speaking_time(line, self._settings.speech.rate_wpm)
+            delay += self._settings.session.setup_pause_s
+        self._at(delay, self._begin_set)
+
+    def _begin_set(self) -> None:
+        block, session = self._block, self._settings.session
+        self._enter(Phase.SET)
+        self._rules.reset()
+        self._segmenter.reset()
+        self._reps_done = 0
+        self._cycles = 0
+        self._reps_this_cycle = 0
+        self._rep_faults: set[str] = set()
+        self._warned_at: dict[str, float] = {}
+        self._waiting_for_rest = False
+        self._seen_at: float | None = None
+        self._said_no_vision = False
+        self._say(
+            cues.set_intro(block.side, block.set_no, session.sets_per_side, session.reps_per_set)
+        )
+        self._at(LEAD_IN_S, self._start_cycle)
+
+    def _start_cycle(self) -> None:
+        if self._phase is not Phase.SET:
+            return
+        tempo = self._settings.tempo
+        self._cycles += 1
+        self._reps_this_cycle = 0
+        self._waiting_for_rest = False
+        self._say(cues.LIFT, Priority.TEMPO, tag="lift")
+        self._at(tempo.lift_s, lambda: self._say(cues.HOLD, Priority.TEMPO, tag="hold"))
+        self._at(
+            tempo.lift_s + tempo.hold_s, lambda: self._say(cues.LOWER, Priority.TEMPO, tag="lower")
+        )
+        self._at(tempo.lift_s + tempo.hold_s + tempo.lower_s, self._end_cycle)
+
+    def _end_cycle(self) -> None:
+        if self._phase is not Phase.SET:
+            return
+        if not self._vision_live and self._reps_this_cycle == 0:
+            if not self._said_no_vision:
+                self._said_no_vision = True
+                self._say(cues.NO_VISION)
+            self._count(rep=None)
+            if self._phase is not Phase.SET:
+                return
+        target = self._settings.session.reps_per_set
+        if self._cycles >= target + EXTRA_CYCLES:
+            self._end_set()
+        elif self._vision_live and self._segmenter.in_rep:
+            # The leg is still coming down: let the person finish before the next lift.
+            self._waiting_for_rest = True
+            self._at(self._settings.tempo.lower_s, self._next_cycle_if_waiting)
+        else:
+            self._at(self._settings.tempo.between_reps_s, self._start_cycle)
+
+    def _next_cycle_if_waiting(self) -> None:
+        if self._waiting_for_rest:
+            self._start_cycle()
+
+    @property
+    def _vision_live(self) -> bool:
+        return self._seen_at is not None and self._active - self._seen_at <= VISION_STALE_S
+
+    def _see(self, angles: LegAngles) -> None:
+        self._seen_at = self._active
+        for onset in self._rules.update(self._active, angles):
+            self._rep_faults.add(onset.fault)
+            self._warn(onset.fault, onset.value)
+        rep = self._segmenter.update(self._active, angles.abduction, angles.rotation)
+        if rep is not None:
+            self._reps_this_cycle += 1
+            self._count(rep)
+            if self._waiting_for_rest and self._phase is Phase.SET:
+                self._waiting_for_rest = False
+                self._at(self._settings.tempo.between_reps_s, self._start_cycle)
+
+    def _warn(self, fault: str, value: float) -> None:
+        last = self._warned_at.get(fault)
+        if last is not None and self._active - last < self._settings.form.warning_cooldown_s:
+            return
+        self._warned_at[fault] = self._active
+        block = self._block
+        self._out.append(
+            FormWarning(
+                self._now, fault, block.side, block.set_no, self._reps_done + 1, round(value, 1)
+            )
+        )
+        self._say(
+            cues.warning_text(fault, self._settings.form.neutral_foot),
+            Priority.FORM,
+            tag=f"warn:{fault}",
+        )
+
+    def _count(self, rep: Rep | None) -> None:
+        block = self._block
+        self._reps_done += 1
+        faults = tuple(sorted(self._rep_faults))
+        self._rep_faults = set()
+        self._reps_per_side[block.side] += 1
+        self._fault_reps.update(faults)
+        self._out.append(
+            RepCounted(
+                self._now,
+                block.side,
+                block.set_no,
+                self._reps_done,
+                peak_angle=round(rep.peak_angle, 1) if rep else 0.0,
+                faults=faults,
+                lift_s=round(rep.lift_s, 2) if rep else 0.0,
+                hold_s=round(rep.hold_s, 2) if rep else 0.0,
+                lower_s=round(rep.lower_s, 2) if rep else 0.0,
+                peak_rotation=round(rep.peak_rotation, 1)
+                if rep and rep.peak_rotation is not None
+                else None,
+            )
+        )
+        self._say(cues.say_number(self._reps_done).capitalize() + ".", Priority.TEMPO, tag="count")
+        if self._reps_done >= self._settings.session.reps_per_set:
+            self._end_set()
+
+    def _end_set(self) -> None:
+        self._schedule.clear()
+        self._say(cues.set_done(self._block.set_no))
+        if self._block_index + 1 >= len(self._plan):
+            self._finish(completed=True)
+            return
+        following = self._plan[self._block_index + 1]
+        if following.side != self._block.side:
+            self._begin_switch()
+        else:
+            self._begin_rest()
+
+    def _begin_rest(self) -> None:
+        seconds = self._settings.session.rest_between_sets_s
+        self._block_index += 1
+        self._enter(Phase.REST)
+        if seconds <= 0:
+            self._begin_set()
+            return
+        self._say(cues.rest(seconds))
+        if seconds > REST_WARNING_S + 5:
+            self._at(seconds - REST_WARNING_S, lambda: self._say(cues.REST_ENDING))
+        self._at(seconds, self._begin_set)
+
+    def _begin_switch(self) -> None:
+        self._block_index += 1
+        self._enter(Phase.SWITCH_SIDE)
+        self._say(cues.switch_sides(self._block.side))
+        self._at(self._settings.session.side_switch_s, self._begin_side_setup)
+
+    def _begin_side_setup(self) -> None:
+        self._schedule.clear()
+        self._enter(Phase.SETUP)
+        self._queue_setup(cues.side_setup_cues(self._block.side, self._settings.form.neutral_foot))
+
+    def _finish(self, completed: bool) -> None:
+        self._schedule.clear()
+        self._enter(Phase.DONE if completed else Phase.STOPPED)
+        top = self._fault_reps.most_common(1)
+        if completed:
+            self._say(cues.finished(dict(self._reps_per_side), top[0] if top else None))
+        else:
+            self._say(cues.STOPPED, Priority.SAFETY)
+        self._out.append(
+            SessionSummary(self._now, dict(self._reps_per_side), dict(self._fault_reps), completed)
+        )
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def _pause(self) -> None:
+        if self._phase not in ACTIVE_PHASES:
+            return
+        self._phase_before_pause = self._phase
+        self._paused_at = self._now
+        self._enter(Phase.PAUSED)
+        self._say(cues.PAUSED)
+
+    def _resume(self) -> None:
+        if self._phase is not Phase.PAUSED:
+            return
+        self._paused_total += self._now - self._paused_at
+        self._enter(self._phase_before_pause)
+        self._say(cues.RESUMED)
+        if self._phase is Phase.SET:
+            # A rep cut by the pause does not count; start the cycle again from rest.
+            self._schedule.clear()
+            self._segmenter.reset()
+            self._rules.reset()
+            self._rep_faults = set()
+            self._at(LEAD_IN_S, self._start_cycle)
+
+    def _stop(self) -> None:
+        if self._phase in ACTIVE_PHASES or self._phase is Phase.PAUSED:
+            self._finish(completed=False)
+
+    def _next_side(self) -> None:
+        if self._phase is Phase.SWITCH_SIDE:
+            self._begin_side_setup()
+            return
+        if self._phase not in (Phase.SET, Phase.REST, Phase.SETUP):
+            return
+        side = self._block.side
+        later = [
+            i for i, block in enumerate(self._plan) if i > self._block_index and block.side != side
+        ]
+        if not later:
+            return
+        self._schedule.clear()
+        self._block_index = later[0] - 1
+        self._begin_switch()
+
+    def _skip_rest(self) -> None:
+        if self._phase is Phase.REST:
+            self._schedule.clear()
+            self._begin_set()
+        elif self._phase is Phase.SWITCH_SIDE:
+            self._begin_side_setup()

@@ -1,0 +1,29 @@
+"""Validated, frozen settings: the only form in which configuration reaches the code."""
+
+from coach.settings.load import ConfigError, load_settings, locate_config
+from coach.settings.schema import (
+    ButtonSettings,
+    CameraSettings,
+    FormSettings,
+    MarkerSettings,
+    SessionSettings,
+    Settings,
+    SpeechSettings,
+    TempoSettings,
+    VoiceSettings,
+)
+
+__all__ = [
+    "ButtonSettings",
+    "CameraSettings",
+    "ConfigError",
+    "FormSettings",
+    "MarkerSettings",
+    "SessionSettings",
+    "Settings",
+    "SpeechSettings",
+    "TempoSettings",
+    "VoiceSettings",
+    "load_settings",
+    "locate_config",
+]

@@ -1,0 +1,125 @@
+"""The configuration schema: every tunable, its default and what values it allows.
+
+The defaults here are the packaged default; `config/coach.toml` documents the same values
+and a test keeps the two identical.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+LEGS = ("right", "left")
+MARKER_NAMES = ("shoulder", "hip", "knee", "ankle", "toe")
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def number(lo: float, hi: float, unit: str = "") -> dict[str, Any]:
+    """Field metadata for a number that must lie in [lo, hi]."""
+    return {"range": (lo, hi), "unit": unit}
+
+
+def one_of(*choices: str) -> dict[str, Any]:
+    return {"choices": choices}
+
+
+def checked(predicate: Any, allowed: str) -> dict[str, Any]:
+    """Field metadata for a value checked by `predicate`; `allowed` describes valid values."""
+    return {"predicate": predicate, "allowed": allowed}
+
+
+def _valid_legs(value: tuple[str, ...]) -> bool:
+    return 1 <= len(value) <= 2 and len(set(value)) == len(value) and set(value) <= set(LEGS)
+
+
+def _valid_colour(value: str) -> bool:
+    return bool(_HEX_COLOUR.match(value))
+
+
+COLOUR = checked(_valid_colour, "a colour written #rrggbb")
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    legs: tuple[str, ...] = field(
+        default=LEGS, metadata=checked(_valid_legs, '"right", "left" or both, each once')
+    )
+    sets_per_side: int = field(default=2, metadata=number(1, 10))
+    reps_per_set: int = field(default=15, metadata=number(1, 50))
+    rest_between_sets_s: float = field(default=45.0, metadata=number(0, 600, "seconds"))
+    side_switch_s: float = field(default=25.0, metadata=number(5, 300, "seconds"))
+    setup_pause_s: float = field(default=2.0, metadata=number(0, 30, "seconds"))
+
+
+@dataclass(frozen=True)
+class TempoSettings:
+    lift_s: float = field(default=2.0, metadata=number(0.5, 10, "seconds"))
+    hold_s: float = field(default=2.0, metadata=number(0, 30, "seconds"))
+    lower_s: float = field(default=4.0, metadata=number(0.5, 20, "seconds"))
+    between_reps_s: float = field(default=1.5, metadata=number(0, 10, "seconds"))
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    max_abduction_deg: float = field(default=45.0, metadata=number(20, 80, "degrees"))
+    max_rotation_deg: float = field(default=10.0, metadata=number(0, 45, "degrees"))
+    rep_min_peak_deg: float = field(default=15.0, metadata=number(5, 40, "degrees"))
+    fault_debounce_s: float = field(default=0.2, metadata=number(0, 2, "seconds"))
+    warning_cooldown_s: float = field(default=8.0, metadata=number(0, 120, "seconds"))
+    neutral_foot: bool = False
+
+
+@dataclass(frozen=True)
+class CameraSettings:
+    width: int = field(default=640, metadata=number(160, 1920, "pixels"))
+    height: int = field(default=480, metadata=number(120, 1080, "pixels"))
+    fps: int = field(default=15, metadata=number(2, 60, "frames per second"))
+
+
+@dataclass(frozen=True)
+class MarkerSettings:
+    shoulder: str = field(default="#ffd400", metadata=COLOUR)
+    hip: str = field(default="#ff1a1a", metadata=COLOUR)
+    knee: str = field(default="#00c040", metadata=COLOUR)
+    ankle: str = field(default="#1e50ff", metadata=COLOUR)
+    toe: str = field(default="#ff00e0", metadata=COLOUR)
+    colour_tolerance: int = field(default=60, metadata=number(10, 150, "colour levels"))
+    foot_to_leg_ratio: float = field(default=0.17, metadata=number(0.05, 0.4))
+
+    def colours(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in MARKER_NAMES}
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    engine: str = field(default="auto", metadata=one_of("auto", "pyttsx3", "console"))
+    voice: str = "en"
+    rate_wpm: int = field(default=150, metadata=number(80, 300, "words per minute"))
+    volume: float = field(default=0.9, metadata=number(0, 1))
+    alsa_device: str = "default"
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    enabled: bool = True
+    model_path: str = "/var/lib/legcoach/vosk-model-small-en-us"
+
+
+@dataclass(frozen=True)
+class ButtonSettings:
+    enabled: bool = True
+    pin: int = field(default=17, metadata=number(2, 27, "BCM GPIO number"))
+    hold_s: float = field(default=2.0, metadata=number(0.5, 10, "seconds"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    session: SessionSettings = field(default_factory=SessionSettings)
+    tempo: TempoSettings = field(default_factory=TempoSettings)
+    form: FormSettings = field(default_factory=FormSettings)
+    camera: CameraSettings = field(default_factory=CameraSettings)
+    markers: MarkerSettings = field(default_factory=MarkerSettings)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    button: ButtonSettings = field(default_factory=ButtonSettings)

@@ -1,0 +1,1 @@
+"""A simulated person and camera, so the whole coach runs on any machine."""

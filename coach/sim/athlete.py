@@ -1,0 +1,85 @@
+"""A scripted person who listens to the coach and moves their top leg.
+
+They start each rep when they hear "lift" and move with the tempo they were scripted with, so a
+test can give one rep a fault and know exactly which rep it was. Ground truth is theirs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from coach.core.events import Cue, Event, StateChanged
+
+REACTION_S = 0.3
+
+
+@dataclass(frozen=True)
+class RepStyle:
+    """How one rep is done: the angles reached at the top and the seconds each phase takes."""
+
+    peak_deg: float = 30.0
+    rotation_deg: float = -5.0  # toes a little down, as coached
+    lift_s: float = 2.0
+    hold_s: float = 2.0
+    lower_s: float = 4.0
+
+
+@dataclass(frozen=True)
+class Script:
+    """Which reps differ from the default: keyed by (side, set, rep slot), counted from 1."""
+
+    default: RepStyle = field(default_factory=RepStyle)
+    special: dict[tuple[str, int, int], RepStyle] = field(default_factory=dict)
+
+    def style(self, side: str, set_no: int, slot: int) -> RepStyle:
+        return self.special.get((side, set_no, slot), self.default)
+
+
+@dataclass(frozen=True)
+class LegState:
+    side: str  # the leg on top
+    abduction: float
+    rotation: float
+
+
+def _ease(x: float) -> float:
+    """Smooth 0 → 1, like a controlled human movement."""
+    x = min(max(x, 0.0), 1.0)
+    return 0.5 - 0.5 * math.cos(math.pi * x)
+
+
+class SimulatedAthlete:
+    def __init__(self, script: Script, side: str = "right") -> None:
+        self._script = script
+        self._side = side
+        self._set_no = 0
+        self._slot = 0
+        self._rep_start: float | None = None
+        self._style = script.default
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, StateChanged) and event.state == "set" and event.side is not None:
+            if (event.side, event.set) != (self._side, self._set_no):
+                self._slot = 0
+            self._side, self._set_no = event.side, event.set or 0
+            self._rep_start = None
+        elif isinstance(event, StateChanged) and event.state in ("paused", "done", "stopped"):
+            self._rep_start = None
+        elif isinstance(event, Cue) and event.tag == "lift":
+            self._slot += 1
+            self._style = self._script.style(self._side, self._set_no, self._slot)
+            self._rep_start = event.t + REACTION_S
+
+    def leg_at(self, t: float) -> LegState:
+        rest = self._script.default.rotation_deg
+        if self._rep_start is None or t < self._rep_start:
+            return LegState(self._side, 0.0, rest)
+        s, elapsed = self._style, t - self._rep_start
+        if elapsed < s.lift_s:
+            up = _ease(elapsed / s.lift_s)
+        elif elapsed < s.lift_s + s.hold_s:
+            up = 1.0
+        else:
+            up = 1.0 - _ease((elapsed - s.lift_s - s.hold_s) / s.lower_s)
+        return LegState(self._side, s.peak_deg * up, rest + (s.rotation_deg - rest) * up)

@@ -1,0 +1,126 @@
+"""Renders the simulated athlete as a camera would see them, with the coloured markers on.
+
+A first cut in the image plane: the body lies along the image's horizontal axis, limbs are drawn
+as filled capsules, and the frame is BGR like the Pi camera's "RGB888".
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from coach.core.tracker import hex_to_bgr
+from coach.sim.athlete import LegState, SimulatedAthlete
+
+MAT_BGR = (120, 105, 95)
+WALL_BGR = (200, 205, 210)
+CLOTHES_BGR = (70, 60, 60)
+SKIN_BGR = (150, 170, 205)
+# The toe marker sits a little past the ankle along the leg (the relaxed foot points that way).
+TOE_ALONG_LEG = 0.08
+
+
+def draw_capsule(img: np.ndarray, p: np.ndarray, q: np.ndarray, radius: float, colour) -> None:
+    """Fill every pixel within `radius` of segment pq, touching only its bounding box."""
+    height, width = img.shape[:2]
+    x0 = max(int(min(p[0], q[0]) - radius), 0)
+    x1 = min(int(max(p[0], q[0]) + radius) + 2, width)
+    y0 = max(int(min(p[1], q[1]) - radius), 0)
+    y1 = min(int(max(p[1], q[1]) + radius) + 2, height)
+    if x0 >= x1 or y0 >= y1:
+        return
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    d = q - p
+    length2 = max(float(d @ d), 1e-9)
+    along = np.clip(((xs - p[0]) * d[0] + (ys - p[1]) * d[1]) / length2, 0.0, 1.0)
+    dx = xs - (p[0] + along * d[0])
+    dy = ys - (p[1] + along * d[1])
+    img[y0:y1, x0:x1][dx * dx + dy * dy <= radius * radius] = colour
+
+
+class SimulatedCamera:
+    """A FrameSource whose frames show the athlete at the moment asked for."""
+
+    def __init__(
+        self,
+        athlete: SimulatedAthlete,
+        width: int,
+        height: int,
+        marker_colours: dict[str, str],
+        foot_to_leg_ratio: float,
+        seed: int = 1,
+    ) -> None:
+        self._athlete = athlete
+        self._size = (width, height)
+        self._markers = {
+            name: tuple(int(c) for c in hex_to_bgr(colour))
+            for name, colour in marker_colours.items()
+        }
+        self._foot_ratio = foot_to_leg_ratio
+        self._rng = np.random.default_rng(seed)
+        self._background = self._make_background()
+
+    def read(self, t: float) -> np.ndarray:
+        leg = self._athlete.leg_at(t)
+        frame = self._background.copy()
+        self._draw(frame, self.joints(leg))
+        return frame
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def joints(self, leg: LegState) -> dict[str, np.ndarray]:
+        """Where each marker is in the image for this leg state (the ground truth)."""
+        width, height = self._size
+        head_right = leg.side == "right"  # lying on the left side, facing the camera
+        toward_feet = np.array([-1.0 if head_right else 1.0, 0.0])
+        leg_length, trunk_length = 0.36 * width, 0.26 * width
+        body_y = 0.66 * height
+        shoulder = np.array([width / 2 - toward_feet[0] * 0.36 * width, body_y])
+        hip = shoulder + toward_feet * trunk_length
+        angle = math.radians(leg.abduction)
+        leg_dir = toward_feet * math.cos(angle) + np.array([0.0, -math.sin(angle)])
+        ankle = hip + leg_dir * leg_length
+        ceiling_normal = np.array([leg_dir[1], -leg_dir[0]])
+        if ceiling_normal[1] > 0:
+            ceiling_normal = -ceiling_normal
+        foot = self._foot_ratio * leg_length
+        toe = (
+            ankle
+            + leg_dir * TOE_ALONG_LEG * leg_length
+            + ceiling_normal * foot * math.sin(math.radians(leg.rotation))
+        )
+        jitter = self._rng.normal(0.0, 0.3, size=(5, 2))
+        names = ("shoulder", "hip", "knee", "ankle", "toe")
+        points = (shoulder, hip, (hip + ankle) / 2, ankle, toe)
+        return {
+            name: point + jitter[i]
+            for i, (name, point) in enumerate(zip(names, points, strict=True))
+        }
+
+    def _make_background(self) -> np.ndarray:
+        width, height = self._size
+        frame = np.empty((height, width, 3), dtype=np.uint8)
+        frame[:] = WALL_BGR
+        frame[int(0.7 * height) :] = MAT_BGR
+        noise = self._rng.integers(-6, 7, size=frame.shape, dtype=np.int16)
+        return np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+
+    def _draw(self, frame: np.ndarray, joints: dict[str, np.ndarray]) -> None:
+        width = self._size[0]
+        shoulder, hip, knee, ankle, toe = (
+            joints[n] for n in ("shoulder", "hip", "knee", "ankle", "toe")
+        )
+        trunk = hip - shoulder
+        head = shoulder - trunk * 0.45
+        lower_ankle = hip + trunk / np.hypot(*trunk) * 0.36 * width + np.array([0.0, 0.02 * width])
+        draw_capsule(frame, hip, lower_ankle, 0.025 * width, CLOTHES_BGR)  # the bottom leg
+        draw_capsule(frame, shoulder, hip, 0.05 * width, CLOTHES_BGR)
+        draw_capsule(frame, head, head, 0.04 * width, SKIN_BGR)
+        draw_capsule(frame, hip, knee, 0.032 * width, CLOTHES_BGR)
+        draw_capsule(frame, knee, ankle, 0.024 * width, CLOTHES_BGR)
+        draw_capsule(frame, ankle, toe, 0.012 * width, SKIN_BGR)
+        radius = max(3.0, 0.011 * width)
+        for name, point in joints.items():
+            draw_capsule(frame, point, point, radius, self._markers[name])
