@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,10 @@ class GpioButton:
         except ImportError as exc:
             raise ButtonUnavailable(f"gpiozero is not installed ({exc})") from None
         try:
-            self._button = Button(pin, pull_up=True, bounce_time=0.05, pin_factory=pin_factory)
+            with warnings.catch_warnings():
+                # gpiozero warns once per pin library it tries; the outcome is reported below.
+                warnings.simplefilter("ignore")
+                self._button = Button(pin, pull_up=True, bounce_time=0.05, pin_factory=pin_factory)
         except GPIOZeroError as exc:
             raise ButtonUnavailable(f"GPIO{pin}: {exc}") from None
         self._button.when_pressed = lambda: on_edge(True)

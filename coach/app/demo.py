@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TextIO
@@ -75,9 +74,7 @@ def run_demo(settings: Settings, speed: float, as_json: bool, out: TextIO) -> in
     loop.send(Command.START, "demo")
     try:
         loop.run(until=lambda: loop.coach.finished)
-        deadline = time.monotonic() + SPEECH_DRAIN_S
-        while speaker.speaking and time.monotonic() < deadline:
-            time.sleep(0.05)
+        speaker.drain(SPEECH_DRAIN_S)
     except KeyboardInterrupt:
         loop.send(Command.STOP, "keyboard")
         loop.step()

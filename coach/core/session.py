@@ -161,6 +161,19 @@ class Coach:
             {side: 0 for side in self._settings.session.legs}
         )
         self._fault_reps: Counter[str] = Counter()
+        self._said_no_vision = False
+        self._reset_set()
+
+    def _reset_set(self) -> None:
+        self._rules.reset()
+        self._segmenter.reset()
+        self._reps_done = 0
+        self._cycles = 0
+        self._reps_this_cycle = 0
+        self._rep_faults: set[str] = set()
+        self._warned_at: dict[str, float] = {}
+        self._waiting_for_rest = False
+        self._seen_at: float | None = None
 
     @property
     def _block(self) -> Block:
@@ -198,16 +211,7 @@ class Coach:
     def _begin_set(self) -> None:
         block, session = self._block, self._settings.session
         self._enter(Phase.SET)
-        self._rules.reset()
-        self._segmenter.reset()
-        self._reps_done = 0
-        self._cycles = 0
-        self._reps_this_cycle = 0
-        self._rep_faults: set[str] = set()
-        self._warned_at: dict[str, float] = {}
-        self._waiting_for_rest = False
-        self._seen_at: float | None = None
-        self._said_no_vision = False
+        self._reset_set()
         self._say(
             cues.set_intro(block.side, block.set_no, session.sets_per_side, session.reps_per_set)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tomllib
 import typing
@@ -75,21 +76,20 @@ def _build(cls: type, raw: Any, prefix: str) -> Any:
 
 
 def _check_value(key: str, value: Any, kind: Any, meta: Any) -> Any:
-    value = _coerce_type(key, value, kind, meta)
+    written = f"{key} = {_show(value)}"  # as the user wrote it, before any conversion
+    value = _coerce_type(written, value, kind, meta)
     if "range" in meta:
         lo, hi = meta["range"]
         if not lo <= value <= hi:
-            raise ConfigError(
-                f"{key} = {value!r} is out of range (allowed: {_describe(kind, meta)})"
-            )
+            raise ConfigError(f"{written} is out of range (allowed: {_describe(kind, meta)})")
     if "choices" in meta and value not in meta["choices"]:
-        raise ConfigError(f"{key} = {value!r} is not allowed (allowed: {_describe(kind, meta)})")
+        raise ConfigError(f"{written} is not allowed (allowed: {_describe(kind, meta)})")
     if "predicate" in meta and not meta["predicate"](value):
-        raise ConfigError(f"{key} = {_show(value)} is not allowed (allowed: {meta['allowed']})")
+        raise ConfigError(f"{written} is not allowed (allowed: {meta['allowed']})")
     return value
 
 
-def _coerce_type(key: str, value: Any, kind: Any, meta: Any) -> Any:
+def _coerce_type(written: str, value: Any, kind: Any, meta: Any) -> Any:
     """Accept exactly the TOML types that mean `kind` (an int where a float is wanted, too)."""
     ok: bool
     if kind is bool:
@@ -105,11 +105,9 @@ def _coerce_type(key: str, value: Any, kind: Any, meta: Any) -> Any:
         ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
         value = tuple(value) if ok else value
     else:
-        raise TypeError(f"schema type {kind!r} of {key} has no TOML reading")
+        raise TypeError(f"schema type {kind!r} of {written} has no TOML reading")
     if not ok:
-        raise ConfigError(
-            f"{key} = {_show(value)} has the wrong type (allowed: {_describe(kind, meta)})"
-        )
+        raise ConfigError(f"{written} has the wrong type (allowed: {_describe(kind, meta)})")
     return value
 
 
@@ -132,4 +130,4 @@ def _show(value: Any) -> str:
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)

@@ -30,7 +30,8 @@ def draw_capsule(img: np.ndarray, p: np.ndarray, q: np.ndarray, radius: float, c
     y1 = min(int(max(p[1], q[1]) + radius) + 2, height)
     if x0 >= x1 or y0 >= y1:
         return
-    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    ys = np.arange(y0, y1, dtype=np.float32)[:, None]
+    xs = np.arange(x0, x1, dtype=np.float32)[None, :]
     d = q - p
     length2 = max(float(d @ d), 1e-9)
     along = np.clip(((xs - p[0]) * d[0] + (ys - p[1]) * d[1]) / length2, 0.0, 1.0)
@@ -59,11 +60,15 @@ class SimulatedCamera:
         }
         self._foot_ratio = foot_to_leg_ratio
         self._rng = np.random.default_rng(seed)
-        self._background = self._make_background()
+        self._backgrounds: dict[str, np.ndarray] = {}
 
     def read(self, t: float) -> np.ndarray:
-        leg = self._athlete.leg_at(t)
-        frame = self._background.copy()
+        return self.render(self._athlete.leg_at(t))
+
+    def render(self, leg: LegState) -> np.ndarray:
+        if leg.side not in self._backgrounds:
+            self._backgrounds[leg.side] = self._make_background(leg.side)
+        frame = self._backgrounds[leg.side].copy()
         self._draw(frame, self.joints(leg))
         return frame
 
@@ -99,25 +104,28 @@ class SimulatedCamera:
             for i, (name, point) in enumerate(zip(names, points, strict=True))
         }
 
-    def _make_background(self) -> np.ndarray:
+    def _make_background(self, side: str) -> np.ndarray:
+        """The room and the parts of the body that stay still, drawn once per side."""
         width, height = self._size
         frame = np.empty((height, width, 3), dtype=np.uint8)
         frame[:] = WALL_BGR
         frame[int(0.7 * height) :] = MAT_BGR
         noise = self._rng.integers(-6, 7, size=frame.shape, dtype=np.int16)
-        return np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
-
-    def _draw(self, frame: np.ndarray, joints: dict[str, np.ndarray]) -> None:
-        width = self._size[0]
-        shoulder, hip, knee, ankle, toe = (
-            joints[n] for n in ("shoulder", "hip", "knee", "ankle", "toe")
-        )
+        frame = np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+        rest = self.joints(LegState(side, 0.0, 0.0))
+        shoulder, hip = rest["shoulder"], rest["hip"]
         trunk = hip - shoulder
         head = shoulder - trunk * 0.45
-        lower_ankle = hip + trunk / np.hypot(*trunk) * 0.36 * width + np.array([0.0, 0.02 * width])
-        draw_capsule(frame, hip, lower_ankle, 0.025 * width, CLOTHES_BGR)  # the bottom leg
+        bottom_ankle = hip + trunk / np.hypot(*trunk) * 0.36 * width + [0.0, 0.02 * width]
+        draw_capsule(frame, hip, bottom_ankle, 0.025 * width, CLOTHES_BGR)
         draw_capsule(frame, shoulder, hip, 0.05 * width, CLOTHES_BGR)
         draw_capsule(frame, head, head, 0.04 * width, SKIN_BGR)
+        return frame
+
+    def _draw(self, frame: np.ndarray, joints: dict[str, np.ndarray]) -> None:
+        """The moving leg and every marker, over the still background."""
+        width = self._size[0]
+        hip, knee, ankle, toe = (joints[n] for n in ("hip", "knee", "ankle", "toe"))
         draw_capsule(frame, hip, knee, 0.032 * width, CLOTHES_BGR)
         draw_capsule(frame, knee, ankle, 0.024 * width, CLOTHES_BGR)
         draw_capsule(frame, ankle, toe, 0.012 * width, SKIN_BGR)

@@ -15,5 +15,8 @@ class ConsoleSpeaker:
     def say(self, cue: Cue) -> None:
         log.info("say [%s]: %s", cue.priority.name.lower(), cue.text)
 
+    def drain(self, timeout: float) -> bool:
+        return True
+
     def close(self) -> None:
         """Nothing to release."""

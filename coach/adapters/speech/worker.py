@@ -58,6 +58,12 @@ class SpeechWorker:
         with self._lock:
             return self._queue.current is not None or len(self._queue) > 0
 
+    def drain(self, timeout: float) -> bool:
+        with self._lock:
+            return self._lock.wait_for(
+                lambda: self._queue.current is None and not len(self._queue), timeout
+            )
+
     def close(self) -> None:
         with self._lock:
             self._closing = True
@@ -103,3 +109,4 @@ class SpeechWorker:
             pass
         with self._lock:
             self._queue.finished()
+            self._lock.notify_all()

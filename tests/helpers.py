@@ -1,0 +1,37 @@
+"""Drive the pure session engine on made-up time, without any adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from coach.core.events import Command, Cue, Event, StateChanged
+from coach.core.geometry import LegAngles
+from coach.core.session import Coach
+
+TICK = 0.1
+
+
+def run_until(
+    coach: Coach,
+    start: float,
+    end: float,
+    angles: Callable[[float], LegAngles | None] = lambda t: None,
+) -> list[Event]:
+    events: list[Event] = []
+    steps = round((end - start) / TICK)
+    for i in range(1, steps + 1):
+        t = start + i * TICK
+        events += coach.tick(t, angles(t))
+    return events
+
+
+def started(coach: Coach, at: float = 0.0) -> list[Event]:
+    return coach.command(at, Command.START, "test")
+
+
+def cue_tags(events: list[Event]) -> list[str]:
+    return [e.tag for e in events if isinstance(e, Cue) and e.tag]
+
+
+def states(events: list[Event]) -> list[str]:
+    return [e.state for e in events if isinstance(e, StateChanged)]

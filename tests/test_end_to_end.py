@@ -1,0 +1,72 @@
+"""A whole session: simulated person → simulated camera → tracker → rules → coach, on virtual time."""
+
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import DEMO_SCRIPT, build_demo
+from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
+from coach.sim.athlete import Script
+from tests.conftest import quick_settings
+
+
+def _session(settings, script=DEMO_SCRIPT):
+    events = []
+    loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker(), [events.append], script)
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=1200)
+    return events
+
+
+def test_a_whole_session_counts_every_rep_and_warns_once_about_each_fault():
+    events = _session(quick_settings(reps=3))
+
+    reps = [e for e in events if isinstance(e, RepCounted)]
+    assert [(r.side, r.set, r.rep) for r in reps] == [
+        ("right", 1, 1), ("right", 1, 2), ("right", 1, 3),
+        ("left", 1, 1), ("left", 1, 2), ("left", 1, 3),
+    ]  # fmt: skip
+    by_rep = {(r.side, r.rep): r for r in reps}
+    assert by_rep["right", 2].peak_angle > 55
+    assert by_rep["right", 2].faults == ("too_high",)
+    assert by_rep["right", 3].faults == ("toes_up",)
+    assert by_rep["right", 3].peak_rotation > 20
+    assert all(
+        r.faults == () for key, r in by_rep.items() if key not in {("right", 2), ("right", 3)}
+    )
+    assert all(25 < r.peak_angle < 35 for key, r in by_rep.items() if key != ("right", 2))
+
+    warnings = [e for e in events if isinstance(e, FormWarning)]
+    assert [(w.fault, w.side, w.rep) for w in warnings] == [
+        ("too_high", "right", 2),
+        ("toes_up", "right", 3),
+    ]
+    # Each warning comes while its rep is under way: after that rep's lift cue, before it counts.
+    lifts = [e.t for e in events if isinstance(e, Cue) and e.tag == "lift"]
+    for warning in warnings:
+        counted = by_rep[warning.side, warning.rep].t
+        assert lifts[warning.rep - 1] < warning.t < counted
+        spoken = [e for e in events if isinstance(e, Cue) and e.tag == f"warn:{warning.fault}"]
+        assert len(spoken) == 1 and spoken[0].t == warning.t
+
+    summary = events[-1]
+    assert isinstance(summary, SessionSummary)
+    assert summary.reps_per_side == {"right": 3, "left": 3}
+    assert summary.faults == {"too_high": 1, "toes_up": 1}
+
+
+def test_the_cue_sequence_follows_the_plan():
+    events = _session(quick_settings(reps=2), Script())
+    said = [(e.tag or e.text) for e in events if isinstance(e, Cue)]
+    right_set = said.index("Right leg, set one of one: 2 reps.")
+    assert right_set == 3  # three setup instructions first
+    assert said[right_set + 1 : right_set + 9] == [
+        "lift", "hold", "lower", "count", "lift", "hold", "lower", "count",
+    ]  # fmt: skip
+    assert said[right_set + 9] == "That's set one."
+    assert said[right_set + 10].startswith("Switch sides")
+    assert said[-1].startswith("All done: 2 on the right, 2 on the left.")
+
+
+def test_a_clean_session_gets_no_warnings():
+    events = _session(quick_settings(reps=3), Script())
+    assert [e for e in events if isinstance(e, FormWarning)] == []
+    assert sum(isinstance(e, RepCounted) for e in events) == 6

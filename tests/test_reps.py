@@ -1,0 +1,80 @@
+import math
+
+import pytest
+
+from coach.core.reps import RepSegmenter
+
+FPS = 15
+
+
+def _rep(peak, lift=2.0, hold=2.0, lower=4.0, rest_before=1.5, rest_after=1.0, base=0.0):
+    """Samples of one smooth rep, as (t, angle), with rest around it."""
+
+    def ease(x):
+        return 0.5 - 0.5 * math.cos(math.pi * min(max(x, 0), 1))
+
+    total = rest_before + lift + hold + lower + rest_after
+    samples = []
+    for i in range(int(total * FPS)):
+        t = i / FPS - rest_before
+        if t < 0:
+            up = 0.0
+        elif t < lift:
+            up = ease(t / lift)
+        elif t < lift + hold:
+            up = 1.0
+        else:
+            up = 1.0 - ease((t - lift - hold) / lower)
+        samples.append((i / FPS, base + peak * up))
+    return samples
+
+
+def _run(segmenter, samples, offset=0.0):
+    return [r for t, a in samples if (r := segmenter.update(t + offset, a)) is not None]
+
+
+def test_a_clean_rep_is_counted_once_with_its_tempo():
+    reps = _run(RepSegmenter(15), _rep(30))
+    assert len(reps) == 1
+    rep = reps[0]
+    assert rep.peak_angle == pytest.approx(30, abs=0.5)
+    assert rep.lower_s / rep.lift_s == pytest.approx(2.0, abs=0.25)
+    assert 2.0 <= rep.hold_s <= 3.5
+
+
+def test_a_fast_drop_shows_in_the_lower_time():
+    rep = _run(RepSegmenter(15), _rep(30, lower=1.0))[0]
+    assert rep.lower_s < rep.lift_s
+
+
+def test_wobble_below_the_minimum_is_not_a_rep():
+    assert _run(RepSegmenter(15), _rep(12)) == []
+
+
+def test_getting_into_position_is_not_a_rep():
+    segmenter = RepSegmenter(15)
+    settling = [(i / FPS, 40 * (1 - i / 20)) for i in range(20)]  # leg coming down into place
+    assert _run(segmenter, settling) == []
+    assert len(_run(segmenter, _rep(30), offset=2.0)) == 1
+
+
+def test_rest_slightly_off_zero_is_learned():
+    reps = _run(RepSegmenter(15), _rep(25, base=-4.0))
+    assert len(reps) == 1
+    assert reps[0].peak_angle == pytest.approx(21, abs=0.5)
+
+
+def test_jitter_around_the_start_level_makes_no_extra_reps():
+    segmenter = RepSegmenter(15)
+    jitter = [(i / FPS, 4.0 + (1.5 if i % 2 else -1.5)) for i in range(60)]
+    assert _run(segmenter, jitter) == []
+    samples = _rep(30) + _rep(30)
+    timed = [(i / FPS, a) for i, (_, a) in enumerate(samples)]
+    assert len(_run(segmenter, timed, offset=4.0)) == 2
+
+
+def test_peak_rotation_is_kept_with_the_rep():
+    segmenter = RepSegmenter(15)
+    rotation = iter([0.0] * 30 + [20.0] * 200)
+    reps = [r for t, a in _rep(30) if (r := segmenter.update(t, a, next(rotation))) is not None]
+    assert reps[0].peak_rotation == 20.0

@@ -1,0 +1,45 @@
+from dataclasses import replace
+
+from coach.core.geometry import LegAngles
+from coach.core.rules import FormRules
+from coach.settings import FormSettings
+
+FORM = FormSettings()
+
+
+def _feed(rules, readings, dt=0.05):
+    onsets = []
+    for i, (abduction, rotation) in enumerate(readings):
+        onsets += rules.update(i * dt, LegAngles(abduction, rotation, 0.0))
+    return onsets
+
+
+def test_a_leg_raised_past_the_limit_gives_one_onset():
+    rise = [(a, 0) for a in range(0, 61, 2)] + [(60, 0)] * 20 + [(a, 0) for a in range(60, -1, -2)]
+    onsets = _feed(FormRules(FORM), rise)
+    assert [o.fault for o in onsets] == ["too_high"]
+    assert onsets[0].value > FORM.max_abduction_deg
+
+
+def test_hovering_at_the_limit_does_not_chatter():
+    hover = [(45.5 if i % 2 else 44.5, 0) for i in range(200)]
+    onsets = _feed(FormRules(FORM), hover)
+    assert len(onsets) <= 1
+
+
+def test_a_flicker_shorter_than_the_debounce_is_ignored():
+    flicker = [(30, 0)] * 5 + [(50, 0)] * 2 + [(30, 0)] * 5  # 0.1 s over the limit
+    assert _feed(FormRules(FORM), flicker) == []
+
+
+def test_the_fault_can_fire_again_once_released():
+    up, down = [(55, 0)] * 10, [(30, 0)] * 10
+    onsets = _feed(FormRules(FORM), up + down + up)
+    assert [o.fault for o in onsets] == ["too_high", "too_high"]
+
+
+def test_toes_up_uses_its_own_threshold_and_ignores_a_missing_toe_marker():
+    rules = FormRules(replace(FORM, max_rotation_deg=15))
+    assert _feed(rules, [(20, 12)] * 20) == []
+    assert _feed(rules, [(20, None)] * 20) == []
+    assert [o.fault for o in _feed(rules, [(20, 25)] * 20)] == ["toes_up"]

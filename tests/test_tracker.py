@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from coach.core.tracker import MarkerTracker, hex_to_bgr
+from coach.settings import MarkerSettings
+from coach.sim.athlete import LegState, Script, SimulatedAthlete
+from coach.sim.camera import SimulatedCamera
+
+MARKERS = MarkerSettings()
+
+
+def _camera(width=320, height=240):
+    athlete = SimulatedAthlete(Script())
+    return SimulatedCamera(athlete, width, height, MARKERS.colours(), MARKERS.foot_to_leg_ratio)
+
+
+def _frame(camera, leg):
+    frame = camera.render(leg)
+    return frame, camera.joints(leg)
+
+
+def test_hex_colours_become_bgr_like_the_pi_camera_delivers():
+    assert list(hex_to_bgr("#ff8000")) == [0, 128, 255]
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize(("abduction", "rotation"), [(0, -5), (30, 0), (60, 20)])
+def test_every_marker_is_found_within_a_pixel(side, abduction, rotation):
+    camera = _camera()
+    frame, truth = _frame(camera, LegState(side, abduction, rotation))
+    found = MarkerTracker(MARKERS.colours(), MARKERS.colour_tolerance).locate(frame)
+    assert set(found) == set(truth)
+    for name, point in truth.items():
+        assert np.abs(found[name] - point).max() < 1.0, name
+
+
+def test_tracking_follows_a_moving_leg_and_reacquires_after_a_jump():
+    camera = _camera()
+    tracker = MarkerTracker(MARKERS.colours(), MARKERS.colour_tolerance)
+    for abduction in [0, 5, 10, 15, 20, 25, 30, 70, 0]:  # 30 → 70 → 0 jump past any window
+        frame, truth = _frame(camera, LegState("right", abduction, 0))
+        found = tracker.locate(frame)
+        assert np.abs(found["ankle"] - truth["ankle"]).max() < 1.0, abduction
+
+
+def test_a_covered_marker_is_reported_missing_not_guessed():
+    camera = _camera()
+    frame, truth = _frame(camera, LegState("right", 20, 0))
+    x, y = truth["knee"].astype(int)
+    frame[y - 8 : y + 9, x - 8 : x + 9] = (70, 60, 60)
+    found = MarkerTracker(MARKERS.colours(), MARKERS.colour_tolerance).locate(frame)
+    assert "knee" not in found
+    assert {"shoulder", "hip", "ankle", "toe"} <= set(found)
