@@ -1,4 +1,4 @@
-"""A whole session: simulated person → simulated camera → tracker → rules → coach, on virtual time."""
+"""A whole session on virtual time: simulated person, camera, tracker, rules and coach."""
 
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker

@@ -43,7 +43,7 @@ def test_without_a_camera_the_coach_says_so_once_and_counts_by_tempo():
         ("left", 1, 2),
     ]
     assert coach.phase is Phase.DONE
-    summary = [e for e in events if isinstance(e, SessionSummary)][0]
+    summary = next(e for e in events if isinstance(e, SessionSummary))
     assert summary.reps_per_side == {"right": 2, "left": 2} and summary.completed
 
 
@@ -57,7 +57,8 @@ def test_the_plan_rests_between_sets_and_switches_sides_once():
 
 def test_pause_freezes_the_plan_and_resume_restarts_the_rep():
     coach = Coach(quick_settings())
-    events = started(coach) + run_until(coach, 0, 40)
+    started(coach)
+    run_until(coach, 0, 40)
     assert coach.phase is Phase.SET
     paused = coach.command(40, Command.PAUSE, "test")
     assert states(paused) == ["paused"]
