@@ -18,6 +18,19 @@ def _positive(text: str) -> float:
     return value
 
 
+def _whole(lo: int, hi: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is out of range (allowed: {lo} to {hi})")
+        return value
+
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coach", description="Voice-guided side-lying leg lift coach."
@@ -36,8 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--json", action="store_true", help="one JSON object per event instead of the live view"
     )
-    demo.add_argument("--reps", type=int, default=4, help="reps per set (default 4)")
-    demo.add_argument("--sets", type=int, default=2, help="sets per side (default 2)")
+    demo.add_argument("--reps", type=_whole(1, 50), default=4, help="reps per set (default 4)")
+    demo.add_argument("--sets", type=_whole(1, 10), default=2, help="sets per side (default 2)")
 
     check = commands.add_parser(
         "check-config", help="validate a config file and explain any problem"

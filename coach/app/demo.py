@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TextIO
 
+from coach.adapters.button import ButtonUnavailable, GpioButton
 from coach.adapters.clock import Clock, VirtualClock
 from coach.adapters.speech import Speaker, make_speaker
 from coach.app.loop import CoachLoop, EventSink
@@ -25,6 +27,7 @@ DEMO_SCRIPT = Script(
     }
 )
 SPEECH_DRAIN_S = 15.0
+log = logging.getLogger("coach.demo")
 
 
 def demo_settings(settings: Settings, reps: int, sets: int) -> Settings:
@@ -67,10 +70,22 @@ def build_demo(
     return loop, athlete
 
 
+def _open_button(settings: Settings, loop: CoachLoop) -> GpioButton | None:
+    """On a Pi the real button pauses and stops the demo too; elsewhere there is none."""
+    if not settings.button.enabled:
+        return None
+    try:
+        return GpioButton(settings.button.pin, loop.button_edge)
+    except ButtonUnavailable as exc:
+        log.info("button: not in use (%s)", exc)
+        return None
+
+
 def run_demo(settings: Settings, speed: float, as_json: bool, out: TextIO) -> int:
     speaker = make_speaker(settings.speech)
     view = JsonView(out) if as_json else LiveView(out)
     loop, _ = build_demo(settings, VirtualClock(pace=speed), speaker, sinks=[view])
+    button = _open_button(settings, loop)
     loop.send(Command.START, "demo")
     try:
         loop.run(until=lambda: loop.coach.finished)
@@ -80,4 +95,6 @@ def run_demo(settings: Settings, speed: float, as_json: bool, out: TextIO) -> in
         loop.step()
     finally:
         speaker.close()
+        if button is not None:
+            button.close()
     return 0

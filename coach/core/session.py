@@ -68,6 +68,7 @@ class Coach:
         self._plan = plan_blocks(settings)
         self._rules = FormRules(settings.form)
         self._segmenter = RepSegmenter(settings.form.rep_min_peak_deg)
+        self._out: list[Event] = []
         self._reset_session()
 
     # -- public surface ------------------------------------------------------------------------
@@ -155,7 +156,6 @@ class Coach:
         self._paused_at = 0.0
         self._schedule: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = 0
-        self._out: list[Event] = []
         self._block_index = 0
         self._reps_per_side: Counter[str] = Counter(
             {side: 0 for side in self._settings.session.legs}

@@ -27,6 +27,17 @@ def _quiet(*args: object, **kwargs: Any) -> None:
     log.debug("pyttsx3: %s", " ".join(str(a) for a in args))
 
 
+def _voice_known(engine: Any, wanted: str) -> bool:
+    """espeak-ng takes an unknown voice name silently and speaks another voice: check first."""
+    wanted = wanted.lower()
+    for voice in engine.getProperty("voices"):
+        languages = [str(lang).lower() for lang in (voice.languages or [])]
+        names = {voice.id.lower(), voice.id.rsplit("/", 1)[-1].lower(), voice.name.lower()}
+        if wanted in names or wanted in languages:
+            return True
+    return False
+
+
 class Pyttsx3Synth:
     """Must be created and used on one thread: pyttsx3 engines are not shared safely."""
 
@@ -44,6 +55,11 @@ class Pyttsx3Synth:
         driver = sys.modules.get("pyttsx3.drivers.espeak")
         if driver is not None:
             driver.print = _quiet  # type: ignore[attr-defined]
+        if not _voice_known(self._engine, settings.voice):
+            raise SpeechUnavailable(
+                f"speech.voice = {settings.voice!r} is not an espeak-ng voice "
+                "(espeak-ng --voices lists them)"
+            )
         try:
             self._engine.setProperty("voice", settings.voice)
         except Exception as exc:

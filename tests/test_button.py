@@ -1,0 +1,78 @@
+"""The real gpiozero Button on gpiozero's own MockFactory, wired into the event loop."""
+
+import pytest
+from gpiozero.pins.mock import MockFactory
+
+from coach.adapters.button import ButtonUnavailable, GpioButton
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import build_demo
+from coach.core.events import CommandHeard
+from coach.core.session import Phase
+from tests.conftest import quick_settings
+
+PIN = 17
+
+
+@pytest.fixture
+def pins():
+    factory = MockFactory()
+    yield factory
+    factory.reset()
+
+
+@pytest.fixture
+def rig(pins):
+    events = []
+    settings = quick_settings()
+    loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker(), [events.append])
+    button = GpioButton(settings.button.pin, loop.button_edge, pin_factory=pins)
+    yield loop, pins.pin(PIN), events
+    button.close()
+
+
+def _advance(loop, seconds):
+    loop.run(until=lambda: False, max_seconds=loop.clock.now() + seconds)
+
+
+def test_a_short_press_starts_then_pauses_then_resumes(rig):
+    loop, pin, events = rig
+    for before, expected in [
+        (Phase.IDLE, Phase.SETUP),
+        (Phase.SETUP, Phase.PAUSED),
+        (Phase.PAUSED, Phase.SETUP),
+    ]:
+        pin.drive_low()
+        _advance(loop, 0.3)
+        assert loop.coach.phase is before  # a short press acts on release
+        pin.drive_high()
+        _advance(loop, 0.2)
+        assert loop.coach.phase is expected
+    heard = [e for e in events if isinstance(e, CommandHeard)]
+    assert [(e.command, e.source) for e in heard] == [("toggle", "button")] * 3
+
+
+def test_holding_two_seconds_stops_while_still_held(rig):
+    loop, pin, events = rig
+    pin.drive_low()
+    pin.drive_high()
+    _advance(loop, 30)
+    assert loop.coach.phase in (Phase.SETUP, Phase.SET)
+    pin.drive_low()
+    _advance(loop, 1.5)
+    assert loop.coach.phase in (Phase.SETUP, Phase.SET)  # not paused by the start of a hold
+    _advance(loop, 0.6)
+    assert loop.coach.phase is Phase.STOPPED
+    pin.drive_high()
+    _advance(loop, 1)
+    assert loop.coach.phase is Phase.STOPPED
+    assert [e.command for e in events if isinstance(e, CommandHeard)] == ["toggle", "stop"]
+
+
+def test_off_a_pi_without_a_mock_the_button_reports_why(monkeypatch):
+    from gpiozero import Device
+
+    monkeypatch.delenv("GPIOZERO_PIN_FACTORY", raising=False)
+    monkeypatch.setattr(Device, "pin_factory", None)
+    with pytest.raises(ButtonUnavailable, match=r"GPIO17: .*pin factory"):
+        GpioButton(PIN, lambda pressed: None)
