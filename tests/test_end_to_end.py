@@ -1,10 +1,12 @@
 """A whole session on virtual time: simulated person, camera, tracker, rules and coach."""
 
+from dataclasses import replace
+
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
-from coach.sim.athlete import Script
+from coach.sim.athlete import RepStyle, Script
 from tests.conftest import quick_settings
 
 
@@ -70,3 +72,26 @@ def test_a_clean_session_gets_no_warnings():
     events = _session(quick_settings(reps=3), Script())
     assert [e for e in events if isinstance(e, FormWarning)] == []
     assert sum(isinstance(e, RepCounted) for e in events) == 6
+
+
+def _too_high_twice(cooldown):
+    settings = quick_settings(reps=3)
+    settings = replace(settings, form=replace(settings.form, warning_cooldown_s=cooldown))
+    high = RepStyle(peak_deg=60.0)
+    script = Script(special={("right", 1, 1): high, ("right", 1, 2): high})
+    events = _session(settings, script)
+    warned = [(w.side, w.rep) for w in events if isinstance(w, FormWarning)]
+    faulted = [(r.side, r.rep) for r in events if isinstance(r, RepCounted) and r.faults]
+    return warned, faulted
+
+
+def test_the_same_warning_is_not_repeated_within_the_cooldown():
+    warned, faulted = _too_high_twice(cooldown=30.0)
+    assert warned == [("right", 1)]
+    assert faulted == [("right", 1), ("right", 2)]  # still recorded against the rep
+
+
+def test_after_the_cooldown_the_warning_is_given_again():
+    warned, faulted = _too_high_twice(cooldown=5.0)
+    assert warned == [("right", 1), ("right", 2)]
+    assert faulted == warned

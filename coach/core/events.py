@@ -36,10 +36,9 @@ class Event:
     t: float
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["type"] = self.kind
-        data["t"] = round(self.t, 3)
-        return data
+        fields = asdict(self)
+        del fields["t"]
+        return {"t": round(self.t, 3), "type": self.kind, **fields}
 
 
 @dataclass(frozen=True)
