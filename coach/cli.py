@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--reps", type=_whole(1, 50), default=4, help="reps per set (default 4)")
     demo.add_argument("--sets", type=_whole(1, 10), default=2, help="sets per side (default 2)")
 
+    listen = commands.add_parser("listen", help="print each voice command heard, with its time")
+    listen.add_argument(
+        "source", nargs="?", help="a WAV file, or - for standard input (default: the microphone)"
+    )
+    listen.add_argument("--json", action="store_true", help="one JSON object per command")
+
     check = commands.add_parser(
         "check-config", help="validate a config file and explain any problem"
     )
@@ -84,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = demo_settings(settings, reps=args.reps, sets=args.sets)
             return run_demo(settings, speed=args.speed, as_json=args.json, out=sys.stdout)
+        if args.command == "listen":
+            from coach.app.listen import run_listen
+
+            return run_listen(settings, args.source, as_json=args.json, out=sys.stdout)
     except ConfigError as exc:
         print(f"coach: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -76,6 +76,45 @@ NO_VISION = "I can't see your markers, so I'll keep count for you."
 PAUSED = "Paused. Press the button or say resume when you're ready."
 RESUMED = "Resuming. Get back in line."
 STOPPED = "Stopping here. Well done for today."
+PAIN = (
+    "Stopping now. Never push through sharp pain. Next time, try holding the leg still at the "
+    "top instead of lifting it, and if the pain keeps coming back, see a physiotherapist."
+)
+NOT_STARTED = "We haven't started yet."
+
+
+def how_many(done: int, target: int) -> str:
+    return f"{say_number(done).capitalize()} done, {say_number(target - done)} to go."
+
+
+def next_set(side: str, set_no: int) -> str:
+    return f"Resting. Next is the {side} leg, set {say_number(set_no)}."
+
+
+def tempo_changed(faster: bool, lift_s: float, lower_s: float) -> str:
+    word = "Faster" if faster else "Slower"
+    return f"{word}: lift for {lift_s:g} seconds, lower for {lower_s:g}."
+
+
+def tempo_limit(faster: bool) -> str:
+    return "That's as fast as I'll count." if faster else "That's as slow as I'll count."
+
+
+def help_text(phrases: dict[str, tuple[str, ...]]) -> str:
+    said = [f'"{options[0]}"' for options in phrases.values() if options]
+    return "You can say " + ", ".join(said[:-1]) + f", or {said[-1]}. Or press the button."
+
+
+def device_changed(device: str, available: bool) -> str:
+    if device == "microphone":
+        return (
+            "I can hear you again."
+            if available
+            else "I can't hear you right now; use the button to start, pause or stop."
+        )
+    if device == "camera":
+        return "I can see you again." if available else "I can't see you; I'll keep time for you."
+    return f"The {device} is back." if available else f"The {device} is not working."
 
 
 def warning_text(fault: str, neutral_foot: bool) -> str:

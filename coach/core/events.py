@@ -19,6 +19,12 @@ class Command(Enum):
     TOGGLE = "toggle"  # the button's short press: start, pause or resume as fits
     NEXT_SIDE = "next_side"
     SKIP_REST = "skip_rest"
+    HOW_MANY = "how_many"
+    REPEAT = "repeat"
+    SLOWER = "slower"
+    FASTER = "faster"
+    PAIN = "pain"
+    HELP = "help"
 
 
 class Priority(IntEnum):
@@ -101,9 +107,21 @@ class CommandHeard(Event):
 
 
 @dataclass(frozen=True)
+class DeviceChanged(Event):
+    """A device was lost or came back: the coach goes on with what it has."""
+
+    device: str
+    available: bool
+    detail: str = ""
+
+    kind: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True)
 class SessionSummary(Event):
     reps_per_side: dict[str, int] = field(default_factory=dict)
     faults: dict[str, int] = field(default_factory=dict)
     completed: bool = True
+    ended_by: str = "plan"  # "plan", "stop" or "pain"
 
     kind: ClassVar[str] = "summary"

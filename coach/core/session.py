@@ -16,6 +16,7 @@ from coach.core.events import (
     Command,
     CommandHeard,
     Cue,
+    DeviceChanged,
     Event,
     FormWarning,
     Priority,
@@ -32,6 +33,8 @@ LEAD_IN_S = 3.0  # from a set's introduction to its first lift
 VISION_STALE_S = 1.0  # no angles for this long: the camera is not seeing the leg
 EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends anyway
 REST_WARNING_S = 10.0
+TEMPO_STEP = 1.25  # "slower" stretches lift and lowering by this much; "faster" shrinks them
+TEMPO_SCALE_RANGE = (0.5, 2.0)
 
 
 class Phase(Enum):
@@ -69,6 +72,7 @@ class Coach:
         self._rules = FormRules(settings.form)
         self._segmenter = RepSegmenter(settings.form.rep_min_peak_deg)
         self._out: list[Event] = []
+        self._last_instruction: str | None = None
         self._reset_session()
 
     # -- public surface ------------------------------------------------------------------------
@@ -97,8 +101,23 @@ class Coach:
             Command.STOP: self._stop,
             Command.NEXT_SIDE: self._next_side,
             Command.SKIP_REST: self._skip_rest,
+            Command.HOW_MANY: self._how_many,
+            Command.REPEAT: self._repeat,
+            Command.SLOWER: lambda: self._change_tempo(faster=False),
+            Command.FASTER: lambda: self._change_tempo(faster=True),
+            Command.PAIN: self._pain,
+            Command.HELP: self._help,
         }[command]
         handler()
+        return self._take()
+
+    def device_changed(
+        self, t: float, device: str, available: bool, detail: str = ""
+    ) -> list[Event]:
+        """A device came or went: say so, and carry on with what is left."""
+        self._now = t
+        self._out = [DeviceChanged(t, device, available, detail)]
+        self._say(cues.device_changed(device, available))
         return self._take()
 
     def tick(self, t: float, angles: LegAngles | None = None) -> list[Event]:
@@ -128,6 +147,8 @@ class Coach:
             action()
 
     def _say(self, text: str, priority: Priority = Priority.INFO, tag: str = "") -> None:
+        if priority is Priority.INFO and not tag:
+            self._last_instruction = text
         self._out.append(Cue(self._now, text, priority, tag))
 
     def _enter(self, phase: Phase) -> None:
@@ -162,6 +183,7 @@ class Coach:
         )
         self._fault_reps: Counter[str] = Counter()
         self._said_no_vision = False
+        self._tempo_scale = 1.0
         self._reset_set()
 
     def _reset_set(self) -> None:
@@ -247,7 +269,7 @@ class Coach:
         elif self._vision_live and self._segmenter.in_rep:
             # The leg is still coming down: let the person finish before the next lift.
             self._waiting_for_rest = True
-            self._at(self._settings.tempo.lower_s, self._next_cycle_if_waiting)
+            self._at(self._lower_s, self._next_cycle_if_waiting)
         else:
             self._at(self._settings.tempo.between_reps_s, self._start_cycle)
 
@@ -320,7 +342,7 @@ class Coach:
         self._schedule.clear()
         self._say(cues.set_done(self._block.set_no))
         if self._block_index + 1 >= len(self._plan):
-            self._finish(completed=True)
+            self._finish("plan")
             return
         following = self._plan[self._block_index + 1]
         if following.side != self._block.side:
@@ -351,16 +373,24 @@ class Coach:
         self._enter(Phase.SETUP)
         self._queue_setup(cues.side_setup_cues(self._block.side, self._settings.form.neutral_foot))
 
-    def _finish(self, completed: bool) -> None:
+    def _finish(self, ended_by: str) -> None:
+        """End the session: `ended_by` is "plan" (all sets done), "stop" or "pain"."""
         self._schedule.clear()
+        completed = ended_by == "plan"
         self._enter(Phase.DONE if completed else Phase.STOPPED)
         top = self._fault_reps.most_common(1)
         if completed:
             self._say(cues.finished(dict(self._reps_per_side), top[0] if top else None))
         else:
-            self._say(cues.STOPPED, Priority.SAFETY)
+            self._say(cues.PAIN if ended_by == "pain" else cues.STOPPED, Priority.SAFETY)
         self._out.append(
-            SessionSummary(self._now, dict(self._reps_per_side), dict(self._fault_reps), completed)
+            SessionSummary(
+                self._now,
+                dict(self._reps_per_side),
+                dict(self._fault_reps),
+                completed=completed,
+                ended_by=ended_by,
+            )
         )
 
     # -- commands -------------------------------------------------------------------------------
@@ -389,7 +419,38 @@ class Coach:
 
     def _stop(self) -> None:
         if self._phase in ACTIVE_PHASES or self._phase is Phase.PAUSED:
-            self._finish(completed=False)
+            self._finish("stop")
+
+    def _pain(self) -> None:
+        if self._phase in ACTIVE_PHASES or self._phase is Phase.PAUSED:
+            self._finish("pain")
+        else:
+            self._say(cues.PAIN, Priority.SAFETY)
+
+    def _how_many(self) -> None:
+        if self._phase is Phase.SET:
+            self._say(cues.how_many(self._reps_done, self._settings.session.reps_per_set))
+        elif self._phase in (Phase.REST, Phase.SWITCH_SIDE):
+            self._say(cues.next_set(self._block.side, self._block.set_no))
+        elif self._phase is Phase.IDLE:
+            self._say(cues.NOT_STARTED)
+
+    def _repeat(self) -> None:
+        if self._last_instruction is None:
+            self._help()
+        else:
+            self._say(self._last_instruction)
+
+    def _help(self) -> None:
+        self._say(cues.help_text(self._settings.voice.commands.by_command()))
+
+    def _change_tempo(self, faster: bool) -> None:
+        scale = self._tempo_scale / TEMPO_STEP if faster else self._tempo_scale * TEMPO_STEP
+        if not TEMPO_SCALE_RANGE[0] <= round(scale, 3) <= TEMPO_SCALE_RANGE[1]:
+            self._say(cues.tempo_limit(faster))
+            return
+        self._tempo_scale = scale
+        self._say(cues.tempo_changed(faster, self._lift_s, self._lower_s))
 
     def _next_side(self) -> None:
         if self._phase is Phase.SWITCH_SIDE:

@@ -10,6 +10,7 @@ from coach.settings.schema import (
     Settings,
     SpeechSettings,
     TempoSettings,
+    VoiceCommands,
     VoiceSettings,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "Settings",
     "SpeechSettings",
     "TempoSettings",
+    "VoiceCommands",
     "VoiceSettings",
     "load_settings",
     "locate_config",

@@ -72,7 +72,11 @@ def _build(cls: type, raw: Any, prefix: str) -> Any:
             values[name] = _build(kind, value, prefix=f"{key}.")
         else:
             values[name] = _check_value(key, value, kind, fields[name].metadata)
-    return cls(**values)
+    built = cls(**values)
+    problem = getattr(built, "problem", None)
+    if problem is not None and (message := problem()) is not None:
+        raise ConfigError(f"{section}: {message}")
+    return built
 
 
 def _check_value(key: str, value: Any, kind: Any, meta: Any) -> Any:

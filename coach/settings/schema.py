@@ -100,10 +100,59 @@ class SpeechSettings:
     alsa_device: str = "default"
 
 
+def _valid_phrases(value: tuple[str, ...]) -> bool:
+    return 1 <= len(value) <= 6 and all(
+        phrase == " ".join(phrase.split()) and phrase and phrase == phrase.lower()
+        for phrase in value
+    )
+
+
+PHRASES = checked(_valid_phrases, "1 to 6 phrases, lower case, words separated by one space")
+
+
+@dataclass(frozen=True)
+class VoiceCommands:
+    """What can be said for each command; a command fires only on one whole phrase."""
+
+    start: tuple[str, ...] = field(default=("start leg lifts",), metadata=PHRASES)
+    stop: tuple[str, ...] = field(default=("stop", "stop coaching"), metadata=PHRASES)
+    pause: tuple[str, ...] = field(default=("pause",), metadata=PHRASES)
+    resume: tuple[str, ...] = field(default=("resume", "continue"), metadata=PHRASES)
+    next_side: tuple[str, ...] = field(default=("next side",), metadata=PHRASES)
+    skip_rest: tuple[str, ...] = field(default=("skip rest",), metadata=PHRASES)
+    how_many: tuple[str, ...] = field(default=("how many", "how many left"), metadata=PHRASES)
+    repeat: tuple[str, ...] = field(default=("repeat", "say that again"), metadata=PHRASES)
+    slower: tuple[str, ...] = field(default=("slower",), metadata=PHRASES)
+    faster: tuple[str, ...] = field(default=("faster",), metadata=PHRASES)
+    pain: tuple[str, ...] = field(default=("it hurts", "pain", "ouch"), metadata=PHRASES)
+    help: tuple[str, ...] = field(default=("help",), metadata=PHRASES)
+
+    def by_command(self) -> dict[str, tuple[str, ...]]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def problem(self) -> str | None:
+        """A phrase given to two commands would make one of them unreachable."""
+        seen: dict[str, str] = {}
+        for command, phrases in self.by_command().items():
+            for phrase in phrases:
+                if phrase in seen:
+                    return f'"{phrase}" is given to both {seen[phrase]} and {command}'
+                seen[phrase] = command
+        return None
+
+
 @dataclass(frozen=True)
 class VoiceSettings:
     enabled: bool = True
-    model_path: str = "/var/lib/legcoach/vosk-model-small-en-us"
+    model_path: str = "/var/lib/legcoach/vosk-model-small-en-us-0.15"
+    alsa_device: str = "default"
+    min_confidence: float = field(default=0.6, metadata=number(0, 1))
+    echo_tail_s: float = field(default=0.4, metadata=number(0, 3, "seconds"))
+    decoys: tuple[str, ...] = field(
+        default=(),
+        metadata=checked(lambda words: all(" " not in w and w for w in words), "single words"),
+    )
+    commands: VoiceCommands = field(default_factory=VoiceCommands)
 
 
 @dataclass(frozen=True)

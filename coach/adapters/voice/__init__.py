@@ -1,0 +1,1 @@
+"""Voice input: audio sources and the Vosk recogniser."""

@@ -1,0 +1,93 @@
+"""`coach listen`: the recogniser on its own, to check a microphone or a recording."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from coach.adapters.voice.audio import ArecordSource, AudioSource, AudioUnavailable, WavSource
+from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
+from coach.app.listener import VoiceListener
+from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
+from coach.settings import Settings
+
+EXIT_UNAVAILABLE = 1
+
+
+def _audio_opener(source: str | None, settings: Settings) -> Callable[[], AudioSource]:
+    if source is None:
+        return lambda: ArecordSource(settings.voice.alsa_device)
+    if source == "-":
+        return lambda: WavSource(sys.stdin.buffer, "standard input")
+
+    def open_file() -> AudioSource:
+        try:
+            with open(source, "rb") as stream:
+                return WavSource(stream, source)
+        except OSError as exc:
+            raise AudioUnavailable(f"{source}: {exc.strerror}") from None
+
+    return open_file
+
+
+def run_listen(settings: Settings, source: str | None, as_json: bool, out: TextIO) -> int:
+    matcher = PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
+    try:
+        recognizer = VoskRecognizer(
+            settings.voice.model_path, matcher.phrases, settings.voice.decoys
+        )
+    except VoiceUnavailable as exc:
+        print(f"coach: voice: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    failed: list[str] = []
+    started = time.monotonic()
+
+    def on_match(match: Match) -> None:
+        heard = match.heard
+        if as_json:
+            record = {
+                "t": round(heard.start, 2),
+                "type": "command",
+                "command": match.command.value,
+                "phrase": heard.text,
+                "confidence": round(heard.confidence, 2),
+            }
+            print(json.dumps(record, ensure_ascii=False), file=out, flush=True)
+        else:
+            print(
+                f"{heard.start:8.2f}s  {match.command.value:10s} "
+                f'"{heard.text}" (confidence {heard.confidence:.2f})',
+                file=out,
+                flush=True,
+            )
+
+    def on_other(heard: Heard) -> None:
+        if not as_json:
+            print(f'{heard.start:8.2f}s  (not a command: "{heard.text}")', file=out, flush=True)
+
+    def on_device(available: bool, detail: str) -> None:
+        if source is not None:
+            failed.append(detail)
+        message = "microphone is back" if available else f"{detail}; trying again"
+        print(f"coach: {message}", file=sys.stderr, flush=True)
+
+    listener = VoiceListener(
+        _audio_opener(source, settings),
+        recognizer,
+        matcher,
+        EchoGate(tail_s=0.0),  # nothing is spoken here, so nothing to gate
+        speaking=lambda: False,
+        now=lambda: time.monotonic() - started,
+        on_match=on_match,
+        on_device=on_device,
+        on_other=on_other,
+        retry=source is None,
+    )
+    try:
+        listener.run()
+    except KeyboardInterrupt:
+        listener.stop()
+    return EXIT_UNAVAILABLE if failed else 0

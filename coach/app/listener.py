@@ -1,0 +1,124 @@
+"""The voice listener: one thread owns the microphone and the recogniser.
+
+It only hands matches and device changes out through callbacks (which put them on the loop's
+queue). A microphone that is missing or unplugged is reported once, then tried again with a
+growing pause until it is back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from coach.adapters.voice.audio import AudioSource, AudioUnavailable
+from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
+
+BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+
+class Recognizer(Protocol):
+    def feed(self, pcm: bytes) -> Heard | None: ...
+
+    def finish(self) -> Heard | None: ...
+
+    def reset(self) -> None: ...
+
+
+class VoiceListener:
+    def __init__(
+        self,
+        open_audio: Callable[[], AudioSource],
+        recognizer: Recognizer,
+        matcher: PhraseMatcher,
+        gate: EchoGate,
+        speaking: Callable[[], bool],
+        now: Callable[[], float],
+        on_match: Callable[[Match], None],
+        on_device: Callable[[bool, str], None],
+        on_other: Callable[[Heard], None] = lambda heard: None,
+        retry: bool = True,
+    ) -> None:
+        self._open_audio = open_audio
+        self._recognizer = recognizer
+        self._matcher = matcher
+        self._gate = gate
+        self._speaking = speaking
+        self._now = now
+        self._on_match = on_match
+        self._on_device = on_device
+        self._on_other = on_other
+        self._retry = retry
+        self._stopping = threading.Event()
+        self._audio: AudioSource | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="voice", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        audio = self._audio
+        if audio is not None:
+            audio.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def wait(self, seconds: float) -> bool:
+        """Pause between reconnection attempts; True means stop instead."""
+        return self._stopping.wait(seconds)
+
+    def run(self) -> None:
+        """Listen until stopped or, for a recording, until its end."""
+        lost = False
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                audio = self._open_audio()
+                self._audio = audio
+                first = audio.read()
+            except AudioUnavailable as exc:
+                if not lost:
+                    self._on_device(False, str(exc))
+                    lost = True
+                if not self._retry or self.wait(BACKOFF_S[min(failures, len(BACKOFF_S) - 1)]):
+                    return
+                failures += 1
+                continue
+            if lost:
+                self._on_device(True, "")
+                lost, failures = False, 0
+            try:
+                self._listen(audio, first)
+                return  # the recording ended, or we were asked to stop
+            except AudioUnavailable as exc:
+                if self._stopping.is_set():
+                    return  # stop() closed the microphone under us
+                self._on_device(False, str(exc))
+                lost = True
+                if not self._retry:
+                    return
+            finally:
+                audio.close()
+                self._audio = None
+
+    def _listen(self, audio: AudioSource, chunk: bytes) -> None:
+        while chunk and not self._stopping.is_set():
+            is_open, opened = self._gate.update(self._now(), self._speaking())
+            if opened:
+                self._recognizer.reset()
+            if is_open:
+                self._hear(self._recognizer.feed(chunk))
+            chunk = audio.read()
+        if not self._stopping.is_set():
+            self._hear(self._recognizer.finish())
+
+    def _hear(self, heard: Heard | None) -> None:
+        if heard is None:
+            return
+        match = self._matcher.match(heard)
+        if match is None:
+            self._on_other(heard)
+        else:
+            self._on_match(match)

