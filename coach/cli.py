@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--reps", type=_whole(1, 50), default=4, help="reps per set (default 4)")
     demo.add_argument("--sets", type=_whole(1, 10), default=2, help="sets per side (default 2)")
 
+    run = commands.add_parser("run", help="the coach itself: camera, microphone, speaker, button")
+    run.add_argument("--start", action="store_true", help="begin a session straight away")
+
+    commands.add_parser("doctor", help="check camera, microphone, speaker, button, model and space")
+
     listen = commands.add_parser("listen", help="print each voice command heard, with its time")
     listen.add_argument(
         "source", nargs="?", help="a WAV file, or - for standard input (default: the microphone)"
@@ -74,7 +79,7 @@ def _settings(path_arg: str | None) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
+        level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
         format="coach: %(message)s",
         stream=sys.stderr,
     )
@@ -90,6 +95,14 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = demo_settings(settings, reps=args.reps, sets=args.sets)
             return run_demo(settings, speed=args.speed, as_json=args.json, out=sys.stdout)
+        if args.command == "run":
+            from coach.app.daemon import run_service
+
+            return run_service(settings, start_now=args.start)
+        if args.command == "doctor":
+            from coach.app.doctor import run_doctor
+
+            return run_doctor(settings, locate_config(args.config), out=sys.stdout)
         if args.command == "listen":
             from coach.app.listen import run_listen
 

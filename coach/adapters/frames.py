@@ -1,10 +1,17 @@
-"""Where frames come from: the protocol every camera adapter meets."""
+"""Where frames come from: the protocol every camera meets, and reconnection around it."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
+
+from coach.adapters.camera import CameraUnavailable
+
+log = logging.getLogger("coach.camera")
+BACKOFF_S = (2.0, 5.0, 10.0, 30.0)
 
 
 class FrameSource(Protocol):
@@ -13,3 +20,65 @@ class FrameSource(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class ReconnectingFrames:
+    """A camera that may be missing, unplugged or hung: reports it once and keeps retrying.
+
+    Runs on the loop's clock: while the camera is away, `read` returns None (the coach keeps
+    time instead) and a new attempt is made once the back-off has passed.
+    """
+
+    def __init__(
+        self,
+        open_camera: Callable[[], FrameSource],
+        on_change: Callable[[bool, str], None],
+    ) -> None:
+        self._open_camera = open_camera
+        self._on_change = on_change
+        self._camera: FrameSource | None = None
+        self._failures = 0
+        self._retry_at = float("-inf")
+        self._lost = False
+
+    def read(self, t: float) -> np.ndarray | None:
+        if self._camera is None and not self._connect(t):
+            return None
+        assert self._camera is not None
+        try:
+            return self._camera.read(t)
+        except CameraUnavailable as exc:
+            self._drop(t, str(exc))
+            return None
+
+    def close(self) -> None:
+        if self._camera is not None:
+            self._camera.close()
+            self._camera = None
+
+    def _connect(self, t: float) -> bool:
+        if t < self._retry_at:
+            return False
+        try:
+            self._camera = self._open_camera()
+        except CameraUnavailable as exc:
+            self._drop(t, str(exc))
+            return False
+        self._failures = 0
+        if self._lost:
+            self._lost = False
+            self._on_change(True, "")
+        return True
+
+    def _drop(self, t: float, why: str) -> None:
+        if self._camera is not None:
+            try:
+                self._camera.close()
+            except Exception as exc:  # a camera that failed may fail to close too
+                log.debug("camera: close failed: %s", exc)
+            self._camera = None
+        if not self._lost:
+            self._lost = True
+            self._on_change(False, why)
+        self._retry_at = t + BACKOFF_S[min(self._failures, len(BACKOFF_S) - 1)]
+        self._failures += 1

@@ -33,7 +33,14 @@ class ButtonEdge:
     t: float
 
 
-Input = CommandInput | ButtonEdge
+@dataclass(frozen=True)
+class DeviceInput:
+    device: str
+    available: bool
+    detail: str
+
+
+Input = CommandInput | ButtonEdge | DeviceInput
 
 
 class CoachLoop:
@@ -47,6 +54,7 @@ class CoachLoop:
         fps: float,
         hold_s: float,
         sinks: Iterable[EventSink] = (),
+        on_step: Callable[[], None] = lambda: None,
     ) -> None:
         self.coach = coach
         self.clock = clock
@@ -57,6 +65,7 @@ class CoachLoop:
         self._tick_s = 1.0 / fps
         self._gestures = ButtonGestures(hold_s)
         self._sinks = list(sinks)
+        self._on_step = on_step
 
     def send(self, command: Command, source: str) -> None:
         """Thread-safe: how an adapter or a script asks the coach to do something."""
@@ -65,6 +74,13 @@ class CoachLoop:
     def button_edge(self, pressed: bool) -> None:
         """Thread-safe: the button adapter's callback."""
         self.inputs.put(ButtonEdge(pressed, self.clock.now()))
+
+    def greet(self) -> None:
+        self._publish(self.coach.greet(self.clock.now()))
+
+    def device_changed(self, device: str, available: bool, detail: str = "") -> None:
+        """Thread-safe: a device adapter lost its device, or found it again."""
+        self.inputs.put(DeviceInput(device, available, detail))
 
     def run(self, until: Callable[[], bool], max_seconds: float | None = None) -> None:
         """Tick until `until()` holds (checked after each tick) or `max_seconds` have passed."""
@@ -86,6 +102,7 @@ class CoachLoop:
             frame = self._frames.read(now)
             angles = None if frame is None else self._reader.read(frame)
         self._publish(self.coach.tick(now, angles))
+        self._on_step()
 
     def _handle_inputs(self, now: float) -> None:
         while True:
@@ -95,6 +112,10 @@ class CoachLoop:
                 return
             if isinstance(item, CommandInput):
                 self._publish(self.coach.command(now, item.command, item.source))
+            elif isinstance(item, DeviceInput):
+                self._publish(
+                    self.coach.device_changed(now, item.device, item.available, item.detail)
+                )
             elif item.pressed:
                 self._gestures.pressed(item.t)
             elif (command := self._gestures.released(item.t)) is not None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import TextIO
 
 from coach.core.events import (
     CommandHeard,
     Cue,
+    DeviceChanged,
     Event,
     FormWarning,
     RepCounted,
@@ -42,6 +44,9 @@ def describe(event: Event) -> str:
             f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)} ({event.value:.0f}°) · "
             f"{event.side} set {event.set} rep {event.rep}"
         )
+    if isinstance(event, DeviceChanged):
+        state = "back" if event.available else f"unavailable ({event.detail})"
+        return f"device   {event.device} {state}"
     if isinstance(event, CommandHeard):
         return f"command  {event.command} (from {event.source})"
     if isinstance(event, SessionSummary):
@@ -62,6 +67,16 @@ class LiveView:
 
     def __call__(self, event: Event) -> None:
         print(f"{_clock(event.t)}  {describe(event)}", file=self._out, flush=True)
+
+
+class LogView:
+    """For the service: every event to the log, which systemd sends to the journal."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self._log = logger
+
+    def __call__(self, event: Event) -> None:
+        self._log.info("%s", describe(event))
 
 
 class JsonView:

@@ -81,6 +81,7 @@ PAIN = (
     "top instead of lifting it, and if the pain keeps coming back, see a physiotherapist."
 )
 NOT_STARTED = "We haven't started yet."
+READY = "Leg lift coach ready. Say start leg lifts, or press the button."
 
 
 def how_many(done: int, target: int) -> str:
@@ -112,6 +113,8 @@ def device_changed(device: str, available: bool) -> str:
             if available
             else "I can't hear you right now; use the button to start, pause or stop."
         )
+    if device == "voice":
+        return "Voice commands are on." if available else "Voice commands are off; use the button."
     if device == "camera":
         return "I can see you again." if available else "I can't see you; I'll keep time for you."
     return f"The {device} is back." if available else f"The {device} is not working."

@@ -111,6 +111,13 @@ class Coach:
         handler()
         return self._take()
 
+    def greet(self, t: float) -> list[Event]:
+        """Said once when the coach comes up, so the person knows it is listening."""
+        self._now = t
+        self._out = []
+        self._say(cues.READY)
+        return self._take()
+
     def device_changed(
         self, t: float, device: str, available: bool, detail: str = ""
     ) -> list[Event]:
@@ -118,6 +125,8 @@ class Coach:
         self._now = t
         self._out = [DeviceChanged(t, device, available, detail)]
         self._say(cues.device_changed(device, available))
+        if device == "camera" and not available:
+            self._said_no_vision = True  # just said: no need to say it again at the next rep
         return self._take()
 
     def tick(self, t: float, angles: LegAngles | None = None) -> list[Event]:

@@ -72,6 +72,7 @@ class FormSettings:
 
 @dataclass(frozen=True)
 class CameraSettings:
+    source: str = field(default="picamera2", metadata=one_of("picamera2", "none"))
     width: int = field(default=640, metadata=number(160, 1920, "pixels"))
     height: int = field(default=480, metadata=number(120, 1080, "pixels"))
     fps: int = field(default=15, metadata=number(2, 60, "frames per second"))

@@ -1,4 +1,4 @@
-"""The speaker of last resort: cues go to the log (the journal, under systemd)."""
+"""The speaker of last resort: cues go to the debug log; the views show them to people."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class ConsoleSpeaker:
     speaking = False
 
     def say(self, cue: Cue) -> None:
-        log.info("say [%s]: %s", cue.priority.name.lower(), cue.text)
+        log.debug("say [%s]: %s", cue.priority.name.lower(), cue.text)
 
     def drain(self, timeout: float) -> bool:
         return True

@@ -1,0 +1,175 @@
+"""`coach run`: the service. The real devices around the one loop, each allowed to be missing.
+
+Start-up order follows what systemd is told: READY=1 once config, speech and the button are up;
+the camera and the microphone (and the speech model, which takes seconds to load) may come later,
+and each is reported and retried on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coach.adapters.button import ButtonUnavailable, GpioButton
+from coach.adapters.camera import Picamera2Source
+from coach.adapters.clock import Clock, VirtualClock
+from coach.adapters.frames import FrameSource, ReconnectingFrames
+from coach.adapters.notify import Notifier
+from coach.adapters.speech import Speaker, make_speaker
+from coach.adapters.store import DATABASE, SessionRecorder, open_or_set_aside, state_directory
+from coach.adapters.voice.audio import ArecordSource
+from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
+from coach.app.listener import VoiceListener
+from coach.app.loop import CoachLoop
+from coach.app.views import LogView
+from coach.core.events import Command
+from coach.core.phrases import EchoGate, PhraseMatcher
+from coach.core.session import Coach
+from coach.core.vision import LegReader
+from coach.settings import Settings
+
+log = logging.getLogger("coach")
+SHUTDOWN_REASON = "shutdown"
+
+
+@dataclass
+class Service:
+    """Everything `coach run` holds open, so that shutting down closes each of them."""
+
+    loop: CoachLoop
+    speaker: Speaker
+    recorder: SessionRecorder
+    notifier: Notifier
+    frames: FrameSource | None = None
+    button: GpioButton | None = None
+    voice: VoiceThread | None = None
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def run(self, start_now: bool = False) -> None:
+        self.notifier.ready("waiting for 'start leg lifts' or the button")
+        self.loop.greet()
+        if start_now:
+            self.loop.send(Command.START, "command line")
+        self.loop.run(until=self.stopping.is_set)
+
+    def close(self) -> None:
+        """Stop talking at once, release every device and mark the session so far as ended."""
+        self.notifier.stopping()
+        self.recorder.interrupted(SHUTDOWN_REASON)
+        self.speaker.close()
+        if self.voice is not None:
+            self.voice.stop()
+        if self.frames is not None:
+            self.frames.close()
+        if self.button is not None:
+            self.button.close()
+        self.recorder.close()
+
+
+def build_service(
+    settings: Settings,
+    clock: Clock | None = None,
+    speaker: Speaker | None = None,
+    open_camera: Callable[[], FrameSource] | None = None,
+    notifier: Notifier | None = None,
+) -> Service:
+    notifier = notifier or Notifier()
+    speaker = speaker or make_speaker(settings.speech)
+    recorder = SessionRecorder(open_or_set_aside(state_directory() / DATABASE))
+    loop_holder: list[CoachLoop] = []
+
+    def camera_changed(available: bool, detail: str) -> None:
+        loop_holder[0].device_changed("camera", available, detail)
+
+    frames: FrameSource | None = None
+    if open_camera is None and settings.camera.source == "picamera2":
+        camera = settings.camera
+
+        def open_camera() -> FrameSource:
+            return Picamera2Source(camera.width, camera.height, camera.fps)
+
+    if open_camera is not None:
+        frames = ReconnectingFrames(open_camera, camera_changed)
+    loop = CoachLoop(
+        Coach(settings),
+        clock or VirtualClock(pace=1.0),
+        speaker,
+        frames,
+        LegReader(settings.markers),
+        fps=settings.camera.fps,
+        hold_s=settings.button.hold_s,
+        sinks=[LogView(log), recorder],
+        on_step=lambda: notifier.progress(time.monotonic()),
+    )
+    loop_holder.append(loop)
+    service = Service(loop, speaker, recorder, notifier, frames=frames)
+    if settings.button.enabled:
+        try:
+            service.button = GpioButton(settings.button.pin, loop.button_edge)
+        except ButtonUnavailable as exc:
+            log.warning("button: %s; voice commands only", exc)
+    if settings.voice.enabled:
+        service.voice = VoiceThread(settings, loop, speaker)
+    return service
+
+
+class VoiceThread:
+    """Loads the speech model and then listens, on a thread of its own: loading takes seconds."""
+
+    def __init__(self, settings: Settings, loop: CoachLoop, speaker: Speaker) -> None:
+        self._settings = settings.voice
+        self._loop = loop
+        self._speaker = speaker
+        self._listener: VoiceListener | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._listener is not None:
+            self._listener.stop()
+
+    def _run(self) -> None:
+        voice, loop = self._settings, self._loop
+        matcher = PhraseMatcher(voice.commands.by_command(), voice.min_confidence)
+        try:
+            recognizer = VoskRecognizer(voice.model_path, matcher.phrases, voice.decoys)
+        except VoiceUnavailable as exc:
+            log.warning("voice: %s", exc)
+            loop.device_changed("voice", False, str(exc))
+            return
+        self._listener = VoiceListener(
+            lambda: ArecordSource(voice.alsa_device),
+            recognizer,
+            matcher,
+            EchoGate(voice.echo_tail_s),
+            speaking=lambda: self._speaker.speaking,
+            now=time.monotonic,
+            on_match=lambda match: loop.send(match.command, "voice"),
+            on_device=lambda available, detail: loop.device_changed(
+                "microphone", available, detail
+            ),
+        )
+        if not self._stopped.is_set():
+            self._listener.run()
+
+
+def run_service(settings: Settings, start_now: bool = False) -> int:
+    service = build_service(settings)
+
+    def request_stop(signum: int, frame: object) -> None:
+        log.info("stopping (signal %d)", signum)
+        service.stopping.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        service.run(start_now)
+    finally:
+        service.close()
+    return 0

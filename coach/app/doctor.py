@@ -1,0 +1,107 @@
+"""`coach doctor`: one line per device or resource, saying what to fix."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from coach.settings import Settings
+
+MIN_FREE_MB = 50
+
+
+def _camera(settings: Settings) -> str:
+    from coach.adapters.camera import Picamera2Source
+
+    if settings.camera.source == "none":
+        return 'not used (camera.source = "none"): tempo-only coaching'
+    camera = Picamera2Source(settings.camera.width, settings.camera.height, settings.camera.fps)
+    try:
+        frame = camera.read(0.0)
+    finally:
+        camera.close()
+    return f"{frame.shape[1]}x{frame.shape[0]} frames"
+
+
+def _microphone(settings: Settings) -> str:
+    from coach.adapters.voice.audio import ArecordSource
+
+    source = ArecordSource(settings.voice.alsa_device)
+    try:
+        source.read()
+    finally:
+        source.close()
+    return f"recording from ALSA device {settings.voice.alsa_device!r}"
+
+
+def _speaker(settings: Settings) -> str:
+    from coach.adapters.speech.choose import sound_card_present
+    from coach.adapters.speech.synth import Pyttsx3Synth
+
+    synth = Pyttsx3Synth(settings.speech)
+    try:
+        synth.wav_for("Ready.")
+    finally:
+        synth.close()
+    if settings.speech.alsa_device == "default" and not sound_card_present():
+        raise RuntimeError("espeak-ng works, but no sound card was found: plug in a speaker")
+    return (
+        f"espeak-ng voice {settings.speech.voice!r} on ALSA device {settings.speech.alsa_device!r}"
+    )
+
+
+def _button(settings: Settings) -> str:
+    from coach.adapters.button import GpioButton
+
+    if not settings.button.enabled:
+        return "not used (button.enabled = false)"
+    GpioButton(settings.button.pin, lambda pressed: None).close()
+    return f"GPIO{settings.button.pin}"
+
+
+def _model(settings: Settings) -> str:
+    from coach.adapters.voice.recognizer import VoskRecognizer
+    from coach.core.phrases import PhraseMatcher
+
+    if not settings.voice.enabled:
+        return "not used (voice.enabled = false)"
+    matcher = PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
+    VoskRecognizer(settings.voice.model_path, matcher.phrases, settings.voice.decoys)
+    return f"{settings.voice.model_path} knows every command phrase"
+
+
+def _space(settings: Settings) -> str:
+    from coach.adapters.store import state_directory
+
+    folder = state_directory()
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    free_mb = shutil.disk_usage(existing).free / 2**20
+    if free_mb < MIN_FREE_MB:
+        raise RuntimeError(f"only {free_mb:.0f} MB free for {folder}: history may not be saved")
+    return f"{free_mb:.0f} MB free for {folder}"
+
+
+CHECKS: list[tuple[str, Callable[[Settings], str]]] = [
+    ("camera", _camera),
+    ("microphone", _microphone),
+    ("speaker", _speaker),
+    ("button", _button),
+    ("speech model", _model),
+    ("free space", _space),
+]
+
+
+def run_doctor(settings: Settings, config: Path | None, out: TextIO) -> int:
+    print(f"ok       config: {config or 'built-in defaults'}", file=out)
+    problems = 0
+    for name, check in CHECKS:
+        try:
+            detail = check(settings)
+        except Exception as exc:
+            problems += 1
+            print(f"PROBLEM  {name}: {exc}", file=out, flush=True)
+        else:
+            print(f"ok       {name}: {detail}", file=out, flush=True)
+    return 1 if problems else 0
