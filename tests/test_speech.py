@@ -192,3 +192,27 @@ def test_pyttsx3_with_a_named_device_gives_a_speaking_worker():
         assert isinstance(speaker, SpeechWorker)
     finally:
         speaker.close()
+
+
+class FailingSynth:
+    def wav_for(self, text: str) -> Path:
+        raise RuntimeError("espeak-ng crashed")
+
+    def close(self) -> None:
+        """Nothing to remove."""
+
+
+def test_speech_that_fails_mid_session_is_logged_and_the_coach_goes_on(caplog):
+    player = HeldPlayer()
+    speaker = SpeechWorker(FailingSynth, player)
+    try:
+        with caplog.at_level(logging.WARNING):
+            speaker.say(cue("Lift", Priority.TEMPO))
+            speaker.say(cue("Hold", Priority.TEMPO))
+            assert speaker.drain(WAIT)
+        assert "could not synthesise" in caplog.text
+        assert player.played == []
+        speaker.say(cue("One", Priority.TEMPO))
+        assert speaker.drain(WAIT)  # the worker is still there
+    finally:
+        speaker.close()

@@ -103,9 +103,10 @@ class SpeechWorker:
             log.warning("speech: could not synthesise %r: %s", cue.text, exc)
             wav = None
         with self._lock:
-            if wav is not None and not self._cut and not self._closing:
+            playing = wav is not None and not self._cut and not self._closing
+            if playing:
                 self._player.play(wav)
-        while not self._player.wait(POLL_S):
+        while playing and not self._player.wait(POLL_S):
             pass
         with self._lock:
             self._queue.finished()

@@ -1,0 +1,102 @@
+"""The systemd unit and the install script, checked with the real tools."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = ROOT / "systemd" / "legcoach.service"
+SCRIPTS = [ROOT / ".ci" / "run", *sorted(p for p in (ROOT / "scripts").iterdir() if p.is_file())]
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing: .ci/run should have installed it")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+@pytest.fixture
+def unit_here(tmp_path) -> Path:
+    """The unit with ExecStart pointed at this checkout's coach, so verify can find it."""
+    coach = Path(sys.executable).with_name("coach")
+    if not coach.exists():
+        pytest.skip("the coach command is not installed next to this Python")
+    text = UNIT.read_text().replace("/opt/legcoach/.venv/bin/coach", str(coach))
+    copy = tmp_path / "legcoach.service"
+    copy.write_text(text)
+    return copy
+
+
+def test_the_unit_verifies(unit_here):
+    result = subprocess.run(
+        [_tool("systemd-analyze"), "verify", str(unit_here)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "legcoach.service" not in result.stderr, result.stderr
+
+
+def test_the_unit_is_hardened_to_an_exposure_of_at_most_1_5(unit_here):
+    result = subprocess.run(
+        [_tool("systemd-analyze"), "security", "--offline=true", "--threshold=15", str(unit_here)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    exposure = float(re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)[1])
+    assert exposure <= 1.5
+
+
+def test_the_unit_keeps_devices_and_groups_reachable():
+    text = UNIT.read_text()
+    assert "PrivateDevices" not in text and "PrivateUsers" not in text
+    for needed in ("Type=notify", "WatchdogSec=", "RestartPreventExitStatus=2", "User=legcoach"):
+        assert needed in text
+
+
+def test_install_dry_run_prints_every_step_and_changes_nothing():
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "install"), "--dry-run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for step in (
+        "apt-get install",
+        "espeak-ng",
+        "useradd --system",
+        "venv --system-site-packages",
+        "vosk-model-small-en-us-0.15.zip",
+        "would check the SHA-256",
+        "/etc/legcoach/coach.toml",
+        "/etc/systemd/system/legcoach.service",
+    ):
+        assert step in out, step
+    assert not Path("/opt/legcoach").exists()
+
+
+def test_install_refuses_options_it_does_not_know():
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "install"), "--purge"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "install: --purge goes with --uninstall"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_scripts_are_shellcheck_clean(script):
+    if script.suffix == ".py":
+        pytest.skip("not a shell script")
+    result = subprocess.run(
+        [_tool("shellcheck"), "-x", str(script)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,125 @@
+"""Session history: written rep by rep, never lost to a full disk, a damaged file or a kill."""
+
+import logging
+import signal
+import sqlite3
+import subprocess
+import sys
+
+from coach.adapters.store import (
+    MIGRATIONS,
+    SessionRecorder,
+    open_database,
+    open_or_set_aside,
+    state_directory,
+)
+from coach.core.events import RepCounted, SessionSummary, StateChanged
+
+
+def _rep(n, side="right"):
+    return RepCounted(
+        float(n), side, 1, n, 30.0 + n, ("toes_up",) if n == 2 else (), 2.0, 2.0, 4.0, -3.0
+    )
+
+
+def test_the_state_folder_follows_systemd_then_xdg():
+    assert str(state_directory({"STATE_DIRECTORY": "/var/lib/legcoach"})) == "/var/lib/legcoach"
+    assert str(state_directory({"XDG_STATE_HOME": "/x"})) == "/x/legcoach"
+    assert str(state_directory({"HOME": "/home/pi"})) == "/home/pi/.local/state/legcoach"
+
+
+def test_each_rep_is_on_disk_as_soon_as_it_is_counted(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    recorder = SessionRecorder(open_database(path))
+    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(_rep(1))
+    recorder(_rep(2))
+    reader = sqlite3.connect(path)  # another connection sees the commits
+    rows = reader.execute("SELECT rep, peak_angle, faults FROM reps ORDER BY rep").fetchall()
+    assert rows == [(1, 31.0, ""), (2, 32.0, "toes_up")]
+    recorder(SessionSummary(9.0, {"right": 2}, {"toes_up": 1}, True, "plan"))
+    assert reader.execute("SELECT ended_by FROM sessions").fetchall() == [("plan",)]
+
+
+def test_a_full_disk_loses_only_what_did_not_fit_and_corrupts_nothing(tmp_path, caplog):
+    path = tmp_path / "history.sqlite3"
+    connection = open_database(path)
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    connection.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite's own "disk is full"
+    recorder = SessionRecorder(connection)
+    recorder(StateChanged(0.0, "setup", "right", 1))
+    with caplog.at_level(logging.WARNING):
+        for n in range(1, 400):
+            recorder(_rep(n))
+    assert sum("could not save" in r.getMessage() for r in caplog.records) == 1
+    assert "full" in caplog.text
+    recorder.close()
+    reader = sqlite3.connect(path)
+    assert reader.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    saved = [row[0] for row in reader.execute("SELECT rep FROM reps ORDER BY rep")]
+    assert saved == list(range(1, len(saved) + 1)) and len(saved) > 10
+
+
+def test_a_damaged_database_is_set_aside_not_deleted(tmp_path, caplog):
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with caplog.at_level(logging.WARNING):
+        connection = open_or_set_aside(path)
+    assert connection is not None
+    kept = list(tmp_path.glob("history.sqlite3.damaged-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not a database")
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_database_from_a_newer_coach_is_kept_and_a_fresh_one_begun(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    connection = open_or_set_aside(path)
+    assert connection is not None
+    assert len(list(tmp_path.glob("history.sqlite3.damaged-*"))) == 1
+
+
+def test_the_schema_is_migrated_once_and_reopening_changes_nothing(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    first = open_database(path)
+    SessionRecorder(first)(StateChanged(0.0, "setup", "right", 1))
+    first.close()
+    again = open_database(path)
+    assert again.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert again.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+
+
+def test_no_history_folder_means_no_history_but_no_crash(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    recorder = SessionRecorder(open_or_set_aside(blocked / "history.sqlite3"))
+    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(_rep(1))
+
+
+WRITER = """
+import sys
+from coach.adapters.store import SessionRecorder, open_database
+from coach.core.events import RepCounted, StateChanged
+recorder = SessionRecorder(open_database(__import__("pathlib").Path(sys.argv[1])))
+recorder(StateChanged(0.0, "setup", "right", 1))
+n = 0
+while True:
+    n += 1
+    recorder(RepCounted(float(n), "right", 1, n, 30.0, (), 2.0, 2.0, 4.0, None))
+    print(n, flush=True)
+"""
+
+
+def test_a_process_killed_while_writing_leaves_every_committed_rep(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    for _ in range(200):
+        reported = int(writer.stdout.readline())
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    reader = sqlite3.connect(path)
+    assert reader.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert reader.execute("SELECT count(*) FROM reps").fetchone()[0] >= reported

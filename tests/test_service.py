@@ -1,0 +1,140 @@
+"""`coach run` as systemd runs it, and the faults it must live through."""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+
+import pytest
+
+SERVICE_CONFIG = """
+[camera]
+source = "none"
+[speech]
+engine = "console"
+[button]
+enabled = false
+[voice]
+model_path = "{model}"
+"""
+
+
+@pytest.fixture
+def notify_socket(tmp_path):
+    path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.settimeout(20)
+    yield path, sock
+    sock.close()
+
+
+def _messages(sock):
+    return sock.recv(4096).decode().split("\n")
+
+
+def _start_service(tmp_path, notify_path, *args):
+    config = tmp_path / "coach.toml"
+    config.write_text(SERVICE_CONFIG.format(model=tmp_path / "no-model"))
+    env = {
+        **os.environ,
+        "NOTIFY_SOCKET": str(notify_path),
+        "WATCHDOG_USEC": "200000",
+        "STATE_DIRECTORY": str(tmp_path / "state"),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "coach", "--config", str(config), "run", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_ready_then_watchdog_then_stopping_and_the_session_so_far_is_saved(tmp_path, notify_socket):
+    notify_path, sock = notify_socket
+    service = _start_service(tmp_path, notify_path, "--start")
+    try:
+        first = _messages(sock)
+        assert first[0] == "READY=1"
+        watchdog = [m for _ in range(3) for m in _messages(sock)]
+        assert watchdog.count("WATCHDOG=1") == 3
+        service.send_signal(signal.SIGTERM)
+        while "STOPPING=1" not in _messages(sock):
+            pass
+        assert service.wait(timeout=5) == 0
+    finally:
+        service.kill()
+    log = service.stderr.read()
+    assert "voice: no Vosk model at" in log  # voice is off, the coach still came up
+    assert "Traceback" not in log
+    database = sqlite3.connect(tmp_path / "state" / "history.sqlite3")
+    assert database.execute("SELECT ended_by FROM sessions").fetchall() == [("shutdown",)]
+
+
+def test_a_bad_config_is_one_line_and_exit_2_so_systemd_does_not_restart(tmp_path):
+    config = tmp_path / "coach.toml"
+    config.write_text("[button]\npin = 99\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--config", str(config), "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"coach: config error: {config}: button.pin = 99 is out of range "
+        "(allowed: a whole number from 2 to 27 BCM GPIO number)"
+    ]
+
+
+def test_a_hung_capture_stops_the_watchdog(tmp_path, notify_socket, monkeypatch):
+    from coach.adapters.clock import VirtualClock
+    from coach.adapters.notify import Notifier
+    from coach.adapters.speech.console import ConsoleSpeaker
+    from coach.app.daemon import build_service
+    from tests.conftest import quick_settings
+
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "state"))
+    notify_path, sock = notify_socket
+    hung, release = threading.Event(), threading.Event()
+
+    class HangingCamera:
+        def read(self, t):
+            hung.set()
+            release.wait()
+            return None
+
+        def close(self):
+            pass
+
+    settings = quick_settings()
+    settings = replace(settings, voice=replace(settings.voice, enabled=False))
+    notifier = Notifier({"NOTIFY_SOCKET": str(notify_path), "WATCHDOG_USEC": "200000"})
+    service = build_service(
+        settings, VirtualClock(), ConsoleSpeaker(), open_camera=HangingCamera, notifier=notifier
+    )
+    runner = threading.Thread(target=service.run, kwargs={"start_now": True})
+    runner.start()
+    try:
+        assert hung.wait(timeout=20)
+        sock.settimeout(0.05)
+        fed = []
+        try:
+            while True:
+                fed += _messages(sock)
+        except TimeoutError:
+            pass
+        assert "READY=1" in fed and "WATCHDOG=1" in fed
+        sock.settimeout(1.0)  # five watchdog periods: a live loop would have fed it by now
+        with pytest.raises(TimeoutError):
+            _messages(sock)
+    finally:
+        service.stopping.set()
+        release.set()
+        runner.join(timeout=10)
+        service.close()
