@@ -216,3 +216,25 @@ def test_speech_that_fails_mid_session_is_logged_and_the_coach_goes_on(caplog):
         assert speaker.drain(WAIT)  # the worker is still there
     finally:
         speaker.close()
+
+
+def test_prepared_cues_are_synthesised_ahead_without_being_played():
+    made: list[str] = []
+    both_made = threading.Event()
+
+    class CountingSynth(NamedSynth):
+        def wav_for(self, text: str) -> Path:
+            made.append(text)
+            if len(made) == 2:
+                both_made.set()
+            return Path(text)
+
+    player = HeldPlayer()
+    speaker = SpeechWorker(CountingSynth, player)
+    try:
+        speaker.prepare(["One.", "Two."])
+        assert both_made.wait(WAIT)
+        assert made == ["One.", "Two."]
+        assert player.played == [] and not speaker.speaking
+    finally:
+        speaker.close()

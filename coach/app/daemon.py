@@ -26,6 +26,7 @@ from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
 from coach.app.listener import VoiceListener
 from coach.app.loop import CoachLoop
 from coach.app.views import LogView
+from coach.core import cues
 from coach.core.events import Command
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.core.session import Coach
@@ -79,6 +80,15 @@ def build_service(
 ) -> Service:
     notifier = notifier or Notifier()
     speaker = speaker or make_speaker(settings.speech)
+    session = settings.session
+    speaker.prepare(
+        cues.catalogue(
+            session.legs,
+            session.sets_per_side,
+            session.reps_per_set,
+            settings.voice.commands.by_command(),
+        )
+    )
     recorder = SessionRecorder(open_or_set_aside(state_directory() / DATABASE))
     loop_holder: list[CoachLoop] = []
 

@@ -152,3 +152,20 @@ def finished(reps_per_side: dict[str, int], top_fault: tuple[str, int] | None) -
         label = {"too_high": "going too high", "toes_up": "toes turning up"}.get(fault, fault)
         text += f" Next time, watch for {label}: it came up on {n} reps."
     return text
+
+
+def catalogue(
+    legs: tuple[str, ...], sets: int, reps: int, phrases: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """Every sentence a session can say (fixed words, each count, each set's introduction), so
+    speech can be prepared before it is needed and tested for never sounding like a command."""
+    said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, NO_VISION, PAUSED, RESUMED]
+    said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING, help_text(phrases)]
+    said += [f"{say_number(n).capitalize()}." for n in range(1, reps + 1)]
+    for side in legs:
+        said += setup_cues(side) + side_setup_cues(side, False) + [switch_sides(side)]
+        said += [set_intro(side, n, sets, reps) for n in range(1, sets + 1)]
+        said += [set_done(n) for n in range(1, sets + 1)]
+    for device in ("microphone", "camera", "voice"):
+        said += [device_changed(device, True), device_changed(device, False)]
+    return list(dict.fromkeys(said))

@@ -15,6 +15,10 @@ class Speaker(Protocol):
     @property
     def speaking(self) -> bool: ...
 
+    def prepare(self, texts: list[str]) -> None:
+        """Get these ready ahead of time if that helps; never blocks."""
+        ...
+
     def drain(self, timeout: float) -> bool:
         """Wait until everything queued has been said; False if `timeout` ran out first."""
         ...

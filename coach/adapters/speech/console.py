@@ -15,6 +15,9 @@ class ConsoleSpeaker:
     def say(self, cue: Cue) -> None:
         log.debug("say [%s]: %s", cue.priority.name.lower(), cue.text)
 
+    def prepare(self, texts: list[str]) -> None:
+        """Nothing to prepare."""
+
     def drain(self, timeout: float) -> bool:
         return True
 

@@ -11,12 +11,24 @@ import logging
 import shutil
 import sys
 import tempfile
+import wave
 from pathlib import Path
 from typing import Any
 
 from coach.settings import SpeechSettings
 
 log = logging.getLogger("coach.speech")
+
+
+ATTEMPTS = 3
+
+
+def _has_audio(path: Path) -> bool:
+    try:
+        with wave.open(str(path)) as wav:
+            return wav.getnframes() > 0
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 class SpeechUnavailable(Exception):
@@ -72,12 +84,19 @@ class Pyttsx3Synth:
 
     def wav_for(self, text: str) -> Path:
         path = self._dir / (hashlib.sha1(text.encode()).hexdigest()[:16] + ".wav")
-        if not path.exists():
-            partial = path.with_suffix(".part.wav")
+        if path.exists():
+            return path
+        partial = path.with_suffix(".part.wav")
+        for _ in range(ATTEMPTS):
             self._engine.save_to_file(text, str(partial))
             self._engine.runAndWait()
-            partial.replace(path)
-        return path
+            # pyttsx3's espeak driver can hand back a file with no audio when espeak-ng delivers
+            # everything in its final callback; that is a retry, not a silent cue.
+            if _has_audio(partial):
+                partial.replace(path)
+                return path
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"espeak-ng produced no audio for {text!r}")
 
     def close(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)

