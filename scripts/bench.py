@@ -25,7 +25,9 @@ from coach.adapters.speech.synth import Pyttsx3Synth
 from coach.adapters.speech.worker import SpeechWorker
 from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE
 from coach.adapters.voice.recognizer import VoskRecognizer
+from coach.app.listener import next_result
 from coach.core import cues
+from coach.core.endpoint import TrailingSilence
 from coach.core.events import Cue, Priority
 from coach.core.phrases import PhraseMatcher
 from coach.settings import Settings, SpeechSettings
@@ -100,14 +102,17 @@ def _config() -> tuple[Settings, str, tuple[str, ...], list[str]]:
     return settings_from_mapping(raw), label, ("ko", "ko+f2", "ko+m3", "ko+f4"), KOREAN_TALK
 
 
-def _feed(recognizer: VoskRecognizer, samples: np.ndarray) -> list[tuple[object, float, float]]:
+def _feed(
+    recognizer: VoskRecognizer, samples: np.ndarray, end_silence_s: float | None
+) -> list[tuple[object, float, float]]:
     """Feed in 0.1 s chunks as the microphone would; each result with the audio time at which
     it came out and the processing time of the chunk that produced it."""
     pcm = samples.tobytes()
+    endpoint = None if end_silence_s is None else TrailingSilence(SAMPLE_RATE, end_silence_s)
     out = []
     for offset in range(0, len(pcm), CHUNK_BYTES):
         started = time.perf_counter()
-        heard = recognizer.feed(pcm[offset : offset + CHUNK_BYTES])
+        heard = next_result(recognizer, endpoint, pcm[offset : offset + CHUNK_BYTES])
         spent = time.perf_counter() - started
         if heard is not None:
             out.append((heard, (offset + CHUNK_BYTES) / 2 / SAMPLE_RATE, spent))
@@ -117,7 +122,7 @@ def _feed(recognizer: VoskRecognizer, samples: np.ndarray) -> list[tuple[object,
     return out
 
 
-def voice_figures() -> dict[str, object]:
+def voice_figures(end_silence_s: float | None) -> dict[str, object]:
     settings, label, voices, talk = _config()
     rng = np.random.default_rng(SEED)
     matcher = PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
@@ -138,7 +143,7 @@ def voice_figures() -> dict[str, object]:
                     # Noise over the whole recording, its level set against the speech alone.
                     audio = quiet if snr is None else with_noise(quiet, snr, rng)
                     recognizer.reset()
-                    results = _feed(recognizer, audio)
+                    results = _feed(recognizer, audio, end_silence_s)
                     matches = [(matcher.match(h), at, spent) for h, at, spent in results]
                     correct = [
                         m for m in matches if m[0] is not None and m[0].command.value == name
@@ -147,7 +152,7 @@ def voice_figures() -> dict[str, object]:
                     hits[str(snr)][0] += ok
                     hits[str(snr)][1] += 1
                     if ok:
-                        speech_end = 0.5 + len(speech) / SAMPLE_RATE
+                        speech_end = 0.5 + _last_voiced_s(speech)
                         latencies.append((correct[0][1] - speech_end) + correct[0][2])
 
     false_commands, talk_s, false_examples = 0, 0.0, []
@@ -160,7 +165,7 @@ def voice_figures() -> dict[str, object]:
             audio = np.concatenate([silence(0.3), espeak(text, voice, speed), silence(0.7)])
             talk_s += len(audio) / SAMPLE_RATE
             recognizer.reset()
-            for heard, _, _ in _feed(recognizer, audio):
+            for heard, _, _ in _feed(recognizer, audio, end_silence_s):
                 match = matcher.match(heard)
                 if match is not None:
                     false_commands += 1
@@ -169,6 +174,7 @@ def voice_figures() -> dict[str, object]:
 
     return {
         "voice_model": label,
+        "end_silence_s": end_silence_s,
         "voice_model_load_s": round(load_s, 2),
         "voice_rss_mb_with_model": round(rss_mb),
         "command_recall": {
@@ -184,6 +190,12 @@ def voice_figures() -> dict[str, object]:
         "command_latency_ms": _spread(latencies),
         "preemption_ms": preemption_figures(),
     }
+
+
+def _last_voiced_s(speech: np.ndarray) -> float:
+    """Where the voice really stops: espeak-ng pads its output with silence."""
+    voiced = np.flatnonzero(np.abs(speech) > 0.02 * np.abs(speech).max())
+    return (voiced[-1] + 1) / SAMPLE_RATE
 
 
 def _coach_cues(settings: Settings) -> list[str]:
@@ -264,8 +276,14 @@ def _spread(seconds: list[float]) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    parser.add_argument(
+        "--end-silence",
+        type=float,
+        default=None,
+        help="end utterances after this much quiet, as voice.end_silence_s (default: Vosk's rule)",
+    )
     args = parser.parse_args()
-    figures = voice_figures()
+    figures = voice_figures(args.end_silence)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:

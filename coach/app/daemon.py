@@ -164,6 +164,7 @@ class VoiceThread:
             on_device=lambda available, detail: loop.device_changed(
                 "microphone", available, detail
             ),
+            end_silence_s=voice.end_silence_s or None,
         )
         if not self._stopped.is_set():
             self._listener.run()

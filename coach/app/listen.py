@@ -85,6 +85,7 @@ def run_listen(settings: Settings, source: str | None, as_json: bool, out: TextI
         on_device=on_device,
         on_other=on_other,
         retry=source is None,
+        end_silence_s=settings.voice.end_silence_s or None,
     )
     try:
         listener.run()

@@ -11,7 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
-from coach.adapters.voice.audio import AudioSource, AudioUnavailable
+from coach.adapters.voice.audio import SAMPLE_RATE, AudioSource, AudioUnavailable
+from coach.core.endpoint import TrailingSilence
 from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
 
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
@@ -23,6 +24,16 @@ class Recognizer(Protocol):
     def finish(self) -> Heard | None: ...
 
     def reset(self) -> None: ...
+
+
+def next_result(
+    recognizer: Recognizer, endpoint: TrailingSilence | None, pcm: bytes
+) -> Heard | None:
+    """Feed a chunk; a result when the recogniser, or the quicker endpoint, says speech ended."""
+    heard = recognizer.feed(pcm)
+    if endpoint is not None and endpoint.update(pcm) and heard is None:
+        heard = recognizer.finish()  # the speaker has stopped: no need to wait for Vosk's rule
+    return heard
 
 
 class VoiceListener:
@@ -38,6 +49,7 @@ class VoiceListener:
         on_device: Callable[[bool, str], None],
         on_other: Callable[[Heard], None] = lambda heard: None,
         retry: bool = True,
+        end_silence_s: float | None = None,
     ) -> None:
         self._open_audio = open_audio
         self._recognizer = recognizer
@@ -49,6 +61,9 @@ class VoiceListener:
         self._on_device = on_device
         self._on_other = on_other
         self._retry = retry
+        self._endpoint = (
+            None if end_silence_s is None else TrailingSilence(SAMPLE_RATE, end_silence_s)
+        )
         self._stopping = threading.Event()
         self._audio: AudioSource | None = None
         self._thread: threading.Thread | None = None
@@ -108,8 +123,10 @@ class VoiceListener:
             is_open, opened = self._gate.update(self._now(), self._speaking())
             if opened:
                 self._recognizer.reset()
+                if self._endpoint is not None:
+                    self._endpoint.reset()
             if is_open:
-                self._hear(self._recognizer.feed(chunk))
+                self._hear(next_result(self._recognizer, self._endpoint, chunk))
             chunk = audio.read()
         if not self._stopping.is_set():
             self._hear(self._recognizer.finish())

@@ -149,6 +149,7 @@ class VoiceSettings:
     alsa_device: str = "default"
     min_confidence: float = field(default=0.6, metadata=number(0, 1))
     echo_tail_s: float = field(default=0.4, metadata=number(0, 3, "seconds"))
+    end_silence_s: float = field(default=0.0, metadata=number(0, 1, "seconds (0: Vosk's own rule)"))
     decoys: tuple[str, ...] = field(
         default=(),
         metadata=checked(lambda words: all(" " not in w and w for w in words), "single words"),

@@ -1,0 +1,59 @@
+"""When has the person finished speaking? Sooner than Vosk's own rule says.
+
+The small models end an utterance after half a second of silence; a command is short, so a
+quarter of a second of quiet after speech is enough to ask for the result, which takes about
+a quarter of a second off every command. Quiet means close to the running noise floor, so a
+fan or a distant TV raises the bar instead of holding the utterance open.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FRAME_S = 0.02
+SPEECH_MARGIN = 3.0  # a frame this many times louder than the noise floor is speech
+MIN_FLOOR = 30.0  # int16 RMS: digital silence must not make every rustle "speech"
+MIN_SPEECH_FRAMES = 3  # 60 ms of loud frames before anything counts as speech
+FLOOR_ADAPT = 0.05
+
+
+class TrailingSilence:
+    def __init__(self, sample_rate: int, trailing_s: float) -> None:
+        self._frame = max(1, int(sample_rate * FRAME_S))
+        self._needed = max(1, round(trailing_s / FRAME_S))
+        self.reset()
+
+    def reset(self) -> None:
+        self._floor: float | None = None
+        self._loud = 0
+        self._quiet = 0
+        self._in_speech = False
+        self._left_over = np.zeros(0, dtype=np.float32)
+
+    def update(self, pcm: bytes) -> bool:
+        """Feed audio; True once per utterance, when enough quiet has followed speech."""
+        samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32)
+        samples = np.concatenate([self._left_over, samples])
+        whole = len(samples) - len(samples) % self._frame
+        self._left_over = samples[whole:]
+        ended = False
+        for frame in samples[:whole].reshape(-1, self._frame):
+            ended |= self._frame_done(float(np.sqrt(np.mean(frame * frame))))
+        return ended
+
+    def _frame_done(self, rms: float) -> bool:
+        if self._floor is None:
+            self._floor = max(rms, MIN_FLOOR)
+        loud = rms > SPEECH_MARGIN * self._floor
+        if not loud:
+            self._floor = max(MIN_FLOOR, (1 - FLOOR_ADAPT) * self._floor + FLOOR_ADAPT * rms)
+        if not self._in_speech:
+            self._loud = self._loud + 1 if loud else 0
+            if self._loud >= MIN_SPEECH_FRAMES:
+                self._in_speech, self._quiet = True, 0
+            return False
+        self._quiet = 0 if loud else self._quiet + 1
+        if self._quiet >= self._needed:
+            self._in_speech, self._loud = False, 0
+            return True
+        return False

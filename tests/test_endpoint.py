@@ -1,0 +1,47 @@
+import numpy as np
+
+from coach.core.endpoint import TrailingSilence
+
+RATE = 16000
+
+
+def tone(seconds, amplitude):
+    t = np.arange(int(seconds * RATE)) / RATE
+    return (amplitude * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
+
+
+def noise(seconds, amplitude, seed=0):
+    return np.random.default_rng(seed).normal(0, amplitude, int(seconds * RATE)).astype(np.int16)
+
+
+def ends(endpoint, audio, chunk_s=0.1):
+    """The times (end of the chunk) at which the endpoint said the utterance was over."""
+    step = int(chunk_s * RATE)
+    return [
+        round((i + step) / RATE, 2)
+        for i in range(0, len(audio), step)
+        if endpoint.update(audio[i : i + step].tobytes())
+    ]
+
+
+def test_a_quarter_second_of_quiet_after_speech_ends_the_utterance():
+    audio = np.concatenate([noise(0.5, 50), tone(0.6, 3000) + noise(0.6, 50), noise(1.0, 50)])
+    assert ends(TrailingSilence(RATE, 0.25), audio) == [1.4]  # speech ended at 1.1 s
+
+
+def test_noise_alone_never_ends_anything():
+    assert ends(TrailingSilence(RATE, 0.25), noise(5.0, 800)) == []
+
+
+def test_a_short_gap_inside_a_phrase_does_not_end_it():
+    word = tone(0.3, 3000)
+    audio = np.concatenate([noise(0.5, 50), word, noise(0.1, 50), word, noise(1.0, 50)])
+    assert ends(TrailingSilence(RATE, 0.25), audio, chunk_s=0.05) == [1.45]
+
+
+def test_speech_at_10_db_over_steady_noise_still_ends_on_time():
+    background = noise(3.0, 600, seed=1)
+    speech = np.zeros_like(background)
+    speech[8000:17600] = tone(0.6, 6000)  # about 10 dB above the noise, 0.5 s to 1.1 s
+    audio = np.clip(background.astype(np.int32) + speech, -32768, 32767).astype(np.int16)
+    assert ends(TrailingSilence(RATE, 0.25), audio) == [1.4]
