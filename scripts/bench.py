@@ -32,60 +32,13 @@ from coach.core.events import Cue, Priority
 from coach.core.phrases import PhraseMatcher
 from coach.settings import Settings, SpeechSettings
 from coach.settings.load import settings_from_mapping
-from coach.sim.voice import espeak, silence, with_noise
+from coach.sim.voice import ENGLISH_TALK, KOREAN_TALK, espeak, silence, with_noise
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 7
 SPEEDS = (130, 170)
 SNRS = (None, 20.0, 10.0)
 NON_COMMAND_MINUTES = 10.0
-
-KOREAN_TALK = [
-    "오늘 날씨가 정말 좋네요",
-    "저녁에 뭐 먹을까요",
-    "텔레비전에서 뉴스가 나오고 있어요",
-    "내일은 친구를 만나러 갈 거예요",
-    "커피 한 잔 마시고 싶어요",
-    "우리 강아지는 산책을 좋아해요",
-    "지하철이 조금 늦게 왔어요",
-    "이 책은 아주 재미있어요",
-    "주말에 가족과 여행을 갔어요",
-    "창문 좀 열어 주시겠어요",
-    "회의는 세 시에 시작합니다",
-    "비가 와서 우산을 챙겼어요",
-    "점심은 김치찌개를 먹었어요",
-    "아이들이 공원에서 놀고 있어요",
-    "다음 주에 시험이 있어요",
-    "음악 소리를 조금 줄여 주세요",
-    "어제 본 영화가 감동적이었어요",
-    "시장에서 과일을 샀어요",
-    "버스 정류장이 어디에 있나요",
-    "동생이 대학교에 합격했어요",
-    "요즘 운동을 열심히 하고 있어요",
-    "할머니 댁에 자주 가요",
-    "이 식당은 음식이 맛있어요",
-    "새로운 휴대폰을 샀어요",
-    "바다가 보이는 집에 살고 싶어요",
-    "전화번호를 다시 알려 주세요",
-    "도서관은 아홉 시에 문을 열어요",
-    "겨울에는 눈이 많이 와요",
-    "택시를 타고 공항에 갔어요",
-    "친구가 생일 선물을 줬어요",
-]
-ENGLISH_TALK = [
-    "What shall we have for dinner tonight",
-    "The news is on the television",
-    "I am going to meet a friend tomorrow",
-    "Could you open the window please",
-    "The meeting starts at three o'clock",
-    "It was raining so I took an umbrella",
-    "The children are playing in the park",
-    "Please turn the music down a little",
-    "The bus stop is just around the corner",
-    "My sister passed her driving test",
-    "We should stop by the shop on the way home",
-    "Don't forget to call your mother",
-]
 
 
 def _config() -> tuple[Settings, str, tuple[str, ...], list[str]]:

@@ -20,7 +20,7 @@ from coach.app.listener import VoiceListener
 from coach.core.events import Command
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.settings import load_settings
-from coach.sim.voice import espeak, join, silence, to_wav
+from coach.sim.voice import KOREAN_TALK, espeak, join, silence, to_wav
 
 DATA = Path(__file__).parent / "data"
 VOICE = "ko+f2"
@@ -59,14 +59,7 @@ def phrase(settings, command: str) -> str:
     return settings.voice.commands.by_command()[command][0]
 
 
-SENTENCES = [
-    "오늘 날씨가 정말 좋네요",
-    "저녁에 뭐 먹을까요",
-    "텔레비전에서 뉴스가 나오고 있어요",
-    "내일은 친구를 만나러 갈 거예요",
-    "커피 한 잔 마시고 싶어요",
-    "우리 강아지는 산책을 좋아해요",
-]
+SENTENCES = KOREAN_TALK[:6]
 
 
 def listen(config: Path, wav: bytes) -> list[dict]:
