@@ -76,3 +76,25 @@ def test_off_a_pi_without_a_mock_the_button_reports_why(monkeypatch):
     monkeypatch.setattr(Device, "pin_factory", None)
     with pytest.raises(ButtonUnavailable, match=r"GPIO17: .*pin factory"):
         GpioButton(PIN, lambda pressed: None)
+
+
+def test_the_status_light_is_steady_when_waiting_and_blinks_in_a_session():
+    from coach.adapters.button import light_for
+
+    assert light_for("idle") is None and light_for("done") is None and light_for("stopped") is None
+    assert light_for("set") == (0.5, 0.5) and light_for("rest") == (0.5, 0.5)
+    assert light_for("paused") == (0.2, 1.8)  # a slow wink: "I'm waiting for you"
+
+
+def test_the_status_light_is_lit_on_a_real_pin(pins):
+    from coach.adapters.button import StatusLed
+    from coach.core.events import StateChanged
+
+    led = StatusLed(27, pin_factory=pins)
+    try:
+        assert pins.pin(27).state  # lit from the start: the coach is up and waiting
+        led(StateChanged(0.0, "set", "right", 1))
+        led(StateChanged(9.0, "done"))
+        assert pins.pin(27).state
+    finally:
+        led.close()

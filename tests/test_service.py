@@ -138,3 +138,46 @@ def test_a_hung_capture_stops_the_watchdog(tmp_path, notify_socket, monkeypatch)
         release.set()
         runner.join(timeout=10)
         service.close()
+
+
+def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_so_far(tmp_path, monkeypatch):
+    from coach.adapters.clock import VirtualClock
+    from coach.adapters.speech.console import ConsoleSpeaker
+    from coach.app.daemon import build_service
+    from coach.core.events import Command
+    from coach.core.session import Phase
+    from coach.sim.athlete import Script, SimulatedAthlete
+    from coach.sim.camera import SimulatedCamera
+    from tests.conftest import quick_settings
+
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "state"))
+    settings = quick_settings(reps=5)
+    settings = replace(settings, voice=replace(settings.voice, enabled=False))
+    athlete = SimulatedAthlete(Script())
+    closed = []
+
+    class Camera(SimulatedCamera):
+        def close(self):
+            closed.append(True)
+
+    def open_camera():
+        return Camera(
+            athlete, 192, 144, settings.markers.colours(), settings.markers.foot_to_leg_ratio
+        )
+
+    class Speaker(ConsoleSpeaker):
+        def close(self):
+            closed.append("speech")
+
+    service = build_service(settings, VirtualClock(), Speaker(), open_camera=open_camera)
+    service.loop.add_sink(athlete.on_event)
+    reps = []
+    service.loop.add_sink(lambda e: reps.append(e) if e.kind == "rep" else None)
+    service.loop.send(Command.START, "test")
+    service.loop.run(until=lambda: len(reps) == 2)
+    assert service.loop.coach.phase is Phase.SET
+    service.close()
+    assert closed == ["speech", True]
+    database = sqlite3.connect(tmp_path / "state" / "history.sqlite3")
+    assert database.execute("SELECT ended_by FROM sessions").fetchall() == [("shutdown",)]
+    assert database.execute("SELECT rep, peak_angle > 25 FROM reps").fetchall() == [(1, 1), (2, 1)]

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from coach.adapters.button import ButtonUnavailable, GpioButton
+from coach.adapters.button import ButtonUnavailable, GpioButton, StatusLed
 from coach.adapters.camera import Picamera2Source
 from coach.adapters.clock import Clock, VirtualClock
 from coach.adapters.frames import FrameSource, ReconnectingFrames
@@ -47,6 +47,7 @@ class Service:
     notifier: Notifier
     frames: FrameSource | None = None
     button: GpioButton | None = None
+    led: StatusLed | None = None
     voice: VoiceThread | None = None
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -68,6 +69,8 @@ class Service:
             self.frames.close()
         if self.button is not None:
             self.button.close()
+        if self.led is not None:
+            self.led.close()
         self.recorder.close()
 
 
@@ -122,6 +125,12 @@ def build_service(
             service.button = GpioButton(settings.button.pin, loop.button_edge)
         except ButtonUnavailable as exc:
             log.warning("button: %s; voice commands only", exc)
+    if settings.led.enabled:
+        try:
+            service.led = StatusLed(settings.led.pin)
+            loop.add_sink(service.led)
+        except ButtonUnavailable as exc:
+            log.warning("status light: %s", exc)
     if settings.voice.enabled:
         service.voice = VoiceThread(settings, loop, speaker)
     return service

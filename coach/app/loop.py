@@ -67,6 +67,9 @@ class CoachLoop:
         self._sinks = list(sinks)
         self._on_step = on_step
 
+    def add_sink(self, sink: EventSink) -> None:
+        self._sinks.append(sink)
+
     def send(self, command: Command, source: str) -> None:
         """Thread-safe: how an adapter or a script asks the coach to do something."""
         self.inputs.put(CommandInput(command, source))

@@ -165,6 +165,12 @@ class ButtonSettings:
 
 
 @dataclass(frozen=True)
+class LedSettings:
+    enabled: bool = False
+    pin: int = field(default=27, metadata=number(2, 27, "BCM GPIO number"))
+
+
+@dataclass(frozen=True)
 class Settings:
     session: SessionSettings = field(default_factory=SessionSettings)
     tempo: TempoSettings = field(default_factory=TempoSettings)
@@ -174,3 +180,4 @@ class Settings:
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     button: ButtonSettings = field(default_factory=ButtonSettings)
+    led: LedSettings = field(default_factory=LedSettings)
