@@ -1,6 +1,7 @@
 """A whole session on virtual time: simulated person, camera, tracker, rules and coach."""
 
 from dataclasses import replace
+from itertools import pairwise
 
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
@@ -95,3 +96,36 @@ def test_after_the_cooldown_the_warning_is_given_again():
     warned, faulted = _too_high_twice(cooldown=5.0)
     assert warned == [("right", 1), ("right", 2)]
     assert faulted == warned
+
+
+def test_a_stall_is_lived_through_not_replayed_in_a_burst():
+    from coach.app.loop import CoachLoop
+    from coach.core.session import Coach
+    from coach.core.vision import LegReader
+
+    settings = quick_settings()
+    clock = VirtualClock()
+    reads = []
+
+    class SlowCamera:
+        """Its third frame takes two seconds to arrive, as a camera reopening might."""
+
+        def read(self, t):
+            reads.append(t)
+            if len(reads) == 3:
+                clock.sleep_until(t + 2.0)
+            return None
+
+        def close(self):
+            pass
+
+    steps = []
+    loop = CoachLoop(
+        Coach(settings), clock, ConsoleSpeaker(), SlowCamera(), LegReader(settings.markers),
+        fps=10, hold_s=2.0, on_step=lambda: steps.append(clock.now()),
+    )  # fmt: skip
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: len(reads) == 8)
+    after = steps[-5:]
+    gaps = [round(b - a, 3) for a, b in pairwise(after)]
+    assert gaps == [0.1] * 4  # one tick apart after the stall, not a burst to catch up

@@ -1,5 +1,6 @@
-"""Injected time. The loop's time is virtual: it moves one tick per step, whatever the work cost,
-so a session is the same at any speed; a pace ties it to the wall clock for people to watch.
+"""Injected time. The service runs on the real clock. The demo and the tests run on virtual
+time, which moves one tick per step whatever the work cost, so a session is the same at any
+speed; a pace ties it to the wall clock for people to watch.
 """
 
 from __future__ import annotations
@@ -40,3 +41,18 @@ class VirtualClock:
             if delay > 0:
                 time.sleep(delay)
         self._now = t
+
+
+class MonotonicClock:
+    """Real time, for the service: a stall is lived through, not replayed."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+
+    def now(self) -> float:
+        return time.monotonic() - self._start
+
+    def sleep_until(self, t: float) -> None:
+        delay = t - self.now()
+        if delay > 0:
+            time.sleep(delay)

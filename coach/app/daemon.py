@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from coach.adapters.button import ButtonUnavailable, GpioButton, StatusLed
 from coach.adapters.camera import Picamera2Source
-from coach.adapters.clock import Clock, VirtualClock
+from coach.adapters.clock import Clock, MonotonicClock
 from coach.adapters.frames import FrameSource, ReconnectingFrames
 from coach.adapters.notify import Notifier
 from coach.adapters.speech import Speaker, make_speaker
@@ -109,7 +109,7 @@ def build_service(
         frames = ReconnectingFrames(open_camera, camera_changed)
     loop = CoachLoop(
         Coach(settings),
-        clock or VirtualClock(pace=1.0),
+        clock or MonotonicClock(),
         speaker,
         frames,
         LegReader(settings.markers),

@@ -92,7 +92,9 @@ class CoachLoop:
             self.step()
             if until() or (max_seconds is not None and self.clock.now() >= max_seconds):
                 return
-            next_tick += self._tick_s
+            # After a stall (a slow camera, a busy CPU) carry on from now: missed ticks are not
+            # made up in a burst.
+            next_tick = max(next_tick + self._tick_s, self.clock.now())
             self.clock.sleep_until(next_tick)
 
     def step(self) -> None:
