@@ -24,9 +24,8 @@ from coach.core.events import (
     SessionSummary,
     StateChanged,
 )
+from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
-from coach.core.reps import Rep, RepSegmenter
-from coach.core.rules import FormRules
 from coach.settings import Settings
 
 LEAD_IN_S = 3.0  # from a set's introduction to its first lift
@@ -69,8 +68,7 @@ class Coach:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._plan = plan_blocks(settings)
-        self._rules = FormRules(settings.form)
-        self._segmenter = RepSegmenter(settings.form.rep_min_peak_deg)
+        self._watcher = FormWatcher(settings.form)
         self._out: list[Event] = []
         self._last_instruction: str | None = None
         self._reset_session()
@@ -196,12 +194,9 @@ class Coach:
         self._reset_set()
 
     def _reset_set(self) -> None:
-        self._rules.reset()
-        self._segmenter.reset()
-        self._reps_done = 0
+        self._watcher.reset()
         self._cycles = 0
         self._reps_this_cycle = 0
-        self._rep_faults: set[str] = set()
         self._warned_at: dict[str, float] = {}
         self._waiting_for_rest = False
         self._seen_at: float | None = None
@@ -269,13 +264,13 @@ class Coach:
             if not self._said_no_vision:
                 self._said_no_vision = True
                 self._say(cues.NO_VISION)
-            self._count(rep=None)
+            self._count(self._watcher.count_unseen())
             if self._phase is not Phase.SET:
                 return
         target = self._settings.session.reps_per_set
         if self._cycles >= target + EXTRA_CYCLES:
             self._end_set()
-        elif self._vision_live and self._segmenter.in_rep:
+        elif self._vision_live and self._watcher.in_rep:
             # The leg is still coming down: let the person finish before the next lift.
             self._waiting_for_rest = True
             self._at(self._lower_s, self._next_cycle_if_waiting)
@@ -292,13 +287,12 @@ class Coach:
 
     def _see(self, angles: LegAngles) -> None:
         self._seen_at = self._active
-        for onset in self._rules.update(self._active, angles):
-            self._rep_faults.add(onset.fault)
+        onsets, scored = self._watcher.update(self._active, angles)
+        for onset in onsets:
             self._warn(onset.fault, onset.value)
-        rep = self._segmenter.update(self._active, angles.abduction, angles.rotation)
-        if rep is not None:
+        if scored is not None:
             self._reps_this_cycle += 1
-            self._count(rep)
+            self._count(scored)
             if self._waiting_for_rest and self._phase is Phase.SET:
                 self._waiting_for_rest = False
                 self._at(self._settings.tempo.between_reps_s, self._start_cycle)
@@ -311,7 +305,12 @@ class Coach:
         block = self._block
         self._out.append(
             FormWarning(
-                self._now, fault, block.side, block.set_no, self._reps_done + 1, round(value, 1)
+                self._now,
+                fault,
+                block.side,
+                block.set_no,
+                self._watcher.current_rep,
+                round(value, 1),
             )
         )
         self._say(
@@ -320,31 +319,28 @@ class Coach:
             tag=f"warn:{fault}",
         )
 
-    def _count(self, rep: Rep | None) -> None:
-        block = self._block
-        self._reps_done += 1
-        faults = tuple(sorted(self._rep_faults))
-        self._rep_faults = set()
+    def _count(self, scored: ScoredRep) -> None:
+        block, rep, n = self._block, scored.rep, scored.number
         self._reps_per_side[block.side] += 1
-        self._fault_reps.update(faults)
+        self._fault_reps.update(scored.faults)
         self._out.append(
             RepCounted(
                 self._now,
                 block.side,
                 block.set_no,
-                self._reps_done,
+                n,
                 peak_angle=round(rep.peak_angle, 1) if rep else 0.0,
-                faults=faults,
+                faults=scored.faults,
                 lift_s=round(rep.lift_s, 2) if rep else 0.0,
                 hold_s=round(rep.hold_s, 2) if rep else 0.0,
                 lower_s=round(rep.lower_s, 2) if rep else 0.0,
-                peak_rotation=round(rep.peak_rotation, 1)
-                if rep and rep.peak_rotation is not None
-                else None,
+                peak_rotation=(
+                    round(rep.peak_rotation, 1) if rep and rep.peak_rotation is not None else None
+                ),
             )
         )
-        self._say(cues.say_number(self._reps_done).capitalize() + ".", Priority.TEMPO, tag="count")
-        if self._reps_done >= self._settings.session.reps_per_set:
+        self._say(cues.say_number(n).capitalize() + ".", Priority.TEMPO, tag="count")
+        if n >= self._settings.session.reps_per_set:
             self._end_set()
 
     def _end_set(self) -> None:
@@ -421,9 +417,7 @@ class Coach:
         if self._phase is Phase.SET:
             # A rep cut by the pause does not count; start the cycle again from rest.
             self._schedule.clear()
-            self._segmenter.reset()
-            self._rules.reset()
-            self._rep_faults = set()
+            self._watcher.restart_rep()
             self._at(LEAD_IN_S, self._start_cycle)
 
     def _stop(self) -> None:
@@ -438,7 +432,7 @@ class Coach:
 
     def _how_many(self) -> None:
         if self._phase is Phase.SET:
-            self._say(cues.how_many(self._reps_done, self._settings.session.reps_per_set))
+            self._say(cues.how_many(self._watcher.reps_done, self._settings.session.reps_per_set))
         elif self._phase in (Phase.REST, Phase.SWITCH_SIDE):
             self._say(cues.next_set(self._block.side, self._block.set_no))
         elif self._phase is Phase.IDLE:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from coach.core.tracker import hex_to_bgr
+from coach.drawing import draw_capsule
 from coach.sim.athlete import LegState, SimulatedAthlete
 
 MAT_BGR = (120, 105, 95)
@@ -19,25 +20,6 @@ CLOTHES_BGR = (70, 60, 60)
 SKIN_BGR = (150, 170, 205)
 # The toe marker sits a little past the ankle along the leg (the relaxed foot points that way).
 TOE_ALONG_LEG = 0.08
-
-
-def draw_capsule(img: np.ndarray, p: np.ndarray, q: np.ndarray, radius: float, colour) -> None:
-    """Fill every pixel within `radius` of segment pq, touching only its bounding box."""
-    height, width = img.shape[:2]
-    x0 = max(int(min(p[0], q[0]) - radius), 0)
-    x1 = min(int(max(p[0], q[0]) + radius) + 2, width)
-    y0 = max(int(min(p[1], q[1]) - radius), 0)
-    y1 = min(int(max(p[1], q[1]) + radius) + 2, height)
-    if x0 >= x1 or y0 >= y1:
-        return
-    ys = np.arange(y0, y1, dtype=np.float32)[:, None]
-    xs = np.arange(x0, x1, dtype=np.float32)[None, :]
-    d = q - p
-    length2 = max(float(d @ d), 1e-9)
-    along = np.clip(((xs - p[0]) * d[0] + (ys - p[1]) * d[1]) / length2, 0.0, 1.0)
-    dx = xs - (p[0] + along * d[0])
-    dy = ys - (p[1] + along * d[1])
-    img[y0:y1, x0:x1][dx * dx + dy * dy <= radius * radius] = colour
 
 
 class SimulatedCamera:
