@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from coach.settings import ConfigError, Settings, load_settings, locate_config
@@ -55,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="the coach itself: camera, microphone, speaker, button")
     run.add_argument("--start", action="store_true", help="begin a session straight away")
 
+    analyze = commands.add_parser("analyze", help="the reps and faults in a recorded video")
+    analyze.add_argument("video", help="a video file (mp4, avi, mkv: whatever FFmpeg reads)")
+    analyze.add_argument("--json", action="store_true", help="JSON lines: rep and warning objects")
+    analyze.add_argument(
+        "--annotate", metavar="OUT.mp4", help="also write the video with markers drawn"
+    )
+
     commands.add_parser("doctor", help="check camera, microphone, speaker, button, model and space")
 
     listen = commands.add_parser("listen", help="print each voice command heard, with its time")
@@ -99,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             from coach.app.daemon import run_service
 
             return run_service(settings, start_now=args.start)
+        if args.command == "analyze":
+            from coach.app.analyze import run_analyze
+
+            return run_analyze(settings, args.video, args.json, args.annotate, out=sys.stdout)
         if args.command == "doctor":
             from coach.app.doctor import run_doctor
 
@@ -110,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"coach: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, without a second error on exit.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     return 0
 
 

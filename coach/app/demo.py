@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TextIO
 
 from coach.adapters.button import ButtonUnavailable, GpioButton
 from coach.adapters.clock import Clock, VirtualClock
+from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker, make_speaker
 from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
@@ -48,15 +49,11 @@ def build_demo(
     speaker: Speaker,
     sinks: Iterable[EventSink] = (),
     script: Script = DEMO_SCRIPT,
+    camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
 ) -> tuple[CoachLoop, SimulatedAthlete]:
+    """`camera_for` films the athlete another way (a test records the frames, for one)."""
     athlete = SimulatedAthlete(script, side=settings.session.legs[0])
-    camera = SimulatedCamera(
-        athlete,
-        settings.camera.width,
-        settings.camera.height,
-        settings.markers.colours(),
-        settings.markers.foot_to_leg_ratio,
-    )
+    camera = (camera_for or _simulated_camera(settings))(athlete)
     loop = CoachLoop(
         Coach(settings),
         clock,
@@ -79,6 +76,19 @@ def _open_button(settings: Settings, loop: CoachLoop) -> GpioButton | None:
     except ButtonUnavailable as exc:
         log.info("button: not in use (%s)", exc)
         return None
+
+
+def _simulated_camera(settings: Settings) -> Callable[[SimulatedAthlete], FrameSource]:
+    def film(athlete: SimulatedAthlete) -> FrameSource:
+        return SimulatedCamera(
+            athlete,
+            settings.camera.width,
+            settings.camera.height,
+            settings.markers.colours(),
+            settings.markers.foot_to_leg_ratio,
+        )
+
+    return film
 
 
 def run_demo(settings: Settings, speed: float, as_json: bool, out: TextIO) -> int:

@@ -15,4 +15,11 @@ class LegReader:
         self._foot_ratio = markers.foot_to_leg_ratio
 
     def read(self, frame: np.ndarray) -> LegAngles | None:
-        return measure(self._tracker.locate(frame), self._foot_ratio)
+        return self.read_with_markers(frame)[1]
+
+    def read_with_markers(
+        self, frame: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], LegAngles | None]:
+        """The markers found and the angles they give (for drawing them on a replay)."""
+        markers = self._tracker.locate(frame)
+        return markers, measure(markers, self._foot_ratio)

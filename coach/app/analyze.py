@@ -1,0 +1,169 @@
+"""`coach analyze VIDEO`: the reps and faults in a recording, as a table or JSON lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+import numpy as np
+
+from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter
+from coach.app.views import FAULT_LABELS
+from coach.core.form import FormWatcher, ScoredRep
+from coach.core.geometry import LegAngles
+from coach.core.tracker import hex_to_bgr
+from coach.core.vision import LegReader
+from coach.drawing import draw_capsule, draw_text
+from coach.settings import Settings
+
+EXIT_UNREADABLE = 1
+PROGRESS_AFTER_FRAMES = 300  # about twenty seconds of video: shorter ones need no progress bar
+LINE_BGR = (255, 255, 255)
+
+
+@dataclass
+class Analysis:
+    reps: list[tuple[float, ScoredRep]] = field(default_factory=list)
+    warnings: list[tuple[float, str, int]] = field(default_factory=list)
+    frames: int = 0
+    frames_seen: int = 0
+
+
+class Overlay:
+    """The annotated copy of the video, opened once the first frame gives its size."""
+
+    def __init__(self, path: str, fps: float, colours: dict[str, str]) -> None:
+        self._path, self._fps = path, fps
+        self._colours = {name: tuple(int(c) for c in hex_to_bgr(h)) for name, h in colours.items()}
+        self._writer: VideoWriter | None = None
+
+    def write(self, frame: np.ndarray, markers, angles: LegAngles | None) -> None:
+        if self._writer is None:
+            self._writer = VideoWriter(self._path, frame.shape[1], frame.shape[0], self._fps)
+        self._writer.write(_annotated(frame, markers, angles, self._colours))
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+
+def analyze(
+    frames: Iterable[tuple[float, np.ndarray]],
+    settings: Settings,
+    overlay: Overlay | None = None,
+    progress: TextIO | None = None,
+    total: int | None = None,
+) -> Analysis:
+    reader = LegReader(settings.markers)
+    watcher = FormWatcher(settings.form)
+    result = Analysis()
+    for t, frame in frames:
+        result.frames += 1
+        markers, angles = reader.read_with_markers(frame)
+        if angles is not None:
+            result.frames_seen += 1
+            onsets, scored = watcher.update(t, angles)
+            result.warnings += [(t, onset.fault, watcher.current_rep) for onset in onsets]
+            if scored is not None:
+                result.reps.append((t, scored))
+        if overlay is not None:
+            overlay.write(frame, markers, angles)
+        if progress is not None and total and result.frames % 30 == 0:
+            share = min(result.frames / total, 1.0)
+            bar = "#" * round(30 * share)
+            print(f"\ranalysing [{bar:<30}] {share:4.0%}", end="", file=progress, flush=True)
+    if progress is not None and total:
+        print(file=progress)
+    return result
+
+
+def _annotated(frame, markers, angles: LegAngles | None, colours) -> np.ndarray:
+    out = frame.copy()
+    width = frame.shape[1]
+    thickness = max(1.0, width / 320)
+    for a, b in (("shoulder", "hip"), ("hip", "knee"), ("knee", "ankle"), ("ankle", "toe")):
+        if a in markers and b in markers:
+            draw_capsule(out, markers[a], markers[b], thickness, LINE_BGR)
+    for name, point in markers.items():
+        draw_capsule(out, point, point, 3 * thickness, LINE_BGR)
+        draw_capsule(out, point, point, 2 * thickness, colours[name])
+    if angles is not None:
+        scale = max(2, width // 160)
+        draw_text(out, f"{angles.abduction:.0f}°", 2 * scale, 2 * scale, scale, LINE_BGR)
+        if angles.rotation is not None:
+            draw_text(out, f"{angles.rotation:.0f}°", 2 * scale, 9 * scale, scale, LINE_BGR)
+    return out
+
+
+def _rep_record(t: float, scored: ScoredRep) -> dict[str, object]:
+    rep = scored.rep
+    assert rep is not None
+    return {
+        "t": round(t, 2),
+        "type": "rep",
+        "rep": scored.number,
+        "start": round(rep.start, 2),
+        "peak_angle": round(rep.peak_angle, 1),
+        "peak_rotation": None if rep.peak_rotation is None else round(rep.peak_rotation, 1),
+        "lift_s": round(rep.lift_s, 2),
+        "hold_s": round(rep.hold_s, 2),
+        "lower_s": round(rep.lower_s, 2),
+        "faults": list(scored.faults),
+    }
+
+
+def report(result: Analysis, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        events = [(t, 0, _rep_record(t, scored)) for t, scored in result.reps]
+        events += [
+            (t, 1, {"t": round(t, 2), "type": "warning", "fault": fault, "rep": rep})
+            for t, fault, rep in result.warnings
+        ]
+        for _, _, record in sorted(events, key=lambda item: (item[0], item[1])):
+            print(json.dumps(record), file=out)
+        return
+    print("rep   start    peak  rotation   lift   hold  lower  faults", file=out)
+    for _, scored in result.reps:
+        r = _rep_record(0.0, scored)
+        rotation = "     -" if r["peak_rotation"] is None else f"{r['peak_rotation']:5.0f}°"
+        faults = ", ".join(FAULT_LABELS.get(f, f) for f in scored.faults) or "clean"
+        print(
+            f"{scored.number:3d}  {r['start']:6.1f}s  {r['peak_angle']:4.0f}°  {rotation}   "
+            f"{r['lift_s']:4.1f}s  {r['hold_s']:4.1f}s  {r['lower_s']:4.1f}s  {faults}",
+            file=out,
+        )
+    seen = result.frames_seen / result.frames if result.frames else 0.0
+    print(
+        f"{len(result.reps)} reps; the leg was seen in {seen:.0%} of {result.frames} frames",
+        file=out,
+    )
+
+
+def run_analyze(
+    settings: Settings, path: str, as_json: bool, annotate: str | None, out: TextIO
+) -> int:
+    try:
+        video = VideoFile(path)
+    except VideoUnavailable as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    overlay = None if annotate is None else Overlay(annotate, video.fps, settings.markers.colours())
+    total = video.frame_count or 0
+    progress = sys.stderr if sys.stderr.isatty() and total > PROGRESS_AFTER_FRAMES else None
+    try:
+        result = analyze(video.frames(), settings, overlay, progress, total)
+    except VideoUnavailable as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    finally:
+        video.close()
+        if overlay is not None:
+            overlay.close()
+    if result.frames == 0:
+        print(f"coach: {path}: has no frames", file=sys.stderr)
+        return EXIT_UNREADABLE
+    report(result, as_json, out)
+    return 0

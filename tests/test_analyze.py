@@ -1,0 +1,133 @@
+"""`coach analyze`: a recorded session (the simulated athlete, encoded with PyAV) read back."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter
+from coach.app.demo import DEMO_SCRIPT, build_demo
+from coach.core.events import Command, FormWarning, RepCounted
+from coach.sim.camera import SimulatedCamera
+from tests.conftest import quick_settings
+
+pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+
+
+class Recorder:
+    """A camera that also writes every frame it delivers to a video file."""
+
+    def __init__(self, camera, writer):
+        self._camera, self._writer = camera, writer
+
+    def read(self, t):
+        frame = self._camera.read(t)
+        self._writer.write(frame)
+        return frame
+
+    def close(self):
+        self._writer.close()
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory):
+    """A recorded coached session, and what the live coach saw in it."""
+    path = tmp_path_factory.mktemp("video") / "session.mp4"
+    settings = quick_settings(reps=3)
+    events, recorders = [], []
+
+    def film(athlete):
+        colours, ratio = settings.markers.colours(), settings.markers.foot_to_leg_ratio
+        camera = SimulatedCamera(athlete, 320, 240, colours, ratio)
+        recorders.append(Recorder(camera, VideoWriter(str(path), 320, 240, settings.camera.fps)))
+        return recorders[0]
+
+    loop, _ = build_demo(
+        settings, VirtualClock(), ConsoleSpeaker(), [events.append], DEMO_SCRIPT, camera_for=film
+    )
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=1000)
+    recorders[0].close()
+    return path, events
+
+
+def _coach(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "coach", "analyze", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_replay_finds_the_reps_and_faults_the_live_coach_found(recording):
+    path, live = recording
+    result = _coach(path, "--json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    reps = [r for r in records if r["type"] == "rep"]
+    live_reps = [e for e in live if isinstance(e, RepCounted)]
+    assert len(reps) == len(live_reps) == 6
+    assert [r["faults"] for r in reps] == [list(e.faults) for e in live_reps]
+    for replayed, seen in zip(reps, live_reps, strict=True):
+        assert replayed["peak_angle"] == pytest.approx(seen.peak_angle, abs=1.5)
+        assert {"start", "peak_rotation", "lift_s", "hold_s", "lower_s"} <= replayed.keys()
+    warnings = [(r["fault"], r["rep"]) for r in records if r["type"] == "warning"]
+    assert warnings == [(w.fault, w.rep) for w in live if isinstance(w, FormWarning)]
+
+
+def test_the_table_has_a_line_per_rep_and_a_summary(recording):
+    path, _ = recording
+    result = _coach(path)
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].split()[:3] == ["rep", "start", "peak"]
+    assert len(lines) == 1 + 6 + 1
+    assert "leg too high" in lines[2] and "toes turned up" in lines[3]
+    assert lines[-1].startswith("6 reps; the leg was seen in 100% of")
+
+
+def test_annotate_writes_a_playable_copy_with_every_frame(recording, tmp_path):
+    path, _ = recording
+    out = tmp_path / "annotated.mp4"
+    assert _coach(path, "--annotate", out).returncode == 0
+    original, annotated = VideoFile(str(path)), VideoFile(str(out))
+    pairs = list(zip(original.frames(), annotated.frames(), strict=True))
+    assert len(pairs) > 100
+    (_, before), (_, after) = pairs[len(pairs) // 2]
+    assert after.shape == before.shape
+    assert (after.astype(int) - before.astype(int)).any()  # something was drawn
+
+
+def test_a_damaged_video_is_read_up_to_the_damage(recording, tmp_path):
+    path, _ = recording
+    data = path.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    result = _coach(cut)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.mp4", None, "no such file"),
+        ("notes.mp4", b"not a video", "not a video that can be read"),
+    ],
+)
+def test_an_unreadable_video_is_one_line_and_exit_1(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = _coach(path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"coach: {path}: {message}")
+
+
+def test_without_pyav_the_message_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "av", None)
+    with pytest.raises(VideoUnavailable, match=r"pip install 'legcoach\[video\]'"):
+        VideoFile("anything.mp4")
