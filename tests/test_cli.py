@@ -46,7 +46,8 @@ def test_reps_warnings_and_cues_carry_their_fields(demo_lines):
     assert len(reps) == 6
     for rep in reps:
         assert {"side", "set", "rep", "peak_angle", "faults"} <= rep.keys()
-    assert [w["fault"] for w in demo_lines if w["type"] == "warning"] == ["too_high", "toes_up"]
+    warnings = [w["fault"] for w in demo_lines if w["type"] == "warning"]
+    assert warnings == ["too_high", "toes_up", "fast_lower"]
     cues = [line for line in demo_lines if line["type"] == "cue"]
     assert {c["priority"] for c in cues} == {"info", "tempo", "form"}
     assert all(c["text"] for c in cues)

@@ -32,28 +32,33 @@ def test_a_whole_session_counts_every_rep_and_warns_once_about_each_fault():
     assert by_rep["right", 2].faults == ("too_high",)
     assert by_rep["right", 3].faults == ("toes_up",)
     assert by_rep["right", 3].peak_rotation > 20
-    assert all(
-        r.faults == () for key, r in by_rep.items() if key not in {("right", 2), ("right", 3)}
-    )
+    assert by_rep["left", 2].faults == ("fast_lower",)
+    faulty = {("right", 2), ("right", 3), ("left", 2)}
+    assert all(r.faults == () for key, r in by_rep.items() if key not in faulty)
     assert all(25 < r.peak_angle < 35 for key, r in by_rep.items() if key != ("right", 2))
 
     warnings = [e for e in events if isinstance(e, FormWarning)]
     assert [(w.fault, w.side, w.rep) for w in warnings] == [
         ("too_high", "right", 2),
         ("toes_up", "right", 3),
+        ("fast_lower", "left", 2),
     ]
-    # Each warning comes while its rep is under way: after that rep's lift cue, before it counts.
+    # A form warning comes while its rep is under way: after that rep's lift cue, before it
+    # counts; a tempo warning comes as the rep is counted.
     lifts = [e.t for e in events if isinstance(e, Cue) and e.tag == "lift"]
     for warning in warnings:
         counted = by_rep[warning.side, warning.rep].t
-        assert lifts[warning.rep - 1] < warning.t < counted
+        if warning.fault == "fast_lower":
+            assert warning.t == counted
+        else:
+            assert lifts[warning.rep - 1] < warning.t < counted
         spoken = [e for e in events if isinstance(e, Cue) and e.tag == f"warn:{warning.fault}"]
         assert len(spoken) == 1 and spoken[0].t == warning.t
 
     summary = events[-1]
     assert isinstance(summary, SessionSummary)
     assert summary.reps_per_side == {"right": 3, "left": 3}
-    assert summary.faults == {"too_high": 1, "toes_up": 1}
+    assert summary.faults == {"too_high": 1, "toes_up": 1, "fast_lower": 1}
 
 
 def test_the_cue_sequence_follows_the_plan():
@@ -129,3 +134,22 @@ def test_a_stall_is_lived_through_not_replayed_in_a_burst():
     after = steps[-5:]
     gaps = [round(b - a, 3) for a, b in pairwise(after)]
     assert gaps == [0.1] * 4  # one tick apart after the stall, not a burst to catch up
+
+
+def test_a_dropped_leg_and_a_skipped_hold_are_each_warned_about_as_the_rep_ends():
+    script = Script(
+        special={
+            ("right", 1, 2): RepStyle(lower_s=0.8),
+            ("left", 1, 1): RepStyle(hold_s=0.3),
+        }
+    )
+    events = _session(quick_settings(reps=3), script)
+    warned = [(w.fault, w.side, w.rep) for w in events if isinstance(w, FormWarning)]
+    assert warned == [("fast_lower", "right", 2), ("no_hold", "left", 1)]
+    faulted = {(r.side, r.rep): r.faults for r in events if isinstance(r, RepCounted) and r.faults}
+    assert faulted == {("right", 2): ("fast_lower",), ("left", 1): ("no_hold",)}
+    said = [e.text for e in events if isinstance(e, Cue) and e.tag.startswith("warn:")]
+    assert said == [
+        "Don't let it drop. Lower twice as slowly as you lift.",
+        "Pause at the top: hold it for two seconds.",
+    ]

@@ -68,6 +68,7 @@ def analyze(
             onsets, scored = watcher.update(t, angles)
             result.warnings += [(t, onset.fault, watcher.current_rep) for onset in onsets]
             if scored is not None:
+                result.warnings += [(t, fault, scored.number) for fault in scored.tempo_faults]
                 result.reps.append((t, scored))
         if overlay is not None:
             overlay.write(frame, markers, angles)

@@ -20,11 +20,13 @@ from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
 
-# One rep too high and one with the toes turning up, so the demo shows both warnings.
+# One rep too high, one with the toes turning up and one where the leg drops, so the demo shows
+# each warning.
 DEMO_SCRIPT = Script(
     special={
         ("right", 1, 2): RepStyle(peak_deg=60.0),
         ("right", 1, 3): RepStyle(rotation_deg=25.0),
+        ("left", 1, 2): RepStyle(lower_s=0.8),
     }
 )
 SPEECH_DRAIN_S = 15.0

@@ -17,7 +17,12 @@ from coach.core.events import (
     StateChanged,
 )
 
-FAULT_LABELS = {"too_high": "leg too high", "toes_up": "toes turned up"}
+FAULT_LABELS = {
+    "too_high": "leg too high",
+    "toes_up": "toes turned up",
+    "fast_lower": "dropped, not lowered",
+    "no_hold": "no hold at the top",
+}
 
 
 def _clock(t: float) -> str:
@@ -40,8 +45,9 @@ def describe(event: Event) -> str:
             f"peak {event.peak_angle:.0f}° · {tempo} · {faults}"
         )
     if isinstance(event, FormWarning):
+        value = f" ({event.value:.0f}°)" if event.value else ""
         return (
-            f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)} ({event.value:.0f}°) · "
+            f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)}{value} · "
             f"{event.side} set {event.set} rep {event.rep}"
         )
     if isinstance(event, DeviceChanged):

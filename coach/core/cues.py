@@ -72,6 +72,8 @@ LOWER = "Now lower, slowly."
 TOO_HIGH = "That's high enough: stop around forty-five degrees."
 TOES_UP = "Don't let the toes turn up. Point them slightly down."
 TOES_UP_NEUTRAL = "Keep the foot level. Don't let the toes turn up."
+FAST_LOWER = "Don't let it drop. Lower twice as slowly as you lift."
+NO_HOLD = "Pause at the top: hold it for two seconds."
 NO_VISION = "I can't see your markers, so I'll keep count for you."
 PAUSED = "Paused. Press the button or say resume when you're ready."
 RESUMED = "Resuming. Get back in line."
@@ -123,7 +125,7 @@ def device_changed(device: str, available: bool) -> str:
 def warning_text(fault: str, neutral_foot: bool) -> str:
     if fault == "toes_up":
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
-    return {"too_high": TOO_HIGH}[fault]
+    return {"too_high": TOO_HIGH, "fast_lower": FAST_LOWER, "no_hold": NO_HOLD}[fault]
 
 
 def set_done(set_no: int) -> str:
@@ -149,7 +151,12 @@ def finished(reps_per_side: dict[str, int], top_fault: tuple[str, int] | None) -
     text = f"All done: {counts}. Nice work."
     if top_fault is not None:
         fault, n = top_fault
-        label = {"too_high": "going too high", "toes_up": "toes turning up"}.get(fault, fault)
+        label = {
+            "too_high": "going too high",
+            "toes_up": "toes turning up",
+            "fast_lower": "dropping the leg",
+            "no_hold": "skipping the hold",
+        }.get(fault, fault)
         text += f" Next time, watch for {label}: it came up on {n} reps."
     return text
 
@@ -159,7 +166,8 @@ def catalogue(
 ) -> list[str]:
     """Every sentence a session can say (fixed words, each count, each set's introduction), so
     speech can be prepared before it is needed and tested for never sounding like a command."""
-    said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, NO_VISION, PAUSED, RESUMED]
+    said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD]
+    said += [NO_VISION, PAUSED, RESUMED]
     said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING, help_text(phrases)]
     said += [f"{say_number(n).capitalize()}." for n in range(1, reps + 1)]
     for side in legs:

@@ -20,10 +20,22 @@ class ScoredRep:
     number: int
     rep: Rep | None  # None: counted by the clock, the camera did not see it
     faults: tuple[str, ...]
+    tempo_faults: tuple[str, ...] = ()  # found only once the rep was over (also in `faults`)
+
+
+def tempo_faults(rep: Rep, form: FormSettings) -> tuple[str, ...]:
+    """Faults of the rep as a whole: a drop instead of a slow lowering, or no pause at the top."""
+    found = []
+    if rep.lower_s < form.min_lower_ratio * rep.lift_s:
+        found.append("fast_lower")
+    if rep.hold_s < form.min_hold_s:
+        found.append("no_hold")
+    return tuple(found)
 
 
 class FormWatcher:
     def __init__(self, form: FormSettings) -> None:
+        self._form = form
         self._rules = FormRules(form)
         self._segmenter = RepSegmenter(form.rep_min_peak_deg)
         self.reset()
@@ -59,5 +71,6 @@ class FormWatcher:
 
     def _score(self, rep: Rep | None) -> ScoredRep:
         self.reps_done += 1
-        faults, self._faults = tuple(sorted(self._faults)), set()
-        return ScoredRep(self.reps_done, rep, faults)
+        late = () if rep is None else tempo_faults(rep, self._form)
+        faults, self._faults = tuple(sorted(self._faults | set(late))), set()
+        return ScoredRep(self.reps_done, rep, faults, late)

@@ -292,12 +292,15 @@ class Coach:
             self._warn(onset.fault, onset.value)
         if scored is not None:
             self._reps_this_cycle += 1
+            for fault in scored.tempo_faults:
+                self._warn(fault, 0.0, rep=scored.number)
             self._count(scored)
             if self._waiting_for_rest and self._phase is Phase.SET:
                 self._waiting_for_rest = False
                 self._at(self._settings.tempo.between_reps_s, self._start_cycle)
 
-    def _warn(self, fault: str, value: float) -> None:
+    def _warn(self, fault: str, value: float, rep: int | None = None) -> None:
+        """Say it, unless the same was said within the cooldown; `rep` defaults to the current."""
         last = self._warned_at.get(fault)
         if last is not None and self._active - last < self._settings.form.warning_cooldown_s:
             return
@@ -309,7 +312,7 @@ class Coach:
                 fault,
                 block.side,
                 block.set_no,
-                self._watcher.current_rep,
+                rep or self._watcher.current_rep,
                 round(value, 1),
             )
         )

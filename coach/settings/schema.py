@@ -65,6 +65,8 @@ class FormSettings:
     max_abduction_deg: float = field(default=45.0, metadata=number(20, 80, "degrees"))
     max_rotation_deg: float = field(default=10.0, metadata=number(0, 45, "degrees"))
     rep_min_peak_deg: float = field(default=15.0, metadata=number(5, 40, "degrees"))
+    min_lower_ratio: float = field(default=1.5, metadata=number(1, 4))
+    min_hold_s: float = field(default=1.5, metadata=number(0, 10, "seconds"))
     fault_debounce_s: float = field(default=0.2, metadata=number(0, 2, "seconds"))
     warning_cooldown_s: float = field(default=8.0, metadata=number(0, 120, "seconds"))
     neutral_foot: bool = False
