@@ -62,7 +62,8 @@ def analyze(
     result = Analysis()
     for t, frame in frames:
         result.frames += 1
-        markers, angles = reader.read_with_markers(frame)
+        sighting = reader.sight(frame)
+        markers, angles = sighting.markers, sighting.angles
         if angles is not None:
             result.frames_seen += 1
             onsets, scored = watcher.update(t, angles)

@@ -102,11 +102,11 @@ class CoachLoop:
         self._handle_inputs(now)
         if (command := self._gestures.tick(now)) is not None:
             self._publish(self.coach.command(now, command, "button"))
-        angles = None
+        sighting = None
         if self.coach.wants_frames and self._frames is not None and self._reader is not None:
             frame = self._frames.read(now)
-            angles = None if frame is None else self._reader.read(frame)
-        self._publish(self.coach.tick(now, angles))
+            sighting = None if frame is None else self._reader.sight(frame)
+        self._publish(self.coach.tick(now, sighting))
         self._on_step()
 
     def _handle_inputs(self, now: float) -> None:

@@ -122,6 +122,18 @@ def device_changed(device: str, available: bool) -> str:
     return f"The {device} is back." if available else f"The {device} is not working."
 
 
+def cannot_see(markers: list[str]) -> str:
+    if len(markers) == 5:
+        return "I can't see any markers. Check the camera is pointing at you and the room is lit."
+    names = " and ".join([", ".join(markers[:-1]), markers[-1]] if len(markers) > 1 else markers)
+    plural = "markers" if len(markers) > 1 else "marker"
+    return f"I can't see your {names} {plural}."
+
+
+AT_THE_EDGE = "You're at the edge of the picture: move the camera back a little."
+CROOKED = "Straighten your body: ear, hip and ankle in one line."
+
+
 def warning_text(fault: str, neutral_foot: bool) -> str:
     if fault == "toes_up":
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
@@ -167,7 +179,8 @@ def catalogue(
     """Every sentence a session can say (fixed words, each count, each set's introduction), so
     speech can be prepared before it is needed and tested for never sounding like a command."""
     said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD]
-    said += [NO_VISION, PAUSED, RESUMED]
+    said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
+    said += [cannot_see([name]) for name in ("shoulder", "hip", "knee", "ankle", "toe")]
     said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING, help_text(phrases)]
     said += [f"{say_number(n).capitalize()}." for n in range(1, reps + 1)]
     for side in legs:

@@ -26,12 +26,15 @@ from coach.core.events import (
 )
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
+from coach.core.vision import Sighting
 from coach.settings import Settings
 
 LEAD_IN_S = 3.0  # from a set's introduction to its first lift
 VISION_STALE_S = 1.0  # no angles for this long: the camera is not seeing the leg
 EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends anyway
 REST_WARNING_S = 10.0
+FRAMING_RECHECK_S = 5.0  # time to act on "move the camera back" before looking again
+FRAMING_CHECKS = 3  # then the set starts anyway: the coach can keep time without seeing
 TEMPO_STEP = 1.25  # "slower" stretches lift and lowering by this much; "faster" shrinks them
 TEMPO_SCALE_RANGE = (0.5, 2.0)
 
@@ -127,13 +130,15 @@ class Coach:
             self._said_no_vision = True  # just said: no need to say it again at the next rep
         return self._take()
 
-    def tick(self, t: float, angles: LegAngles | None = None) -> list[Event]:
-        """Advance to `t`; `angles` is this frame's reading, if a frame was taken and understood."""
+    def tick(self, t: float, sighting: Sighting | None = None) -> list[Event]:
+        """Advance to `t`; `sighting` is what this tick's frame showed, if a frame was taken."""
         self._out = []
         self._now = t
         if self._phase in ACTIVE_PHASES:
-            if angles is not None and self._phase is Phase.SET:
-                self._see(angles)
+            if sighting is not None and self._phase is Phase.SET:
+                self._sighting, self._sighted_at = sighting, self._active
+                if sighting.angles is not None:
+                    self._see(sighting.angles)
             self._run_due()
         return self._take()
 
@@ -200,6 +205,9 @@ class Coach:
         self._warned_at: dict[str, float] = {}
         self._waiting_for_rest = False
         self._seen_at: float | None = None
+        self._sighting: Sighting | None = None
+        self._sighted_at: float | None = None
+        self._framing_checks = 0
 
     @property
     def _block(self) -> Block:
@@ -241,7 +249,27 @@ class Coach:
         self._say(
             cues.set_intro(block.side, block.set_no, session.sets_per_side, session.reps_per_set)
         )
-        self._at(LEAD_IN_S, self._start_cycle)
+        self._at(LEAD_IN_S, self._check_framing)
+
+    def _check_framing(self) -> None:
+        """Before the first lift: say what the camera cannot see, and give time to fix it."""
+        if self._phase is not Phase.SET:
+            return
+        fresh = self._sighted_at is not None and self._active - self._sighted_at <= VISION_STALE_S
+        problems = self._sighting.framing_problems() if fresh and self._sighting else []
+        if not problems or self._framing_checks >= FRAMING_CHECKS:
+            self._start_cycle()
+            return
+        self._framing_checks += 1
+        assert self._sighting is not None
+        self._say(
+            {
+                "missing": lambda: cues.cannot_see(self._sighting.missing),
+                "edge": lambda: cues.AT_THE_EDGE,
+                "crooked": lambda: cues.CROOKED,
+            }[problems[0]]()
+        )
+        self._at(FRAMING_RECHECK_S, self._check_framing)
 
     def _start_cycle(self) -> None:
         if self._phase is not Phase.SET:

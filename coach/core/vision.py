@@ -1,12 +1,44 @@
-"""Frame → leg angles: the tracker and the geometry joined."""
+"""Frame → what the camera saw: the markers, the leg angles, and whether the framing is right."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from coach.core.geometry import LegAngles, measure
 from coach.core.tracker import MarkerTracker
 from coach.settings import MarkerSettings
+
+EDGE_MARGIN = 0.03  # a marker this close to the frame's edge (as a share of its size) is at risk
+STRAIGHT_TOLERANCE_DEG = 12.0  # at rest, shoulder, hip and ankle should be about in line
+MARKER_NAMES = ("shoulder", "hip", "knee", "ankle", "toe")
+
+
+@dataclass(frozen=True)
+class Sighting:
+    markers: dict[str, np.ndarray] = field(default_factory=dict)
+    angles: LegAngles | None = None
+    size: tuple[int, int] = (0, 0)  # width, height
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in MARKER_NAMES if name not in self.markers]
+
+    def framing_problems(self) -> list[str]:
+        """What to put right before a set: "missing", "edge" and "crooked", in that order."""
+        problems = []
+        if self.missing:
+            problems.append("missing")
+        width, height = self.size
+        mx, my = EDGE_MARGIN * width, EDGE_MARGIN * height
+        if any(
+            not (mx <= x <= width - mx and my <= y <= height - my) for x, y in self.markers.values()
+        ):
+            problems.append("edge")
+        if self.angles is not None and abs(self.angles.abduction) > STRAIGHT_TOLERANCE_DEG:
+            problems.append("crooked")
+        return problems
 
 
 class LegReader:
@@ -15,11 +47,9 @@ class LegReader:
         self._foot_ratio = markers.foot_to_leg_ratio
 
     def read(self, frame: np.ndarray) -> LegAngles | None:
-        return self.read_with_markers(frame)[1]
+        return self.sight(frame).angles
 
-    def read_with_markers(
-        self, frame: np.ndarray
-    ) -> tuple[dict[str, np.ndarray], LegAngles | None]:
-        """The markers found and the angles they give (for drawing them on a replay)."""
+    def sight(self, frame: np.ndarray) -> Sighting:
         markers = self._tracker.locate(frame)
-        return markers, measure(markers, self._foot_ratio)
+        size = (frame.shape[1], frame.shape[0])
+        return Sighting(markers, measure(markers, self._foot_ratio), size)

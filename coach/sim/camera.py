@@ -43,6 +43,7 @@ class SimulatedCamera:
         self._foot_ratio = foot_to_leg_ratio
         self._rng = np.random.default_rng(seed)
         self._backgrounds: dict[str, np.ndarray] = {}
+        self.covered: set[str] = set()  # markers hidden from view (a fold of clothing, a hand)
 
     def read(self, t: float) -> np.ndarray:
         return self.render(self._athlete.leg_at(t))
@@ -113,4 +114,5 @@ class SimulatedCamera:
         draw_capsule(frame, ankle, toe, 0.012 * width, SKIN_BGR)
         radius = max(3.0, 0.011 * width)
         for name, point in joints.items():
-            draw_capsule(frame, point, point, radius, self._markers[name])
+            if name not in self.covered:
+                draw_capsule(frame, point, point, radius, self._markers[name])
