@@ -62,7 +62,7 @@ def analyze(
     result = Analysis()
     for t, frame in frames:
         result.frames += 1
-        sighting = reader.sight(frame)
+        sighting = reader.sight(frame, t)
         markers, angles = sighting.markers, sighting.angles
         if angles is not None:
             result.frames_seen += 1

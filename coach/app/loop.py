@@ -105,7 +105,7 @@ class CoachLoop:
         sighting = None
         if self.coach.wants_frames and self._frames is not None and self._reader is not None:
             frame = self._frames.read(now)
-            sighting = None if frame is None else self._reader.sight(frame)
+            sighting = None if frame is None else self._reader.sight(frame, now)
         self._publish(self.coach.tick(now, sighting))
         self._on_step()
 

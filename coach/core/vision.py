@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coach.core.geometry import LegAngles, measure
+from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
 from coach.settings import MarkerSettings
 
@@ -44,12 +45,11 @@ class Sighting:
 class LegReader:
     def __init__(self, markers: MarkerSettings) -> None:
         self._tracker = MarkerTracker(markers.colours(), markers.colour_tolerance)
+        self._smoother = MarkerSmoother()
         self._foot_ratio = markers.foot_to_leg_ratio
 
-    def read(self, frame: np.ndarray) -> LegAngles | None:
-        return self.sight(frame).angles
-
-    def sight(self, frame: np.ndarray) -> Sighting:
-        markers = self._tracker.locate(frame)
-        size = (frame.shape[1], frame.shape[0])
-        return Sighting(markers, measure(markers, self._foot_ratio), size)
+    def sight(self, frame: np.ndarray, t: float) -> Sighting:
+        """What the frame taken at `t` shows, smoothed over time and with brief gaps bridged."""
+        width = frame.shape[1]
+        markers = self._smoother.update(t, self._tracker.locate(frame), width)
+        return Sighting(markers, measure(markers, self._foot_ratio), (width, frame.shape[0]))
