@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         "--annotate", metavar="OUT.mp4", help="also write the video with markers drawn"
     )
 
+    markers = commands.add_parser("markers", help="write the marker discs at true size to print")
+    markers.add_argument("--out", required=True, metavar="FILE", help="markers.pdf or markers.png")
+
     commands.add_parser("doctor", help="check camera, microphone, speaker, button, model and space")
 
     listen = commands.add_parser("listen", help="print each voice command heard, with its time")
@@ -111,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             from coach.app.analyze import run_analyze
 
             return run_analyze(settings, args.video, args.json, args.annotate, out=sys.stdout)
+        if args.command == "markers":
+            from coach.app.markers import run_markers
+
+            return run_markers(settings.markers, args.out)
         if args.command == "doctor":
             from coach.app.doctor import run_doctor
 

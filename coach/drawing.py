@@ -11,6 +11,12 @@ _GLYPHS = {
     "6": "111100111101111", "7": "111001010010010", "8": "111101111101111",
     "9": "111101111001111", "-": "000000111000000", ".": "000000000000010",
     "°": "010101010000000", " ": "000000000000000",
+    "A": "010101111101101", "D": "110101101101110", "E": "111100110100111",
+    "H": "101101111101101", "I": "111010010010111", "K": "101101110101101",
+    "L": "100100100100111", "N": "101111111111101", "O": "010101101101010",
+    "P": "110101110100100", "R": "110101110101101", "S": "011100010001110",
+    "T": "111010010010010", "U": "101101101101111", "C": "011100100100011",
+    "M": "101111111101101",
 }  # fmt: skip
 
 
@@ -34,7 +40,7 @@ def draw_capsule(img: np.ndarray, p: np.ndarray, q: np.ndarray, radius: float, c
 
 
 def draw_text(img: np.ndarray, text: str, x: int, y: int, scale: int, colour) -> None:
-    """Write `text` (digits, "-", ".", "°" and spaces) with its top-left corner at (x, y)."""
+    """Write `text` (digits, capitals, "-", ".", "°", spaces) with its top-left corner at (x, y)."""
     for i, char in enumerate(text):
         glyph = np.array([int(b) for b in _GLYPHS[char]], dtype=bool).reshape(5, 3)
         block = np.kron(glyph, np.ones((scale, scale), dtype=bool))
