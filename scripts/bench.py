@@ -1,5 +1,10 @@
 """Benchmarks: figures to read, not tests to pass. Run through scripts/bench.
 
+Vision: the tracker and angle core on frames from the simulated camera (today's renderer draws
+the body square-on to the camera, so tilt and turn are not yet part of the envelope), whole
+scripted sessions for fault precision and recall and rep counts, and time per 640x480 frame
+beside OpenCV's HSV + inRange + connectedComponents where OpenCV is installed.
+
 Voice: the real recogniser and phrase matcher, fed espeak-ng speech with noise mixed in. With
 LEGCOACH_VOSK_MODEL naming an English model it uses the default English commands; otherwise the
 small Korean model from PyPI with tests/data/korean.toml.
@@ -16,22 +21,30 @@ import sys
 import threading
 import time
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.speech.player import AplayPlayer
 from coach.adapters.speech.synth import Pyttsx3Synth
 from coach.adapters.speech.worker import SpeechWorker
 from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE
 from coach.adapters.voice.recognizer import VoskRecognizer
+from coach.app.demo import build_demo
 from coach.app.listener import next_result
 from coach.core import cues
 from coach.core.endpoint import TrailingSilence
-from coach.core.events import Cue, Priority
+from coach.core.events import Command, Cue, Priority, RepCounted
 from coach.core.phrases import PhraseMatcher
+from coach.core.tracker import MarkerTracker, hex_to_bgr
+from coach.core.vision import LegReader
 from coach.settings import Settings, SpeechSettings
 from coach.settings.load import settings_from_mapping
+from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
+from coach.sim.camera import SimulatedCamera
 from coach.sim.voice import ENGLISH_TALK, KOREAN_TALK, espeak, silence, with_noise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,6 +239,175 @@ def _spread(seconds: list[float]) -> dict[str, float]:
     }
 
 
+VISION_SESSIONS = 20
+REPS_PER_SET = 6
+FAULTS = ("too_high", "toes_up", "fast_lower", "no_hold")
+
+
+def _random_style(rng: np.random.Generator, faults: set[str]) -> RepStyle:
+    return RepStyle(
+        peak_deg=float(rng.uniform(55, 65) if "too_high" in faults else rng.uniform(22, 40)),
+        rotation_deg=float(rng.uniform(18, 30) if "toes_up" in faults else rng.uniform(-12, 4)),
+        lift_s=float(rng.uniform(1.6, 2.4)),
+        hold_s=float(rng.uniform(0.1, 0.5) if "no_hold" in faults else rng.uniform(2.0, 3.0)),
+        lower_s=float(rng.uniform(0.6, 1.2) if "fast_lower" in faults else rng.uniform(3.8, 5.0)),
+    )
+
+
+def _scripted_sessions(rng: np.random.Generator) -> tuple[dict[str, dict[str, int]], list[int]]:
+    """Sessions with faults on random reps; per fault true/false positives and misses."""
+    counts = {fault: {"tp": 0, "fp": 0, "fn": 0} for fault in FAULTS}
+    count_errors = []
+    base = Settings()
+    settings = replace(
+        base,
+        session=replace(
+            base.session, reps_per_set=REPS_PER_SET, sets_per_side=1, setup_pause_s=0.5
+        ),
+        camera=replace(base.camera, width=320, height=240, fps=15),
+    )
+    for _ in range(VISION_SESSIONS):
+        truth, special = {}, {}
+        for side in settings.session.legs:
+            for slot in range(1, REPS_PER_SET + 1):
+                faults = {fault for fault in FAULTS if rng.random() < 0.15}
+                truth[side, slot] = faults
+                special[side, 1, slot] = _random_style(rng, faults)
+        events: list[object] = []
+        loop, _ = build_demo(
+            settings, VirtualClock(), ConsoleSpeaker(), [events.append], Script(special=special)
+        )
+        loop.send(Command.START, "bench")
+        coach = loop.coach
+        loop.run(until=lambda coach=coach: coach.finished, max_seconds=3000)
+        reps = [e for e in events if isinstance(e, RepCounted)]
+        for side in settings.session.legs:
+            count_errors.append(sum(r.side == side for r in reps) - REPS_PER_SET)
+        for rep in reps:
+            found, expected = set(rep.faults), truth.get((rep.side, rep.rep), set())
+            for fault in FAULTS:
+                key = "tp" if fault in found and fault in expected else None
+                key = key or ("fp" if fault in found else "fn" if fault in expected else None)
+                if key:
+                    counts[fault][key] += 1
+    return counts, count_errors
+
+
+def _camera(athlete: SimulatedAthlete, settings: Settings) -> SimulatedCamera:
+    colours, ratio = settings.markers.colours(), settings.markers.foot_to_leg_ratio
+    return SimulatedCamera(athlete, 640, 480, colours, ratio, seed=SEED)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def _angle_errors(rng: np.random.Generator) -> tuple[float, float, int]:
+    """Mean absolute error of abduction and rotation over smoothly moving legs, both sides."""
+    settings = Settings()
+    errors_a, errors_r = [], []
+    for side in settings.session.legs:
+        athlete = SimulatedAthlete(Script(), side)
+        camera = SimulatedCamera(
+            athlete,
+            640,
+            480,
+            settings.markers.colours(),
+            settings.markers.foot_to_leg_ratio,
+            seed=SEED,
+        )
+        reader = LegReader(settings.markers)
+        phase = rng.uniform(0, 2 * np.pi, size=2)
+        for i in range(600):
+            t = i / 15
+            leg = LegState(
+                side, 32 + 32 * np.sin(0.4 * t + phase[0]), 8 + 20 * np.sin(0.7 * t + phase[1])
+            )
+            seen = reader.sight(camera.render(leg), t).angles
+            if seen is not None and seen.rotation is not None:
+                errors_a.append(abs(seen.abduction - leg.abduction))
+                errors_r.append(abs(seen.rotation - leg.rotation))
+    return float(np.mean(errors_a)), float(np.mean(errors_r)), len(errors_a)
+
+
+def _timings() -> dict[str, float | None]:
+    settings = Settings()
+    athlete = SimulatedAthlete(Script())
+    camera = SimulatedCamera(
+        athlete, 640, 480, settings.markers.colours(), settings.markers.foot_to_leg_ratio
+    )
+    frames = [
+        camera.render(LegState("right", 30 * (0.5 - 0.5 * np.cos(np.pi * i / 60)), -5))
+        for i in range(120)
+    ]
+    tracker = MarkerTracker(settings.markers.colours(), settings.markers.colour_tolerance)
+    tracker.locate(frames[0])
+    started = time.perf_counter()
+    for frame in frames:
+        tracker.locate(frame)
+    track_ms = (time.perf_counter() - started) / len(frames) * 1000
+    started = time.perf_counter()
+    for frame in frames:
+        tracker.reset()
+        tracker.locate(frame)
+    acquire_ms = (time.perf_counter() - started) / len(frames) * 1000
+    return {
+        "track_ms_per_frame": round(track_ms, 3),
+        "acquire_ms_per_frame": round(acquire_ms, 3),
+        "opencv_ms_per_frame": _opencv_ms(frames, settings),
+    }
+
+
+def _opencv_ms(frames: list[np.ndarray], settings: Settings) -> float | None:
+    try:
+        import cv2
+    except ImportError:
+        return None
+    bounds = []
+    for colour in settings.markers.colours().values():
+        bgr = np.uint8([[hex_to_bgr(colour)]])
+        hue = int(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)[0, 0, 0])
+        bounds.append(
+            (np.array([max(hue - 8, 0), 100, 80]), np.array([min(hue + 8, 179), 255, 255]))
+        )
+    started = time.perf_counter()
+    for frame in frames:
+        hsv = cv2.cvtColor(frame, cv2.COLOR_BGR2HSV)
+        for lo, hi in bounds:
+            cv2.connectedComponentsWithStats(cv2.inRange(hsv, lo, hi))
+    return round((time.perf_counter() - started) / len(frames) * 1000, 3)
+
+
+def vision_figures() -> dict[str, object]:
+    rng = np.random.default_rng(SEED)
+    abduction_mae, rotation_mae, n = _angle_errors(rng)
+    counts, count_errors = _scripted_sessions(rng)
+    timings = _timings()
+    precision = {
+        f: round(c["tp"] / (c["tp"] + c["fp"]), 3) if c["tp"] + c["fp"] else None
+        for f, c in counts.items()
+    }
+    recall = {
+        f: round(c["tp"] / (c["tp"] + c["fn"]), 3) if c["tp"] + c["fn"] else None
+        for f, c in counts.items()
+    }
+    opencv = timings["opencv_ms_per_frame"]
+    return {
+        "vision_envelope": "simulated camera square-on, 640x480 (tilt and turn not yet rendered)",
+        "abduction_mae_deg": round(abduction_mae, 2),
+        "rotation_mae_deg": round(rotation_mae, 2),
+        "angle_frames": n,
+        "fault_precision": precision,
+        "fault_recall": recall,
+        "fault_counts": counts,
+        "rep_count_errors": {"sets": len(count_errors), "wrong": sum(e != 0 for e in count_errors)},
+        **timings,
+        "opencv_over_track_ratio": round(opencv / timings["track_ms_per_frame"], 1)
+        if opencv
+        else None,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
@@ -235,8 +417,13 @@ def main() -> int:
         default=None,
         help="end utterances after this much quiet, as voice.end_silence_s (default: Vosk's rule)",
     )
+    parser.add_argument("--only", choices=("voice", "vision"), help="one section only")
     args = parser.parse_args()
-    figures = voice_figures(args.end_silence)
+    figures: dict[str, object] = {}
+    if args.only in (None, "vision"):
+        figures |= vision_figures()
+    if args.only in (None, "voice"):
+        figures |= voice_figures(args.end_silence)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:

@@ -271,19 +271,25 @@ class Coach:
         )
         self._at(FRAMING_RECHECK_S, self._check_framing)
 
+    @property
+    def _lift_s(self) -> float:
+        return round(self._settings.tempo.lift_s * self._tempo_scale, 2)
+
+    @property
+    def _lower_s(self) -> float:
+        return round(self._settings.tempo.lower_s * self._tempo_scale, 2)
+
     def _start_cycle(self) -> None:
         if self._phase is not Phase.SET:
             return
-        tempo = self._settings.tempo
+        hold = self._settings.tempo.hold_s
         self._cycles += 1
         self._reps_this_cycle = 0
         self._waiting_for_rest = False
         self._say(cues.LIFT, Priority.TEMPO, tag="lift")
-        self._at(tempo.lift_s, lambda: self._say(cues.HOLD, Priority.TEMPO, tag="hold"))
-        self._at(
-            tempo.lift_s + tempo.hold_s, lambda: self._say(cues.LOWER, Priority.TEMPO, tag="lower")
-        )
-        self._at(tempo.lift_s + tempo.hold_s + tempo.lower_s, self._end_cycle)
+        self._at(self._lift_s, lambda: self._say(cues.HOLD, Priority.TEMPO, tag="hold"))
+        self._at(self._lift_s + hold, lambda: self._say(cues.LOWER, Priority.TEMPO, tag="lower"))
+        self._at(self._lift_s + hold + self._lower_s, self._end_cycle)
 
     def _end_cycle(self) -> None:
         if self._phase is not Phase.SET:
