@@ -383,14 +383,8 @@ def vision_figures() -> dict[str, object]:
     abduction_mae, rotation_mae, n = _angle_errors(rng)
     counts, count_errors = _scripted_sessions(rng)
     timings = _timings()
-    precision = {
-        f: round(c["tp"] / (c["tp"] + c["fp"]), 3) if c["tp"] + c["fp"] else None
-        for f, c in counts.items()
-    }
-    recall = {
-        f: round(c["tp"] / (c["tp"] + c["fn"]), 3) if c["tp"] + c["fn"] else None
-        for f, c in counts.items()
-    }
+    precision = {f: _share(c["tp"], c["tp"] + c["fp"]) for f, c in counts.items()}
+    recall = {f: _share(c["tp"], c["tp"] + c["fn"]) for f, c in counts.items()}
     opencv = timings["opencv_ms_per_frame"]
     return {
         "vision_envelope": "simulated camera square-on, 640x480 (tilt and turn not yet rendered)",

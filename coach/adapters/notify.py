@@ -23,10 +23,6 @@ class Notifier:
         self.watchdog_interval_s = watchdog_us / 2e6 if watchdog_us > 0 else None
         self._last_fed: float | None = None
 
-    @property
-    def active(self) -> bool:
-        return bool(self._address)
-
     def send(self, message: str) -> None:
         if not self._address:
             return
@@ -38,9 +34,6 @@ class Notifier:
 
     def ready(self, status: str) -> None:
         self.send(f"READY=1\nSTATUS={status}")
-
-    def status(self, status: str) -> None:
-        self.send(f"STATUS={status}")
 
     def stopping(self) -> None:
         self.send("STOPPING=1")

@@ -35,7 +35,7 @@ class SpeechUnavailable(Exception):
     """No text-to-speech engine could be started; the message says why."""
 
 
-def _quiet(*args: object, **kwargs: Any) -> None:
+def _quiet(*args: object, **_: Any) -> None:
     log.debug("pyttsx3: %s", " ".join(str(a) for a in args))
 
 
