@@ -241,13 +241,15 @@ def _spread(seconds: list[float]) -> dict[str, float]:
 
 VISION_SESSIONS = 20
 REPS_PER_SET = 6
-FAULTS = ("too_high", "toes_up", "fast_lower", "no_hold")
+FAULTS = ("too_high", "toes_up", "hip_hike", "knee_bend", "fast_lower", "no_hold")
 
 
 def _random_style(rng: np.random.Generator, faults: set[str]) -> RepStyle:
     return RepStyle(
         peak_deg=float(rng.uniform(55, 65) if "too_high" in faults else rng.uniform(22, 40)),
         rotation_deg=float(rng.uniform(18, 30) if "toes_up" in faults else rng.uniform(-12, 4)),
+        hip_hike_deg=float(rng.uniform(12, 18) if "hip_hike" in faults else rng.uniform(0, 3)),
+        knee_bend_deg=float(rng.uniform(30, 45) if "knee_bend" in faults else rng.uniform(0, 8)),
         lift_s=float(rng.uniform(1.6, 2.4)),
         hold_s=float(rng.uniform(0.1, 0.5) if "no_hold" in faults else rng.uniform(2.0, 3.0)),
         lower_s=float(rng.uniform(0.6, 1.2) if "fast_lower" in faults else rng.uniform(3.8, 5.0)),

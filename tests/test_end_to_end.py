@@ -153,3 +153,17 @@ def test_a_dropped_leg_and_a_skipped_hold_are_each_warned_about_as_the_rep_ends(
         "Don't let it drop. Lower twice as slowly as you lift.",
         "Pause at the top: hold it for two seconds.",
     ]
+
+
+def test_a_hitched_hip_and_a_bent_knee_are_each_warned_about_during_their_rep():
+    script = Script(
+        special={
+            ("right", 1, 2): RepStyle(hip_hike_deg=14.0),
+            ("left", 1, 3): RepStyle(knee_bend_deg=40.0),
+        }
+    )
+    events = _session(quick_settings(reps=3), script)
+    warned = [(w.fault, w.side, w.rep) for w in events if isinstance(w, FormWarning)]
+    assert warned == [("hip_hike", "right", 2), ("knee_bend", "left", 3)]
+    faulted = {(r.side, r.rep): r.faults for r in events if isinstance(r, RepCounted) and r.faults}
+    assert faulted == {("right", 2): ("hip_hike",), ("left", 3): ("knee_bend",)}

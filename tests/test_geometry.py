@@ -65,3 +65,20 @@ def test_missing_toe_or_knee_leaves_only_that_reading_out():
     assert angles.abduction == pytest.approx(20)
     assert angles.rotation is None
     assert angles.knee_bend is None
+
+
+def test_side_bend_is_the_pelvic_tilt_that_shortens_the_trunk_that_much():
+    from coach.core.geometry import PELVIS_RADIUS_RATIO, side_bend_deg
+
+    rest = 200.0
+    for tilt in (0.0, 5.0, 12.0):
+        seen = rest - PELVIS_RADIUS_RATIO * rest * math.sin(math.radians(tilt))
+        assert side_bend_deg(seen, rest) == pytest.approx(tilt)
+
+
+def test_a_shin_that_looks_shorter_against_the_thigh_is_a_bent_knee():
+    from coach.core.geometry import knee_flexion_deg
+
+    assert knee_flexion_deg(1.0, 1.0, 0.0) == pytest.approx(0.0)
+    assert knee_flexion_deg(math.cos(math.radians(30)), 1.0, 0.0) == pytest.approx(30.0)
+    assert knee_flexion_deg(1.0, 1.0, 25.0) == 25.0  # a bend within the picture counts too

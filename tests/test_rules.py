@@ -1,7 +1,6 @@
 from dataclasses import replace
 
-from coach.core.geometry import LegAngles
-from coach.core.rules import FormRules
+from coach.core.rules import FormRules, Reading
 from coach.settings import FormSettings
 
 FORM = FormSettings()
@@ -10,7 +9,7 @@ FORM = FormSettings()
 def _feed(rules, readings, dt=0.05):
     onsets = []
     for i, (abduction, rotation) in enumerate(readings):
-        onsets += rules.update(i * dt, LegAngles(abduction, rotation, 0.0))
+        onsets += rules.update(i * dt, Reading(abduction, rotation))
     return onsets
 
 

@@ -21,6 +21,8 @@ FAULT_LABELS = {
     "too_high": "leg too high",
     "toes_up": "toes turned up",
     "fast_lower": "dropped, not lowered",
+    "hip_hike": "hip hitched up",
+    "knee_bend": "knee bent",
     "no_hold": "no hold at the top",
 }
 

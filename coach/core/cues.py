@@ -72,6 +72,8 @@ LOWER = "Now lower, slowly."
 TOO_HIGH = "That's high enough: stop around forty-five degrees."
 TOES_UP = "Don't let the toes turn up. Point them slightly down."
 TOES_UP_NEUTRAL = "Keep the foot level. Don't let the toes turn up."
+HIP_HIKE = "Keep your waist long: don't hitch the hip up toward your ribs."
+KNEE_BEND = "Keep the top leg straight."
 FAST_LOWER = "Don't let it drop. Lower twice as slowly as you lift."
 NO_HOLD = "Pause at the top: hold it for two seconds."
 NO_VISION = "I can't see your markers, so I'll keep count for you."
@@ -137,7 +139,13 @@ CROOKED = "Straighten your body: ear, hip and ankle in one line."
 def warning_text(fault: str, neutral_foot: bool) -> str:
     if fault == "toes_up":
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
-    return {"too_high": TOO_HIGH, "fast_lower": FAST_LOWER, "no_hold": NO_HOLD}[fault]
+    return {
+        "too_high": TOO_HIGH,
+        "hip_hike": HIP_HIKE,
+        "knee_bend": KNEE_BEND,
+        "fast_lower": FAST_LOWER,
+        "no_hold": NO_HOLD,
+    }[fault]
 
 
 def set_done(set_no: int) -> str:
@@ -167,6 +175,8 @@ def finished(reps_per_side: dict[str, int], top_fault: tuple[str, int] | None) -
             "too_high": "going too high",
             "toes_up": "toes turning up",
             "fast_lower": "dropping the leg",
+            "hip_hike": "hitching the hip",
+            "knee_bend": "bending the knee",
             "no_hold": "skipping the hold",
         }.get(fault, fault)
         text += f" Next time, watch for {label}: it came up on {n} reps."
@@ -178,7 +188,8 @@ def catalogue(
 ) -> list[str]:
     """Every sentence a session can say (fixed words, each count, each set's introduction), so
     speech can be prepared before it is needed and tested for never sounding like a command."""
-    said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD]
+    said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD, HIP_HIKE]
+    said += [KNEE_BEND]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [cannot_see([name]) for name in ("shoulder", "hip", "knee", "ankle", "toe")]
     said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING, help_text(phrases)]

@@ -7,12 +7,21 @@ next rep if it began at rest.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
-from coach.core.geometry import LegAngles
+from coach.core.geometry import LegAngles, knee_flexion_deg, side_bend_deg
 from coach.core.reps import Rep, RepSegmenter
-from coach.core.rules import FaultOnset, FormRules
+from coach.core.rules import FaultOnset, FormRules, Reading
 from coach.settings import FormSettings
+
+REST_READINGS = 8  # about half a second still, at the start of a set, to learn how you lie
+
+
+@dataclass(frozen=True)
+class RestPose:
+    trunk_px: float
+    shin_to_thigh: float | None
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,13 @@ class FormWatcher:
         self.restart_rep()
 
     def restart_rep(self) -> None:
-        """Drop the rep in progress (after a pause), keeping the count."""
+        """Drop the rep in progress (after a pause), keeping the count; learn the rest pose anew,
+        since the person may have shifted."""
         self._rules.reset()
         self._segmenter.reset()
         self._faults: set[str] = set()
+        self._rest: RestPose | None = None
+        self._rest_readings: list[LegAngles] = []
 
     @property
     def in_rep(self) -> bool:
@@ -60,10 +72,26 @@ class FormWatcher:
         return self.reps_done + 1
 
     def update(self, t: float, angles: LegAngles) -> tuple[list[FaultOnset], ScoredRep | None]:
-        onsets = self._rules.update(t, angles)
+        onsets = self._rules.update(t, self._reading(angles))
         self._faults.update(onset.fault for onset in onsets)
         rep = self._segmenter.update(t, angles.abduction, angles.rotation)
         return onsets, (None if rep is None else self._score(rep))
+
+    def _reading(self, angles: LegAngles) -> Reading:
+        if self._rest is None and not self.in_rep:
+            self._rest_readings.append(angles)
+            if len(self._rest_readings) >= REST_READINGS:
+                self._rest = _rest_pose(self._rest_readings)
+        rest = self._rest
+        if rest is None:
+            return Reading(angles.abduction, angles.rotation)
+        knee = None
+        if angles.shin_to_thigh is not None and rest.shin_to_thigh is not None:
+            knee = knee_flexion_deg(
+                angles.shin_to_thigh, rest.shin_to_thigh, angles.knee_bend or 0.0
+            )
+        side = side_bend_deg(angles.trunk_px, rest.trunk_px) if rest.trunk_px > 0 else None
+        return Reading(angles.abduction, angles.rotation, side, knee)
 
     def count_unseen(self) -> ScoredRep:
         """A rep the camera could not see, counted because the tempo said it happened."""
@@ -74,3 +102,11 @@ class FormWatcher:
         late = () if rep is None else tempo_faults(rep, self._form)
         faults, self._faults = tuple(sorted(self._faults | set(late))), set()
         return ScoredRep(self.reps_done, rep, faults, late)
+
+
+def _rest_pose(readings: list[LegAngles]) -> RestPose:
+    ratios = [r.shin_to_thigh for r in readings if r.shin_to_thigh is not None]
+    return RestPose(
+        trunk_px=statistics.median(r.trunk_px for r in readings),
+        shin_to_thigh=statistics.median(ratios) if ratios else None,
+    )

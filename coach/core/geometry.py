@@ -20,7 +20,9 @@ _UP = np.array([0.0, -1.0])
 class LegAngles:
     abduction: float  # degrees; + = leg raised toward the ceiling from the trunk line
     rotation: float | None  # degrees; + = toes turning to the ceiling; None without a toe marker
-    knee_bend: float | None  # degrees; 0 = straight; None without a knee marker
+    knee_bend: float | None  # degrees, in the picture; 0 = straight; None without a knee marker
+    trunk_px: float = 0.0  # shoulder to hip, as seen: shortens when the waist crunches
+    shin_to_thigh: float | None = None  # as seen: shrinks when the knee bends toward the camera
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -61,4 +63,28 @@ def measure(markers: dict[str, Point], foot_to_leg_ratio: float) -> LegAngles | 
         abduction=abduction_deg(shoulder, hip, ankle),
         rotation=None if toe is None else rotation_deg(hip, ankle, toe, foot_to_leg_ratio),
         knee_bend=None if knee is None else knee_bend_deg(hip, knee, ankle),
+        trunk_px=float(np.hypot(*(hip - shoulder))),
+        shin_to_thigh=None if knee is None else _ratio(ankle - knee, knee - hip),
     )
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.hypot(*a)) / max(float(np.hypot(*b)), 1e-9)
+
+
+# How far the top hip marker sits from the pelvis' centre of tilt, as a share of the
+# shoulder-to-hip distance: about half a pelvis width against the trunk (anthropometric tables).
+PELVIS_RADIUS_RATIO = 0.35
+
+
+def side_bend_deg(trunk_px: float, rest_trunk_px: float) -> float:
+    """Lateral pelvic tilt (+ = hip hitched toward the ribs) from how much the trunk shortened."""
+    shortening = (rest_trunk_px - trunk_px) / (PELVIS_RADIUS_RATIO * rest_trunk_px)
+    return math.degrees(math.asin(float(np.clip(shortening, -1.0, 1.0))))
+
+
+def knee_flexion_deg(shin_to_thigh: float, rest_shin_to_thigh: float, in_picture: float) -> float:
+    """Knee bend from the shin foreshortening against the thigh (a bend toward or away from
+    the camera), or bending within the picture, whichever is larger."""
+    seen = math.degrees(math.acos(float(np.clip(shin_to_thigh / rest_shin_to_thigh, 0.0, 1.0))))
+    return max(seen, in_picture)

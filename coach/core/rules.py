@@ -9,10 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from coach.core.geometry import LegAngles
 from coach.settings import FormSettings
 
 HYSTERESIS_FRACTION = 0.1
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules judge, in degrees; None where it could not be measured."""
+
+    abduction: float
+    rotation: float | None = None
+    side_bend: float | None = None  # against this set's rest pose
+    knee_bend: float | None = None
 
 
 @dataclass(frozen=True)
@@ -25,7 +34,7 @@ class FaultOnset:
 @dataclass(frozen=True)
 class _Rule:
     fault: str
-    reading: Callable[[LegAngles], float | None]
+    reading: Callable[[Reading], float | None]
     trigger: float
 
     @property
@@ -35,8 +44,10 @@ class _Rule:
 
 def rules_from(form: FormSettings) -> tuple[_Rule, ...]:
     return (
-        _Rule("too_high", lambda a: a.abduction, form.max_abduction_deg),
-        _Rule("toes_up", lambda a: a.rotation, form.max_rotation_deg),
+        _Rule("too_high", lambda r: r.abduction, form.max_abduction_deg),
+        _Rule("toes_up", lambda r: r.rotation, form.max_rotation_deg),
+        _Rule("hip_hike", lambda r: r.side_bend, form.max_side_bend_deg),
+        _Rule("knee_bend", lambda r: r.knee_bend, form.max_knee_bend_deg),
     )
 
 
@@ -51,10 +62,10 @@ class FormRules:
         self._pending.clear()
         self._active.clear()
 
-    def update(self, t: float, angles: LegAngles) -> list[FaultOnset]:
+    def update(self, t: float, reading: Reading) -> list[FaultOnset]:
         onsets = []
         for rule in self._rules:
-            value = rule.reading(angles)
+            value = rule.reading(reading)
             if value is None:
                 continue
             if rule.fault in self._active:

@@ -20,6 +20,8 @@ class RepStyle:
 
     peak_deg: float = 30.0
     rotation_deg: float = -5.0  # toes a little down, as coached
+    hip_hike_deg: float = 0.0  # pelvic tilt toward the ribs at the top of the lift
+    knee_bend_deg: float = 0.0  # at the top of the lift
     lift_s: float = 2.0
     hold_s: float = 2.0
     lower_s: float = 4.0
@@ -41,6 +43,8 @@ class LegState:
     side: str  # the leg on top
     abduction: float
     rotation: float
+    hip_hike: float = 0.0
+    knee_bend: float = 0.0
 
 
 def _ease(x: float) -> float:
@@ -82,4 +86,7 @@ class SimulatedAthlete:
             up = 1.0
         else:
             up = 1.0 - _ease((elapsed - s.lift_s - s.hold_s) / s.lower_s)
-        return LegState(self._side, s.peak_deg * up, rest + (s.rotation_deg - rest) * up)
+        rotation = rest + (s.rotation_deg - rest) * up
+        return LegState(
+            self._side, s.peak_deg * up, rotation, s.hip_hike_deg * up, s.knee_bend_deg * up
+        )

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from coach.core.geometry import PELVIS_RADIUS_RATIO
 from coach.core.tracker import hex_to_bgr
 from coach.drawing import draw_capsule
 from coach.sim.athlete import LegState, SimulatedAthlete
@@ -66,10 +67,14 @@ class SimulatedCamera:
         leg_length, trunk_length = 0.36 * width, 0.26 * width
         body_y = 0.66 * height
         shoulder = np.array([width / 2 - toward_feet[0] * 0.36 * width, body_y])
-        hip = shoulder + toward_feet * trunk_length
+        # A hitched hip tilts the pelvis: the top hip marker swings toward the shoulder.
+        hike = PELVIS_RADIUS_RATIO * trunk_length * math.sin(math.radians(leg.hip_hike))
+        hip = shoulder + toward_feet * (trunk_length - hike)
         angle = math.radians(leg.abduction)
         leg_dir = toward_feet * math.cos(angle) + np.array([0.0, -math.sin(angle)])
-        ankle = hip + leg_dir * leg_length
+        knee = hip + leg_dir * leg_length / 2
+        # A bending knee swings the shin toward the camera: it looks shorter, not bent.
+        ankle = knee + leg_dir * leg_length / 2 * math.cos(math.radians(leg.knee_bend))
         ceiling_normal = np.array([leg_dir[1], -leg_dir[0]])
         if ceiling_normal[1] > 0:
             ceiling_normal = -ceiling_normal
@@ -81,7 +86,7 @@ class SimulatedCamera:
         )
         jitter = self._rng.normal(0.0, 0.3, size=(5, 2))
         names = ("shoulder", "hip", "knee", "ankle", "toe")
-        points = (shoulder, hip, (hip + ankle) / 2, ankle, toe)
+        points = (shoulder, hip, knee, ankle, toe)
         return {
             name: point + jitter[i]
             for i, (name, point) in enumerate(zip(names, points, strict=True))
