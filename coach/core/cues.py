@@ -179,7 +179,8 @@ def finished(reps_per_side: dict[str, int], top_fault: tuple[str, int] | None) -
             "knee_bend": "bending the knee",
             "no_hold": "skipping the hold",
         }.get(fault, fault)
-        text += f" Next time, watch for {label}: it came up on {n} reps."
+        reps = "one rep" if n == 1 else f"{say_number(n)} reps"
+        text += f" Next time, watch for {label}: it came up on {reps}."
     return text
 
 
