@@ -136,17 +136,19 @@ def test_a_stall_is_lived_through_not_replayed_in_a_burst():
     assert gaps == [0.1] * 4  # one tick apart after the stall, not a burst to catch up
 
 
-def test_a_dropped_leg_and_a_skipped_hold_are_each_warned_about_as_the_rep_ends():
-    script = Script(
-        special={
-            ("right", 1, 2): RepStyle(lower_s=0.8),
-            ("left", 1, 1): RepStyle(hold_s=0.3),
-        }
-    )
-    events = _session(quick_settings(reps=3), script)
+def _faults_in(special):
+    """Warnings as (fault, side, rep), faulty reps by (side, rep), and the events, for a script."""
+    events = _session(quick_settings(reps=3), Script(special=special))
     warned = [(w.fault, w.side, w.rep) for w in events if isinstance(w, FormWarning)]
-    assert warned == [("fast_lower", "right", 2), ("no_hold", "left", 1)]
     faulted = {(r.side, r.rep): r.faults for r in events if isinstance(r, RepCounted) and r.faults}
+    return warned, faulted, events
+
+
+def test_a_dropped_leg_and_a_skipped_hold_are_each_warned_about_as_the_rep_ends():
+    warned, faulted, events = _faults_in(
+        {("right", 1, 2): RepStyle(lower_s=0.8), ("left", 1, 1): RepStyle(hold_s=0.3)}
+    )
+    assert warned == [("fast_lower", "right", 2), ("no_hold", "left", 1)]
     assert faulted == {("right", 2): ("fast_lower",), ("left", 1): ("no_hold",)}
     said = [e.text for e in events if isinstance(e, Cue) and e.tag.startswith("warn:")]
     assert said == [
@@ -156,14 +158,8 @@ def test_a_dropped_leg_and_a_skipped_hold_are_each_warned_about_as_the_rep_ends(
 
 
 def test_a_hitched_hip_and_a_bent_knee_are_each_warned_about_during_their_rep():
-    script = Script(
-        special={
-            ("right", 1, 2): RepStyle(hip_hike_deg=14.0),
-            ("left", 1, 3): RepStyle(knee_bend_deg=40.0),
-        }
+    warned, faulted, _ = _faults_in(
+        {("right", 1, 2): RepStyle(hip_hike_deg=14.0), ("left", 1, 3): RepStyle(knee_bend_deg=40.0)}
     )
-    events = _session(quick_settings(reps=3), script)
-    warned = [(w.fault, w.side, w.rep) for w in events if isinstance(w, FormWarning)]
     assert warned == [("hip_hike", "right", 2), ("knee_bend", "left", 3)]
-    faulted = {(r.side, r.rep): r.faults for r in events if isinstance(r, RepCounted) and r.faults}
     assert faulted == {("right", 2): ("hip_hike",), ("left", 3): ("knee_bend",)}
