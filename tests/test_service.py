@@ -181,3 +181,28 @@ def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_so_far(tmp_path, 
     database = sqlite3.connect(tmp_path / "state" / "history.sqlite3")
     assert database.execute("SELECT ended_by FROM sessions").fetchall() == [("shutdown",)]
     assert database.execute("SELECT rep, peak_angle > 25 FROM reps").fetchall() == [(1, 1), (2, 1)]
+
+
+def test_doctor_gives_one_line_per_check_with_what_to_fix(tmp_path):
+    config = tmp_path / "coach.toml"
+    config.write_text(
+        f'[voice]\nmodel_path = "{tmp_path / "no-model"}"\n[speech]\nalsa_device = "null"\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--config", str(config), "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "STATE_DIRECTORY": str(tmp_path)},
+    )
+    lines = result.stdout.strip().splitlines()
+    checks = [line.split(":")[0].split(maxsplit=1) for line in lines]
+    assert [name for _, name in checks] == [
+        "config", "camera", "microphone", "speaker", "button", "speech model", "free space",
+    ]  # fmt: skip
+    status = {name: state for state, name in checks}
+    assert status["config"] == status["speaker"] == status["free space"] == "ok"
+    assert status["speech model"] == "PROBLEM" and "sudo ./scripts/install" in lines[5]
+    assert status["camera"] == "PROBLEM" and "python3-picamera2" in lines[1]
+    assert result.returncode == 1  # something needs fixing
+    assert result.stderr == ""
