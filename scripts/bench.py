@@ -45,6 +45,7 @@ from coach.settings import Settings, SpeechSettings
 from coach.settings.load import settings_from_mapping
 from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
+from coach.sim.scene import CameraPose, Scene
 from coach.sim.voice import ENGLISH_TALK, KOREAN_TALK, espeak, silence, with_noise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -332,6 +333,44 @@ def _angle_errors(rng: np.random.Generator) -> tuple[float, float, int]:
     return float(np.mean(errors_a)), float(np.mean(errors_r)), len(errors_a)
 
 
+ENVELOPE = [
+    CameraPose(distance, tilt, turn)
+    for distance in (1.5, 2.5, 3.5)
+    for tilt in (0.0, 15.0, 30.0)
+    for turn in (-15.0, 0.0, 15.0)
+]
+
+
+def _envelope_errors(rng: np.random.Generator) -> dict[str, object]:
+    """The same angles through the 3-D scene, camera anywhere in the setup envelope."""
+    settings = Settings()
+    errors_a, errors_r, square_a, square_r, unseen = [], [], [], [], 0
+    for pose in ENVELOPE:
+        scene = Scene(pose, settings.markers.colours(), seed=SEED)
+        for side in settings.session.legs:
+            reader = LegReader(settings.markers)
+            for i in range(40):
+                leg = LegState(side, float(rng.uniform(0, 55)), float(rng.uniform(-12, 28)))
+                seen = reader.sight(scene.render(leg), i / 15).angles
+                if seen is None or seen.rotation is None:
+                    unseen += 1
+                    continue
+                a, r = abs(seen.abduction - leg.abduction), abs(seen.rotation - leg.rotation)
+                errors_a.append(a)
+                errors_r.append(r)
+                if pose.tilt_deg == 0 and pose.turn_deg == 0:
+                    square_a.append(a)
+                    square_r.append(r)
+    return {
+        "envelope": "1.5-3.5 m, tilt 0-30 deg, turn -15 to 15 deg; 3-D scene, not yet corrected",
+        "envelope_abduction_mae_deg": round(float(np.mean(errors_a)), 2),
+        "envelope_rotation_mae_deg": round(float(np.mean(errors_r)), 2),
+        "square_on_abduction_mae_deg": round(float(np.mean(square_a)), 2),
+        "square_on_rotation_mae_deg": round(float(np.mean(square_r)), 2),
+        "envelope_frames_without_a_reading": unseen,
+    }
+
+
 def _timings() -> dict[str, float | None]:
     settings = Settings()
     athlete = SimulatedAthlete(Script())
@@ -384,6 +423,7 @@ def vision_figures() -> dict[str, object]:
     rng = np.random.default_rng(SEED)
     abduction_mae, rotation_mae, n = _angle_errors(rng)
     counts, count_errors = _scripted_sessions(rng)
+    envelope = _envelope_errors(rng)
     timings = _timings()
     precision = {f: _share(c["tp"], c["tp"] + c["fp"]) for f, c in counts.items()}
     recall = {f: _share(c["tp"], c["tp"] + c["fn"]) for f, c in counts.items()}
@@ -397,6 +437,7 @@ def vision_figures() -> dict[str, object]:
         "fault_recall": recall,
         "fault_counts": counts,
         "rep_count_errors": {"sets": len(count_errors), "wrong": sum(e != 0 for e in count_errors)},
+        **envelope,
         **timings,
         "opencv_over_track_ratio": round(opencv / timings["track_ms_per_frame"], 1)
         if opencv

@@ -1,0 +1,152 @@
+"""A person lying on a mat in a room, seen through a pinhole camera placed anywhere in the setup
+envelope: 1.5 to 3.5 m away, tilted down by up to 30 degrees, turned by up to 15.
+
+World axes: x to the camera's right, y up to the ceiling, z away from the camera; the body lies
+along x in its frontal plane z = 0, head to the camera's right when the right leg is on top.
+Limbs are capsules with volume, projected with their depth; the room has clutter, uneven light,
+noise and the occasional covered marker. Ground truth is the LegState that was drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach.core.geometry import PELVIS_RADIUS_RATIO
+from coach.core.tracker import hex_to_bgr
+from coach.drawing import draw_capsule
+from coach.sim.athlete import LegState
+
+HIP_HEIGHT_M = 0.33  # the top hip above the floor, lying on the side
+TRUNK_M, LEG_M, FOOT_FORWARD_M = 0.50, 0.85, 0.14
+TOE_ALONG_LEG = 0.08
+MARKER_RADIUS_M = 0.025
+WALL_BEHIND_M = 1.2
+HORIZONTAL_FOV_DEG = 62.2  # the Pi camera module v2
+CLOTHES_BGR, SKIN_BGR, MAT_BGR, WALL_BGR = (
+    (70, 60, 60),
+    (150, 170, 205),
+    (120, 105, 95),
+    (190, 195, 200),
+)
+
+
+@dataclass(frozen=True)
+class CameraPose:
+    distance_m: float = 2.5
+    tilt_deg: float = 0.0  # looking down
+    turn_deg: float = 0.0  # off square, about the vertical
+
+
+class Scene:
+    def __init__(
+        self,
+        pose: CameraPose,
+        marker_colours: dict[str, str],
+        width: int = 640,
+        height: int = 480,
+        seed: int = 0,
+    ) -> None:
+        self._pose, self._size = pose, (width, height)
+        self._colours = {n: tuple(int(c) for c in hex_to_bgr(h)) for n, h in marker_colours.items()}
+        self._rng = np.random.default_rng(seed)
+        self._focal = width / 2 / math.tan(math.radians(HORIZONTAL_FOV_DEG / 2))
+        self._rotation, self._position = self._camera()
+        self._room = self._draw_room()
+        # Sensor noise, made once and drawn from at random offsets: fresh noise per frame would
+        # cost more than the rest of the picture.
+        self._noise = self._rng.normal(0.0, 3.0, size=(height + 64, width + 64)).astype(np.float32)
+        self.covered: set[str] = set()
+        self.light = 1.0  # overall brightness, which the day may change
+
+    def _camera(self) -> tuple[np.ndarray, np.ndarray]:
+        """World-to-camera rotation and the camera's position, looking at the middle of the body."""
+        target = np.array([0.0, HIP_HEIGHT_M, 0.0])
+        tilt, turn = math.radians(self._pose.tilt_deg), math.radians(self._pose.turn_deg)
+        back = np.array([math.sin(turn), 0.0, -math.cos(turn)]) * math.cos(tilt)
+        position = target + self._pose.distance_m * (back + np.array([0.0, math.sin(tilt), 0.0]))
+        forward = (target - position) / np.linalg.norm(target - position)
+        right = np.cross(np.array([0.0, 1.0, 0.0]), forward)
+        right /= np.linalg.norm(right)
+        down = np.cross(right, forward)
+        return np.stack([right, down, forward]), position
+
+    def project(self, point: np.ndarray) -> tuple[np.ndarray, float]:
+        """Pixel position and depth (m) of a world point."""
+        x, y, z = self._rotation @ (point - self._position)
+        width, height = self._size
+        return np.array([width / 2 + self._focal * x / z, height / 2 + self._focal * y / z]), z
+
+    def joints(self, leg: LegState) -> dict[str, np.ndarray]:
+        """Marker positions in the world for this leg state."""
+        feet = -1.0 if leg.side == "right" else 1.0
+        along = np.array([feet, 0.0, 0.0])
+        up = np.array([0.0, 1.0, 0.0])
+        toward_camera = np.array([0.0, 0.0, -1.0])
+        hike = PELVIS_RADIUS_RATIO * TRUNK_M * math.sin(math.radians(leg.hip_hike))
+        # The hip sits a little to the feet's side of the middle of the picture.
+        rest_hip = np.array([0.0, HIP_HEIGHT_M, 0.0]) + along * (TRUNK_M - LEG_M) / 2
+        hip = rest_hip - along * hike
+        shoulder = rest_hip - along * TRUNK_M
+        a = math.radians(leg.abduction)
+        direction = along * math.cos(a) + up * math.sin(a)
+        ceiling = up * math.cos(a) - along * math.sin(a)
+        knee = hip + direction * LEG_M / 2
+        bend = math.radians(leg.knee_bend)
+        shin = direction * math.cos(bend) + toward_camera * math.sin(bend)
+        ankle = knee + shin * LEG_M / 2
+        turn = math.radians(leg.rotation)
+        foot = toward_camera * math.cos(turn) + ceiling * math.sin(turn)
+        toe = ankle + direction * TOE_ALONG_LEG * LEG_M + foot * FOOT_FORWARD_M
+        return {"shoulder": shoulder, "hip": hip, "knee": knee, "ankle": ankle, "toe": toe}
+
+    def render(self, leg: LegState) -> np.ndarray:
+        frame = self._room.copy()
+        world = self.joints(leg)
+        seen = {name: self.project(point) for name, point in world.items()}
+        head = world["shoulder"] - (world["hip"] - world["shoulder"]) * 0.4
+        limbs = [
+            (world["shoulder"], world["hip"], 0.16, CLOTHES_BGR),
+            (head, head, 0.11, SKIN_BGR),
+            (world["hip"], world["knee"], 0.08, CLOTHES_BGR),
+            (world["knee"], world["ankle"], 0.06, CLOTHES_BGR),
+            (world["ankle"], world["toe"], 0.04, SKIN_BGR),
+        ]
+        for start, end, radius, colour in limbs:
+            (p, depth), (q, _) = self.project(start), self.project(end)
+            draw_capsule(frame, p, q, self._focal * radius / depth, colour)
+        for name, (pixel, depth) in seen.items():
+            if name not in self.covered:
+                draw_capsule(
+                    frame, pixel, pixel, self._focal * MARKER_RADIUS_M / depth, self._colours[name]
+                )
+        return self._expose(frame)
+
+    def _draw_room(self) -> np.ndarray:
+        width, height = self._size
+        room = np.empty((height, width, 3), dtype=np.uint8)
+        room[:] = WALL_BGR
+        # The mat and floor reach back to the wall, 1.2 m behind the person.
+        floor_y = int(self.project(np.array([0.0, 0.0, WALL_BEHIND_M]))[0][1])
+        room[max(0, min(height, floor_y)) :] = MAT_BGR
+        for _ in range(12):  # furniture and clutter: muted colours, nothing like a marker
+            x, y = self._rng.integers(0, width), self._rng.integers(0, max(floor_y, 1))
+            w, h = self._rng.integers(20, 120), self._rng.integers(20, 90)
+            shade = self._rng.integers(60, 200)
+            room[y : y + h, x : x + w] = (shade, shade + self._rng.integers(-20, 20), shade - 15)
+        # A window on one side: the light falls off across the room.
+        gradient = np.linspace(1.15, 0.8, width)[None, :, None]
+        return np.clip(room * gradient, 0, 255).astype(np.uint8)
+
+    def _expose(self, frame: np.ndarray) -> np.ndarray:
+        """Light level, a slight blur (the lens, a little motion) and sensor noise."""
+        height, width = frame.shape[:2]
+        lit = frame.astype(np.float32)
+        blurred = (lit[1:-1, 1:-1] * 2 + lit[1:-1, :-2] + lit[:-2, 1:-1]) * (self.light / 4)
+        dy, dx = self._rng.integers(0, 64, size=2)
+        noise = self._noise[dy : dy + height - 2, dx : dx + width - 2, None]
+        out = frame.copy()
+        out[1:-1, 1:-1] = np.clip(blurred + noise, 0, 255)
+        return out

@@ -1,0 +1,47 @@
+"""The 3-D scene: a camera anywhere in the setup envelope, and what today's core reads there."""
+
+import numpy as np
+import pytest
+
+from coach.core.vision import LegReader
+from coach.settings import Settings
+from coach.sim.athlete import LegState
+from coach.sim.scene import HIP_HEIGHT_M, CameraPose, Scene
+
+SETTINGS = Settings()
+
+
+def test_the_camera_looks_at_the_middle_of_the_body_wherever_it_stands():
+    for pose in (CameraPose(1.5, 30, 15), CameraPose(3.5, 0, -15), CameraPose(2.5, 15, 0)):
+        scene = Scene(pose, SETTINGS.markers.colours())
+        centre, depth = scene.project(np.array([0.0, HIP_HEIGHT_M, 0.0]))
+        assert np.allclose(centre, (320, 240)) and depth == pytest.approx(pose.distance_m)
+
+
+def test_up_in_the_room_is_up_in_the_picture_and_nearer_is_bigger():
+    scene = Scene(CameraPose(2.5, 20, 0), SETTINGS.markers.colours())
+    low, _ = scene.project(np.array([0.0, 0.2, 0.0]))
+    high, _ = scene.project(np.array([0.0, 0.6, 0.0]))
+    assert high[1] < low[1]
+    _, near = scene.project(np.array([0.0, 0.3, -0.3]))
+    _, far = scene.project(np.array([0.0, 0.3, 0.3]))
+    assert near < far
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_square_on_the_core_reads_the_true_angles(side):
+    scene = Scene(CameraPose(2.5, 0, 0), SETTINGS.markers.colours())
+    for abduction, rotation in ((0, -5), (25, 0), (45, 10), (60, 25)):
+        seen = LegReader(SETTINGS.markers).sight(
+            scene.render(LegState(side, abduction, rotation)), 0.0
+        )
+        assert seen.missing == []
+        assert seen.angles.abduction == pytest.approx(abduction, abs=1.0)
+        assert seen.angles.rotation == pytest.approx(rotation, abs=4.5)
+
+
+def test_a_covered_marker_is_not_drawn():
+    scene = Scene(CameraPose(2.5, 10, 5), SETTINGS.markers.colours())
+    scene.covered = {"knee"}
+    seen = LegReader(SETTINGS.markers).sight(scene.render(LegState("left", 20, 0)), 0.0)
+    assert seen.missing == ["knee"]
