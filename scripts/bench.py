@@ -349,9 +349,12 @@ def _envelope_errors(rng: np.random.Generator) -> dict[str, object]:
         scene = Scene(pose, settings.markers.colours(), seed=SEED)
         for side in settings.session.legs:
             reader = LegReader(settings.markers)
-            for i in range(40):
-                leg = LegState(side, float(rng.uniform(0, 55)), float(rng.uniform(-12, 28)))
-                seen = reader.sight(scene.render(leg), i / 15).angles
+            phase = rng.uniform(0, 2 * np.pi, size=2)
+            for i in range(60):  # four seconds of a leg moving as a leg does
+                t = i / 15
+                abduction = 27 + 27 * np.sin(0.8 * t + phase[0])
+                leg = LegState(side, abduction, 8 + 18 * np.sin(1.1 * t + phase[1]))
+                seen = reader.sight(scene.render(leg), t).angles
                 if seen is None or seen.rotation is None:
                     unseen += 1
                     continue
