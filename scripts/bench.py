@@ -1,7 +1,7 @@
 """Benchmarks: figures to read, not tests to pass. Run through scripts/bench.
 
-Vision: the tracker and angle core on frames from the simulated camera (today's renderer draws
-the body square-on to the camera, so tilt and turn are not yet part of the envelope), whole
+Vision: the tracker and angle core on frames from the simulated cameras (the 2-D one, square on,
+and the 3-D scene anywhere in the setup envelope, where tilt is not yet corrected for), whole
 scripted sessions for fault precision and recall and rep counts, and time per 640x480 frame
 beside OpenCV's HSV + inRange + connectedComponents where OpenCV is installed.
 
@@ -432,7 +432,7 @@ def vision_figures() -> dict[str, object]:
     recall = {f: _share(c["tp"], c["tp"] + c["fn"]) for f, c in counts.items()}
     opencv = timings["opencv_ms_per_frame"]
     return {
-        "vision_envelope": "simulated camera square-on, 640x480 (tilt and turn not yet rendered)",
+        "vision_envelope": "2-D simulated camera, square on, 640x480",
         "abduction_mae_deg": round(abduction_mae, 2),
         "rotation_mae_deg": round(rotation_mae, 2),
         "angle_frames": n,
