@@ -34,11 +34,9 @@ from coach.adapters.speech.worker import SpeechWorker
 from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE
 from coach.adapters.voice.recognizer import VoskRecognizer
 from coach.app.demo import build_demo
-from coach.app.listener import next_result
+from coach.app.listener import endpoint_for, next_result, voice_recognition
 from coach.core import cues
-from coach.core.endpoint import TrailingSilence
 from coach.core.events import Command, Cue, Priority, RepCounted
-from coach.core.phrases import PhraseMatcher
 from coach.core.tracker import MarkerTracker, hex_to_bgr
 from coach.core.vision import LegReader
 from coach.settings import Settings, SpeechSettings
@@ -70,12 +68,12 @@ def _config() -> tuple[Settings, str, tuple[str, ...], list[str]]:
 
 
 def _feed(
-    recognizer: VoskRecognizer, samples: np.ndarray, end_silence_s: float | None
+    recognizer: VoskRecognizer, samples: np.ndarray, end_silence_s: float
 ) -> list[tuple[object, float, float]]:
     """Feed in 0.1 s chunks as the microphone would; each result with the audio time at which
     it came out and the processing time of the chunk that produced it."""
     pcm = samples.tobytes()
-    endpoint = None if end_silence_s is None else TrailingSilence(SAMPLE_RATE, end_silence_s)
+    endpoint = endpoint_for(end_silence_s)
     out = []
     for offset in range(0, len(pcm), CHUNK_BYTES):
         started = time.perf_counter()
@@ -89,12 +87,11 @@ def _feed(
     return out
 
 
-def voice_figures(end_silence_s: float | None) -> dict[str, object]:
+def voice_figures(end_silence_s: float) -> dict[str, object]:
     settings, label, voices, talk = _config()
     rng = np.random.default_rng(SEED)
-    matcher = PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
     loaded = time.perf_counter()
-    recognizer = VoskRecognizer(settings.voice.model_path, matcher.phrases, settings.voice.decoys)
+    matcher, recognizer = voice_recognition(settings.voice)
     load_s = time.perf_counter() - loaded
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -124,7 +121,7 @@ def voice_figures(end_silence_s: float | None) -> dict[str, object]:
 
     false_commands, talk_s, false_examples = 0, 0.0, []
     spoken = [(text, voice) for text in talk for voice in voices]
-    spoken += [(text, "en") for text in _coach_cues(settings)]
+    spoken += [(text, "en") for text in cues.catalogue(Settings())]  # the coach speaks English
     rounds = 0
     while talk_s < NON_COMMAND_MINUTES * 60:
         speed = SPEEDS[rounds % len(SPEEDS)]
@@ -163,16 +160,6 @@ def _last_voiced_s(speech: np.ndarray) -> float:
     """Where the voice really stops: espeak-ng pads its output with silence."""
     voiced = np.flatnonzero(np.abs(speech) > 0.02 * np.abs(speech).max())
     return (voiced[-1] + 1) / SAMPLE_RATE
-
-
-def _coach_cues(settings: Settings) -> list[str]:
-    session = settings.session
-    return cues.catalogue(
-        session.legs,
-        session.sets_per_side,
-        session.reps_per_set,
-        Settings().voice.commands.by_command(),
-    )
 
 
 class _TimedPlayer:
@@ -454,8 +441,8 @@ def main() -> int:
     parser.add_argument(
         "--end-silence",
         type=float,
-        default=None,
-        help="end utterances after this much quiet, as voice.end_silence_s (default: Vosk's rule)",
+        default=0.0,
+        help="end utterances after this much quiet, as voice.end_silence_s (0: Vosk's rule)",
     )
     parser.add_argument("--only", choices=("voice", "vision"), help="one section only")
     args = parser.parse_args()

@@ -160,23 +160,24 @@ class SessionRecorder:
                 (self._session_id, event.t, event.fault, event.side, event.set, event.rep),
             )
         elif isinstance(event, SessionSummary):
-            self._db.execute(
-                "UPDATE sessions SET ended_at = ?, ended_by = ? WHERE id = ?",
-                (_now(), event.ended_by, self._session_id),
-            )
-            self._session_id = None
+            self._end_session(event.ended_by)
 
     def interrupted(self, reason: str) -> None:
         """The coach is shutting down mid-session: mark the session so far as ended."""
         if self._db is not None and self._session_id is not None:
             try:
-                self._db.execute(
-                    "UPDATE sessions SET ended_at = ?, ended_by = ? WHERE id = ?",
-                    (_now(), reason, self._session_id),
-                )
+                self._end_session(reason)
             except sqlite3.Error as exc:
                 log.warning("history: could not save (%s)", exc)
-            self._session_id = None
+                self._session_id = None
+
+    def _end_session(self, ended_by: str) -> None:
+        assert self._db is not None
+        self._db.execute(
+            "UPDATE sessions SET ended_at = ?, ended_by = ? WHERE id = ?",
+            (_now(), ended_by, self._session_id),
+        )
+        self._session_id = None
 
 
 def _now() -> str:

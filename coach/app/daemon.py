@@ -22,13 +22,13 @@ from coach.adapters.notify import Notifier
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.store import DATABASE, SessionRecorder, open_or_set_aside, state_directory
 from coach.adapters.voice.audio import ArecordSource
-from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
-from coach.app.listener import VoiceListener
+from coach.adapters.voice.recognizer import VoiceUnavailable
+from coach.app.listener import VoiceListener, voice_recognition
 from coach.app.loop import CoachLoop
 from coach.app.views import LogView
 from coach.core import cues
 from coach.core.events import Command
-from coach.core.phrases import EchoGate, PhraseMatcher
+from coach.core.phrases import EchoGate
 from coach.core.session import Coach
 from coach.core.vision import LegReader
 from coach.settings import Settings
@@ -83,15 +83,7 @@ def build_service(
 ) -> Service:
     notifier = notifier or Notifier()
     speaker = speaker or make_speaker(settings.speech)
-    session = settings.session
-    speaker.prepare(
-        cues.catalogue(
-            session.legs,
-            session.sets_per_side,
-            session.reps_per_set,
-            settings.voice.commands.by_command(),
-        )
-    )
+    speaker.prepare(cues.catalogue(settings))
     recorder = SessionRecorder(open_or_set_aside(state_directory() / DATABASE))
     loop_holder: list[CoachLoop] = []
 
@@ -155,9 +147,8 @@ class VoiceThread:
 
     def _run(self) -> None:
         voice, loop = self._settings, self._loop
-        matcher = PhraseMatcher(voice.commands.by_command(), voice.min_confidence)
         try:
-            recognizer = VoskRecognizer(voice.model_path, matcher.phrases, voice.decoys)
+            matcher, recognizer = voice_recognition(voice)
         except VoiceUnavailable as exc:
             log.warning("voice: %s", exc)
             loop.device_changed("voice", False, str(exc))
@@ -173,7 +164,7 @@ class VoiceThread:
             on_device=lambda available, detail: loop.device_changed(
                 "microphone", available, detail
             ),
-            end_silence_s=voice.end_silence_s or None,
+            end_silence_s=voice.end_silence_s,
         )
         if not self._stopped.is_set():
             self._listener.run()

@@ -62,13 +62,11 @@ def _button(settings: Settings) -> str:
 
 
 def _model(settings: Settings) -> str:
-    from coach.adapters.voice.recognizer import VoskRecognizer
-    from coach.core.phrases import PhraseMatcher
+    from coach.app.listener import voice_recognition
 
     if not settings.voice.enabled:
         return "not used (voice.enabled = false)"
-    matcher = PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
-    VoskRecognizer(settings.voice.model_path, matcher.phrases, settings.voice.decoys)
+    voice_recognition(settings.voice)
     return f"{settings.voice.model_path} knows every command phrase"
 
 

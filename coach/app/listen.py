@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from coach.adapters.voice.audio import ArecordSource, AudioSource, AudioUnavailable, WavSource
-from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
-from coach.app.listener import VoiceListener
-from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
+from coach.adapters.voice.recognizer import VoiceUnavailable
+from coach.app.listener import VoiceListener, voice_recognition
+from coach.core.phrases import EchoGate, Heard, Match
 from coach.settings import Settings
 
 EXIT_UNAVAILABLE = 1
@@ -34,11 +34,8 @@ def _audio_opener(source: str | None, settings: Settings) -> Callable[[], AudioS
 
 
 def run_listen(settings: Settings, source: str | None, as_json: bool, out: TextIO) -> int:
-    matcher = PhraseMatcher(settings.voice.commands.by_command(), settings.voice.min_confidence)
     try:
-        recognizer = VoskRecognizer(
-            settings.voice.model_path, matcher.phrases, settings.voice.decoys
-        )
+        matcher, recognizer = voice_recognition(settings.voice)
     except VoiceUnavailable as exc:
         print(f"coach: voice: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
@@ -85,7 +82,7 @@ def run_listen(settings: Settings, source: str | None, as_json: bool, out: TextI
         on_device=on_device,
         on_other=on_other,
         retry=source is None,
-        end_silence_s=settings.voice.end_silence_s or None,
+        end_silence_s=settings.voice.end_silence_s,
     )
     try:
         listener.run()

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 from coach.adapters.voice.audio import SAMPLE_RATE, AudioSource, AudioUnavailable
+from coach.adapters.voice.recognizer import VoskRecognizer
 from coach.core.endpoint import TrailingSilence
 from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
+from coach.settings import VoiceSettings
 
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 
@@ -24,6 +26,17 @@ class Recognizer(Protocol):
     def finish(self) -> Heard | None: ...
 
     def reset(self) -> None: ...
+
+
+def voice_recognition(voice: VoiceSettings) -> tuple[PhraseMatcher, VoskRecognizer]:
+    """The phrase matcher and the recogniser restricted to its phrases, from [voice]."""
+    matcher = PhraseMatcher(voice.commands.by_command(), voice.min_confidence)
+    return matcher, VoskRecognizer(voice.model_path, matcher.phrases, voice.decoys)
+
+
+def endpoint_for(end_silence_s: float) -> TrailingSilence | None:
+    """The quicker end of utterance, or None (0) to leave it to the recogniser."""
+    return TrailingSilence(SAMPLE_RATE, end_silence_s) if end_silence_s > 0 else None
 
 
 def next_result(
@@ -49,7 +62,7 @@ class VoiceListener:
         on_device: Callable[[bool, str], None],
         on_other: Callable[[Heard], None] = lambda heard: None,
         retry: bool = True,
-        end_silence_s: float | None = None,
+        end_silence_s: float = 0.0,
     ) -> None:
         self._open_audio = open_audio
         self._recognizer = recognizer
@@ -61,9 +74,7 @@ class VoiceListener:
         self._on_device = on_device
         self._on_other = on_other
         self._retry = retry
-        self._endpoint = (
-            None if end_silence_s is None else TrailingSilence(SAMPLE_RATE, end_silence_s)
-        )
+        self._endpoint = endpoint_for(end_silence_s)
         self._stopping = threading.Event()
         self._audio: AudioSource | None = None
         self._thread: threading.Thread | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from coach.settings import Settings
+
 NUMBER_WORDS = (
     "zero",
     "one",
@@ -136,6 +138,13 @@ AT_THE_EDGE = "You're at the edge of the picture: move the camera back a little.
 CROOKED = "Straighten your body: ear, hip and ankle in one line."
 
 
+def framing_advice(problem: str, missing: list[str]) -> str:
+    """What to say for one of Sighting.framing_problems()."""
+    if problem == "missing":
+        return cannot_see(missing)
+    return {"edge": AT_THE_EDGE, "crooked": CROOKED}[problem]
+
+
 def warning_text(fault: str, neutral_foot: bool) -> str:
     if fault == "toes_up":
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
@@ -184,16 +193,17 @@ def finished(reps_per_side: dict[str, int], top_fault: tuple[str, int] | None) -
     return text
 
 
-def catalogue(
-    legs: tuple[str, ...], sets: int, reps: int, phrases: dict[str, tuple[str, ...]]
-) -> list[str]:
+def catalogue(settings: Settings) -> list[str]:
     """Every sentence a session can say (fixed words, each count, each set's introduction), so
     speech can be prepared before it is needed and tested for never sounding like a command."""
     said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD, HIP_HIKE]
     said += [KNEE_BEND]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [cannot_see([name]) for name in ("shoulder", "hip", "knee", "ankle", "toe")]
-    said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING, help_text(phrases)]
+    session = settings.session
+    legs, sets, reps = session.legs, session.sets_per_side, session.reps_per_set
+    said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING]
+    said += [help_text(settings.voice.commands.by_command())]
     said += [f"{say_number(n).capitalize()}." for n in range(1, reps + 1)]
     for side in legs:
         said += setup_cues(side) + side_setup_cues(side, False) + [switch_sides(side)]

@@ -255,20 +255,14 @@ class Coach:
         """Before the first lift: say what the camera cannot see, and give time to fix it."""
         if self._phase is not Phase.SET:
             return
-        fresh = self._sighted_at is not None and self._active - self._sighted_at <= VISION_STALE_S
-        problems = self._sighting.framing_problems() if fresh and self._sighting else []
+        sighting = self._sighting if self._recent(self._sighted_at) else None
+        problems = sighting.framing_problems() if sighting else []
         if not problems or self._framing_checks >= FRAMING_CHECKS:
             self._start_cycle()
             return
         self._framing_checks += 1
-        assert self._sighting is not None
-        self._say(
-            {
-                "missing": lambda: cues.cannot_see(self._sighting.missing),
-                "edge": lambda: cues.AT_THE_EDGE,
-                "crooked": lambda: cues.CROOKED,
-            }[problems[0]]()
-        )
+        assert sighting is not None
+        self._say(cues.framing_advice(problems[0], sighting.missing))
         self._at(FRAMING_RECHECK_S, self._check_framing)
 
     @property
@@ -317,7 +311,11 @@ class Coach:
 
     @property
     def _vision_live(self) -> bool:
-        return self._seen_at is not None and self._active - self._seen_at <= VISION_STALE_S
+        return self._recent(self._seen_at)
+
+    def _recent(self, at: float | None) -> bool:
+        """Whether something the camera showed at `at` still describes the person now."""
+        return at is not None and self._active - at <= VISION_STALE_S
 
     def _see(self, angles: LegAngles) -> None:
         self._seen_at = self._active
@@ -457,12 +455,16 @@ class Coach:
             self._watcher.restart_rep()
             self._at(LEAD_IN_S, self._start_cycle)
 
+    @property
+    def _in_session(self) -> bool:
+        return self._phase in ACTIVE_PHASES or self._phase is Phase.PAUSED
+
     def _stop(self) -> None:
-        if self._phase in ACTIVE_PHASES or self._phase is Phase.PAUSED:
+        if self._in_session:
             self._finish("stop")
 
     def _pain(self) -> None:
-        if self._phase in ACTIVE_PHASES or self._phase is Phase.PAUSED:
+        if self._in_session:
             self._finish("pain")
         else:
             self._say(cues.PAIN, Priority.SAFETY)
