@@ -292,3 +292,19 @@ def test_the_default_english_commands_are_heard_with_the_english_model():
     listener, matches, _ = _listener(recognizer, matcher, lambda: _wav_source(audio))
     listener.run()
     assert [m.command.value for m in matches] == names
+
+
+def test_coach_listen_on_an_unreadable_recording_is_one_line_and_exit_1(korean_config, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not audio")
+    for path, reason in ((tmp_path / "missing.wav", "No such file"), (notes, "not a WAV file")):
+        result = subprocess.run(
+            [sys.executable, "-m", "coach", "--config", str(korean_config), "listen", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"coach: {path}: {reason}")
+        assert "trying again" not in lines[0]

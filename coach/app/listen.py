@@ -66,9 +66,11 @@ def run_listen(settings: Settings, source: str | None, as_json: bool, out: TextI
             print(f'{heard.start:8.2f}s  (not a command: "{heard.text}")', file=out, flush=True)
 
     def on_device(available: bool, detail: str) -> None:
-        if source is not None:
+        if source is not None:  # a recording is not retried: say why it could not be read
             failed.append(detail)
-        message = "microphone is back" if available else f"{detail}; trying again"
+            message = detail
+        else:
+            message = "microphone is back" if available else f"{detail}; trying again"
         print(f"coach: {message}", file=sys.stderr, flush=True)
 
     listener = VoiceListener(
