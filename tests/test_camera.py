@@ -82,7 +82,7 @@ def _session(plan):
         lambda available, detail: holder[0].device_changed("camera", available, detail),
     )
     loop = CoachLoop(
-        Coach(settings), clock, ConsoleSpeaker(), frames, LegReader(settings.markers), fps=10,
+        Coach(settings), clock, ConsoleSpeaker(), frames, LegReader(settings), fps=10,
         hold_s=2.0, sinks=[athlete.on_event, events.append],
     )  # fmt: skip
     holder.append(loop)

@@ -3,34 +3,57 @@ import math
 import numpy as np
 import pytest
 
-from coach.core.geometry import abduction_deg, knee_bend_deg, measure, rotation_deg
+from coach.core.geometry import abduction_deg, knee_bend_deg, measure
+from coach.core.view import CameraView
+from coach.sim.athlete import LegState
+from coach.sim.scene import FOOT_FORWARD_M, LEG_M, CameraPose, Scene
 
-RATIO = 0.17
-
-
-def _leg(abduction: float, rotation: float, head_right: bool) -> dict[str, np.ndarray]:
-    """Marker positions for a body along the x axis, leg raised toward image-up (y down)."""
-    feet = -1.0 if head_right else 1.0
-    shoulder = np.array([300.0 - feet * 200, 300.0])
-    hip = shoulder + np.array([feet * 150, 0.0])
-    a = math.radians(abduction)
-    direction = np.array([feet * math.cos(a), -math.sin(a)])
-    ankle = hip + direction * 200
-    ceiling = np.array([direction[1], -direction[0]])
-    ceiling = ceiling if ceiling[1] < 0 else -ceiling
-    toe = ankle + direction * 10 + ceiling * RATIO * 200 * math.sin(math.radians(rotation))
-    return {"shoulder": shoulder, "hip": hip, "knee": (hip + ankle) / 2, "ankle": ankle, "toe": toe}
+RATIO = FOOT_FORWARD_M / LEG_M  # the simulated body's own proportions: the geometry is exact
+SIZE = (640, 480)
+COLOURS = {n: "#ffffff" for n in ("shoulder", "hip", "knee", "ankle", "toe")}
 
 
-@pytest.mark.parametrize("head_right", [True, False])
+def _seen(pose: CameraPose, leg: LegState) -> dict[str, np.ndarray]:
+    """Exact pixel positions of the markers, without drawing: the geometry alone is tested."""
+    scene = Scene(pose, COLOURS)
+    return {name: scene.project(point)[0] for name, point in scene.joints(leg).items()}
+
+
+def _measure(pose: CameraPose, leg: LegState, view: CameraView | None = None):
+    view = view or CameraView(pose.tilt_deg, pose.turn_deg)
+    return measure(_seen(pose, leg), SIZE, view, RATIO)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
 @pytest.mark.parametrize("abduction", [-5.0, 0.0, 20.0, 45.0, 70.0])
 @pytest.mark.parametrize("rotation", [-15.0, 0.0, 10.0, 30.0])
-def test_angles_are_recovered_whichever_way_the_person_lies(head_right, abduction, rotation):
-    angles = measure(_leg(abduction, rotation, head_right), RATIO)
+def test_angles_are_recovered_whichever_way_the_person_lies(side, abduction, rotation):
+    angles = _measure(CameraPose(), LegState(side, abduction, rotation))
     assert angles is not None
     assert angles.abduction == pytest.approx(abduction, abs=1e-6)
     assert angles.rotation == pytest.approx(rotation, abs=1e-6)
     assert angles.knee_bend == pytest.approx(0.0, abs=1e-5)
+
+
+@pytest.mark.parametrize("distance", [1.5, 3.5])
+@pytest.mark.parametrize("tilt", [15.0, 30.0])
+@pytest.mark.parametrize("turn", [-15.0, 15.0])
+def test_a_known_tilt_and_turn_are_taken_out_of_both_angles(distance, tilt, turn):
+    pose = CameraPose(distance, tilt, turn)
+    for abduction, rotation in ((0.0, 0.0), (40.0, -10.0), (50.0, 20.0)):
+        angles = _measure(pose, LegState("right", abduction, rotation))
+        assert angles is not None
+        assert angles.abduction == pytest.approx(abduction, abs=1e-6)
+        assert angles.rotation == pytest.approx(rotation, abs=1e-6)
+
+
+def test_a_camera_looking_down_sees_level_toes_as_turned_down_until_told_its_tilt():
+    pose, leg = CameraPose(2.5, 30.0, 0.0), LegState("right", 0.0, 0.0)
+    naive = _measure(pose, leg, CameraView())
+    assert naive is not None and naive.rotation is not None
+    assert naive.rotation < -20.0  # a false "toes down" of about the tilt
+    told = _measure(pose, leg)
+    assert told is not None and told.rotation == pytest.approx(0.0, abs=1e-6)
 
 
 def test_leg_dropped_below_the_trunk_line_reads_negative():
@@ -39,9 +62,10 @@ def test_leg_dropped_below_the_trunk_line_reads_negative():
 
 
 def test_toes_turned_down_read_negative_rotation():
-    hip, ankle = np.array([0.0, 100.0]), np.array([200.0, 100.0])
-    assert rotation_deg(hip, ankle, np.array([200.0, 110.0]), RATIO) < 0
-    assert rotation_deg(hip, ankle, np.array([200.0, 90.0]), RATIO) > 0
+    down = _measure(CameraPose(), LegState("left", 10.0, -8.0))
+    up = _measure(CameraPose(), LegState("left", 10.0, 8.0))
+    assert down is not None and down.rotation is not None and down.rotation < 0
+    assert up is not None and up.rotation is not None and up.rotation > 0
 
 
 def test_knee_bend_is_the_angle_between_thigh_and_shin():
@@ -51,16 +75,16 @@ def test_knee_bend_is_the_angle_between_thigh_and_shin():
 
 
 def test_without_hip_shoulder_or_ankle_there_is_no_reading():
-    markers = _leg(20, 0, True)
+    markers = _seen(CameraPose(), LegState("right", 20, 0))
     for name in ("shoulder", "hip", "ankle"):
         partial = {k: v for k, v in markers.items() if k != name}
-        assert measure(partial, RATIO) is None
+        assert measure(partial, SIZE, CameraView(), RATIO) is None
 
 
 def test_missing_toe_or_knee_leaves_only_that_reading_out():
-    markers = _leg(20, 5, True)
+    markers = _seen(CameraPose(), LegState("right", 20, 5))
     del markers["toe"], markers["knee"]
-    angles = measure(markers, RATIO)
+    angles = measure(markers, SIZE, CameraView(), RATIO)
     assert angles is not None
     assert angles.abduction == pytest.approx(20)
     assert angles.rotation is None

@@ -32,9 +32,7 @@ def test_up_in_the_room_is_up_in_the_picture_and_nearer_is_bigger():
 def test_square_on_the_core_reads_the_true_angles(side):
     scene = Scene(CameraPose(2.5, 0, 0), SETTINGS.markers.colours())
     for abduction, rotation in ((0, -5), (25, 0), (45, 10), (60, 25)):
-        seen = LegReader(SETTINGS.markers).sight(
-            scene.render(LegState(side, abduction, rotation)), 0.0
-        )
+        seen = LegReader(SETTINGS).sight(scene.render(LegState(side, abduction, rotation)), 0.0)
         assert seen.missing == []
         assert seen.angles.abduction == pytest.approx(abduction, abs=1.0)
         assert seen.angles.rotation == pytest.approx(rotation, abs=4.5)
@@ -43,5 +41,5 @@ def test_square_on_the_core_reads_the_true_angles(side):
 def test_a_covered_marker_is_not_drawn():
     scene = Scene(CameraPose(2.5, 10, 5), SETTINGS.markers.colours())
     scene.covered = {"knee"}
-    seen = LegReader(SETTINGS.markers).sight(scene.render(LegState("left", 20, 0)), 0.0)
+    seen = LegReader(SETTINGS).sight(scene.render(LegState("left", 20, 0)), 0.0)
     assert seen.missing == ["knee"]

@@ -57,7 +57,7 @@ def analyze(
     progress: TextIO | None = None,
     total: int | None = None,
 ) -> Analysis:
-    reader = LegReader(settings.markers)
+    reader = LegReader(settings)
     watcher = FormWatcher(settings.form)
     result = Analysis()
     for t, frame in frames:

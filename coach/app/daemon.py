@@ -104,7 +104,7 @@ def build_service(
         clock or MonotonicClock(),
         speaker,
         frames,
-        LegReader(settings.markers),
+        LegReader(settings),
         fps=settings.camera.fps,
         hold_s=settings.button.hold_s,
         sinks=[LogView(log), recorder],

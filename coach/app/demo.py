@@ -61,7 +61,7 @@ def build_demo(
         clock,
         speaker,
         camera,
-        LegReader(settings.markers),
+        LegReader(settings),
         fps=settings.camera.fps,
         hold_s=settings.button.hold_s,
         sinks=[athlete.on_event, *sinks],

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coach.adapters.clock import Clock
 from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker
-from coach.core.events import Command, Cue, Event
+from coach.core.events import Command, Cue, Event, StateChanged, ViewCalibrated
 from coach.core.gestures import ButtonGestures
 from coach.core.session import Coach
 from coach.core.vision import LegReader
@@ -130,5 +130,9 @@ class CoachLoop:
         for event in events:
             if isinstance(event, Cue):
                 self._speaker.say(event)
+            elif isinstance(event, ViewCalibrated) and self._reader is not None:
+                self._reader.view = replace(self._reader.view, tilt_deg=event.tilt_deg)
+            elif isinstance(event, StateChanged) and event.state == "set" and self._reader:
+                self._reader.learn_colours()
             for sink in self._sinks:
                 sink(event)

@@ -15,6 +15,7 @@ from coach.core.events import (
     RepCounted,
     SessionSummary,
     StateChanged,
+    ViewCalibrated,
 )
 
 FAULT_LABELS = {
@@ -59,6 +60,8 @@ def describe(event: Event) -> str:
         return f"command  {event.command} (from {event.source})"
     if isinstance(event, SessionSummary):
         return "summary  " + summary_text(event)
+    if isinstance(event, ViewCalibrated):
+        return f"camera   looks down by {event.tilt_deg:.0f}°"
     return event.kind
 
 

@@ -49,18 +49,27 @@ def setup_cues(side: str) -> list[str]:
         "and rest your head on your lower arm.",
         "Make one straight line from your ear through your hip to your ankle. "
         "Bend the bottom knee if it helps you balance; keep the top leg straight.",
-        "Turn the top toes a little toward the floor, and think of reaching that leg long, "
-        "away from your body.",
     ]
+
+
+CALIBRATE = "Point the toes of your top foot straight ahead, foot level, and keep still."
+CALIBRATED = "Thank you."
+NOT_CALIBRATED = "I couldn't see your foot well enough, so I'll go by the camera settings."
+
+
+def foot_cue(neutral_foot: bool) -> str:
+    """How to hold the foot through the set: toes slightly down, or level where that hurts."""
+    if neutral_foot:
+        return "Keep the foot level, toes facing forward."
+    return (
+        "Now turn the top toes a little toward the floor, and think of reaching that leg long, "
+        "away from your body."
+    )
 
 
 def side_setup_cues(side: str, neutral_foot: bool) -> list[str]:
     """A shorter reminder after switching sides."""
-    foot = (
-        "Keep the foot level, toes facing forward."
-        if neutral_foot
-        else "Toes a little toward the floor."
-    )
+    foot = "Keep the foot level, toes facing forward." if neutral_foot else "Toes a little down."
     return [f"Body in one straight line, {side} leg on top and long. {foot}"]
 
 

@@ -118,6 +118,15 @@ class DeviceChanged(Event):
 
 
 @dataclass(frozen=True)
+class ViewCalibrated(Event):
+    """The camera's tilt, as measured while the toes pointed straight ahead."""
+
+    tilt_deg: float
+
+    kind: ClassVar[str] = "calibrated"
+
+
+@dataclass(frozen=True)
 class SessionSummary(Event):
     reps_per_side: dict[str, int] = field(default_factory=dict)
     faults: dict[str, int] = field(default_factory=dict)

@@ -20,7 +20,7 @@ REST_READINGS = 8  # about half a second still, at the start of a set, to learn 
 
 @dataclass(frozen=True)
 class RestPose:
-    trunk_px: float
+    trunk_length: float
     shin_to_thigh: float | None
 
 
@@ -90,7 +90,9 @@ class FormWatcher:
             knee = knee_flexion_deg(
                 angles.shin_to_thigh, rest.shin_to_thigh, angles.knee_bend or 0.0
             )
-        side = side_bend_deg(angles.trunk_px, rest.trunk_px) if rest.trunk_px > 0 else None
+        side = (
+            side_bend_deg(angles.trunk_length, rest.trunk_length) if rest.trunk_length > 0 else None
+        )
         return Reading(angles.abduction, angles.rotation, side, knee)
 
     def count_unseen(self) -> ScoredRep:
@@ -107,6 +109,6 @@ class FormWatcher:
 def _rest_pose(readings: list[LegAngles]) -> RestPose:
     ratios = [r.shin_to_thigh for r in readings if r.shin_to_thigh is not None]
     return RestPose(
-        trunk_px=statistics.median(r.trunk_px for r in readings),
+        trunk_length=statistics.median(r.trunk_length for r in readings),
         shin_to_thigh=statistics.median(ratios) if ratios else None,
     )

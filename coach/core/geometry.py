@@ -1,8 +1,9 @@
-"""Leg angles from marker positions in the image.
+"""Leg angles from marker positions.
 
-The camera faces the person's front while they lie along the image's horizontal axis, so the
-image is close to the body's frontal plane: abduction shows as an angle in the image, and turning
-the toes up to the ceiling moves the toe marker up, across the leg.
+The shoulder, hip, knee and ankle are first taken back to the body's frontal plane (see
+`view`); there abduction and knee bend are angles between lines, as a physiotherapist would
+draw them on a photo taken square on. The toe marker stands out of that plane, in front of the
+ankle: how far it has swung toward the ceiling around the leg is the leg's rotation.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Point = np.ndarray  # shape (2,), image coordinates (x right, y down)
+from coach.core.view import CameraView
+
+Point = np.ndarray  # shape (2,): x along the body, y down, as in a picture taken square on
 _UP = np.array([0.0, -1.0])
 
 
@@ -20,9 +23,9 @@ _UP = np.array([0.0, -1.0])
 class LegAngles:
     abduction: float  # degrees; + = leg raised toward the ceiling from the trunk line
     rotation: float | None  # degrees; + = toes turning to the ceiling; None without a toe marker
-    knee_bend: float | None  # degrees, in the picture; 0 = straight; None without a knee marker
-    trunk_px: float = 0.0  # shoulder to hip, as seen: shortens when the waist crunches
-    shin_to_thigh: float | None = None  # as seen: shrinks when the knee bends toward the camera
+    knee_bend: float | None  # degrees, on the body plane; 0 = straight; None without a knee marker
+    trunk_length: float = 0.0  # shoulder to hip on the body plane: shortens when the waist crunches
+    shin_to_thigh: float | None = None  # shrinks when the knee bends toward the camera
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -41,31 +44,58 @@ def abduction_deg(shoulder: Point, hip: Point, ankle: Point) -> float:
     return math.degrees(math.atan2(leg @ _ceiling_normal(trunk), leg @ trunk))
 
 
-def rotation_deg(hip: Point, ankle: Point, toe: Point, foot_to_leg_ratio: float) -> float:
-    leg = ankle - hip
-    foot_length = foot_to_leg_ratio * float(np.hypot(*leg))
-    across = (toe - ankle) @ _ceiling_normal(_unit(leg))
-    return math.degrees(math.asin(float(np.clip(across / max(foot_length, 1e-9), -1.0, 1.0))))
-
-
 def knee_bend_deg(hip: Point, knee: Point, ankle: Point) -> float:
     thigh, shin = _unit(knee - hip), _unit(ankle - knee)
     return math.degrees(math.acos(float(np.clip(thigh @ shin, -1.0, 1.0))))
 
 
-def measure(markers: dict[str, Point], foot_to_leg_ratio: float) -> LegAngles | None:
+def measure(
+    pixels: dict[str, Point], size: tuple[int, int], view: CameraView, foot_to_leg_ratio: float
+) -> LegAngles | None:
     """Angles from whichever markers were seen; None when the leg itself cannot be placed."""
-    shoulder, hip, ankle = (markers.get(name) for name in ("shoulder", "hip", "ankle"))
-    if shoulder is None or hip is None or ankle is None:
+    if any(name not in pixels for name in ("shoulder", "hip", "ankle")):
         return None
-    knee, toe = markers.get("knee"), markers.get("toe")
+    body = {
+        name: view.on_body_plane(pixel, size) for name, pixel in pixels.items() if name != "toe"
+    }
+    flat = {name: view.in_plane(point) for name, point in body.items()}
+    shoulder, hip, ankle, knee = (flat.get(n) for n in ("shoulder", "hip", "ankle", "knee"))
+    assert shoulder is not None and hip is not None and ankle is not None
+    toe = pixels.get("toe")
     return LegAngles(
         abduction=abduction_deg(shoulder, hip, ankle),
-        rotation=None if toe is None else rotation_deg(hip, ankle, toe, foot_to_leg_ratio),
+        rotation=None
+        if toe is None
+        else rotation_deg(body["hip"], body["ankle"], view.ray(toe, size), view, foot_to_leg_ratio),
         knee_bend=None if knee is None else knee_bend_deg(hip, knee, ankle),
-        trunk_px=float(np.hypot(*(hip - shoulder))),
+        trunk_length=float(np.hypot(*(hip - shoulder))),
         shin_to_thigh=None if knee is None else _ratio(ankle - knee, knee - hip),
     )
+
+
+def rotation_deg(
+    hip: np.ndarray, ankle: np.ndarray, toe_ray: np.ndarray, view: CameraView, foot_ratio: float
+) -> float:
+    """Rotation from where the toe marker lies on its ray: `foot_ratio` leg lengths in front of
+    the leg, swung toward the ceiling (+) or the floor (-) by the angle sought.
+
+    Along the ray, the toe's height in front of the plane and its reach toward the ceiling both
+    change linearly; the point where they make a foot of the known length is the toe.
+    """
+    leg = ankle - hip
+    length = float(np.linalg.norm(leg))
+    along_leg = leg / max(length, 1e-9)
+    ceiling = view.up - (view.up @ along_leg) * along_leg
+    ceiling /= max(float(np.linalg.norm(ceiling)), 1e-9)
+    # Height in front of the plane is 1 - s·k and reach toward the ceiling s·m - a0 at ray length s.
+    k, m, a0 = float(toe_ray @ view.away), float(toe_ray @ ceiling), float(ankle @ ceiling)
+    foot = foot_ratio * length
+    a, b, c = k * k + m * m, -2 * (k + m * a0), 1 + a0 * a0 - foot * foot
+    disc = b * b - 4 * a * c
+    # The root nearer the camera: toes point forward, out of the plane toward the lens. A ray
+    # that misses the circle (a foot that looks longer than it is) takes its nearest point.
+    s = (-b - math.sqrt(disc)) / (2 * a) if disc > 0 else -b / (2 * a)
+    return math.degrees(math.atan2(s * m - a0, 1 - s * k))
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> float:
@@ -77,14 +107,14 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> float:
 PELVIS_RADIUS_RATIO = 0.35
 
 
-def side_bend_deg(trunk_px: float, rest_trunk_px: float) -> float:
+def side_bend_deg(trunk_length: float, rest_trunk_length: float) -> float:
     """Lateral pelvic tilt (+ = hip hitched toward the ribs) from how much the trunk shortened."""
-    shortening = (rest_trunk_px - trunk_px) / (PELVIS_RADIUS_RATIO * rest_trunk_px)
+    shortening = (rest_trunk_length - trunk_length) / (PELVIS_RADIUS_RATIO * rest_trunk_length)
     return math.degrees(math.asin(float(np.clip(shortening, -1.0, 1.0))))
 
 
 def knee_flexion_deg(shin_to_thigh: float, rest_shin_to_thigh: float, in_picture: float) -> float:
     """Knee bend from the shin foreshortening against the thigh (a bend toward or away from
-    the camera), or bending within the picture, whichever is larger."""
+    the camera), or bending within the body plane, whichever is larger."""
     seen = math.degrees(math.acos(float(np.clip(shin_to_thigh / rest_shin_to_thigh, 0.0, 1.0))))
     return max(seen, in_picture)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from coach.core import cues
+from coach.core.calibration import estimate_tilt
 from coach.core.events import (
     Command,
     CommandHeard,
@@ -23,9 +24,11 @@ from coach.core.events import (
     RepCounted,
     SessionSummary,
     StateChanged,
+    ViewCalibrated,
 )
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
+from coach.core.view import CameraView
 from coach.core.vision import Sighting
 from coach.settings import Settings
 
@@ -35,6 +38,7 @@ EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends any
 REST_WARNING_S = 10.0
 FRAMING_RECHECK_S = 5.0  # time to act on "move the camera back" before looking again
 FRAMING_CHECKS = 3  # then the set starts anyway: the coach can keep time without seeing
+CALIBRATION_S = 1.5  # holding the toes straight ahead, after the request has been said
 TEMPO_STEP = 1.25  # "slower" stretches lift and lowering by this much; "faster" shrinks them
 TEMPO_SCALE_RANGE = (0.5, 2.0)
 
@@ -88,8 +92,9 @@ class Coach:
 
     @property
     def wants_frames(self) -> bool:
-        """Only a set needs the camera; elsewhere the loop can skip capture."""
-        return self._phase is Phase.SET
+        """Only a set and the calibration need the camera; elsewhere the loop skips capture."""
+        calibrating = self._calibration is not None and self._phase is Phase.SETUP
+        return self._phase is Phase.SET or calibrating
 
     def command(self, t: float, command: Command, source: str) -> list[Event]:
         self._out = [CommandHeard(t, command.value, source)]
@@ -135,6 +140,12 @@ class Coach:
         self._out = []
         self._now = t
         if self._phase in ACTIVE_PHASES:
+            if (
+                sighting is not None
+                and self._calibration is not None
+                and self._phase is Phase.SETUP
+            ):
+                self._calibration.append(sighting)
             if sighting is not None and self._phase is Phase.SET:
                 self._sighting, self._sighted_at = sighting, self._active
                 if sighting.angles is not None:
@@ -159,7 +170,7 @@ class Coach:
             action()
 
     def _say(self, text: str, priority: Priority = Priority.INFO, tag: str = "") -> None:
-        if priority is Priority.INFO and not tag:
+        if priority is Priority.INFO:
             self._last_instruction = text
         self._out.append(Cue(self._now, text, priority, tag))
 
@@ -196,6 +207,7 @@ class Coach:
         self._fault_reps: Counter[str] = Counter()
         self._said_no_vision = False
         self._tempo_scale = 1.0
+        self._calibration: list[Sighting] | None = None
         self._reset_set()
 
     def _reset_set(self) -> None:
@@ -231,16 +243,46 @@ class Coach:
         self._now = started_at
         self._paused_total = 0.0
         self._enter(Phase.SETUP)
-        self._queue_setup(cues.setup_cues(self._block.side))
+        camera = self._settings.camera
+        calibrate = camera.calibrate and camera.source != "none"
+        self._queue_setup(
+            cues.setup_cues(self._block.side),
+            then=self._calibrate if calibrate else self._after_calibration,
+        )
 
-    def _queue_setup(self, lines: list[str]) -> None:
+    def _queue_setup(self, lines: list[str], then: Callable[[], None] | None = None) -> None:
         """Each instruction gets the time it takes to say, and a pause to act on it."""
         delay = 0.0
         for line in lines:
             self._at(delay, lambda line=line: self._say(line))
             delay += cues.speaking_time(line, self._settings.speech.rate_wpm)
             delay += self._settings.session.setup_pause_s
-        self._at(delay, self._begin_set)
+        self._at(delay, then or self._begin_set)
+
+    def _calibrate(self) -> None:
+        """Toes straight ahead and still: the one pose whose rotation is known shows the tilt."""
+        self._say(cues.CALIBRATE, tag="calibrate")
+        self._calibration = []
+        speaking = cues.speaking_time(cues.CALIBRATE, self._settings.speech.rate_wpm)
+        self._at(speaking + CALIBRATION_S, self._finish_calibration)
+
+    def _finish_calibration(self) -> None:
+        sightings, self._calibration = self._calibration or [], None
+        # Only what was seen once the request had been said and acted on.
+        still = sightings[len(sightings) // 3 :]
+        camera, markers = self._settings.camera, self._settings.markers
+        view = CameraView(camera.tilt_deg, camera.turn_deg, camera.horizontal_fov_deg)
+        size = still[-1].size if still else (camera.width, camera.height)
+        tilt = estimate_tilt([s.markers for s in still], size, view, markers.foot_to_leg_ratio)
+        if tilt is None:
+            self._say(cues.NOT_CALIBRATED)
+        else:
+            self._out.append(ViewCalibrated(self._now, tilt))
+            self._say(cues.CALIBRATED)
+        self._after_calibration()
+
+    def _after_calibration(self) -> None:
+        self._queue_setup([cues.foot_cue(self._settings.form.neutral_foot)])
 
     def _begin_set(self) -> None:
         block, session = self._block, self._settings.session
@@ -410,12 +452,14 @@ class Coach:
 
     def _begin_side_setup(self) -> None:
         self._schedule.clear()
+        self._calibration = None
         self._enter(Phase.SETUP)
         self._queue_setup(cues.side_setup_cues(self._block.side, self._settings.form.neutral_foot))
 
     def _finish(self, ended_by: str) -> None:
         """End the session: `ended_by` is "plan" (all sets done), "stop" or "pain"."""
         self._schedule.clear()
+        self._calibration = None
         completed = ended_by == "plan"
         self._enter(Phase.DONE if completed else Phase.STOPPED)
         top = self._fault_reps.most_common(1)

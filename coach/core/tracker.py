@@ -22,21 +22,68 @@ def hex_to_bgr(colour: str) -> np.ndarray:
     return np.array([value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF], dtype=np.int16)
 
 
+# Learning today's colours: a pixel is the marker's hue when its colour points the same way as
+# the printed colour (cosine of the angle between the two as vectors), however bright the room.
+SAME_HUE_COSINE = 0.97  # about 14 degrees apart: the printed colours are 30 or more apart
+MIN_BRIGHTNESS = 40.0  # darker pixels have too little colour to tell
+
+
+def _box(colour: np.ndarray, tolerance: int) -> Bounds:
+    return (
+        np.clip(colour - tolerance, 0, 255).astype(np.uint8),
+        np.clip(colour + tolerance, 0, 255).astype(np.uint8),
+    )
+
+
 class MarkerTracker:
     def __init__(self, colours: dict[str, str], tolerance: int, min_pixels: int = 6) -> None:
-        self._bounds = {
-            name: (
-                np.clip(hex_to_bgr(colour) - tolerance, 0, 255).astype(np.uint8),
-                np.clip(hex_to_bgr(colour) + tolerance, 0, 255).astype(np.uint8),
-            )
-            for name, colour in colours.items()
-        }
+        self._printed = {name: hex_to_bgr(colour) for name, colour in colours.items()}
+        self._tolerance = tolerance
+        self._bounds = {name: _box(c, tolerance) for name, c in self._printed.items()}
         self._min_pixels = min_pixels
         self._window = 0
         self._last: dict[str, np.ndarray] = {}
 
     def reset(self) -> None:
         self._last.clear()
+
+    def learn_colours(self, frame: np.ndarray) -> dict[str, np.ndarray]:
+        """Re-centre each marker's colour box on how the marker looks in `frame`: dim evening
+        light or a bright window shifts every channel, and the printed colour falls outside.
+        Returns the colours learned (BGR); a marker not found keeps its box."""
+        learned = {}
+        self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
+        for name, printed in self._printed.items():
+            pixels = self._hue_pixels(frame, printed, self._last.get(name))
+            if pixels is None:
+                continue
+            colour = np.median(pixels, axis=0).astype(np.int16)
+            # In dim light every colour sits closer to black, and so does everything else:
+            # the box shrinks with the light so it does not take in the dark room too.
+            light = float(np.linalg.norm(colour)) / float(np.linalg.norm(printed))
+            self._bounds[name] = _box(colour, round(self._tolerance * min(light, 1.0)))
+            learned[name] = colour
+        self._last.clear()  # found again next frame with the new boxes
+        return learned
+
+    def _hue_pixels(
+        self, frame: np.ndarray, printed: np.ndarray, near: np.ndarray | None
+    ) -> np.ndarray | None:
+        """The pixels of the blob with the printed colour's hue: near `near` when the marker
+        is being tracked, else the densest such area of the whole frame."""
+        if near is None:
+            coarse = frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE]
+            ys, xs = np.nonzero(_same_hue(coarse, printed))
+            if len(xs) == 0:
+                return None
+            near = np.array([np.median(xs), np.median(ys)]) * ACQUIRE_STRIDE
+        height, width = frame.shape[:2]
+        x0, y0 = max(int(near[0]) - self._window, 0), max(int(near[1]) - self._window, 0)
+        x1 = min(int(near[0]) + self._window + 1, width)
+        y1 = min(int(near[1]) + self._window + 1, height)
+        patch = frame[y0:y1, x0:x1]
+        mask = _same_hue(patch, printed)
+        return patch[mask] if int(mask.sum()) >= self._min_pixels else None
 
     def locate(self, frame: np.ndarray) -> dict[str, np.ndarray]:
         """Centre of each marker found, in pixels (x, y); a missing marker is absent."""
@@ -93,3 +140,12 @@ class MarkerTracker:
         mask &= (pixels[..., 1] >= lo[1]) & (pixels[..., 1] <= hi[1])
         mask &= (pixels[..., 2] >= lo[2]) & (pixels[..., 2] <= hi[2])
         return mask
+
+
+def _same_hue(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:
+    colours = pixels.astype(np.float32)
+    brightness = np.linalg.norm(colours, axis=-1)
+    cosine = (colours @ printed.astype(np.float32)) / (
+        np.maximum(brightness, 1e-6) * float(np.linalg.norm(printed))
+    )
+    return (cosine >= SAME_HUE_COSINE) & (brightness >= MIN_BRIGHTNESS)

@@ -9,7 +9,8 @@ import numpy as np
 from coach.core.geometry import LegAngles, measure
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
-from coach.settings import MarkerSettings
+from coach.core.view import CameraView
+from coach.settings import Settings
 
 EDGE_MARGIN = 0.03  # a marker this close to the frame's edge (as a share of its size) is at risk
 STRAIGHT_TOLERANCE_DEG = 12.0  # at rest, shoulder, hip and ankle should be about in line
@@ -43,13 +44,24 @@ class Sighting:
 
 
 class LegReader:
-    def __init__(self, markers: MarkerSettings) -> None:
+    def __init__(self, settings: Settings) -> None:
+        markers, camera = settings.markers, settings.camera
         self._tracker = MarkerTracker(markers.colours(), markers.colour_tolerance)
         self._smoother = MarkerSmoother()
         self._foot_ratio = markers.foot_to_leg_ratio
+        self.view = CameraView(camera.tilt_deg, camera.turn_deg, camera.horizontal_fov_deg)
+        self._learn_colours = True
+
+    def learn_colours(self) -> None:
+        """Take the markers' colours afresh from the next frame: the light may have changed."""
+        self._learn_colours = True
 
     def sight(self, frame: np.ndarray, t: float) -> Sighting:
         """What the frame taken at `t` shows, smoothed over time and with brief gaps bridged."""
-        width = frame.shape[1]
+        height, width = frame.shape[:2]
+        if self._learn_colours:
+            self._learn_colours = False
+            self._tracker.learn_colours(frame)
         markers = self._smoother.update(t, self._tracker.locate(frame), width)
-        return Sighting(markers, measure(markers, self._foot_ratio), (width, frame.shape[0]))
+        angles = measure(markers, (width, height), self.view, self._foot_ratio)
+        return Sighting(markers, angles, (width, height))

@@ -80,6 +80,10 @@ class CameraSettings:
     width: int = field(default=640, metadata=number(160, 1920, "pixels"))
     height: int = field(default=480, metadata=number(120, 1080, "pixels"))
     fps: int = field(default=15, metadata=number(2, 60, "frames per second"))
+    horizontal_fov_deg: float = field(default=62.2, metadata=number(30, 140, "degrees"))
+    tilt_deg: float = field(default=0.0, metadata=number(-10, 45, "degrees"))
+    turn_deg: float = field(default=0.0, metadata=number(-30, 30, "degrees"))
+    calibrate: bool = True
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class SimulatedAthlete:
         self._slot = 0
         self._rep_start: float | None = None
         self._style = script.default
+        self._toes_ahead = False  # asked to point them straight ahead for the calibration
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, StateChanged) and event.state == "set" and event.side is not None:
@@ -68,15 +69,18 @@ class SimulatedAthlete:
                 self._slot = 0
             self._side, self._set_no = event.side, event.set or 0
             self._rep_start = None
+            self._toes_ahead = False
         elif isinstance(event, StateChanged) and event.state in ("paused", "done", "stopped"):
             self._rep_start = None
+        elif isinstance(event, Cue) and event.tag == "calibrate":
+            self._toes_ahead = True
         elif isinstance(event, Cue) and event.tag == "lift":
             self._slot += 1
             self._style = self._script.style(self._side, self._set_no, self._slot)
             self._rep_start = event.t + REACTION_S
 
     def leg_at(self, t: float) -> LegState:
-        rest = self._script.default.rotation_deg
+        rest = 0.0 if self._toes_ahead else self._script.default.rotation_deg
         if self._rep_start is None or t < self._rep_start:
             return LegState(self._side, 0.0, rest)
         s, elapsed = self._style, t - self._rep_start

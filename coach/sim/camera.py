@@ -14,6 +14,7 @@ from coach.core.geometry import PELVIS_RADIUS_RATIO
 from coach.core.tracker import hex_to_bgr
 from coach.drawing import draw_capsule
 from coach.sim.athlete import LegState, SimulatedAthlete
+from coach.sim.scene import HORIZONTAL_FOV_DEG
 
 MAT_BGR = (120, 105, 95)
 WALL_BGR = (200, 205, 210)
@@ -24,7 +25,8 @@ TOE_ALONG_LEG = 0.08
 
 
 class SimulatedCamera:
-    """A FrameSource whose frames show the athlete at the moment asked for."""
+    """A FrameSource whose frames show the athlete at the moment asked for, as a Pi camera
+    module 2 would square on."""
 
     def __init__(
         self,
@@ -84,6 +86,12 @@ class SimulatedCamera:
             + leg_dir * TOE_ALONG_LEG * leg_length
             + ceiling_normal * foot * math.sin(math.radians(leg.rotation))
         )
+        # The toe stands in front of the body, nearer the lens, so it looks a little further
+        # from the middle of the picture than a point on the body would.
+        focal = width / 2 / math.tan(math.radians(HORIZONTAL_FOV_DEG / 2))
+        centre = np.array([width / 2, height / 2])
+        nearer = foot * math.cos(math.radians(leg.rotation)) / focal
+        toe = centre + (toe - centre) / (1.0 - nearer)
         jitter = self._rng.normal(0.0, 0.3, size=(5, 2))
         names = ("shoulder", "hip", "knee", "ankle", "toe")
         points = (shoulder, hip, knee, ankle, toe)

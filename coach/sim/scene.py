@@ -49,7 +49,7 @@ class Scene:
         height: int = 480,
         seed: int = 0,
     ) -> None:
-        self._pose, self._size = pose, (width, height)
+        self.pose, self._size = pose, (width, height)
         self._colours = {n: tuple(int(c) for c in hex_to_bgr(h)) for n, h in marker_colours.items()}
         self._rng = np.random.default_rng(seed)
         self._focal = width / 2 / math.tan(math.radians(HORIZONTAL_FOV_DEG / 2))
@@ -64,9 +64,9 @@ class Scene:
     def _camera(self) -> tuple[np.ndarray, np.ndarray]:
         """World-to-camera rotation and the camera's position, looking at the middle of the body."""
         target = np.array([0.0, HIP_HEIGHT_M, 0.0])
-        tilt, turn = math.radians(self._pose.tilt_deg), math.radians(self._pose.turn_deg)
+        tilt, turn = math.radians(self.pose.tilt_deg), math.radians(self.pose.turn_deg)
         back = np.array([math.sin(turn), 0.0, -math.cos(turn)]) * math.cos(tilt)
-        position = target + self._pose.distance_m * (back + np.array([0.0, math.sin(tilt), 0.0]))
+        position = target + self.pose.distance_m * (back + np.array([0.0, math.sin(tilt), 0.0]))
         forward = (target - position) / np.linalg.norm(target - position)
         right = np.cross(np.array([0.0, 1.0, 0.0]), forward)
         right /= np.linalg.norm(right)

@@ -1,0 +1,118 @@
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import build_demo
+from coach.core.calibration import MIN_SAMPLES, estimate_tilt
+from coach.core.events import Command, FormWarning, ViewCalibrated
+from coach.core.view import CameraView
+from coach.settings import Settings
+from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
+from coach.sim.scene import FOOT_FORWARD_M, LEG_M, CameraPose, Scene
+from tests.conftest import quick_settings
+
+RATIO = FOOT_FORWARD_M / LEG_M
+SIZE = (640, 480)
+COLOURS = {n: "#ffffff" for n in ("shoulder", "hip", "knee", "ankle", "toe")}
+
+
+def _still(pose: CameraPose, leg: LegState, frames: int = 10, jitter_px: float = 0.3):
+    """A second of a person holding still, as the tracker would report it (with its jitter)."""
+    scene = Scene(pose, COLOURS)
+    exact = {name: scene.project(point)[0] for name, point in scene.joints(leg).items()}
+    rng = np.random.default_rng(0)
+    return [{n: p + rng.normal(0, jitter_px, 2) for n, p in exact.items()} for _ in range(frames)]
+
+
+@pytest.mark.parametrize("distance", [1.5, 2.5, 3.5])
+@pytest.mark.parametrize("tilt", [0.0, 12.0, 30.0])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_the_tilt_is_found_from_toes_pointing_straight_ahead(distance, tilt, side):
+    samples = _still(CameraPose(distance, tilt), LegState(side, 0.0, 0.0))
+    assert estimate_tilt(samples, SIZE, CameraView(), RATIO) == pytest.approx(tilt, abs=1.0)
+
+
+def test_a_configured_turn_is_kept_while_the_tilt_is_found():
+    samples = _still(CameraPose(2.5, 20.0, 15.0), LegState("right", 0.0, 0.0))
+    assert estimate_tilt(samples, SIZE, CameraView(turn_deg=15.0), RATIO) == pytest.approx(
+        20.0, abs=1.0
+    )
+
+
+def test_toes_not_quite_straight_shift_the_estimate_by_about_as_much():
+    """Calibration trusts the person: a foot 5 degrees down reads as 5 degrees more tilt."""
+    samples = _still(CameraPose(2.5, 15.0), LegState("right", 0.0, -5.0))
+    assert estimate_tilt(samples, SIZE, CameraView(), RATIO) == pytest.approx(20.0, abs=1.5)
+
+
+def test_no_estimate_without_the_toe_or_with_too_few_frames():
+    samples = _still(CameraPose(2.5, 15.0), LegState("right", 0.0, 0.0))
+    without_toe = [{n: p for n, p in s.items() if n != "toe"} for s in samples]
+    assert estimate_tilt(without_toe, SIZE, CameraView(), RATIO) is None
+    assert estimate_tilt(samples[: MIN_SAMPLES - 1], SIZE, CameraView(), RATIO) is None
+
+
+def test_a_pose_no_camera_in_the_setup_could_produce_gives_no_estimate():
+    """Toes turned hard up (or a marker mistaken for another) must not set a wild tilt."""
+    samples = _still(CameraPose(2.5, 0.0), LegState("right", 0.0, 40.0))
+    assert estimate_tilt(samples, SIZE, CameraView(), RATIO) is None
+
+
+class SceneCamera:
+    """The 3-D scene filming the simulated athlete: a real tilt for the coach to find."""
+
+    def __init__(self, athlete: SimulatedAthlete, pose: CameraPose, settings: Settings) -> None:
+        self._athlete = athlete
+        self._scene = Scene(pose, settings.markers.colours(), 320, 240)
+
+    def read(self, t: float) -> np.ndarray:
+        return self._scene.render(self._athlete.leg_at(t))
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+TOES_UP_IN_REP_2 = Script(
+    default=RepStyle(rotation_deg=-5.0),
+    special={("right", 1, 2): RepStyle(rotation_deg=25.0)},
+)
+
+
+def _coached(calibrate: bool, tilt: float = 30.0) -> list:
+    base = quick_settings(reps=3)
+    settings = replace(
+        base,
+        session=replace(base.session, legs=("right",)),
+        camera=replace(base.camera, width=320, height=240, fps=8, calibrate=calibrate),
+        markers=replace(base.markers, foot_to_leg_ratio=RATIO),
+    )
+    events: list = []
+    loop, _ = build_demo(
+        settings,
+        VirtualClock(),
+        ConsoleSpeaker(),
+        [events.append],
+        TOES_UP_IN_REP_2,
+        lambda athlete: SceneCamera(athlete, CameraPose(2.0, tilt), settings),
+    )
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=600)
+    return events
+
+
+def test_under_a_camera_looking_down_the_coach_finds_its_tilt_and_still_sees_toes_turn_up():
+    events = _coached(calibrate=True)
+    calibrated = [e for e in events if isinstance(e, ViewCalibrated)]
+    assert len(calibrated) == 1 and calibrated[0].tilt_deg == pytest.approx(30.0, abs=3.0)
+    warnings = [(e.fault, e.rep) for e in events if isinstance(e, FormWarning)]
+    assert warnings == [("toes_up", 2)]
+
+
+def test_without_the_calibration_the_same_camera_misses_the_toes():
+    """Why the setup step exists: looking down, turned-up toes seem level."""
+    events = _coached(calibrate=False)
+    assert not any(isinstance(e, ViewCalibrated) for e in events)
+    assert "toes_up" not in [e.fault for e in events if isinstance(e, FormWarning)]
