@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("doctor", help="check camera, microphone, speaker, button, model and space")
 
+    history = commands.add_parser("history", help="the sessions kept on this machine")
+    history.add_argument("--json", action="store_true", help="one JSON object per session")
+    history.add_argument(
+        "--limit", type=_whole(1, 10000), default=20, help="how many sessions (default 20)"
+    )
+
     listen = commands.add_parser("listen", help="print each voice command heard, with its time")
     listen.add_argument(
         "source", nargs="?", help="a WAV file, or - for standard input (default: the microphone)"
@@ -122,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             from coach.app.doctor import run_doctor
 
             return run_doctor(settings, locate_config(args.config), out=sys.stdout)
+        if args.command == "history":
+            from coach.app.history import run_history
+
+            return run_history(args.limit, as_json=args.json, out=sys.stdout)
         if args.command == "listen":
             from coach.app.listen import run_listen
 

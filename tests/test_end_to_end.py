@@ -80,7 +80,8 @@ def test_the_cue_sequence_follows_the_plan():
     ]  # fmt: skip
     assert said[right_set + 9] == "That's set one."
     assert said[right_set + 10].startswith("Switch sides")
-    assert said[-1].startswith("All done: 2 on the right, 2 on the left.")
+    assert said[-2].startswith("All done: 2 on the right, 2 on the left.")
+    assert said[-1] == "Not a single fault today."
 
 
 def test_a_clean_session_gets_no_warnings():

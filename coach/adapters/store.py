@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 from coach.core.events import Event, FormWarning, RepCounted, SessionSummary, StateChanged
+from coach.core.progress import SessionRecord
 
 log = logging.getLogger("coach.history")
 DATABASE = "history.sqlite3"
@@ -129,6 +131,16 @@ class SessionRecorder:
             self._db.close()
             self._db = None
 
+    def recent(self) -> list[SessionRecord]:
+        """Earlier sessions, for the coach to compare with; none if the history is unreadable."""
+        if self._db is None:
+            return []
+        try:
+            return recent_sessions(self._db)
+        except sqlite3.Error as exc:
+            log.warning("history: cannot read earlier sessions (%s)", exc)
+            return []
+
     def _record(self, event: Event) -> None:
         assert self._db is not None
         if isinstance(event, StateChanged) and event.state == "setup" and self._session_id is None:
@@ -182,3 +194,51 @@ class SessionRecorder:
 
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[SessionRecord]:
+    """The last `limit` sessions that counted at least one rep, oldest first."""
+    rows = connection.execute(
+        "SELECT id, started_at, COALESCE(ended_by, 'unfinished') FROM sessions"
+        " WHERE EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id)"
+        " ORDER BY id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    records = []
+    for session_id, started_at, ended_by in reversed(rows):
+        reps: Counter[str] = Counter()
+        perfect: Counter[str] = Counter()
+        faults: Counter[str] = Counter()
+        for side, peak, rep_faults in connection.execute(
+            "SELECT side, peak_angle, faults FROM reps WHERE session_id = ?", (session_id,)
+        ):
+            reps[side] += 1
+            named = [f for f in rep_faults.split(",") if f]
+            faults.update(named)
+            # A rep counted by the clock alone (peak 0) was not seen, so it cannot be perfect.
+            perfect[side] += not named and peak > 0
+        records.append(
+            SessionRecord(
+                datetime.fromisoformat(started_at),
+                dict(reps),
+                {side: perfect[side] for side in reps},
+                dict(faults),
+                ended_by,
+            )
+        )
+    return records
+
+
+def read_history(path: Path, limit: int = 50) -> list[SessionRecord]:
+    """For `coach history` and the coach's memory: nothing yet, or unreadable, reads as empty."""
+    if not path.exists():
+        return []
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return recent_sessions(connection, limit)
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        log.warning("history: cannot read %s (%s)", path, exc)
+        return []

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from coach.adapters.button import ButtonUnavailable, GpioButton, StatusLed
 from coach.adapters.camera import Picamera2Source
@@ -100,7 +101,7 @@ def build_service(
     if open_camera is not None:
         frames = ReconnectingFrames(open_camera, camera_changed)
     loop = CoachLoop(
-        Coach(settings),
+        Coach(settings, recorder.recent(), datetime.now().astimezone()),
         clock or MonotonicClock(),
         speaker,
         frames,

@@ -184,22 +184,19 @@ def switch_sides(next_side: str) -> str:
     )
 
 
-def finished(reps_per_side: dict[str, int], top_fault: tuple[str, int] | None) -> str:
+FAULT_WORDS = {
+    "too_high": "going too high",
+    "toes_up": "toes turning up",
+    "fast_lower": "dropping the leg",
+    "hip_hike": "hitching the hip",
+    "knee_bend": "bending the knee",
+    "no_hold": "skipping the hold",
+}
+
+
+def finished(reps_per_side: dict[str, int]) -> str:
     counts = ", ".join(f"{n} on the {side}" for side, n in reps_per_side.items())
-    text = f"All done: {counts}. Nice work."
-    if top_fault is not None:
-        fault, n = top_fault
-        label = {
-            "too_high": "going too high",
-            "toes_up": "toes turning up",
-            "fast_lower": "dropping the leg",
-            "hip_hike": "hitching the hip",
-            "knee_bend": "bending the knee",
-            "no_hold": "skipping the hold",
-        }.get(fault, fault)
-        reps = "one rep" if n == 1 else f"{say_number(n)} reps"
-        text += f" Next time, watch for {label}: it came up on {reps}."
-    return text
+    return f"All done: {counts}. Nice work."
 
 
 def catalogue(settings: Settings) -> list[str]:
@@ -208,6 +205,7 @@ def catalogue(settings: Settings) -> list[str]:
     said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD, HIP_HIKE]
     said += [KNEE_BEND]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
+    said += [CALIBRATE, CALIBRATED, NOT_CALIBRATED, foot_cue(False), foot_cue(True)]
     said += [cannot_see([name]) for name in ("shoulder", "hip", "knee", "ankle", "toe")]
     session = settings.session
     legs, sets, reps = session.legs, session.sets_per_side, session.reps_per_set

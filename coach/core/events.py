@@ -25,6 +25,7 @@ class Command(Enum):
     FASTER = "faster"
     PAIN = "pain"
     HELP = "help"
+    PROGRESS = "progress"  # how am I doing: the trend over recent sessions
 
 
 class Priority(IntEnum):
@@ -132,5 +133,6 @@ class SessionSummary(Event):
     faults: dict[str, int] = field(default_factory=dict)
     completed: bool = True
     ended_by: str = "plan"  # "plan", "stop" or "pain"
+    perfect_per_side: dict[str, int] = field(default_factory=dict)  # reps without a fault
 
     kind: ClassVar[str] = "summary"

@@ -7,11 +7,12 @@ runs on "active" time and resumes where it stopped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 
-from coach.core import cues
+from coach.core import cues, progress
 from coach.core.calibration import estimate_tilt
 from coach.core.events import (
     Command,
@@ -28,6 +29,7 @@ from coach.core.events import (
 )
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
+from coach.core.progress import SessionRecord
 from coach.core.view import CameraView
 from coach.core.vision import Sighting
 from coach.settings import Settings
@@ -72,8 +74,17 @@ def plan_blocks(settings: Settings) -> list[Block]:
 
 
 class Coach:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        past: Sequence[SessionRecord] = (),
+        started_at: datetime | None = None,
+    ) -> None:
+        """`past`: earlier sessions, oldest first; `started_at`: the wall-clock time at t = 0,
+        so sessions can be dated without the engine reading a clock."""
         self._settings = settings
+        self._past = list(past)
+        self._epoch = started_at or datetime(2000, 1, 1)
         self._plan = plan_blocks(settings)
         self._watcher = FormWatcher(settings.form)
         self._out: list[Event] = []
@@ -113,6 +124,7 @@ class Coach:
             Command.FASTER: lambda: self._change_tempo(faster=True),
             Command.PAIN: self._pain,
             Command.HELP: self._help,
+            Command.PROGRESS: self._progress,
         }[command]
         handler()
         return self._take()
@@ -205,6 +217,8 @@ class Coach:
             {side: 0 for side in self._settings.session.legs}
         )
         self._fault_reps: Counter[str] = Counter()
+        self._perfect_per_side: Counter[str] = Counter()
+        self._session_started = 0.0
         self._said_no_vision = False
         self._tempo_scale = 1.0
         self._calibration: list[Sighting] | None = None
@@ -240,7 +254,7 @@ class Coach:
     def _begin_session(self) -> None:
         started_at = self._now
         self._reset_session()
-        self._now = started_at
+        self._now = self._session_started = started_at
         self._paused_total = 0.0
         self._enter(Phase.SETUP)
         camera = self._settings.camera
@@ -400,6 +414,8 @@ class Coach:
         block, rep, n = self._block, scored.rep, scored.number
         self._reps_per_side[block.side] += 1
         self._fault_reps.update(scored.faults)
+        if rep is not None and not scored.faults:
+            self._perfect_per_side[block.side] += 1
         self._out.append(
             RepCounted(
                 self._now,
@@ -462,9 +478,20 @@ class Coach:
         self._calibration = None
         completed = ended_by == "plan"
         self._enter(Phase.DONE if completed else Phase.STOPPED)
-        top = self._fault_reps.most_common(1)
+        today = SessionRecord(
+            self._epoch + timedelta(seconds=self._session_started),
+            dict(self._reps_per_side),
+            {side: self._perfect_per_side[side] for side in self._reps_per_side},
+            dict(self._fault_reps),
+            ended_by,
+        )
+        last = self._past[-1] if self._past else None
+        self._past.append(today)
         if completed:
-            self._say(cues.finished(dict(self._reps_per_side), top[0] if top else None))
+            self._say(cues.finished(dict(self._reps_per_side)))
+            self._say(progress.how_it_went(today, last))
+            if (suggestion := progress.advice(self._past)) is not None:
+                self._say(suggestion)
         else:
             self._say(cues.PAIN if ended_by == "pain" else cues.STOPPED, Priority.SAFETY)
         self._out.append(
@@ -474,6 +501,7 @@ class Coach:
                 dict(self._fault_reps),
                 completed=completed,
                 ended_by=ended_by,
+                perfect_per_side=today.perfect,
             )
         )
 
@@ -526,6 +554,10 @@ class Coach:
             self._help()
         else:
             self._say(self._last_instruction)
+
+    def _progress(self) -> None:
+        now = self._epoch + timedelta(seconds=self._now)
+        self._say(progress.trend(self._past, now))
 
     def _help(self) -> None:
         self._say(cues.help_text(self._settings.voice.commands.by_command()))

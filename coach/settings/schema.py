@@ -135,6 +135,7 @@ class VoiceCommands:
     faster: tuple[str, ...] = field(default=("faster",), metadata=PHRASES)
     pain: tuple[str, ...] = field(default=("it hurts", "pain", "ouch"), metadata=PHRASES)
     help: tuple[str, ...] = field(default=("help",), metadata=PHRASES)
+    progress: tuple[str, ...] = field(default=("how am i doing",), metadata=PHRASES)
 
     def by_command(self) -> dict[str, tuple[str, ...]]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -1,0 +1,124 @@
+"""Sessions compared with each other: how today went, the trend, and what to change next time.
+
+Pure: the history comes in as records, sentences go out. The advice follows the article the
+coach is built from: twenty faultless reps a side means it is time to add load; a fault that
+keeps coming back means fewer reps, priming the glutes first, or static holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from coach.core.cues import FAULT_WORDS, say_number
+
+PERFECT_REPS_FOR_WEIGHTS = 20  # faultless reps on every side in one session
+REPEATED_FAULT_SHARE = 0.25  # a fault on a quarter of the reps, two sessions running
+SESSIONS_PER_WEEK_GOAL = 3
+TREND_SESSIONS = 6
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    started_at: datetime
+    reps: dict[str, int] = field(default_factory=dict)  # per side
+    perfect: dict[str, int] = field(default_factory=dict)  # reps without a fault, per side
+    faults: dict[str, int] = field(default_factory=dict)  # reps that had each fault
+    ended_by: str = "plan"
+
+    @property
+    def total_reps(self) -> int:
+        return sum(self.reps.values())
+
+    @property
+    def total_perfect(self) -> int:
+        return sum(self.perfect.values())
+
+    def top_fault(self) -> tuple[str, int] | None:
+        if not self.faults:
+            return None
+        fault = max(sorted(self.faults), key=lambda f: self.faults[f])
+        return fault, self.faults[fault]
+
+
+def _reps(n: int) -> str:
+    return "one rep" if n == 1 else f"{say_number(n)} reps"
+
+
+def how_it_went(today: SessionRecord, last: SessionRecord | None) -> str:
+    """A sentence or two at the end of a session: the most frequent fault, against last time."""
+    top = today.top_fault()
+    if top is None:
+        text = "Not a single fault today."
+        if last is not None and last.faults:
+            text += " That's better than last time."
+        return text
+    fault, n = top
+    text = f"The fault that came up most was {FAULT_WORDS[fault]}, on {_reps(n)}"
+    before = None if last is None else last.faults.get(fault, 0)
+    if before is None:
+        return text + "."
+    if n < before:
+        return text + f", down from {say_number(before)} last time."
+    if n > before:
+        return text + f", up from {say_number(before)} last time."
+    return text + ", the same as last time."
+
+
+def trend(records: list[SessionRecord], now: datetime) -> str:
+    """What "how am I doing" answers: sessions this week, and perfect reps over recent sessions."""
+    if not records:
+        return "We haven't done a session together yet. Say start leg lifts when you're ready."
+    week = [r for r in records if now - r.started_at < timedelta(days=7)]
+    text = (
+        f"{say_number(len(week)).capitalize()} "
+        f"{'session' if len(week) == 1 else 'sessions'} in the last seven days, "
+        f"against a goal of {say_number(SESSIONS_PER_WEEK_GOAL)}."
+    )
+    recent = records[-TREND_SESSIONS:]
+    if len(recent) < 2:
+        return text
+    half = len(recent) // 2
+    before = sum(r.total_perfect for r in recent[:half]) / half
+    after = sum(r.total_perfect for r in recent[half:]) / (len(recent) - half)
+    if after > before * 1.1:
+        return text + " Your perfect reps are going up. Keep it going."
+    if after < before * 0.9:
+        return text + " Your perfect reps have dipped lately: slow down and focus on form."
+    return text + " Your perfect reps are holding steady."
+
+
+def advice(records: list[SessionRecord]) -> str | None:
+    """What to change next time, or None when the plan is right as it is."""
+    if not records:
+        return None
+    today = records[-1]
+    if (
+        today.reps
+        and not today.faults
+        and all(today.perfect.get(side, 0) >= PERFECT_REPS_FOR_WEIGHTS for side in today.reps)
+    ):
+        return "Twenty perfect reps on each side: you're ready for a light ankle weight next time."
+    if len(records) < 2:
+        return None
+    repeated = [
+        fault
+        for fault in sorted(today.faults)
+        if all(_share(r, fault) >= REPEATED_FAULT_SHARE for r in records[-2:])
+    ]
+    if not repeated:
+        return None
+    fault = repeated[0]
+    if fault in ("toes_up", "hip_hike"):
+        return (
+            f"{FAULT_WORDS[fault].capitalize()} keeps coming back. Next time, start with a set "
+            "of clamshells to wake up the glutes, and do ten reps a set instead of more."
+        )
+    return (
+        f"{FAULT_WORDS[fault].capitalize()} keeps coming back. Next time, do fewer reps, "
+        "or try isometric holds to build control at the top."
+    )
+
+
+def _share(record: SessionRecord, fault: str) -> float:
+    return record.faults.get(fault, 0) / record.total_reps if record.total_reps else 0.0

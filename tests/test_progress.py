@@ -1,0 +1,133 @@
+"""How today went, the trend over sessions, and the advice for next time."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.adapters.store import SessionRecorder, open_database, recent_sessions
+from coach.app.demo import DEMO_SCRIPT, build_demo
+from coach.core.events import Command, Cue, RepCounted, SessionSummary, StateChanged
+from coach.core.progress import SessionRecord, advice, how_it_went, trend
+from coach.core.session import Coach
+from tests.conftest import quick_settings
+
+MONDAY = datetime(2026, 11, 16, 18, 0)
+
+
+def _session(days: float, perfect: int = 10, faults: dict | None = None, reps: int = 15):
+    return SessionRecord(
+        MONDAY + timedelta(days=days),
+        {"right": reps, "left": reps},
+        {"right": perfect, "left": perfect},
+        faults or {},
+    )
+
+
+def test_the_most_frequent_fault_is_compared_with_last_time():
+    today = _session(2, faults={"toes_up": 3, "too_high": 1})
+    assert how_it_went(today, _session(0, faults={"toes_up": 7})) == (
+        "The fault that came up most was toes turning up, on three reps, down from seven last time."
+    )
+    assert how_it_went(today, _session(0, faults={"toes_up": 1})).endswith("up from one last time.")
+    assert (
+        how_it_went(today, None)
+        == "The fault that came up most was toes turning up, on three reps."
+    )
+    assert how_it_went(_session(2), _session(0, faults={"hip_hike": 2})) == (
+        "Not a single fault today. That's better than last time."
+    )
+
+
+def test_the_trend_counts_this_weeks_sessions_and_follows_perfect_reps():
+    rising = [_session(d, perfect=p) for d, p in ((0, 4), (2, 6), (4, 9), (6, 12))]
+    said = trend(rising, MONDAY + timedelta(days=8))
+    assert said.startswith("Three sessions in the last seven days, against a goal of three.")
+    assert "going up" in said
+    falling = list(reversed([_session(d, perfect=p) for d, p in ((0, 4), (2, 6), (4, 12))]))
+    assert "dipped" in trend(falling, MONDAY + timedelta(days=5))
+    assert "yet" in trend([], MONDAY)
+
+
+def test_twenty_perfect_reps_a_side_without_a_fault_suggests_ankle_weights():
+    assert "ankle weight" in advice([_session(0, perfect=20, reps=20)])
+    assert advice([_session(0, perfect=19, reps=20)]) is None
+    assert advice([_session(0, perfect=25, reps=30, faults={"no_hold": 1})]) is None
+
+
+def test_a_fault_that_keeps_coming_back_suggests_priming_or_holds():
+    toes = [_session(0, faults={"toes_up": 10}), _session(2, faults={"toes_up": 9})]
+    assert "clamshells" in advice(toes) and "ten reps" in advice(toes)
+    drops = [_session(0, faults={"fast_lower": 12}), _session(2, faults={"fast_lower": 8})]
+    assert "isometric holds" in advice(drops)
+    once = [_session(0), _session(2, faults={"toes_up": 10})]
+    assert advice(once) is None  # one bad day is not a pattern
+
+
+def _coached(past):
+    events = []
+    settings = quick_settings(reps=3)
+    loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker(), [events.append], DEMO_SCRIPT)
+    loop.coach = Coach(settings, past, MONDAY)
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=2000)
+    return events, loop
+
+
+def test_at_the_end_the_coach_compares_with_the_last_session():
+    events, _ = _coached([_session(-2, faults={"fast_lower": 5})])
+    summary = next(e for e in events if isinstance(e, SessionSummary))
+    assert summary.faults == {"too_high": 1, "toes_up": 1, "fast_lower": 1}
+    said = [e.text for e in events if isinstance(e, Cue)]
+    assert said[-1] == (
+        "The fault that came up most was dropping the leg, on one rep, down from five last time."
+    )
+
+
+def test_how_am_i_doing_answers_with_the_trend_including_the_session_just_done():
+    _, loop = _coached([_session(-3, perfect=1), _session(-1, perfect=1)])
+    answer = loop.coach.command(loop.clock.now(), Command.PROGRESS, "voice")
+    text = next(e.text for e in answer if isinstance(e, Cue))
+    assert text.startswith("Three sessions in the last seven days")
+    assert "going up" in text  # today's clean reps beat the two poor sessions before
+
+
+def test_the_history_is_read_back_and_printed_as_json(tmp_path):
+    path = tmp_path / "legcoach" / "history.sqlite3"
+    path.parent.mkdir()
+    recorder = SessionRecorder(open_database(path))
+    recorder(StateChanged(0.0, "setup", "right", 1))
+    for n, faults, peak in ((1, (), 31.0), (2, ("toes_up",), 33.0), (3, (), 0.0)):
+        recorder(RepCounted(float(n), "right", 1, n, peak, faults, 2.0, 2.0, 4.0))
+    recorder(SessionSummary(9.0, {"right": 3}, {"toes_up": 1}, True, "plan"))
+    (record,) = recent_sessions(recorder._db)
+    assert record.reps == {"right": 3}
+    assert record.perfect == {"right": 1}  # rep 3 was counted blind: not judged perfect
+    assert record.faults == {"toes_up": 1}
+    recorder.close()
+
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
+    env.pop("STATE_DIRECTORY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "history", "--json"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    (line,) = [json.loads(text) for text in result.stdout.splitlines()]
+    assert line["reps"] == {"right": 3} and line["perfect_reps"] == {"right": 1}
+    assert line["ended_by"] == "plan"
+    table = subprocess.run(
+        [sys.executable, "-m", "coach", "history"], capture_output=True, text=True, env=env
+    )
+    assert "right 3 (1 perfect)" in table.stdout and "toes turned up 1" in table.stdout
+
+
+def test_with_no_sessions_yet_history_says_so(tmp_path):
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
+    env.pop("STATE_DIRECTORY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "history"], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0 and result.stdout.startswith("No sessions yet")
