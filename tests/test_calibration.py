@@ -6,7 +6,7 @@ import pytest
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.app.demo import build_demo
-from coach.core.calibration import MIN_SAMPLES, estimate_tilt
+from coach.core.calibration import MIN_SAMPLES, calibrate_view
 from coach.core.events import Command, FormWarning, ViewCalibrated
 from coach.core.view import CameraView
 from coach.settings import Settings
@@ -27,38 +27,55 @@ def _still(pose: CameraPose, leg: LegState, frames: int = 10, jitter_px: float =
     return [{n: p + rng.normal(0, jitter_px, 2) for n, p in exact.items()} for _ in range(frames)]
 
 
+def _calibrate(pose: CameraPose, side: str, rest_rotation=0.0, lifted_rotation=0.0, lift=25.0):
+    resting = _still(pose, LegState(side, 0.0, rest_rotation))
+    lifted = _still(pose, LegState(side, lift, lifted_rotation))
+    return calibrate_view(resting, lifted, SIZE, CameraView(), RATIO)
+
+
 @pytest.mark.parametrize("distance", [1.5, 2.5, 3.5])
 @pytest.mark.parametrize("tilt", [0.0, 12.0, 30.0])
+@pytest.mark.parametrize("turn", [-15.0, 0.0, 15.0])
 @pytest.mark.parametrize("side", ["right", "left"])
-def test_the_tilt_is_found_from_toes_pointing_straight_ahead(distance, tilt, side):
-    samples = _still(CameraPose(distance, tilt), LegState(side, 0.0, 0.0))
-    assert estimate_tilt(samples, SIZE, CameraView(), RATIO) == pytest.approx(tilt, abs=1.0)
+def test_tilt_and_turn_are_found_from_the_toes_held_ahead_at_rest_and_raised(
+    distance, tilt, turn, side
+):
+    view = _calibrate(CameraPose(distance, tilt, turn), side)
+    assert view is not None
+    assert view.tilt_deg == pytest.approx(tilt, abs=1.0)
+    assert view.turn_deg == pytest.approx(turn, abs=2.0)
 
 
-def test_a_configured_turn_is_kept_while_the_tilt_is_found():
-    samples = _still(CameraPose(2.5, 20.0, 15.0), LegState("right", 0.0, 0.0))
-    assert estimate_tilt(samples, SIZE, CameraView(turn_deg=15.0), RATIO) == pytest.approx(
-        20.0, abs=1.0
-    )
+def test_without_a_raised_leg_only_the_tilt_is_measured_and_the_turn_kept():
+    pose = CameraPose(2.5, 20.0, 15.0)
+    resting = _still(pose, LegState("right", 0.0, 0.0))
+    view = calibrate_view(resting, [], SIZE, CameraView(turn_deg=15.0), RATIO)
+    assert view is not None
+    assert (view.tilt_deg, view.turn_deg) == (pytest.approx(20.0, abs=1.0), 15.0)
+    barely = _still(pose, LegState("right", 5.0, 0.0))
+    view = calibrate_view(resting, barely, SIZE, CameraView(turn_deg=15.0), RATIO)
+    assert view is not None and view.turn_deg == 15.0  # too low to show the turn
 
 
-def test_toes_not_quite_straight_shift_the_estimate_by_about_as_much():
-    """Calibration trusts the person: a foot 5 degrees down reads as 5 degrees more tilt."""
-    samples = _still(CameraPose(2.5, 15.0), LegState("right", 0.0, -5.0))
-    assert estimate_tilt(samples, SIZE, CameraView(), RATIO) == pytest.approx(20.0, abs=1.5)
+def test_toes_a_little_down_in_both_moments_go_into_the_tilt_not_the_turn():
+    """A person who points the toes 5 degrees low does it both times: the tilt takes it."""
+    view = _calibrate(CameraPose(2.5, 15.0, 0.0), "right", -5.0, -5.0)
+    assert view is not None
+    assert view.tilt_deg == pytest.approx(20.0, abs=1.5)
+    assert abs(view.turn_deg) < 3.0
 
 
-def test_no_estimate_without_the_toe_or_with_too_few_frames():
+def test_no_calibration_without_the_toe_or_with_too_few_frames():
     samples = _still(CameraPose(2.5, 15.0), LegState("right", 0.0, 0.0))
     without_toe = [{n: p for n, p in s.items() if n != "toe"} for s in samples]
-    assert estimate_tilt(without_toe, SIZE, CameraView(), RATIO) is None
-    assert estimate_tilt(samples[: MIN_SAMPLES - 1], SIZE, CameraView(), RATIO) is None
+    assert calibrate_view(without_toe, samples, SIZE, CameraView(), RATIO) is None
+    few = samples[: MIN_SAMPLES - 1]
+    assert calibrate_view(few, samples, SIZE, CameraView(), RATIO) is None
 
 
-def test_a_pose_no_camera_in_the_setup_could_produce_gives_no_estimate():
+def test_a_pose_no_camera_in_the_setup_could_produce_gives_no_calibration():
     """Toes turned hard up (or a marker mistaken for another) must not set a wild tilt."""
-    samples = _still(CameraPose(2.5, 0.0), LegState("right", 0.0, 40.0))
-    assert estimate_tilt(samples, SIZE, CameraView(), RATIO) is None
+    assert _calibrate(CameraPose(2.5, 0.0), "right", 40.0, 40.0) is None
 
 
 class SceneCamera:
@@ -81,7 +98,7 @@ TOES_UP_IN_REP_2 = Script(
 )
 
 
-def _coached(calibrate: bool, tilt: float = 30.0) -> list:
+def _coached(calibrate: bool, tilt: float = 30.0, turn: float = 15.0) -> list:
     base = quick_settings(reps=3)
     settings = replace(
         base,
@@ -96,17 +113,19 @@ def _coached(calibrate: bool, tilt: float = 30.0) -> list:
         ConsoleSpeaker(),
         [events.append],
         TOES_UP_IN_REP_2,
-        lambda athlete: SceneCamera(athlete, CameraPose(2.0, tilt), settings),
+        lambda athlete: SceneCamera(athlete, CameraPose(2.0, tilt, turn), settings),
     )
     loop.send(Command.START, "test")
     loop.run(until=lambda: loop.coach.finished, max_seconds=600)
     return events
 
 
-def test_under_a_camera_looking_down_the_coach_finds_its_tilt_and_still_sees_toes_turn_up():
+def test_under_a_camera_looking_down_and_turned_the_coach_finds_both_and_sees_toes_turn_up():
     events = _coached(calibrate=True)
     calibrated = [e for e in events if isinstance(e, ViewCalibrated)]
-    assert len(calibrated) == 1 and calibrated[0].tilt_deg == pytest.approx(30.0, abs=3.0)
+    assert len(calibrated) == 1
+    assert calibrated[0].tilt_deg == pytest.approx(30.0, abs=3.0)
+    assert calibrated[0].turn_deg == pytest.approx(15.0, abs=4.0)
     warnings = [(e.fault, e.rep) for e in events if isinstance(e, FormWarning)]
     assert warnings == [("toes_up", 2)]
 

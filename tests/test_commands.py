@@ -14,7 +14,7 @@ def said(events):
 def in_a_set(settings=None):
     coach = Coach(settings or quick_settings(reps=5))
     started(coach)
-    run_until(coach, 0, 45)
+    run_until(coach, 0, 55)
     assert coach.phase is Phase.SET
     return coach
 
@@ -28,9 +28,9 @@ def lift_timing(events):
 
 def test_slower_stretches_the_lift_and_the_lowering_but_not_the_hold():
     coach = in_a_set()
-    answer = said(coach.command(45, Command.SLOWER, "voice"))
+    answer = said(coach.command(55, Command.SLOWER, "voice"))
     assert answer == ["Slower: lift for 2.5 seconds, lower for 5."]
-    events = run_until(coach, 45, 85)
+    events = run_until(coach, 55, 95)
     lift, lower_and_rest = lift_timing(events)
     assert lift == 2.5 and lower_and_rest == 5.0 + 1.5
     hold = [e for e in events if isinstance(e, Cue) and e.tag in ("hold", "lower")]
@@ -39,7 +39,7 @@ def test_slower_stretches_the_lift_and_the_lowering_but_not_the_hold():
 
 def test_faster_has_a_limit_and_says_so():
     coach = in_a_set()
-    answers = [said(coach.command(45, Command.FASTER, "voice"))[0] for _ in range(4)]
+    answers = [said(coach.command(55, Command.FASTER, "voice"))[0] for _ in range(4)]
     assert answers[:3] == [
         "Faster: lift for 1.6 seconds, lower for 3.2.",
         "Faster: lift for 1.28 seconds, lower for 2.56.",
@@ -50,7 +50,7 @@ def test_faster_has_a_limit_and_says_so():
 
 def test_how_many_counts_what_is_done_and_left():
     coach = in_a_set()
-    run_until(coach, 45, 75)
+    run_until(coach, 55, 85)
     answer = said(coach.command(70, Command.HOW_MANY, "voice"))[0]
     assert answer.endswith("to go.") and "done" in answer
     idle = Coach(quick_settings())

@@ -73,7 +73,8 @@ def test_the_cue_sequence_follows_the_plan():
     said = [(e.tag or e.text) for e in events if isinstance(e, Cue)]
     right_set = said.index("Right leg, set one of one: 2 reps.")
     assert said[:right_set] == [
-        *cues.setup_cues("right"), "calibrate", cues.CALIBRATED, cues.foot_cue(False),
+        *cues.setup_cues("right"), "calibrate", "calibrate_lift", "calibrated",
+        cues.foot_cue(False),
     ]  # fmt: skip
     assert said[right_set + 1 : right_set + 9] == [
         "lift", "hold", "lower", "count", "lift", "hold", "lower", "count",
@@ -168,8 +169,11 @@ def test_a_dropped_leg_and_a_skipped_hold_are_each_warned_about_as_the_rep_ends(
 
 
 def test_a_hitched_hip_and_a_bent_knee_are_each_warned_about_during_their_rep():
-    warned, faulted, _ = _faults_in(
+    warned, faulted, events = _faults_in(
         {("right", 1, 2): RepStyle(hip_hike_deg=14.0), ("left", 1, 3): RepStyle(knee_bend_deg=40.0)}
     )
     assert warned == [("hip_hike", "right", 2), ("knee_bend", "left", 3)]
     assert faulted == {("right", 2): ("hip_hike",), ("left", 3): ("knee_bend",)}
+    side_bends = {(r.side, r.rep): r.peak_side_bend for r in events if isinstance(r, RepCounted)}
+    assert abs(side_bends["right", 2] - 14.0) < 3.0  # the rep records how far the hip hitched
+    assert all(abs(bend) < 3.0 for key, bend in side_bends.items() if key != ("right", 2))

@@ -123,3 +123,25 @@ def test_a_process_killed_while_writing_leaves_every_committed_rep(tmp_path):
     reader = sqlite3.connect(path)
     assert reader.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert reader.execute("SELECT count(*) FROM reps").fetchone()[0] >= reported
+
+
+def test_a_history_from_the_first_schema_is_migrated_and_keeps_its_reps(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    for statement in filter(str.strip, MIGRATIONS[0].split(";")):
+        old.execute(statement)
+    old.execute("PRAGMA user_version = 1")
+    old.execute("INSERT INTO sessions (started_at, ended_by) VALUES ('2026-11-01T18:00', 'plan')")
+    old.execute(
+        "INSERT INTO reps (session_id, side, set_no, rep, peak_angle, peak_rotation, lift_s,"
+        " hold_s, lower_s, faults) VALUES (1, 'right', 1, 1, 31.0, -4.0, 2.0, 2.0, 4.0, '')"
+    )
+    old.close()
+    upgraded = open_database(path)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    rows = upgraded.execute("SELECT peak_angle, peak_side_bend FROM reps").fetchall()
+    assert rows == [(31.0, None)]  # the old rep kept; its side-bend was never measured
+    recorder = SessionRecorder(upgraded)
+    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(RepCounted(1.0, "right", 1, 1, 33.0, (), 2.0, 2.0, 4.0, -3.0, 2.5))
+    assert upgraded.execute("SELECT peak_side_bend FROM reps WHERE id = 2").fetchone() == (2.5,)

@@ -43,3 +43,15 @@ def test_a_covered_marker_is_not_drawn():
     scene.covered = {"knee"}
     seen = LegReader(SETTINGS).sight(scene.render(LegState("left", 20, 0)), 0.0)
     assert seen.missing == ["knee"]
+
+
+def test_a_reading_carried_over_a_covered_marker_says_it_is_less_sure():
+    scene = Scene(CameraPose(2.5, 0, 0), SETTINGS.markers.colours())
+    reader = LegReader(SETTINGS)
+    leg = LegState("right", 20, 0)
+    assert reader.sight(scene.render(leg), 0.0).confidence == 1.0
+    scene.covered = {"ankle"}
+    bridged = reader.sight(scene.render(leg), 0.1)
+    assert "ankle" in bridged.markers and bridged.angles is not None  # carried, still read
+    assert bridged.confidence == pytest.approx(4 / 5)
+    assert reader.sight(scene.render(leg), 1.0).confidence == 1.0  # gone: nothing predicted

@@ -11,7 +11,7 @@ def test_start_walks_through_setup_into_the_first_set():
     events = started(coach)
     assert [e.kind for e in events[:2]] == ["command", "state"]
     assert states(events) == ["setup"]
-    events += run_until(coach, 0, 40)
+    events += run_until(coach, 0, 50)
     setup = [e for e in events if isinstance(e, Cue)][:3]
     assert all(c.priority is Priority.INFO for c in setup)
     assert "Lie on your left side" in setup[0].text
@@ -59,11 +59,11 @@ def test_the_plan_rests_between_sets_and_switches_sides_once():
 def test_pause_freezes_the_plan_and_resume_restarts_the_rep():
     coach = Coach(quick_settings())
     started(coach)
-    run_until(coach, 0, 40)
+    run_until(coach, 0, 50)
     assert coach.phase is Phase.SET
-    paused = coach.command(40, Command.PAUSE, "test")
+    paused = coach.command(50, Command.PAUSE, "test")
     assert states(paused) == ["paused"]
-    assert cue_tags(run_until(coach, 40, 400)) == []  # nothing said while paused
+    assert cue_tags(run_until(coach, 50, 400)) == []  # nothing said while paused
     resumed = coach.command(400, Command.RESUME, "test")
     assert states(resumed) == ["set"]
     after = run_until(coach, 400, 410)
@@ -94,10 +94,10 @@ def test_stop_works_at_any_point_and_still_reports_the_session():
 def test_next_side_skips_the_rest_of_this_side():
     coach = Coach(quick_settings(sets=2))
     started(coach)
-    run_until(coach, 0, 40)
-    events = coach.command(40, Command.NEXT_SIDE, "voice")
+    run_until(coach, 0, 50)
+    events = coach.command(50, Command.NEXT_SIDE, "voice")
     assert states(events) == ["switch_side"]
-    events = run_until(coach, 40, 80)
+    events = run_until(coach, 50, 90)
     sets = [e for e in events if getattr(e, "state", None) == "set"]
     assert (sets[0].side, sets[0].set) == ("left", 1)
 

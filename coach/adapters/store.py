@@ -52,6 +52,9 @@ MIGRATIONS = (
         rep INTEGER NOT NULL
     );
     """,
+    """
+    ALTER TABLE reps ADD COLUMN peak_side_bend REAL;
+    """,
 )
 
 
@@ -151,7 +154,8 @@ class SessionRecorder:
         elif isinstance(event, RepCounted):
             self._db.execute(
                 "INSERT INTO reps (session_id, side, set_no, rep, peak_angle, peak_rotation,"
-                " lift_s, hold_s, lower_s, faults) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " lift_s, hold_s, lower_s, faults, peak_side_bend)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._session_id,
                     event.side,
@@ -163,6 +167,7 @@ class SessionRecorder:
                     event.hold_s,
                     event.lower_s,
                     ",".join(event.faults),
+                    event.peak_side_bend,
                 ),
             )
         elif isinstance(event, FormWarning):

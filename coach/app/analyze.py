@@ -110,6 +110,7 @@ def _rep_record(t: float, scored: ScoredRep) -> dict[str, object]:
         "start": round(rep.start, 2),
         "peak_angle": round(rep.peak_angle, 1),
         "peak_rotation": None if rep.peak_rotation is None else round(rep.peak_rotation, 1),
+        "peak_side_bend": None if rep.peak_side_bend is None else round(rep.peak_side_bend, 1),
         "lift_s": round(rep.lift_s, 2),
         "hold_s": round(rep.hold_s, 2),
         "lower_s": round(rep.lower_s, 2),
@@ -127,14 +128,18 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
         for _, _, record in sorted(events, key=lambda item: (item[0], item[1])):
             print(json.dumps(record), file=out)
         return
-    print("rep   start    peak  rotation   lift   hold  lower  faults", file=out)
+    print("rep   start    peak  rotation  side-bend   lift   hold  lower  faults", file=out)
     for _, scored in result.reps:
         r = _rep_record(0.0, scored)
-        rotation = "     -" if r["peak_rotation"] is None else f"{r['peak_rotation']:5.0f}°"
+        rotation, side_bend = (
+            "     -" if r[key] is None else f"{r[key]:5.0f}°"
+            for key in ("peak_rotation", "peak_side_bend")
+        )
         faults = ", ".join(FAULT_LABELS.get(f, f) for f in scored.faults) or "clean"
         print(
-            f"{scored.number:3d}  {r['start']:6.1f}s  {r['peak_angle']:4.0f}°  {rotation}   "
-            f"{r['lift_s']:4.1f}s  {r['hold_s']:4.1f}s  {r['lower_s']:4.1f}s  {faults}",
+            f"{scored.number:3d}  {r['start']:6.1f}s  {r['peak_angle']:4.0f}°  {rotation}    "
+            f"{side_bend}   {r['lift_s']:4.1f}s  {r['hold_s']:4.1f}s  {r['lower_s']:4.1f}s  "
+            f"{faults}",
             file=out,
         )
     seen = result.frames_seen / result.frames if result.frames else 0.0

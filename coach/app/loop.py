@@ -131,7 +131,9 @@ class CoachLoop:
             if isinstance(event, Cue):
                 self._speaker.say(event)
             elif isinstance(event, ViewCalibrated) and self._reader is not None:
-                self._reader.view = replace(self._reader.view, tilt_deg=event.tilt_deg)
+                self._reader.view = replace(
+                    self._reader.view, tilt_deg=event.tilt_deg, turn_deg=event.turn_deg
+                )
             elif isinstance(event, StateChanged) and event.state == "set" and self._reader:
                 self._reader.learn_colours()
             for sink in self._sinks:

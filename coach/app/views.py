@@ -61,7 +61,7 @@ def describe(event: Event) -> str:
     if isinstance(event, SessionSummary):
         return "summary  " + summary_text(event)
     if isinstance(event, ViewCalibrated):
-        return f"camera   looks down by {event.tilt_deg:.0f}°"
+        return f"camera   looks down by {event.tilt_deg:.0f}°, turned {event.turn_deg:+.0f}°"
     return event.kind
 
 

@@ -1,13 +1,17 @@
-"""The camera's tilt, measured from a still moment with the toes pointing straight ahead.
+"""The camera's tilt and turn, measured from two still moments with the toes pointing ahead.
 
 A camera that looks down sees a level foot as turned toward the floor, by about its tilt; the
 foot pointing straight ahead is the one pose whose rotation is known (zero), so the tilt that
-makes it read zero is the camera's. The turn cannot be told apart from where the toe marker
-sits along the foot, so it stays configured.
+makes it read zero is the camera's. A turned camera hardly changes how a resting foot looks,
+but it does once the leg is raised: the same foot, lifted a little with the toes still ahead,
+then shows the turn. A person holds their foot the same way in both moments far better than
+they can point it exactly ahead, and a common error there is taken up by the tilt almost
+entirely, so the turn rests on the difference between the two, which is small.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -16,37 +20,118 @@ from coach.core.geometry import measure
 from coach.core.view import CameraView
 
 TILT_RANGE_DEG = (-10.0, 45.0)  # what the setup guide allows, with some slack below level
+TURN_RANGE_DEG = (-30.0, 30.0)
+MIN_LIFT_DEG = 12.0  # a leg lower than this shows too little of the turn to measure it
 MIN_SAMPLES = 5  # a third of a second at 15 frames per second
-_STEPS = 40  # bisection steps: far finer than the markers can tell
+_NEEDED = ("shoulder", "hip", "ankle", "toe")
+_BISECTION_STEPS = 40  # far finer than the markers can tell
+_NEWTON_STEPS = 20
+_NUDGE_DEG = 0.1  # for the slopes
+_MAX_STEP_DEG = 10.0
+_SETTLED_DEG = 0.2  # both readings this close to zero
+
+Pose = dict[str, np.ndarray]
 
 
-def estimate_tilt(
-    samples: list[dict[str, np.ndarray]],
+def still_pose(samples: list[Pose]) -> Pose | None:
+    """The median position of each marker over frames that showed the leg and the toe."""
+    whole = [s for s in samples if all(name in s for name in _NEEDED)]
+    if len(whole) < MIN_SAMPLES:
+        return None
+    return {name: np.median([s[name] for s in whole], axis=0) for name in _NEEDED}
+
+
+def calibrate_view(
+    resting: list[Pose],
+    lifted: list[Pose],
     size: tuple[int, int],
     view: CameraView,
     foot_to_leg_ratio: float,
+) -> CameraView | None:
+    """The view under which both still moments have their toes straight ahead: the tilt from
+    the resting one, the turn from the lifted one (kept as configured if the leg was not raised
+    enough, or not seen). None when the resting moment gives no tilt in range."""
+    rest, raised = still_pose(resting), still_pose(lifted)
+    if rest is None:
+        return None
+
+    if raised is not None:
+        lifted_by = measure(raised, size, view, foot_to_leg_ratio)
+        if lifted_by is None or lifted_by.abduction < MIN_LIFT_DEG:
+            raised = None
+    tilt = _toes_ahead_at(rest, view, "tilt_deg", TILT_RANGE_DEG, size, foot_to_leg_ratio)
+    if tilt is None:
+        return None
+    view = replace(view, tilt_deg=tilt)
+    if raised is not None:
+        view = _both_ahead(rest, raised, view, size, foot_to_leg_ratio) or view
+    return replace(view, tilt_deg=round(view.tilt_deg, 1), turn_deg=round(view.turn_deg, 1))
+
+
+def _toes_ahead_at(
+    pose: Pose,
+    view: CameraView,
+    setting: str,
+    bounds: tuple[float, float],
+    size: tuple[int, int],
+    foot_to_leg_ratio: float,
 ) -> float | None:
-    """The tilt (degrees) under which the median pose of `samples` has its toes straight ahead;
-    None when too few frames showed the leg and the toe, or no tilt in range fits."""
-    needed = ("shoulder", "hip", "ankle", "toe")
-    whole = [s for s in samples if all(name in s for name in needed)]
-    if len(whole) < MIN_SAMPLES:
-        return None
-    still = {name: np.median([s[name] for s in whole], axis=0) for name in needed}
+    """The value of the view's `setting` under which `pose` reads a rotation of zero."""
 
-    def rotation_under(tilt: float) -> float:
-        angles = measure(still, size, replace(view, tilt_deg=tilt), foot_to_leg_ratio)
-        assert angles is not None and angles.rotation is not None
-        return angles.rotation
+    def rotation(value: float) -> float:
+        return _rotation(pose, replace(view, **{setting: value}), size, foot_to_leg_ratio)
 
-    low, high = TILT_RANGE_DEG
-    # Assuming more tilt than there is reads the toes as turned up: the reading rises with it.
-    if not rotation_under(low) <= 0.0 <= rotation_under(high):
+    return _zero_of(rotation, bounds)
+
+
+def _rotation(pose: Pose, view: CameraView, size: tuple[int, int], ratio: float) -> float:
+    angles = measure(pose, size, view, ratio)
+    assert angles is not None and angles.rotation is not None
+    return angles.rotation
+
+
+def _both_ahead(
+    rest: Pose, raised: Pose, view: CameraView, size: tuple[int, int], ratio: float
+) -> CameraView | None:
+    """Tilt and turn together, by Newton's method from `view`: each moves both readings, so
+    solving one after the other can wander. None if it does not settle within range."""
+
+    def readings(v: CameraView) -> np.ndarray:
+        return np.array([_rotation(rest, v, size, ratio), _rotation(raised, v, size, ratio)])
+
+    def slope(setting: str, now: np.ndarray) -> np.ndarray:
+        nudged = replace(view, **{setting: getattr(view, setting) + _NUDGE_DEG})
+        return (readings(nudged) - now) / _NUDGE_DEG
+
+    for _ in range(_NEWTON_STEPS):
+        now = readings(view)
+        if np.abs(now).max() < _SETTLED_DEG:
+            return view
+        slopes = np.column_stack([slope("tilt_deg", now), slope("turn_deg", now)])
+        try:
+            step = np.linalg.solve(slopes, -now)
+        except np.linalg.LinAlgError:
+            return None
+        step = np.clip(step, -_MAX_STEP_DEG, _MAX_STEP_DEG)
+        view = replace(
+            view,
+            tilt_deg=float(np.clip(view.tilt_deg + step[0], *TILT_RANGE_DEG)),
+            turn_deg=float(np.clip(view.turn_deg + step[1], *TURN_RANGE_DEG)),
+        )
+    return view if np.abs(readings(view)).max() < _SETTLED_DEG else None
+
+
+def _zero_of(f: Callable[[float], float], bounds: tuple[float, float]) -> float | None:
+    """Where the monotonic `f` crosses zero within `bounds`, by bisection; None if it does not."""
+    low, high = bounds
+    f_low, f_high = f(low), f(high)
+    if f_low * f_high > 0:
         return None
-    for _ in range(_STEPS):
+    rising = f_high > f_low
+    for _ in range(_BISECTION_STEPS):
         middle = (low + high) / 2
-        if rotation_under(middle) > 0.0:
+        if (f(middle) > 0) == rising:
             high = middle
         else:
             low = middle
-    return round((low + high) / 2, 1)
+    return (low + high) / 2

@@ -53,8 +53,11 @@ def setup_cues(side: str) -> list[str]:
 
 
 CALIBRATE = "Point the toes of your top foot straight ahead, foot level, and keep still."
-CALIBRATED = "Thank you."
-NOT_CALIBRATED = "I couldn't see your foot well enough, so I'll go by the camera settings."
+CALIBRATE_LIFT = "Now raise that leg a little, toes still pointing ahead, and hold it there."
+CALIBRATED = "Thank you. Lower the leg."
+NOT_CALIBRATED = (
+    "Lower the leg. I couldn't see your foot well enough, so I'll go by the camera settings."
+)
 
 
 def foot_cue(neutral_foot: bool) -> str:
@@ -205,7 +208,8 @@ def catalogue(settings: Settings) -> list[str]:
     said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD, HIP_HIKE]
     said += [KNEE_BEND]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
-    said += [CALIBRATE, CALIBRATED, NOT_CALIBRATED, foot_cue(False), foot_cue(True)]
+    said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED]
+    said += [foot_cue(False), foot_cue(True)]
     said += [cannot_see([name]) for name in ("shoulder", "hip", "knee", "ankle", "toe")]
     session = settings.session
     legs, sets, reps = session.legs, session.sets_per_side, session.reps_per_set

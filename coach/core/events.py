@@ -84,6 +84,7 @@ class RepCounted(Event):
     hold_s: float = 0.0
     lower_s: float = 0.0
     peak_rotation: float | None = None
+    peak_side_bend: float | None = None
 
     kind: ClassVar[str] = "rep"
 
@@ -120,9 +121,10 @@ class DeviceChanged(Event):
 
 @dataclass(frozen=True)
 class ViewCalibrated(Event):
-    """The camera's tilt, as measured while the toes pointed straight ahead."""
+    """The camera's tilt and turn, as measured while the toes pointed straight ahead."""
 
     tilt_deg: float
+    turn_deg: float
 
     kind: ClassVar[str] = "calibrated"
 

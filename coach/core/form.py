@@ -72,9 +72,10 @@ class FormWatcher:
         return self.reps_done + 1
 
     def update(self, t: float, angles: LegAngles) -> tuple[list[FaultOnset], ScoredRep | None]:
-        onsets = self._rules.update(t, self._reading(angles))
+        reading = self._reading(angles)
+        onsets = self._rules.update(t, reading)
         self._faults.update(onset.fault for onset in onsets)
-        rep = self._segmenter.update(t, angles.abduction, angles.rotation)
+        rep = self._segmenter.update(t, angles.abduction, angles.rotation, reading.side_bend)
         return onsets, (None if rep is None else self._score(rep))
 
     def _reading(self, angles: LegAngles) -> Reading:

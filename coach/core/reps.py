@@ -30,6 +30,7 @@ class Rep:
     hold_s: float
     lower_s: float
     peak_rotation: float | None
+    peak_side_bend: float | None = None
 
 
 @dataclass
@@ -37,6 +38,13 @@ class _Track:
     start: float
     samples: list[tuple[float, float]] = field(default_factory=list)
     peak_rotation: float | None = None
+    peak_side_bend: float | None = None
+
+
+def _higher(previous: float | None, value: float | None) -> float | None:
+    if value is None:
+        return previous
+    return value if previous is None else max(previous, value)
 
 
 class RepSegmenter:
@@ -58,7 +66,13 @@ class RepSegmenter:
     def in_rep(self) -> bool:
         return self._phase is _Phase.MOVING
 
-    def update(self, t: float, abduction: float, rotation: float | None = None) -> Rep | None:
+    def update(
+        self,
+        t: float,
+        abduction: float,
+        rotation: float | None = None,
+        side_bend: float | None = None,
+    ) -> Rep | None:
         """Feed one reading; returns the rep that this reading completed, if any."""
         if self._phase is _Phase.UNSETTLED:
             self._settle(t, abduction)
@@ -80,9 +94,8 @@ class RepSegmenter:
                 return None
         assert self._track is not None
         self._track.samples.append((t, lift))
-        if rotation is not None:
-            previous = self._track.peak_rotation
-            self._track.peak_rotation = rotation if previous is None else max(previous, rotation)
+        self._track.peak_rotation = _higher(self._track.peak_rotation, rotation)
+        self._track.peak_side_bend = _higher(self._track.peak_side_bend, side_bend)
         if lift >= self._end_below:
             return None
         self._phase = _Phase.REST
@@ -110,4 +123,5 @@ class RepSegmenter:
             hold_s=left - reached,
             lower_s=end - left,
             peak_rotation=track.peak_rotation,
+            peak_side_bend=track.peak_side_bend,
         )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from coach.core import cues, progress
-from coach.core.calibration import estimate_tilt
+from coach.core.calibration import calibrate_view
 from coach.core.events import (
     Command,
     CommandHeard,
@@ -41,6 +41,7 @@ REST_WARNING_S = 10.0
 FRAMING_RECHECK_S = 5.0  # time to act on "move the camera back" before looking again
 FRAMING_CHECKS = 3  # then the set starts anyway: the coach can keep time without seeing
 CALIBRATION_S = 1.5  # holding the toes straight ahead, after the request has been said
+LIFT_SETTLE_S = 1.5  # raising the leg a little, before it is held still to be measured
 TEMPO_STEP = 1.25  # "slower" stretches lift and lowering by this much; "faster" shrinks them
 TEMPO_SCALE_RANGE = (0.5, 2.0)
 
@@ -71,6 +72,10 @@ def plan_blocks(settings: Settings) -> list[Block]:
     """All sets on one side, then all on the next: the person switches sides once."""
     sets = settings.session.sets_per_side
     return [Block(side, n) for side in settings.session.legs for n in range(1, sets + 1)]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 class Coach:
@@ -157,7 +162,7 @@ class Coach:
                 and self._calibration is not None
                 and self._phase is Phase.SETUP
             ):
-                self._calibration.append(sighting)
+                self._calibration.append((self._active, sighting))
             if sighting is not None and self._phase is Phase.SET:
                 self._sighting, self._sighted_at = sighting, self._active
                 if sighting.angles is not None:
@@ -221,7 +226,9 @@ class Coach:
         self._session_started = 0.0
         self._said_no_vision = False
         self._tempo_scale = 1.0
-        self._calibration: list[Sighting] | None = None
+        self._calibration: list[tuple[float, Sighting]] | None = None
+        self._calibration_at = 0.0
+        self._resting: list[Sighting] = []
         self._reset_set()
 
     def _reset_set(self) -> None:
@@ -275,24 +282,49 @@ class Coach:
 
     def _calibrate(self) -> None:
         """Toes straight ahead and still: the one pose whose rotation is known shows the tilt."""
-        self._say(cues.CALIBRATE, tag="calibrate")
         self._calibration = []
-        speaking = cues.speaking_time(cues.CALIBRATE, self._settings.speech.rate_wpm)
-        self._at(speaking + CALIBRATION_S, self._finish_calibration)
+        self._measure_after(self._ask(cues.CALIBRATE, "calibrate"), self._calibrate_lifted)
+
+    def _calibrate_lifted(self) -> None:
+        """The same foot with the leg a little raised: this shows the camera's turn."""
+        self._resting = self._still_calibration()
+        self._calibration = []
+        settled = self._ask(cues.CALIBRATE_LIFT, "calibrate_lift") + LIFT_SETTLE_S
+        self._measure_after(settled, self._finish_calibration)
+
+    def _ask(self, text: str, tag: str) -> float:
+        """Say a calibration request; returns the seconds it takes to say."""
+        self._say(text, tag=tag)
+        return cues.speaking_time(text, self._settings.speech.rate_wpm)
+
+    def _measure_after(self, delay: float, then: Callable[[], None]) -> None:
+        """Keep what the camera sees from `delay` seconds on, for CALIBRATION_S; then `then`."""
+        self._calibration_at = self._active + delay
+        self._at(delay + CALIBRATION_S, then)
+
+    def _still_calibration(self) -> list[Sighting]:
+        """What was seen once the request had been said and acted on."""
+        seen = self._calibration or []
+        return [sighting for at, sighting in seen if at >= self._calibration_at]
 
     def _finish_calibration(self) -> None:
-        sightings, self._calibration = self._calibration or [], None
-        # Only what was seen once the request had been said and acted on.
-        still = sightings[len(sightings) // 3 :]
+        lifted, resting = self._still_calibration(), self._resting
+        self._calibration = None
         camera, markers = self._settings.camera, self._settings.markers
         view = CameraView(camera.tilt_deg, camera.turn_deg, camera.horizontal_fov_deg)
-        size = still[-1].size if still else (camera.width, camera.height)
-        tilt = estimate_tilt([s.markers for s in still], size, view, markers.foot_to_leg_ratio)
-        if tilt is None:
-            self._say(cues.NOT_CALIBRATED)
+        size = (resting + lifted)[-1].size if resting + lifted else (camera.width, camera.height)
+        found = calibrate_view(
+            [s.markers for s in resting],
+            [s.markers for s in lifted],
+            size,
+            view,
+            markers.foot_to_leg_ratio,
+        )
+        if found is None:
+            self._say(cues.NOT_CALIBRATED, tag="calibrated")
         else:
-            self._out.append(ViewCalibrated(self._now, tilt))
-            self._say(cues.CALIBRATED)
+            self._out.append(ViewCalibrated(self._now, found.tilt_deg, found.turn_deg))
+            self._say(cues.CALIBRATED, tag="calibrated")
         self._after_calibration()
 
     def _after_calibration(self) -> None:
@@ -427,9 +459,8 @@ class Coach:
                 lift_s=round(rep.lift_s, 2) if rep else 0.0,
                 hold_s=round(rep.hold_s, 2) if rep else 0.0,
                 lower_s=round(rep.lower_s, 2) if rep else 0.0,
-                peak_rotation=(
-                    round(rep.peak_rotation, 1) if rep and rep.peak_rotation is not None else None
-                ),
+                peak_rotation=_rounded(rep.peak_rotation if rep else None),
+                peak_side_bend=_rounded(rep.peak_side_bend if rep else None),
             )
         )
         self._say(cues.say_number(n).capitalize() + ".", Priority.TEMPO, tag="count")

@@ -22,6 +22,15 @@ class Sighting:
     markers: dict[str, np.ndarray] = field(default_factory=dict)
     angles: LegAngles | None = None
     size: tuple[int, int] = (0, 0)  # width, height
+    seen: frozenset[str] = frozenset()  # found in this very frame, not carried over a gap
+
+    @property
+    def confidence(self) -> float:
+        """How much of this reading the frame itself showed: 1 when every marker placed was
+        found in it, less for each one only predicted across a brief gap, 0 with none."""
+        if not self.markers:
+            return 0.0
+        return len(self.seen & self.markers.keys()) / len(self.markers)
 
     @property
     def missing(self) -> list[str]:
@@ -62,6 +71,7 @@ class LegReader:
         if self._learn_colours:
             self._learn_colours = False
             self._tracker.learn_colours(frame)
-        markers = self._smoother.update(t, self._tracker.locate(frame), width)
+        found = self._tracker.locate(frame)
+        markers = self._smoother.update(t, found, width)
         angles = measure(markers, (width, height), self.view, self._foot_ratio)
-        return Sighting(markers, angles, (width, height))
+        return Sighting(markers, angles, (width, height), frozenset(found))

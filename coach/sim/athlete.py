@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from coach.core.events import Cue, Event, StateChanged
 
 REACTION_S = 0.3
+CALIBRATION_LIFT_DEG = 25.0  # "raise that leg a little", taking about a second
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class SimulatedAthlete:
         self._rep_start: float | None = None
         self._style = script.default
         self._toes_ahead = False  # asked to point them straight ahead for the calibration
+        self._raised_at: float | None = None  # asked to raise the leg a little, toes ahead
+        self._lowered_at: float | None = None  # and then to lower it
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, StateChanged) and event.state == "set" and event.side is not None:
@@ -74,6 +77,10 @@ class SimulatedAthlete:
             self._rep_start = None
         elif isinstance(event, Cue) and event.tag == "calibrate":
             self._toes_ahead = True
+        elif isinstance(event, Cue) and event.tag == "calibrate_lift":
+            self._raised_at = event.t + REACTION_S
+        elif isinstance(event, Cue) and event.tag == "calibrated":
+            self._lowered_at = event.t + REACTION_S
         elif isinstance(event, Cue) and event.tag == "lift":
             self._slot += 1
             self._style = self._script.style(self._side, self._set_no, self._slot)
@@ -81,6 +88,12 @@ class SimulatedAthlete:
 
     def leg_at(self, t: float) -> LegState:
         rest = 0.0 if self._toes_ahead else self._script.default.rotation_deg
+        if self._raised_at is not None and self._raised_at <= t:
+            down = 0.0 if self._lowered_at is None else _ease((t - self._lowered_at) / 2)
+            if down < 1.0:
+                lift = CALIBRATION_LIFT_DEG * _ease(t - self._raised_at) * (1.0 - down)
+                return LegState(self._side, lift, rest)
+            self._raised_at = self._lowered_at = None
         if self._rep_start is None or t < self._rep_start:
             return LegState(self._side, 0.0, rest)
         s, elapsed = self._style, t - self._rep_start
