@@ -13,7 +13,7 @@ from coach.adapters.store import (
     open_or_set_aside,
     state_directory,
 )
-from coach.core.events import RepCounted, SessionSummary, StateChanged
+from coach.core.events import RepCounted, SessionStarted, SessionSummary
 
 
 def _rep(n, side="right"):
@@ -31,7 +31,7 @@ def test_the_state_folder_follows_systemd_then_xdg():
 def test_each_rep_is_on_disk_as_soon_as_it_is_counted(tmp_path):
     path = tmp_path / "history.sqlite3"
     recorder = SessionRecorder(open_database(path))
-    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(SessionStarted(0.0, "leg_lifts"))
     recorder(_rep(1))
     recorder(_rep(2))
     reader = sqlite3.connect(path)  # another connection sees the commits
@@ -47,7 +47,7 @@ def test_a_full_disk_loses_only_what_did_not_fit_and_corrupts_nothing(tmp_path, 
     pages = connection.execute("PRAGMA page_count").fetchone()[0]
     connection.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite's own "disk is full"
     recorder = SessionRecorder(connection)
-    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(SessionStarted(0.0, "leg_lifts"))
     with caplog.at_level(logging.WARNING):
         for n in range(1, 400):
             recorder(_rep(n))
@@ -82,7 +82,7 @@ def test_a_database_from_a_newer_coach_is_kept_and_a_fresh_one_begun(tmp_path):
 def test_the_schema_is_migrated_once_and_reopening_changes_nothing(tmp_path):
     path = tmp_path / "history.sqlite3"
     first = open_database(path)
-    SessionRecorder(first)(StateChanged(0.0, "setup", "right", 1))
+    SessionRecorder(first)(SessionStarted(0.0, "leg_lifts"))
     first.close()
     again = open_database(path)
     assert again.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -93,16 +93,16 @@ def test_no_history_folder_means_no_history_but_no_crash(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder should be")
     recorder = SessionRecorder(open_or_set_aside(blocked / "history.sqlite3"))
-    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(SessionStarted(0.0, "leg_lifts"))
     recorder(_rep(1))
 
 
 WRITER = """
 import sys
 from coach.adapters.store import SessionRecorder, open_database
-from coach.core.events import RepCounted, StateChanged
+from coach.core.events import RepCounted, SessionStarted
 recorder = SessionRecorder(open_database(__import__("pathlib").Path(sys.argv[1])))
-recorder(StateChanged(0.0, "setup", "right", 1))
+recorder(SessionStarted(0.0, "leg_lifts"))
 n = 0
 while True:
     n += 1
@@ -142,6 +142,6 @@ def test_a_history_from_the_first_schema_is_migrated_and_keeps_its_reps(tmp_path
     rows = upgraded.execute("SELECT peak_angle, peak_side_bend FROM reps").fetchall()
     assert rows == [(31.0, None)]  # the old rep kept; its side-bend was never measured
     recorder = SessionRecorder(upgraded)
-    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(SessionStarted(0.0, "leg_lifts"))
     recorder(RepCounted(1.0, "right", 1, 1, 33.0, (), 2.0, 2.0, 4.0, -3.0, 2.5))
     assert upgraded.execute("SELECT peak_side_bend FROM reps WHERE id = 2").fetchone() == (2.5,)

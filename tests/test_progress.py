@@ -10,7 +10,7 @@ from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.store import SessionRecorder, open_database, recent_sessions
 from coach.app.demo import DEMO_SCRIPT, build_demo
-from coach.core.events import Command, Cue, RepCounted, SessionSummary, StateChanged
+from coach.core.events import Command, Cue, RepCounted, SessionStarted, SessionSummary
 from coach.core.progress import SessionRecord, advice, how_it_went, trend
 from coach.core.session import Coach
 from tests.conftest import quick_settings
@@ -99,7 +99,7 @@ def test_the_history_is_read_back_and_printed_as_json(tmp_path):
     path = tmp_path / "legcoach" / "history.sqlite3"
     path.parent.mkdir()
     recorder = SessionRecorder(open_database(path))
-    recorder(StateChanged(0.0, "setup", "right", 1))
+    recorder(SessionStarted(0.0, "leg_lifts"))
     for n, faults, peak in ((1, (), 31.0), (2, ("toes_up",), 33.0), (3, (), 0.0)):
         recorder(RepCounted(float(n), "right", 1, n, peak, faults, 2.0, 2.0, 4.0))
     recorder(SessionSummary(9.0, {"right": 3}, {"toes_up": 1}, True, "plan"))

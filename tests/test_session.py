@@ -9,7 +9,7 @@ from tests.helpers import cue_tags, run_until, started, states
 def test_start_walks_through_setup_into_the_first_set():
     coach = Coach(quick_settings())
     events = started(coach)
-    assert [e.kind for e in events[:2]] == ["command", "state"]
+    assert [e.kind for e in events[:3]] == ["command", "session", "state"]
     assert states(events) == ["setup"]
     events += run_until(coach, 0, 50)
     setup = [e for e in events if isinstance(e, Cue)][:3]

@@ -74,7 +74,7 @@ def listen(config: Path, wav: bytes) -> list[dict]:
 
 
 def test_coach_listen_hears_every_command_in_order(korean_config, settings):
-    names = list(settings.voice.commands.by_command())
+    names = [name for name, said in settings.voice.commands.by_command().items() if said]
     audio = join([espeak(phrase(settings, name), VOICE, 150) for name in names])
     heard = listen(korean_config, to_wav(audio))
     assert [line["command"] for line in heard] == names

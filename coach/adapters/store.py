@@ -14,7 +14,13 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from coach.core.events import Event, FormWarning, RepCounted, SessionSummary, StateChanged
+from coach.core.events import (
+    Event,
+    FormWarning,
+    RepCounted,
+    SessionStarted,
+    SessionSummary,
+)
 from coach.core.progress import SessionRecord
 
 log = logging.getLogger("coach.history")
@@ -54,6 +60,9 @@ MIGRATIONS = (
     """,
     """
     ALTER TABLE reps ADD COLUMN peak_side_bend REAL;
+    """,
+    """
+    ALTER TABLE sessions ADD COLUMN program TEXT NOT NULL DEFAULT 'leg_lifts';
     """,
 )
 
@@ -146,8 +155,10 @@ class SessionRecorder:
 
     def _record(self, event: Event) -> None:
         assert self._db is not None
-        if isinstance(event, StateChanged) and event.state == "setup" and self._session_id is None:
-            cursor = self._db.execute("INSERT INTO sessions (started_at) VALUES (?)", (_now(),))
+        if isinstance(event, SessionStarted):
+            cursor = self._db.execute(
+                "INSERT INTO sessions (started_at, program) VALUES (?, ?)", (_now(), event.program)
+            )
             self._session_id = cursor.lastrowid
         elif self._session_id is None:
             return
@@ -204,13 +215,13 @@ def _now() -> str:
 def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[SessionRecord]:
     """The last `limit` sessions that counted at least one rep, oldest first."""
     rows = connection.execute(
-        "SELECT id, started_at, COALESCE(ended_by, 'unfinished') FROM sessions"
+        "SELECT id, started_at, COALESCE(ended_by, 'unfinished'), program FROM sessions"
         " WHERE EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id)"
         " ORDER BY id DESC LIMIT ?",
         (limit,),
     ).fetchall()
     records = []
-    for session_id, started_at, ended_by in reversed(rows):
+    for session_id, started_at, ended_by, program in reversed(rows):
         reps: Counter[str] = Counter()
         perfect: Counter[str] = Counter()
         faults: Counter[str] = Counter()
@@ -229,6 +240,7 @@ def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[Ses
                 {side: perfect[side] for side in reps},
                 dict(faults),
                 ended_by,
+                program,
             )
         )
     return records

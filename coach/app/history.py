@@ -14,6 +14,7 @@ def record_json(record: SessionRecord) -> dict[str, object]:
     return {
         "started_at": record.started_at.isoformat(timespec="seconds"),
         "ended_by": record.ended_by,
+        "program": record.program,
         "reps": record.reps,
         "perfect_reps": record.perfect,
         "faults": record.faults,
@@ -26,7 +27,11 @@ def _row(record: SessionRecord) -> str:
     )
     faults = ", ".join(f"{FAULT_LABELS.get(f, f)} {n}" for f, n in sorted(record.faults.items()))
     ending = "" if record.ended_by == "plan" else f"  [{record.ended_by}]"
-    return f"{record.started_at:%Y-%m-%d %H:%M}  {sides}  faults: {faults or 'none'}{ending}"
+    program = record.program.replace("_", " ")
+    return (
+        f"{record.started_at:%Y-%m-%d %H:%M}  {program:<11}  {sides}  "
+        f"faults: {faults or 'none'}{ending}"
+    )
 
 
 def run_history(limit: int, as_json: bool, out: TextIO) -> int:

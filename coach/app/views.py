@@ -24,6 +24,7 @@ FAULT_LABELS = {
     "fast_lower": "dropped, not lowered",
     "hip_hike": "hip hitched up",
     "knee_bend": "knee bent",
+    "forward_drift": "leg drifted forward",
     "no_hold": "no hold at the top",
 }
 

@@ -81,6 +81,26 @@ def set_intro(side: str, set_no: int, sets: int, reps: int) -> str:
 
 
 LIFT = "Lift, and breathe out."
+CIRCLES_SETUP = (
+    "At the top of each lift, draw small, slow circles with your foot, about the size of a "
+    "dinner plate: first forward, then back."
+)
+CLAMSHELL_SETUP = (
+    "For clamshells, bend both knees to about a right angle and keep your feet together. "
+    "The camera can't judge this one, so I'll keep the count for you."
+)
+CLAMSHELL_OPEN = "Open the top knee, feet together, and breathe out."
+CLAMSHELL_CLOSE = "Close, slowly."
+WALL_SLIDE_SETUP = (
+    "Lie with your back and your top heel against a wall, and keep the heel touching it "
+    "all the way up and down."
+)
+WALL_SLIDE_UP = "Slide the heel up the wall, and breathe out."
+WALL_SLIDE_DOWN = "Slide it down, slowly."
+BURSITIS_HOLDS = (
+    "Your settings say to go easy on a sore hip, so we'll do isometric holds instead: "
+    "lift, hold still, and lower."
+)
 HOLD = "Hold."
 LOWER = "Now lower, slowly."
 TOO_HIGH = "That's high enough: stop around forty-five degrees."
@@ -88,6 +108,7 @@ TOES_UP = "Don't let the toes turn up. Point them slightly down."
 TOES_UP_NEUTRAL = "Keep the foot level. Don't let the toes turn up."
 HIP_HIKE = "Keep your waist long: don't hitch the hip up toward your ribs."
 KNEE_BEND = "Keep the top leg straight."
+FORWARD_DRIFT = "Keep the leg in line with your body: don't let it drift forward."
 FAST_LOWER = "Don't let it drop. Lower twice as slowly as you lift."
 NO_HOLD = "Pause at the top: hold it for two seconds."
 NO_VISION = "I can't see your markers, so I'll keep count for you."
@@ -164,6 +185,7 @@ def warning_text(fault: str, neutral_foot: bool) -> str:
         "too_high": TOO_HIGH,
         "hip_hike": HIP_HIKE,
         "knee_bend": KNEE_BEND,
+        "forward_drift": FORWARD_DRIFT,
         "fast_lower": FAST_LOWER,
         "no_hold": NO_HOLD,
     }[fault]
@@ -193,6 +215,7 @@ FAULT_WORDS = {
     "fast_lower": "dropping the leg",
     "hip_hike": "hitching the hip",
     "knee_bend": "bending the knee",
+    "forward_drift": "letting the leg drift forward",
     "no_hold": "skipping the hold",
 }
 
@@ -206,10 +229,16 @@ def catalogue(settings: Settings) -> list[str]:
     """Every sentence a session can say (fixed words, each count, each set's introduction), so
     speech can be prepared before it is needed and tested for never sounding like a command."""
     said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD, HIP_HIKE]
-    said += [KNEE_BEND]
+    said += [KNEE_BEND, FORWARD_DRIFT]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED]
     said += [foot_cue(False), foot_cue(True)]
+    said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_OPEN, CLAMSHELL_CLOSE, BURSITIS_HOLDS]
+    said += [WALL_SLIDE_SETUP, WALL_SLIDE_UP, WALL_SLIDE_DOWN, hold_for(settings.programs.hold_s)]
+    said += circle_counts(settings.programs.circles_each_way, forward=True)
+    said += circle_counts(settings.programs.circles_each_way, forward=False)
+    titles = ("isometric holds", "circles", "clamshells", "wall slides")
+    said += [program_intro(title) for title in titles]
     said += [cannot_see([name]) for name in ("shoulder", "hip", "knee", "ankle", "toe")]
     session = settings.session
     legs, sets, reps = session.legs, session.sets_per_side, session.reps_per_set
@@ -223,3 +252,17 @@ def catalogue(settings: Settings) -> list[str]:
     for device in ("microphone", "camera", "voice"):
         said += [device_changed(device, True), device_changed(device, False)]
     return list(dict.fromkeys(said))
+
+
+def hold_for(seconds: float) -> str:
+    return f"Hold it there for {say_number(round(seconds))} seconds."
+
+
+def circle_counts(circles: int, forward: bool) -> list[str]:
+    """What is said through one direction of circles: the direction, then each count."""
+    first = "Circles forward: one." if forward else "Now back: one."
+    return [first] + [f"{say_number(n).capitalize()}." for n in range(2, circles + 1)]
+
+
+def program_intro(title: str) -> str:
+    return f"Today: {title}."

@@ -26,6 +26,10 @@ class Command(Enum):
     PAIN = "pain"
     HELP = "help"
     PROGRESS = "progress"  # how am I doing: the trend over recent sessions
+    START_HOLDS = "start_holds"
+    START_CIRCLES = "start_circles"
+    START_CLAMSHELLS = "start_clamshells"
+    START_WALL_SLIDES = "start_wall_slides"
 
 
 class Priority(IntEnum):
@@ -46,6 +50,13 @@ class Event:
         fields = asdict(self)
         del fields["t"]
         return {"t": round(self.t, 3), "type": self.kind, **fields}
+
+
+@dataclass(frozen=True)
+class SessionStarted(Event):
+    program: str  # "leg_lifts", "holds", "circles", "clamshells" or "wall_slides"
+
+    kind: ClassVar[str] = "session"
 
 
 @dataclass(frozen=True)
@@ -136,5 +147,6 @@ class SessionSummary(Event):
     completed: bool = True
     ended_by: str = "plan"  # "plan", "stop" or "pain"
     perfect_per_side: dict[str, int] = field(default_factory=dict)  # reps without a fault
+    program: str = "leg_lifts"
 
     kind: ClassVar[str] = "summary"

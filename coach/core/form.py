@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from coach.core.geometry import LegAngles, knee_flexion_deg, side_bend_deg
+from coach.core.geometry import LegAngles, forward_drift_deg, knee_flexion_deg, side_bend_deg
 from coach.core.reps import Rep, RepSegmenter
 from coach.core.rules import FaultOnset, FormRules, Reading
 from coach.settings import FormSettings
@@ -22,6 +22,7 @@ REST_READINGS = 8  # about half a second still, at the start of a set, to learn 
 class RestPose:
     trunk_length: float
     shin_to_thigh: float | None
+    thigh_length: float | None
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,10 @@ class FormWatcher:
         side = (
             side_bend_deg(angles.trunk_length, rest.trunk_length) if rest.trunk_length > 0 else None
         )
-        return Reading(angles.abduction, angles.rotation, side, knee)
+        drift = None
+        if angles.thigh_length is not None and rest.thigh_length:
+            drift = forward_drift_deg(angles.thigh_length, rest.thigh_length)
+        return Reading(angles.abduction, angles.rotation, side, knee, drift)
 
     def count_unseen(self) -> ScoredRep:
         """A rep the camera could not see, counted because the tempo said it happened."""
@@ -109,7 +113,9 @@ class FormWatcher:
 
 def _rest_pose(readings: list[LegAngles]) -> RestPose:
     ratios = [r.shin_to_thigh for r in readings if r.shin_to_thigh is not None]
+    thighs = [r.thigh_length for r in readings if r.thigh_length is not None]
     return RestPose(
         trunk_length=statistics.median(r.trunk_length for r in readings),
         shin_to_thigh=statistics.median(ratios) if ratios else None,
+        thigh_length=statistics.median(thighs) if thighs else None,
     )

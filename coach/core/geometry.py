@@ -26,6 +26,7 @@ class LegAngles:
     knee_bend: float | None  # degrees, on the body plane; 0 = straight; None without a knee marker
     trunk_length: float = 0.0  # shoulder to hip on the body plane: shortens when the waist crunches
     shin_to_thigh: float | None = None  # shrinks when the knee bends toward the camera
+    thigh_length: float | None = None  # hip to knee on the body plane: shorter if drifting forward
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -70,6 +71,7 @@ def measure(
         knee_bend=None if knee is None else knee_bend_deg(hip, knee, ankle),
         trunk_length=float(np.hypot(*(hip - shoulder))),
         shin_to_thigh=None if knee is None else _ratio(ankle - knee, knee - hip),
+        thigh_length=None if knee is None else float(np.hypot(*(knee - hip))),
     )
 
 
@@ -118,3 +120,9 @@ def knee_flexion_deg(shin_to_thigh: float, rest_shin_to_thigh: float, in_picture
     the camera), or bending within the body plane, whichever is larger."""
     seen = math.degrees(math.acos(float(np.clip(shin_to_thigh / rest_shin_to_thigh, 0.0, 1.0))))
     return max(seen, in_picture)
+
+
+def forward_drift_deg(thigh_length: float, rest_thigh_length: float) -> float:
+    """How far the thigh has swung forward, out of the body's plane toward the camera (hip
+    flexion), from how much shorter it looks than at rest."""
+    return math.degrees(math.acos(float(np.clip(thigh_length / rest_thigh_length, 0.0, 1.0))))

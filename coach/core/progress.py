@@ -25,6 +25,7 @@ class SessionRecord:
     perfect: dict[str, int] = field(default_factory=dict)  # reps without a fault, per side
     faults: dict[str, int] = field(default_factory=dict)  # reps that had each fault
     ended_by: str = "plan"
+    program: str = "leg_lifts"
 
     @property
     def total_reps(self) -> int:

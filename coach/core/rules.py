@@ -22,6 +22,7 @@ class Reading:
     rotation: float | None = None
     side_bend: float | None = None  # against this set's rest pose
     knee_bend: float | None = None
+    forward_drift: float | None = None  # against this set's rest pose
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def rules_from(form: FormSettings) -> tuple[_Rule, ...]:
         _Rule("toes_up", lambda r: r.rotation, form.max_rotation_deg),
         _Rule("hip_hike", lambda r: r.side_bend, form.max_side_bend_deg),
         _Rule("knee_bend", lambda r: r.knee_bend, form.max_knee_bend_deg),
+        _Rule("forward_drift", lambda r: r.forward_drift, form.max_forward_drift_deg),
     )
 
 

@@ -23,12 +23,14 @@ from coach.core.events import (
     FormWarning,
     Priority,
     RepCounted,
+    SessionStarted,
     SessionSummary,
     StateChanged,
     ViewCalibrated,
 )
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
+from coach.core.programs import Program, program_for
 from coach.core.progress import SessionRecord
 from coach.core.view import CameraView
 from coach.core.vision import Sighting
@@ -68,10 +70,18 @@ class Block:
     set_no: int
 
 
-def plan_blocks(settings: Settings) -> list[Block]:
+def plan_blocks(settings: Settings, program: Program) -> list[Block]:
     """All sets on one side, then all on the next: the person switches sides once."""
-    sets = settings.session.sets_per_side
+    sets = program.sets_per_side
     return [Block(side, n) for side in settings.session.legs for n in range(1, sets + 1)]
+
+
+PROGRAM_COMMANDS = {
+    Command.START_HOLDS: "holds",
+    Command.START_CIRCLES: "circles",
+    Command.START_CLAMSHELLS: "clamshells",
+    Command.START_WALL_SLIDES: "wall_slides",
+}
 
 
 def _rounded(value: float | None) -> float | None:
@@ -90,7 +100,8 @@ class Coach:
         self._settings = settings
         self._past = list(past)
         self._epoch = started_at or datetime(2000, 1, 1)
-        self._plan = plan_blocks(settings)
+        self._program = program_for(settings.programs.default, settings)
+        self._plan = plan_blocks(settings, self._program)
         self._watcher = FormWatcher(settings.form)
         self._out: list[Event] = []
         self._last_instruction: str | None = None
@@ -110,11 +121,14 @@ class Coach:
     def wants_frames(self) -> bool:
         """Only a set and the calibration need the camera; elsewhere the loop skips capture."""
         calibrating = self._calibration is not None and self._phase is Phase.SETUP
-        return self._phase is Phase.SET or calibrating
+        return (self._phase is Phase.SET and self._program.uses_camera) or calibrating
 
     def command(self, t: float, command: Command, source: str) -> list[Event]:
         self._out = [CommandHeard(t, command.value, source)]
         self._now = t
+        if command in PROGRAM_COMMANDS:
+            self._on_start(PROGRAM_COMMANDS[command])
+            return self._take()
         handler = {
             Command.START: self._on_start,
             Command.TOGGLE: self._on_toggle,
@@ -246,11 +260,11 @@ class Coach:
     def _block(self) -> Block:
         return self._plan[self._block_index]
 
-    def _on_start(self) -> None:
+    def _on_start(self, program: str | None = None) -> None:
         if self._phase is Phase.PAUSED:
             self._resume()
         elif self._phase is Phase.IDLE or self.finished:
-            self._begin_session()
+            self._begin_session(program or self._settings.programs.default)
 
     def _on_toggle(self) -> None:
         if self._phase is Phase.IDLE or self.finished or self._phase is Phase.PAUSED:
@@ -258,18 +272,25 @@ class Coach:
         else:
             self._pause()
 
-    def _begin_session(self) -> None:
+    def _begin_session(self, program: str) -> None:
         started_at = self._now
         self._reset_session()
         self._now = self._session_started = started_at
         self._paused_total = 0.0
+        asked = program
+        if self._settings.safety.condition == "bursitis":
+            program = "holds"  # the one way of working the hip that presses least on it
+        self._program = program_for(program, self._settings)
+        self._plan = plan_blocks(self._settings, self._program)
+        self._out.append(SessionStarted(self._now, self._program.name))
         self._enter(Phase.SETUP)
+        lines = [cues.BURSITIS_HOLDS] if asked != program else []
+        if program != "leg_lifts" and asked == program:
+            lines.append(cues.program_intro(self._program.title))
+        lines += [*cues.setup_cues(self._block.side), *self._program.setup]
         camera = self._settings.camera
-        calibrate = camera.calibrate and camera.source != "none"
-        self._queue_setup(
-            cues.setup_cues(self._block.side),
-            then=self._calibrate if calibrate else self._after_calibration,
-        )
+        calibrate = camera.calibrate and camera.source != "none" and self._program.uses_camera
+        self._queue_setup(lines, then=self._calibrate if calibrate else self._after_calibration)
 
     def _queue_setup(self, lines: list[str], then: Callable[[], None] | None = None) -> None:
         """Each instruction gets the time it takes to say, and a pause to act on it."""
@@ -328,14 +349,15 @@ class Coach:
         self._after_calibration()
 
     def _after_calibration(self) -> None:
-        self._queue_setup([cues.foot_cue(self._settings.form.neutral_foot)])
+        foot = [cues.foot_cue(self._settings.safety.neutral_foot)]
+        self._queue_setup(foot if self._program.uses_camera else [])
 
     def _begin_set(self) -> None:
-        block, session = self._block, self._settings.session
+        block, program = self._block, self._program
         self._enter(Phase.SET)
         self._reset_set()
         self._say(
-            cues.set_intro(block.side, block.set_no, session.sets_per_side, session.reps_per_set)
+            cues.set_intro(block.side, block.set_no, program.sets_per_side, program.reps_per_set)
         )
         self._at(LEAD_IN_S, self._check_framing)
 
@@ -344,7 +366,7 @@ class Coach:
         if self._phase is not Phase.SET:
             return
         sighting = self._sighting if self._recent(self._sighted_at) else None
-        problems = sighting.framing_problems() if sighting else []
+        problems = sighting.framing_problems() if sighting and self._program.uses_camera else []
         if not problems or self._framing_checks >= FRAMING_CHECKS:
             self._start_cycle()
             return
@@ -364,26 +386,25 @@ class Coach:
     def _start_cycle(self) -> None:
         if self._phase is not Phase.SET:
             return
-        hold = self._settings.tempo.hold_s
         self._cycles += 1
         self._reps_this_cycle = 0
         self._waiting_for_rest = False
-        self._say(cues.LIFT, Priority.TEMPO, tag="lift")
-        self._at(self._lift_s, lambda: self._say(cues.HOLD, Priority.TEMPO, tag="hold"))
-        self._at(self._lift_s + hold, lambda: self._say(cues.LOWER, Priority.TEMPO, tag="lower"))
-        self._at(self._lift_s + hold + self._lower_s, self._end_cycle)
+        rep = program_for(self._program.name, self._settings, self._tempo_scale)
+        for move in rep.moves:
+            self._at(move.at_s, lambda m=move: self._say(m.text, Priority.TEMPO, tag=m.tag))
+        self._at(rep.length_s, self._end_cycle)
 
     def _end_cycle(self) -> None:
         if self._phase is not Phase.SET:
             return
         if not self._vision_live and self._reps_this_cycle == 0:
-            if not self._said_no_vision:
+            if not self._said_no_vision and self._program.uses_camera:
                 self._said_no_vision = True
                 self._say(cues.NO_VISION)
             self._count(self._watcher.count_unseen())
             if self._phase is not Phase.SET:
                 return
-        target = self._settings.session.reps_per_set
+        target = self._program.reps_per_set
         if self._cycles >= target + EXTRA_CYCLES:
             self._end_set()
         elif self._vision_live and self._watcher.in_rep:
@@ -399,7 +420,7 @@ class Coach:
 
     @property
     def _vision_live(self) -> bool:
-        return self._recent(self._seen_at)
+        return self._program.uses_camera and self._recent(self._seen_at)
 
     def _recent(self, at: float | None) -> bool:
         """Whether something the camera showed at `at` still describes the person now."""
@@ -421,6 +442,8 @@ class Coach:
 
     def _warn(self, fault: str, value: float, rep: int | None = None) -> None:
         """Say it, unless the same was said within the cooldown; `rep` defaults to the current."""
+        if fault not in self._program.watched:
+            return
         last = self._warned_at.get(fault)
         if last is not None and self._active - last < self._settings.form.warning_cooldown_s:
             return
@@ -437,16 +460,17 @@ class Coach:
             )
         )
         self._say(
-            cues.warning_text(fault, self._settings.form.neutral_foot),
+            cues.warning_text(fault, self._settings.safety.neutral_foot),
             Priority.FORM,
             tag=f"warn:{fault}",
         )
 
     def _count(self, scored: ScoredRep) -> None:
         block, rep, n = self._block, scored.rep, scored.number
+        faults = tuple(f for f in scored.faults if f in self._program.watched)
         self._reps_per_side[block.side] += 1
-        self._fault_reps.update(scored.faults)
-        if rep is not None and not scored.faults:
+        self._fault_reps.update(faults)
+        if rep is not None and not faults:
             self._perfect_per_side[block.side] += 1
         self._out.append(
             RepCounted(
@@ -455,7 +479,7 @@ class Coach:
                 block.set_no,
                 n,
                 peak_angle=round(rep.peak_angle, 1) if rep else 0.0,
-                faults=scored.faults,
+                faults=faults,
                 lift_s=round(rep.lift_s, 2) if rep else 0.0,
                 hold_s=round(rep.hold_s, 2) if rep else 0.0,
                 lower_s=round(rep.lower_s, 2) if rep else 0.0,
@@ -464,7 +488,7 @@ class Coach:
             )
         )
         self._say(cues.say_number(n).capitalize() + ".", Priority.TEMPO, tag="count")
-        if n >= self._settings.session.reps_per_set:
+        if n >= self._program.reps_per_set:
             self._end_set()
 
     def _end_set(self) -> None:
@@ -501,7 +525,8 @@ class Coach:
         self._schedule.clear()
         self._calibration = None
         self._enter(Phase.SETUP)
-        self._queue_setup(cues.side_setup_cues(self._block.side, self._settings.form.neutral_foot))
+        neutral_foot = self._settings.safety.neutral_foot
+        self._queue_setup(cues.side_setup_cues(self._block.side, neutral_foot))
 
     def _finish(self, ended_by: str) -> None:
         """End the session: `ended_by` is "plan" (all sets done), "stop" or "pain"."""
@@ -515,8 +540,10 @@ class Coach:
             {side: self._perfect_per_side[side] for side in self._reps_per_side},
             dict(self._fault_reps),
             ended_by,
+            self._program.name,
         )
-        last = self._past[-1] if self._past else None
+        same = [r for r in self._past if r.program == self._program.name]
+        last = same[-1] if same else None
         self._past.append(today)
         if completed:
             self._say(cues.finished(dict(self._reps_per_side)))
@@ -533,6 +560,7 @@ class Coach:
                 completed=completed,
                 ended_by=ended_by,
                 perfect_per_side=today.perfect,
+                program=self._program.name,
             )
         )
 
@@ -574,7 +602,7 @@ class Coach:
 
     def _how_many(self) -> None:
         if self._phase is Phase.SET:
-            self._say(cues.how_many(self._watcher.reps_done, self._settings.session.reps_per_set))
+            self._say(cues.how_many(self._watcher.reps_done, self._program.reps_per_set))
         elif self._phase in (Phase.REST, Phase.SWITCH_SIDE):
             self._say(cues.next_set(self._block.side, self._block.set_no))
         elif self._phase is Phase.IDLE:

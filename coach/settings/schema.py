@@ -66,12 +66,37 @@ class FormSettings:
     max_rotation_deg: float = field(default=10.0, metadata=number(0, 45, "degrees"))
     max_side_bend_deg: float = field(default=8.0, metadata=number(2, 30, "degrees"))
     max_knee_bend_deg: float = field(default=20.0, metadata=number(5, 60, "degrees"))
+    max_forward_drift_deg: float = field(default=20.0, metadata=number(5, 60, "degrees"))
     rep_min_peak_deg: float = field(default=15.0, metadata=number(5, 40, "degrees"))
     min_lower_ratio: float = field(default=1.5, metadata=number(1, 4))
     min_hold_s: float = field(default=1.5, metadata=number(0, 10, "seconds"))
     fault_debounce_s: float = field(default=0.2, metadata=number(0, 2, "seconds"))
     warning_cooldown_s: float = field(default=8.0, metadata=number(0, 120, "seconds"))
-    neutral_foot: bool = False
+
+
+PROGRAMS = ("leg_lifts", "holds", "circles", "clamshells", "wall_slides")
+
+
+@dataclass(frozen=True)
+class ProgramSettings:
+    default: str = field(default="leg_lifts", metadata=one_of(*PROGRAMS))
+    hold_s: float = field(default=10.0, metadata=number(3, 60, "seconds"))
+    hold_reps: int = field(default=5, metadata=number(1, 30))
+    circles_each_way: int = field(default=5, metadata=number(1, 20))
+    circle_s: float = field(default=1.5, metadata=number(0.5, 5, "seconds"))
+    circle_reps: int = field(default=2, metadata=number(1, 10))
+    clamshell_reps: int = field(default=15, metadata=number(1, 50))
+    wall_slide_reps: int = field(default=10, metadata=number(1, 50))
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    condition: str = field(default="none", metadata=one_of("none", "bursitis", "labral_tear"))
+
+    @property
+    def neutral_foot(self) -> bool:
+        """With a labral tear, turning the toes down can pinch: the foot stays level."""
+        return self.condition == "labral_tear"
 
 
 @dataclass(frozen=True)
@@ -110,13 +135,15 @@ class SpeechSettings:
 
 
 def _valid_phrases(value: tuple[str, ...]) -> bool:
-    return 1 <= len(value) <= 6 and all(
+    return len(value) <= 6 and all(
         phrase == " ".join(phrase.split()) and phrase and phrase == phrase.lower()
         for phrase in value
     )
 
 
-PHRASES = checked(_valid_phrases, "1 to 6 phrases, lower case, words separated by one space")
+PHRASES = checked(
+    _valid_phrases, "up to 6 phrases (none: not by voice), lower case, one space between words"
+)
 
 
 @dataclass(frozen=True)
@@ -136,12 +163,22 @@ class VoiceCommands:
     pain: tuple[str, ...] = field(default=("it hurts", "pain", "ouch"), metadata=PHRASES)
     help: tuple[str, ...] = field(default=("help",), metadata=PHRASES)
     progress: tuple[str, ...] = field(default=("how am i doing",), metadata=PHRASES)
+    start_holds: tuple[str, ...] = field(
+        default=("start isometric holds", "start holds"), metadata=PHRASES
+    )
+    start_circles: tuple[str, ...] = field(default=("start circles",), metadata=PHRASES)
+    start_clamshells: tuple[str, ...] = field(default=("start clamshells",), metadata=PHRASES)
+    start_wall_slides: tuple[str, ...] = field(default=("start wall slides",), metadata=PHRASES)
 
     def by_command(self) -> dict[str, tuple[str, ...]]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     def problem(self) -> str | None:
-        """A phrase given to two commands would make one of them unreachable."""
+        """A phrase given to two commands would make one of them unreachable; stopping must
+        always be possible by voice."""
+        for command in ("stop", "pain"):
+            if not getattr(self, command):
+                return f"{command} needs at least one phrase: it is how a session is ended at once"
         seen: dict[str, str] = {}
         for command, phrases in self.by_command().items():
             for phrase in phrases:
@@ -184,6 +221,8 @@ class Settings:
     session: SessionSettings = field(default_factory=SessionSettings)
     tempo: TempoSettings = field(default_factory=TempoSettings)
     form: FormSettings = field(default_factory=FormSettings)
+    programs: ProgramSettings = field(default_factory=ProgramSettings)
+    safety: SafetySettings = field(default_factory=SafetySettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
     markers: MarkerSettings = field(default_factory=MarkerSettings)
     speech: SpeechSettings = field(default_factory=SpeechSettings)

@@ -23,6 +23,7 @@ class RepStyle:
     rotation_deg: float = -5.0  # toes a little down, as coached
     hip_hike_deg: float = 0.0  # pelvic tilt toward the ribs at the top of the lift
     knee_bend_deg: float = 0.0  # at the top of the lift
+    forward_drift_deg: float = 0.0  # the leg swung forward, toward the camera, at the top
     lift_s: float = 2.0
     hold_s: float = 2.0
     lower_s: float = 4.0
@@ -46,6 +47,7 @@ class LegState:
     rotation: float
     hip_hike: float = 0.0
     knee_bend: float = 0.0
+    forward_drift: float = 0.0
 
 
 def _ease(x: float) -> float:
@@ -105,5 +107,10 @@ class SimulatedAthlete:
             up = 1.0 - _ease((elapsed - s.lift_s - s.hold_s) / s.lower_s)
         rotation = rest + (s.rotation_deg - rest) * up
         return LegState(
-            self._side, s.peak_deg * up, rotation, s.hip_hike_deg * up, s.knee_bend_deg * up
+            self._side,
+            s.peak_deg * up,
+            rotation,
+            s.hip_hike_deg * up,
+            s.knee_bend_deg * up,
+            s.forward_drift_deg * up,
         )

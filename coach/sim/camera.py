@@ -74,9 +74,11 @@ class SimulatedCamera:
         hip = shoulder + toward_feet * (trunk_length - hike)
         angle = math.radians(leg.abduction)
         leg_dir = toward_feet * math.cos(angle) + np.array([0.0, -math.sin(angle)])
-        knee = hip + leg_dir * leg_length / 2
+        # A leg drifting forward, toward the camera, looks shorter from the hip on.
+        thigh = leg_length / 2 * math.cos(math.radians(leg.forward_drift))
+        knee = hip + leg_dir * thigh
         # A bending knee swings the shin toward the camera: it looks shorter, not bent.
-        ankle = knee + leg_dir * leg_length / 2 * math.cos(math.radians(leg.knee_bend))
+        ankle = knee + leg_dir * thigh * math.cos(math.radians(leg.knee_bend))
         ceiling_normal = np.array([leg_dir[1], -leg_dir[0]])
         if ceiling_normal[1] > 0:
             ceiling_normal = -ceiling_normal

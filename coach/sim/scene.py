@@ -90,8 +90,9 @@ class Scene:
         rest_hip = np.array([0.0, HIP_HEIGHT_M, 0.0]) + along * (TRUNK_M - LEG_M) / 2
         hip = rest_hip - along * hike
         shoulder = rest_hip - along * TRUNK_M
-        a = math.radians(leg.abduction)
-        direction = along * math.cos(a) + up * math.sin(a)
+        a, drift = math.radians(leg.abduction), math.radians(leg.forward_drift)
+        in_plane = along * math.cos(a) + up * math.sin(a)
+        direction = in_plane * math.cos(drift) + toward_camera * math.sin(drift)
         ceiling = up * math.cos(a) - along * math.sin(a)
         knee = hip + direction * LEG_M / 2
         bend = math.radians(leg.knee_bend)

@@ -1,0 +1,140 @@
+"""The exercises the coach can lead: the leg lift itself and the article's variations.
+
+Each is a plan (sets and reps), a few setup words, and the script of one rep: what is said, and
+when, from the moment the rep starts. The engine runs whichever was asked for the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.core import cues
+from coach.settings import Settings
+
+LEG_LIFT_FAULTS = frozenset(
+    {"too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift", "fast_lower", "no_hold"}
+)
+COUNTDOWN_FROM = 5  # the last seconds of a long hold are counted down
+
+
+@dataclass(frozen=True)
+class Move:
+    at_s: float  # seconds after the rep began
+    text: str
+    tag: str
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    title: str  # as said: "isometric holds"
+    reps_per_set: int
+    sets_per_side: int
+    uses_camera: bool  # False: the rep is counted by the clock, and no form is judged
+    watched: frozenset[str]  # the faults worth a warning in this exercise
+    setup: tuple[str, ...] = ()  # said before the first set, after the usual setup
+    moves: tuple[Move, ...] = ()
+    length_s: float = 0.0  # from the first move to the end of the lowering
+
+
+def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Program:
+    """The program called `name`, with lift and lowering stretched by `tempo_scale`."""
+    tempo, plan, session = settings.tempo, settings.programs, settings.session
+    lift, lower = tempo.lift_s * tempo_scale, tempo.lower_s * tempo_scale
+    if name == "holds":
+        hold = plan.hold_s
+        countdown = [
+            Move(lift + hold - n, cues.say_number(n).capitalize() + ".", "count_down")
+            for n in range(min(COUNTDOWN_FROM, int(hold) - 1), 0, -1)
+        ]
+        return Program(
+            name,
+            "isometric holds",
+            plan.hold_reps,
+            session.sets_per_side,
+            True,
+            LEG_LIFT_FAULTS - {"no_hold", "fast_lower"},
+            moves=(
+                Move(0.0, cues.LIFT, "lift"),
+                Move(lift, cues.hold_for(hold), "hold"),
+                *countdown,
+                Move(lift + hold, cues.LOWER, "lower"),
+            ),
+            length_s=lift + hold + lower,
+        )
+    if name == "circles":
+        circle, each_way = plan.circle_s, plan.circles_each_way
+        forward = [
+            Move(lift + i * circle, text, "circle")
+            for i, text in enumerate(cues.circle_counts(each_way, forward=True))
+        ]
+        back_from = lift + each_way * circle
+        back = [
+            Move(back_from + i * circle, text, "circle")
+            for i, text in enumerate(cues.circle_counts(each_way, forward=False))
+        ]
+        top = 2 * each_way * circle
+        return Program(
+            name,
+            "circles",
+            plan.circle_reps,
+            1,
+            True,
+            LEG_LIFT_FAULTS - {"no_hold"},
+            setup=(cues.CIRCLES_SETUP,),
+            moves=(
+                Move(0.0, cues.LIFT, "lift"),
+                *forward,
+                *back,
+                Move(lift + top, cues.LOWER, "lower"),
+            ),
+            length_s=lift + top + lower,
+        )
+    if name == "clamshells":
+        hold = tempo.hold_s
+        return Program(
+            name,
+            "clamshells",
+            plan.clamshell_reps,
+            1,
+            False,
+            frozenset(),
+            setup=(cues.CLAMSHELL_SETUP,),
+            moves=(
+                Move(0.0, cues.CLAMSHELL_OPEN, "lift"),
+                Move(lift, cues.HOLD, "hold"),
+                Move(lift + hold, cues.CLAMSHELL_CLOSE, "lower"),
+            ),
+            length_s=lift + hold + lower,
+        )
+    hold = tempo.hold_s
+    if name == "wall_slides":
+        return Program(
+            name,
+            "wall slides",
+            plan.wall_slide_reps,
+            session.sets_per_side,
+            True,
+            LEG_LIFT_FAULTS,
+            setup=(cues.WALL_SLIDE_SETUP,),
+            moves=(
+                Move(0.0, cues.WALL_SLIDE_UP, "lift"),
+                Move(lift, cues.HOLD, "hold"),
+                Move(lift + hold, cues.WALL_SLIDE_DOWN, "lower"),
+            ),
+            length_s=lift + hold + lower,
+        )
+    return Program(
+        "leg_lifts",
+        "leg lifts",
+        session.reps_per_set,
+        session.sets_per_side,
+        True,
+        LEG_LIFT_FAULTS,
+        moves=(
+            Move(0.0, cues.LIFT, "lift"),
+            Move(lift, cues.HOLD, "hold"),
+            Move(lift + hold, cues.LOWER, "lower"),
+        ),
+        length_s=lift + hold + lower,
+    )
