@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("doctor", help="check camera, microphone, speaker, button, model and space")
 
+    report = commands.add_parser("report", help="draw the progress charts (needs matplotlib)")
+    report.add_argument("--out", required=True, metavar="FILE", help="report.png or report.pdf")
+    report.add_argument(
+        "--limit", type=_whole(1, 10000), default=100, help="how many sessions (default 100)"
+    )
+
     history = commands.add_parser("history", help="the sessions kept on this machine")
     history.add_argument("--json", action="store_true", help="one JSON object per session")
     history.add_argument(
@@ -128,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
             from coach.app.doctor import run_doctor
 
             return run_doctor(settings, locate_config(args.config), out=sys.stdout)
+        if args.command == "report":
+            from coach.app.report import run_report
+
+            max_deg = settings.form.max_abduction_deg
+            return run_report(args.out, args.limit, max_deg, out=sys.stdout)
         if args.command == "history":
             from coach.app.history import run_history
 

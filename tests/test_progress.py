@@ -2,9 +2,12 @@
 
 import json
 import os
+import struct
 import subprocess
 import sys
 from datetime import datetime, timedelta
+
+import pytest
 
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
@@ -131,3 +134,57 @@ def test_with_no_sessions_yet_history_says_so(tmp_path):
         [sys.executable, "-m", "coach", "history"], capture_output=True, text=True, env=env
     )
     assert result.returncode == 0 and result.stdout.startswith("No sessions yet")
+
+
+def _fill_history(folder, sessions):
+    """Write sessions through the recorder, as the coach would, with given start times."""
+    path = folder / "legcoach" / "history.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = open_database(path)
+    recorder = SessionRecorder(connection)
+    for started_at, peaks, faulty in sessions:
+        recorder(SessionStarted(0.0, "leg_lifts"))
+        for n, peak in enumerate(peaks, start=1):
+            faults = ("toes_up",) if n in faulty else ()
+            side = "right" if n <= len(peaks) // 2 else "left"
+            recorder(RepCounted(float(n), side, 1, n, peak, faults, 2.0, 2.0, 4.0))
+        recorder(SessionSummary(99.0, {}, {}, True, "plan"))
+        connection.execute(
+            "UPDATE sessions SET started_at = ? WHERE id = (SELECT max(id) FROM sessions)",
+            (started_at,),
+        )
+    connection.close()
+
+
+def _report(tmp_path, out):
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
+    env.pop("STATE_DIRECTORY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "coach", "report", "--out", str(out)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+
+
+def test_the_report_draws_weeks_of_history_to_png_and_pdf(tmp_path):
+    pytest.importorskip("matplotlib", reason="pip install 'legcoach[report]'")
+    sessions = [
+        (f"2026-11-{day:02d}T18:00:00+00:00", [30.0, 40.0, 50.0, 35.0], {3} if day < 10 else set())
+        for day in (2, 4, 9, 11, 16, 17, 18)
+    ]
+    _fill_history(tmp_path, sessions)
+    png = tmp_path / "report.png"
+    result = _report(tmp_path, png)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "7 sessions drawn" in result.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    assert (width, height) == (1200, 800)
+    pdf = tmp_path / "report.pdf"
+    assert _report(tmp_path, pdf).returncode == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_report_says_why_it_drew_nothing(tmp_path):
+    result = _report(tmp_path, tmp_path / "report.png")
+    assert result.returncode == 1 and "No sessions yet" in result.stdout
+    assert _report(tmp_path, tmp_path / "report.jpg").stdout.startswith("coach report: --out")

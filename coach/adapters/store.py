@@ -225,10 +225,14 @@ def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[Ses
         reps: Counter[str] = Counter()
         perfect: Counter[str] = Counter()
         faults: Counter[str] = Counter()
+        peaks = []
         for side, peak, rep_faults in connection.execute(
-            "SELECT side, peak_angle, faults FROM reps WHERE session_id = ?", (session_id,)
+            "SELECT side, peak_angle, faults FROM reps WHERE session_id = ? ORDER BY id",
+            (session_id,),
         ):
             reps[side] += 1
+            if peak > 0:
+                peaks.append(peak)
             named = [f for f in rep_faults.split(",") if f]
             faults.update(named)
             # A rep counted by the clock alone (peak 0) was not seen, so it cannot be perfect.
@@ -241,6 +245,7 @@ def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[Ses
                 dict(faults),
                 ended_by,
                 program,
+                tuple(peaks),
             )
         )
     return records

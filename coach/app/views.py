@@ -62,7 +62,8 @@ def describe(event: Event) -> str:
     if isinstance(event, SessionSummary):
         return "summary  " + summary_text(event)
     if isinstance(event, ViewCalibrated):
-        return f"camera   looks down by {event.tilt_deg:.0f}°, turned {event.turn_deg:+.0f}°"
+        tilt, turn = round(event.tilt_deg), round(event.turn_deg)
+        return f"camera   looks down by {tilt}°, turned {turn:+d}°"
     return event.kind
 
 

@@ -26,6 +26,7 @@ class SessionRecord:
     faults: dict[str, int] = field(default_factory=dict)  # reps that had each fault
     ended_by: str = "plan"
     program: str = "leg_lifts"
+    peak_angles: tuple[float, ...] = ()  # of each rep the camera saw, in order
 
     @property
     def total_reps(self) -> int:
