@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from coach.adapters.clock import VirtualClock
+from coach.adapters.frames import FrameSource
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import build_demo
+from coach.app.loop import CoachLoop
 from coach.core.events import Command, Cue, Event, StateChanged
 from coach.core.geometry import LegAngles
 from coach.core.session import Coach
+from coach.settings import Settings
+from coach.sim.athlete import Script, SimulatedAthlete
 
 TICK = 0.1
 
@@ -35,3 +42,19 @@ def cue_tags(events: list[Event]) -> list[str]:
 
 def states(events: list[Event]) -> list[str]:
     return [e.state for e in events if isinstance(e, StateChanged)]
+
+
+def coached(
+    settings: Settings,
+    script: Script,
+    camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
+    command: Command = Command.START,
+) -> tuple[list[Event], CoachLoop]:
+    """A whole session with the simulated athlete on the virtual clock: its events, its loop."""
+    events: list[Event] = []
+    loop, _ = build_demo(
+        settings, VirtualClock(), ConsoleSpeaker(), [events.append], script, camera_for
+    )
+    loop.send(command, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    return events, loop

@@ -3,16 +3,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from coach.adapters.clock import VirtualClock
-from coach.adapters.speech.console import ConsoleSpeaker
-from coach.app.demo import build_demo
 from coach.core.calibration import MIN_SAMPLES, calibrate_view
-from coach.core.events import Command, FormWarning, ViewCalibrated
+from coach.core.events import FormWarning, ViewCalibrated
 from coach.core.view import CameraView
 from coach.settings import Settings
 from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
 from coach.sim.scene import FOOT_FORWARD_M, LEG_M, CameraPose, Scene
 from tests.conftest import quick_settings
+from tests.helpers import coached
 
 RATIO = FOOT_FORWARD_M / LEG_M
 SIZE = (640, 480)
@@ -106,18 +104,11 @@ def _coached(calibrate: bool, tilt: float = 30.0, turn: float = 15.0) -> list:
         camera=replace(base.camera, width=320, height=240, fps=8, calibrate=calibrate),
         markers=replace(base.markers, foot_to_leg_ratio=RATIO),
     )
-    events: list = []
-    loop, _ = build_demo(
-        settings,
-        VirtualClock(),
-        ConsoleSpeaker(),
-        [events.append],
-        TOES_UP_IN_REP_2,
-        lambda athlete: SceneCamera(athlete, CameraPose(2.0, tilt, turn), settings),
-    )
-    loop.send(Command.START, "test")
-    loop.run(until=lambda: loop.coach.finished, max_seconds=600)
-    return events
+
+    def film(athlete: SimulatedAthlete) -> SceneCamera:
+        return SceneCamera(athlete, CameraPose(2.0, tilt, turn), settings)
+
+    return coached(settings, TOES_UP_IN_REP_2, film)[0]
 
 
 def test_under_a_camera_looking_down_and_turned_the_coach_finds_both_and_sees_toes_turn_up():

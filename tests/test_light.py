@@ -6,15 +6,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from coach.adapters.clock import VirtualClock
-from coach.adapters.speech.console import ConsoleSpeaker
-from coach.app.demo import build_demo
-from coach.core.events import Command, RepCounted
+from coach.core.events import RepCounted
 from coach.core.tracker import MarkerTracker
 from coach.settings import Settings
 from coach.sim.athlete import LegState, Script, SimulatedAthlete
 from coach.sim.scene import CameraPose, Scene
 from tests.conftest import quick_settings
+from tests.helpers import coached
 
 SETTINGS = Settings()
 LEG = LegState("right", 20.0, 0.0)
@@ -78,30 +76,11 @@ def test_when_the_room_darkens_between_sets_the_next_set_is_still_seen():
         session=replace(base.session, legs=("right",)),
         camera=replace(base.camera, width=320, height=240, fps=8),
     )
-    events: list = []
-    loop, _ = build_demo(
-        settings,
-        VirtualClock(),
-        ConsoleSpeaker(),
-        [events.append],
-        Script(),
-        lambda athlete: DimmingRoom(athlete, settings, dim_at=1e9),
-    )
-    loop.send(Command.START, "test")
-    loop.run(until=lambda: loop.coach.finished, max_seconds=600)
+    events, _ = coached(settings, Script(), lambda athlete: DimmingRoom(athlete, settings, 1e9))
     first_set_end = max(e.t for e in events if isinstance(e, RepCounted) and e.set == 1)
 
-    events.clear()
-    loop, _ = build_demo(
-        settings,
-        VirtualClock(),
-        ConsoleSpeaker(),
-        [events.append],
-        Script(),
-        lambda athlete: DimmingRoom(athlete, settings, dim_at=first_set_end + 1.0),
-    )
-    loop.send(Command.START, "test")
-    loop.run(until=lambda: loop.coach.finished, max_seconds=600)
+    dim_at = first_set_end + 1.0
+    events, _ = coached(settings, Script(), lambda athlete: DimmingRoom(athlete, settings, dim_at))
     second = [e for e in events if isinstance(e, RepCounted) and e.set == 2]
     assert len(second) == 2
     assert all(e.peak_angle > 20 for e in second)  # seen by the camera, not counted blind

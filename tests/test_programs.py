@@ -2,9 +2,6 @@
 
 from dataclasses import replace
 
-from coach.adapters.clock import VirtualClock
-from coach.adapters.speech.console import ConsoleSpeaker
-from coach.app.demo import build_demo
 from coach.core import cues
 from coach.core.events import (
     Command,
@@ -19,6 +16,7 @@ from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script
 from coach.sim.camera import SimulatedCamera
 from tests.conftest import quick_settings
+from tests.helpers import coached
 
 
 def _settings(**changes) -> Settings:
@@ -45,7 +43,7 @@ class CountingFrames:
 
 
 def _run(command: Command, settings: Settings, script: Script | None = None):
-    events, cameras = [], []
+    cameras = []
 
     def film(athlete):
         camera = SimulatedCamera(
@@ -54,11 +52,7 @@ def _run(command: Command, settings: Settings, script: Script | None = None):
         cameras.append(CountingFrames(camera))
         return cameras[0]
 
-    loop, _ = build_demo(
-        settings, VirtualClock(), ConsoleSpeaker(), [events.append], script or Script(), film
-    )
-    loop.send(command, "test")
-    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    events, _ = coached(settings, script or Script(), film, command)
     return events, cameras[0]
 
 

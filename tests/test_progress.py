@@ -112,27 +112,30 @@ def test_the_history_is_read_back_and_printed_as_json(tmp_path):
     assert record.faults == {"toes_up": 1}
     recorder.close()
 
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
-    env.pop("STATE_DIRECTORY", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "coach", "history", "--json"],
-        capture_output=True, text=True, env=env, check=True,
-    )  # fmt: skip
-    (line,) = [json.loads(text) for text in result.stdout.splitlines()]
+    (line,) = _history_json(tmp_path)
     assert line["reps"] == {"right": 3} and line["perfect_reps"] == {"right": 1}
     assert line["ended_by"] == "plan"
-    table = subprocess.run(
-        [sys.executable, "-m", "coach", "history"], capture_output=True, text=True, env=env
-    )
+    table = _coach_cli(tmp_path, "history")
     assert "right 3 (1 perfect)" in table.stdout and "toes turned up 1" in table.stdout
 
 
-def test_with_no_sessions_yet_history_says_so(tmp_path):
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
+def _coach_cli(state_home, *args) -> subprocess.CompletedProcess:
+    """The coach command, keeping its history under `state_home`."""
+    env = {**os.environ, "XDG_STATE_HOME": str(state_home)}
     env.pop("STATE_DIRECTORY", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "coach", "history"], capture_output=True, text=True, env=env
+    return subprocess.run(
+        [sys.executable, "-m", "coach", *map(str, args)], capture_output=True, text=True, env=env
     )
+
+
+def _history_json(state_home) -> list[dict]:
+    result = _coach_cli(state_home, "history", "--json")
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_with_no_sessions_yet_history_says_so(tmp_path):
+    result = _coach_cli(tmp_path, "history")
     assert result.returncode == 0 and result.stdout.startswith("No sessions yet")
 
 
@@ -157,12 +160,7 @@ def _fill_history(folder, sessions):
 
 
 def _report(tmp_path, out):
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
-    env.pop("STATE_DIRECTORY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "coach", "report", "--out", str(out)],
-        capture_output=True, text=True, env=env,
-    )  # fmt: skip
+    return _coach_cli(tmp_path, "report", "--out", out)
 
 
 def test_the_report_draws_weeks_of_history_to_png_and_pdf(tmp_path):
@@ -188,3 +186,21 @@ def test_the_report_says_why_it_drew_nothing(tmp_path):
     result = _report(tmp_path, tmp_path / "report.png")
     assert result.returncode == 1 and "No sessions yet" in result.stdout
     assert _report(tmp_path, tmp_path / "report.jpg").stdout.startswith("coach report: --out")
+
+
+def test_a_session_stopped_by_pain_is_kept_and_listed_as_such(tmp_path):
+    events = []
+    settings = quick_settings(reps=3)
+    loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker(), [events.append], DEMO_SCRIPT)
+    path = tmp_path / "legcoach" / "history.sqlite3"
+    path.parent.mkdir()
+    recorder = SessionRecorder(open_database(path))
+    loop.add_sink(recorder)
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: any(isinstance(e, RepCounted) for e in events), max_seconds=600)
+    loop.send(Command.PAIN, "voice")
+    loop.step()
+    recorder.close()
+    assert loop.coach.finished
+    (session,) = _history_json(tmp_path)
+    assert session["ended_by"] == "pain" and session["reps"] == {"right": 1}

@@ -91,50 +91,46 @@ def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Prog
             length_s=lift + top + lower,
         )
     if name == "clamshells":
-        hold = tempo.hold_s
-        return Program(
-            name,
-            "clamshells",
-            plan.clamshell_reps,
-            1,
-            False,
-            frozenset(),
-            setup=(cues.CLAMSHELL_SETUP,),
-            moves=(
-                Move(0.0, cues.CLAMSHELL_OPEN, "lift"),
-                Move(lift, cues.HOLD, "hold"),
-                Move(lift + hold, cues.CLAMSHELL_CLOSE, "lower"),
-            ),
-            length_s=lift + hold + lower,
-        )
-    hold = tempo.hold_s
+        return _lift_hold_lower(
+            name, "clamshells", plan.clamshell_reps, 1, False, frozenset(),
+            (cues.CLAMSHELL_SETUP,), (cues.CLAMSHELL_OPEN, cues.CLAMSHELL_CLOSE),
+            lift, tempo.hold_s, lower,
+        )  # fmt: skip
     if name == "wall_slides":
-        return Program(
-            name,
-            "wall slides",
-            plan.wall_slide_reps,
-            session.sets_per_side,
-            True,
-            LEG_LIFT_FAULTS,
-            setup=(cues.WALL_SLIDE_SETUP,),
-            moves=(
-                Move(0.0, cues.WALL_SLIDE_UP, "lift"),
-                Move(lift, cues.HOLD, "hold"),
-                Move(lift + hold, cues.WALL_SLIDE_DOWN, "lower"),
-            ),
-            length_s=lift + hold + lower,
-        )
+        return _lift_hold_lower(
+            name, "wall slides", plan.wall_slide_reps, session.sets_per_side, True,
+            LEG_LIFT_FAULTS, (cues.WALL_SLIDE_SETUP,), (cues.WALL_SLIDE_UP, cues.WALL_SLIDE_DOWN),
+            lift, tempo.hold_s, lower,
+        )  # fmt: skip
+    return _lift_hold_lower(
+        "leg_lifts", "leg lifts", session.reps_per_set, session.sets_per_side, True,
+        LEG_LIFT_FAULTS, (), (cues.LIFT, cues.LOWER), lift, tempo.hold_s, lower,
+    )  # fmt: skip
+
+
+def _lift_hold_lower(
+    name: str,
+    title: str,
+    reps: int,
+    sets: int,
+    uses_camera: bool,
+    watched: frozenset[str],
+    setup: tuple[str, ...],
+    words: tuple[str, str],
+    lift: float,
+    hold: float,
+    lower: float,
+) -> Program:
+    """The plain rep: up (with the first of `words`), a held pause, down (with the second)."""
+    up, down = words
     return Program(
-        "leg_lifts",
-        "leg lifts",
-        session.reps_per_set,
-        session.sets_per_side,
-        True,
-        LEG_LIFT_FAULTS,
-        moves=(
-            Move(0.0, cues.LIFT, "lift"),
-            Move(lift, cues.HOLD, "hold"),
-            Move(lift + hold, cues.LOWER, "lower"),
-        ),
-        length_s=lift + hold + lower,
+        name,
+        title,
+        reps,
+        sets,
+        uses_camera,
+        watched,
+        setup,
+        (Move(0.0, up, "lift"), Move(lift, cues.HOLD, "hold"), Move(lift + hold, down, "lower")),
+        lift + hold + lower,
     )
