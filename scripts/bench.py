@@ -99,7 +99,8 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
 
     hits: dict[str, list[int]] = {str(snr): [0, 0] for snr in SNRS}
     latencies = []
-    phrases = [(name, options[0]) for name, options in settings.voice.commands.by_command().items()]
+    commands = settings.voice.commands.by_command()
+    phrases = [(name, options[0]) for name, options in commands.items() if options]
     for voice in voices:
         for speed in SPEEDS:
             for name, phrase in phrases:
