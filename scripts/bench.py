@@ -39,6 +39,7 @@ from coach.app.listener import endpoint_for, next_result, voice_recognition
 from coach.core import cues
 from coach.core.calibration import calibrate_view
 from coach.core.events import Command, Cue, Priority, RepCounted
+from coach.core.phrases import PhraseMatcher
 from coach.core.tracker import MarkerTracker, hex_to_bgr
 from coach.core.vision import LegReader
 from coach.settings import Settings, SpeechSettings
@@ -70,7 +71,7 @@ def _config() -> tuple[Settings, str, tuple[str, ...], list[str]]:
 
 
 def _feed(
-    recognizer: VoskRecognizer, samples: np.ndarray, end_silence_s: float
+    recognizer: VoskRecognizer, matcher: PhraseMatcher, samples: np.ndarray, end_silence_s: float
 ) -> list[tuple[object, float, float]]:
     """Feed in 0.1 s chunks as the microphone would; each result with the audio time at which
     it came out and the processing time of the chunk that produced it."""
@@ -79,7 +80,9 @@ def _feed(
     out = []
     for offset in range(0, len(pcm), CHUNK_BYTES):
         started = time.perf_counter()
-        heard = next_result(recognizer, endpoint, pcm[offset : offset + CHUNK_BYTES])
+        heard = next_result(
+            recognizer, endpoint, pcm[offset : offset + CHUNK_BYTES], matcher.is_phrase
+        )
         spent = time.perf_counter() - started
         if heard is not None:
             out.append((heard, (offset + CHUNK_BYTES) / 2 / SAMPLE_RATE, spent))
@@ -110,7 +113,7 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
                     # Noise over the whole recording, its level set against the speech alone.
                     audio = quiet if snr is None else with_noise(quiet, snr, rng)
                     recognizer.reset()
-                    results = _feed(recognizer, audio, end_silence_s)
+                    results = _feed(recognizer, matcher, audio, end_silence_s)
                     matches = [(matcher.match(h), at, spent) for h, at, spent in results]
                     correct = [
                         m for m in matches if m[0] is not None and m[0].command.value == name
@@ -132,7 +135,7 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
             audio = np.concatenate([silence(0.3), espeak(text, voice, speed), silence(0.7)])
             talk_s += len(audio) / SAMPLE_RATE
             recognizer.reset()
-            for heard, _, _ in _feed(recognizer, audio, end_silence_s):
+            for heard, _, _ in _feed(recognizer, matcher, audio, end_silence_s):
                 match = matcher.match(heard)
                 if match is not None:
                     false_commands += 1

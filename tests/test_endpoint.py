@@ -1,6 +1,8 @@
 import numpy as np
 
+from coach.app.listener import next_result
 from coach.core.endpoint import TrailingSilence
+from coach.core.phrases import Heard, PhraseMatcher
 
 RATE = 16000
 
@@ -45,3 +47,36 @@ def test_speech_at_10_db_over_steady_noise_still_ends_on_time():
     speech[8000:17600] = tone(0.6, 6000)  # about 10 dB above the noise, 0.5 s to 1.1 s
     audio = np.clip(background.astype(np.int32) + speech, -32768, 32767).astype(np.int16)
     assert ends(TrailingSilence(RATE, 0.25), audio) == [1.4]
+
+
+class HalfHeard:
+    """A recogniser that has heard `partial` so far and never ends an utterance by itself."""
+
+    def __init__(self, partial):
+        self._partial, self.finished = partial, 0
+
+    def feed(self, pcm):
+        return None
+
+    def partial(self):
+        return self._partial
+
+    def finish(self):
+        self.finished += 1
+        return Heard(self._partial, 0.9, 0.0, 0.5)
+
+    def reset(self):
+        """Nothing to forget."""
+
+
+def test_quiet_ends_the_utterance_early_only_after_a_whole_command():
+    audio = np.concatenate([noise(0.3, 50), tone(0.5, 3000), noise(1.0, 50)]).tobytes()
+    matcher = PhraseMatcher({"stop": ("stop",), "next_side": ("next side",)}, 0.5)
+    for partial, early in (("stop", True), ("next", False), ("", False)):
+        recognizer, endpoint = HalfHeard(partial), TrailingSilence(RATE, 0.25)
+        results = [
+            next_result(recognizer, endpoint, audio[i : i + 3200], matcher.is_phrase)
+            for i in range(0, len(audio), 3200)
+        ]
+        assert (recognizer.finished == 1) is early, partial
+        assert any(r is not None for r in results) is early

@@ -16,7 +16,7 @@ import pytest
 
 from coach.adapters.voice.audio import ArecordSource, AudioUnavailable, WavSource
 from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
-from coach.app.listener import VoiceListener
+from coach.app.listener import VoiceListener, endpoint_for, next_result
 from coach.core.events import Command
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.settings import load_settings
@@ -308,3 +308,31 @@ def test_coach_listen_on_an_unreadable_recording_is_one_line_and_exit_1(korean_c
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"coach: {path}: {reason}")
         assert "trying again" not in lines[0]
+
+
+def _heard_at(recognizer, matcher, audio, end_silence_s):
+    """The audio time (s) at which each command came out, fed in 0.1 s chunks."""
+    recognizer.reset()
+    endpoint = endpoint_for(end_silence_s)
+    pcm, step, out = audio.tobytes(), 3200, []
+    for offset in range(0, len(pcm), step):
+        heard = next_result(recognizer, endpoint, pcm[offset : offset + step], matcher.is_phrase)
+        match = None if heard is None else matcher.match(heard)
+        if match is not None:
+            out.append((match.command, (offset + step) / 32000))
+    return out
+
+
+def test_the_quicker_ending_answers_a_whole_command_sooner(recognizer, matcher, settings):
+    said = espeak(phrase(settings, "pause"), VOICE, 150)
+    audio = join([silence(0.3), said, silence(1.5)])
+    default = _heard_at(recognizer, matcher, audio, 0.0)
+    quick = _heard_at(recognizer, matcher, audio, 0.25)
+    assert [c for c, _ in default] == [c for c, _ in quick] == [Command.PAUSE]
+    assert quick[0][1] <= default[0][1] - 0.2
+
+
+def test_the_quicker_ending_never_cuts_a_sentence_into_a_command(recognizer, matcher):
+    for sentence in SENTENCES:
+        audio = join([silence(0.3), espeak(sentence, VOICE, 150), silence(1.5)])
+        assert _heard_at(recognizer, matcher, audio, 0.25) == []

@@ -23,6 +23,8 @@ BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 class Recognizer(Protocol):
     def feed(self, pcm: bytes) -> Heard | None: ...
 
+    def partial(self) -> str: ...
+
     def finish(self) -> Heard | None: ...
 
     def reset(self) -> None: ...
@@ -40,12 +42,22 @@ def endpoint_for(end_silence_s: float) -> TrailingSilence | None:
 
 
 def next_result(
-    recognizer: Recognizer, endpoint: TrailingSilence | None, pcm: bytes
+    recognizer: Recognizer,
+    endpoint: TrailingSilence | None,
+    pcm: bytes,
+    is_phrase: Callable[[str], bool],
 ) -> Heard | None:
-    """Feed a chunk; a result when the recogniser, or the quicker endpoint, says speech ended."""
+    """Feed a chunk; a result when the recogniser says speech ended, or sooner when the quicker
+    endpoint hears quiet after words that already make a whole command. Words that do not yet
+    make one are left to the recogniser's own rule: in noise the quiet may be a mere dip."""
     heard = recognizer.feed(pcm)
-    if endpoint is not None and endpoint.update(pcm) and heard is None:
-        heard = recognizer.finish()  # the speaker has stopped: no need to wait for Vosk's rule
+    if (
+        heard is None
+        and endpoint is not None
+        and endpoint.update(pcm)
+        and is_phrase(recognizer.partial())
+    ):
+        heard = recognizer.finish()
     return heard
 
 
@@ -75,6 +87,7 @@ class VoiceListener:
         self._on_other = on_other
         self._retry = retry
         self._endpoint = endpoint_for(end_silence_s)
+        self._is_phrase = matcher.is_phrase
         self._stopping = threading.Event()
         self._audio: AudioSource | None = None
         self._thread: threading.Thread | None = None
@@ -137,7 +150,8 @@ class VoiceListener:
                 if self._endpoint is not None:
                     self._endpoint.reset()
             if is_open:
-                self._hear(next_result(self._recognizer, self._endpoint, chunk))
+                heard = next_result(self._recognizer, self._endpoint, chunk, self._is_phrase)
+                self._hear(heard)
             chunk = audio.read()
         if not self._stopping.is_set():
             self._hear(self._recognizer.finish())

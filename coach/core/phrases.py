@@ -41,6 +41,10 @@ class PhraseMatcher:
     def phrases(self) -> list[str]:
         return list(self._commands)
 
+    def is_phrase(self, text: str) -> bool:
+        """Whether `text` is one whole command phrase, as said."""
+        return _normalise(text) in self._commands
+
     def match(self, heard: Heard) -> Match | None:
         command = self._commands.get(_normalise(heard.text))
         if command is None or heard.confidence < self._min_confidence:

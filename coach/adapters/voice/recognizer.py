@@ -78,6 +78,10 @@ class VoskRecognizer:
             return _heard(self._recognizer.Result())
         return None
 
+    def partial(self) -> str:
+        """The words of the utterance so far (no confidences yet)."""
+        return str(json.loads(self._recognizer.PartialResult()).get("partial", ""))
+
     def finish(self) -> Heard | None:
         """The end of the stream: whatever was still being heard."""
         return _heard(self._recognizer.FinalResult())
