@@ -235,7 +235,7 @@ def _spread(seconds: list[float]) -> dict[str, float]:
 
 VISION_SESSIONS = 20
 REPS_PER_SET = 6
-FAULTS = ("too_high", "toes_up", "hip_hike", "knee_bend", "fast_lower", "no_hold")
+FAULTS = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift", "fast_lower", "no_hold")
 
 
 def _random_style(rng: np.random.Generator, faults: set[str]) -> RepStyle:
@@ -244,6 +244,9 @@ def _random_style(rng: np.random.Generator, faults: set[str]) -> RepStyle:
         rotation_deg=float(rng.uniform(18, 30) if "toes_up" in faults else rng.uniform(-12, 4)),
         hip_hike_deg=float(rng.uniform(12, 18) if "hip_hike" in faults else rng.uniform(0, 3)),
         knee_bend_deg=float(rng.uniform(30, 45) if "knee_bend" in faults else rng.uniform(0, 8)),
+        forward_drift_deg=float(
+            rng.uniform(30, 40) if "forward_drift" in faults else rng.uniform(0, 8)
+        ),
         lift_s=float(rng.uniform(1.6, 2.4)),
         hold_s=float(rng.uniform(0.1, 0.5) if "no_hold" in faults else rng.uniform(2.0, 3.0)),
         lower_s=float(rng.uniform(0.6, 1.2) if "fast_lower" in faults else rng.uniform(3.8, 5.0)),
@@ -303,15 +306,7 @@ def _angle_errors(rng: np.random.Generator) -> tuple[float, float, int]:
     settings = Settings()
     errors_a, errors_r = [], []
     for side in settings.session.legs:
-        athlete = SimulatedAthlete(Script(), side)
-        camera = SimulatedCamera(
-            athlete,
-            640,
-            480,
-            settings.markers.colours(),
-            settings.markers.foot_to_leg_ratio,
-            seed=SEED,
-        )
+        camera = _camera(SimulatedAthlete(Script(), side), settings)
         reader = LegReader(settings)
         phase = rng.uniform(0, 2 * np.pi, size=2)
         for i in range(600):
@@ -424,10 +419,7 @@ def _envelope_errors(rng: np.random.Generator) -> dict[str, object]:
 
 def _timings() -> dict[str, float | None]:
     settings = Settings()
-    athlete = SimulatedAthlete(Script())
-    camera = SimulatedCamera(
-        athlete, 640, 480, settings.markers.colours(), settings.markers.foot_to_leg_ratio
-    )
+    camera = _camera(SimulatedAthlete(Script()), settings)
     frames = [
         camera.render(LegState("right", 30 * (0.5 - 0.5 * np.cos(np.pi * i / 60)), -5))
         for i in range(120)
