@@ -135,3 +135,30 @@ def _zero_of(f: Callable[[float], float], bounds: tuple[float, float]) -> float 
         else:
             low = middle
     return (low + high) / 2
+
+
+class StillMoments:
+    """What the camera showed during the setup's still moments, each kept from the time it
+    was asked for and acted on: first at rest, then with the leg raised."""
+
+    def __init__(self) -> None:
+        self._moments: list[list[Pose]] = []
+        self._from = 0.0
+        self.size: tuple[int, int] | None = None
+
+    def begin(self, from_t: float) -> None:
+        """A new moment, whose frames count from `from_t` on."""
+        self._moments.append([])
+        self._from = from_t
+
+    def add(self, t: float, markers: Pose, size: tuple[int, int]) -> None:
+        if self._moments and t >= self._from:
+            self._moments[-1].append(markers)
+            self.size = size
+
+    def view(self, configured: CameraView, foot_to_leg_ratio: float) -> CameraView | None:
+        """The camera's view as the moments show it; None if they show too little."""
+        resting, lifted = (*self._moments, [], [])[:2]
+        if self.size is None:
+            return None
+        return calibrate_view(resting, lifted, self.size, configured, foot_to_leg_ratio)

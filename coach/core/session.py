@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from coach.core import cues, progress
-from coach.core.calibration import calibrate_view
+from coach.core.calibration import StillMoments
 from coach.core.events import (
     Command,
     CommandHeard,
@@ -176,7 +176,7 @@ class Coach:
                 and self._calibration is not None
                 and self._phase is Phase.SETUP
             ):
-                self._calibration.append((self._active, sighting))
+                self._calibration.add(self._active, sighting.markers, sighting.size)
             if sighting is not None and self._phase is Phase.SET:
                 self._sighting, self._sighted_at = sighting, self._active
                 if sighting.angles is not None:
@@ -240,9 +240,7 @@ class Coach:
         self._session_started = 0.0
         self._said_no_vision = False
         self._tempo_scale = 1.0
-        self._calibration: list[tuple[float, Sighting]] | None = None
-        self._calibration_at = 0.0
-        self._resting: list[Sighting] = []
+        self._calibration: StillMoments | None = None
         self._reset_set()
 
     def _reset_set(self) -> None:
@@ -303,13 +301,11 @@ class Coach:
 
     def _calibrate(self) -> None:
         """Toes straight ahead and still: the one pose whose rotation is known shows the tilt."""
-        self._calibration = []
+        self._calibration = StillMoments()
         self._measure_after(self._ask(cues.CALIBRATE, "calibrate"), self._calibrate_lifted)
 
     def _calibrate_lifted(self) -> None:
         """The same foot with the leg a little raised: this shows the camera's turn."""
-        self._resting = self._still_calibration()
-        self._calibration = []
         settled = self._ask(cues.CALIBRATE_LIFT, "calibrate_lift") + LIFT_SETTLE_S
         self._measure_after(settled, self._finish_calibration)
 
@@ -320,27 +316,15 @@ class Coach:
 
     def _measure_after(self, delay: float, then: Callable[[], None]) -> None:
         """Keep what the camera sees from `delay` seconds on, for CALIBRATION_S; then `then`."""
-        self._calibration_at = self._active + delay
+        assert self._calibration is not None
+        self._calibration.begin(self._active + delay)
         self._at(delay + CALIBRATION_S, then)
 
-    def _still_calibration(self) -> list[Sighting]:
-        """What was seen once the request had been said and acted on."""
-        seen = self._calibration or []
-        return [sighting for at, sighting in seen if at >= self._calibration_at]
-
     def _finish_calibration(self) -> None:
-        lifted, resting = self._still_calibration(), self._resting
-        self._calibration = None
-        camera, markers = self._settings.camera, self._settings.markers
-        view = CameraView(camera.tilt_deg, camera.turn_deg, camera.horizontal_fov_deg)
-        size = (resting + lifted)[-1].size if resting + lifted else (camera.width, camera.height)
-        found = calibrate_view(
-            [s.markers for s in resting],
-            [s.markers for s in lifted],
-            size,
-            view,
-            markers.foot_to_leg_ratio,
-        )
+        moments, self._calibration = self._calibration, None
+        view = CameraView.configured(self._settings.camera)
+        ratio = self._settings.markers.foot_to_leg_ratio
+        found = None if moments is None else moments.view(view, ratio)
         if found is None:
             self._say(cues.NOT_CALIBRATED, tag="calibrated")
         else:

@@ -15,6 +15,8 @@ from functools import cached_property
 
 import numpy as np
 
+from coach.settings import CameraSettings
+
 _WORLD_UP = np.array([0.0, 1.0, 0.0])
 
 
@@ -23,6 +25,11 @@ class CameraView:
     tilt_deg: float = 0.0  # looking down at the body
     turn_deg: float = 0.0  # off square, about the vertical
     horizontal_fov_deg: float = 62.2  # the Pi camera module 2
+
+    @classmethod
+    def configured(cls, camera: CameraSettings) -> CameraView:
+        """The view as `[camera]` describes it, before the setup has measured anything."""
+        return cls(camera.tilt_deg, camera.turn_deg, camera.horizontal_fov_deg)
 
     @cached_property
     def _axes(self) -> np.ndarray:

@@ -58,7 +58,7 @@ class LegReader:
         self._tracker = MarkerTracker(markers.colours(), markers.colour_tolerance)
         self._smoother = MarkerSmoother()
         self._foot_ratio = markers.foot_to_leg_ratio
-        self.view = CameraView(camera.tilt_deg, camera.turn_deg, camera.horizontal_fov_deg)
+        self.view = CameraView.configured(camera)
         self._learn_colours = True
 
     def learn_colours(self) -> None:
