@@ -3,7 +3,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from coach.core.calibration import MIN_SAMPLES, calibrate_view
+from coach.core.calibration import MIN_SAMPLES, StillMoments, calibrate_view
 from coach.core.events import FormWarning, ViewCalibrated
 from coach.core.view import CameraView
 from coach.settings import Settings
@@ -126,3 +126,16 @@ def test_without_the_calibration_the_same_camera_misses_the_toes():
     events = _coached(calibrate=False)
     assert not any(isinstance(e, ViewCalibrated) for e in events)
     assert "toes_up" not in [e.fault for e in events if isinstance(e, FormWarning)]
+
+
+def test_frames_from_before_the_person_could_act_on_the_request_are_left_out():
+    pose = CameraPose(2.5, 20.0, 0.0)
+    moving = _still(pose, LegState("right", 0.0, -30.0))  # still turning the foot
+    ahead = _still(pose, LegState("right", 0.0, 0.0))
+    moments = StillMoments()
+    moments.begin(from_t=2.0)
+    for i, markers in enumerate(moving + ahead):
+        moments.add(i * 0.1 + 1.0, markers, SIZE)  # the first ten arrive before 2 s
+    view = moments.view(CameraView(), RATIO)
+    assert view is not None and view.tilt_deg == pytest.approx(20.0, abs=1.0)
+    assert StillMoments().view(CameraView(), RATIO) is None  # nothing seen at all
