@@ -81,12 +81,13 @@ def _coached(past):
 
 
 def test_at_the_end_the_coach_compares_with_the_last_session():
-    events, _ = _coached([_session(-2, faults={"fast_lower": 5})])
+    events, _ = _coached([_session(-2, faults={"fast_lower": 5, "toes_up": 2})])
     summary = next(e for e in events if isinstance(e, SessionSummary))
     assert summary.faults == {"too_high": 1, "toes_up": 1, "fast_lower": 1}
     said = [e.text for e in events if isinstance(e, Cue)]
     assert said[-1] == (
-        "The fault that came up most was dropping the leg, on one rep, down from five last time."
+        "Dropping the leg, toes turning up and going too high came up on one rep each, "
+        "three in all, down from seven last time."
     )
 
 

@@ -37,6 +37,7 @@ class SessionRecord:
         return sum(self.perfect.values())
 
     def top_fault(self) -> tuple[str, int] | None:
+        """The most frequent fault and on how many reps; ties go to the first by name."""
         if not self.faults:
             return None
         fault = max(sorted(self.faults), key=lambda f: self.faults[f])
@@ -56,8 +57,17 @@ def how_it_went(today: SessionRecord, last: SessionRecord | None) -> str:
             text += " That's better than last time."
         return text
     fault, n = top
-    text = f"The fault that came up most was {FAULT_WORDS[fault]}, on {_reps(n)}"
-    before = None if last is None else last.faults.get(fault, 0)
+    tied = [FAULT_WORDS[f] for f in sorted(today.faults) if today.faults[f] == n]
+    if len(tied) > 1:
+        # No one fault stands out: name them, and compare how many faults there were in all.
+        named = ", ".join(tied[:-1]) + f" and {tied[-1]}"
+        n = sum(today.faults.values())
+        text = f"{named.capitalize()} came up on {_reps(today.faults[fault])} each, "
+        text += f"{say_number(n)} in all"
+        before = None if last is None else sum(last.faults.values())
+    else:
+        text = f"The fault that came up most was {FAULT_WORDS[fault]}, on {_reps(n)}"
+        before = None if last is None else last.faults.get(fault, 0)
     if before is None:
         return text + "."
     if n < before:
