@@ -181,6 +181,9 @@ def test_the_report_draws_weeks_of_history_to_png_and_pdf(tmp_path):
     pdf = tmp_path / "report.pdf"
     assert _report(tmp_path, pdf).returncode == 0
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    nowhere = _report(tmp_path, tmp_path / "no-such-folder" / "report.png")
+    assert nowhere.returncode == 1 and nowhere.stderr == ""
+    assert nowhere.stdout.startswith("coach report: cannot write")
 
 
 def test_the_report_says_why_it_drew_nothing(tmp_path):

@@ -137,6 +137,10 @@ def run_report(out_path: str, limit: int, max_deg: float, out: TextIO) -> int:
     if not records:
         print(f"No sessions yet (looked in {history}): nothing to draw.", file=out)
         return EXIT_NOTHING
-    draw_report(records, path, max_deg)
+    try:
+        draw_report(records, path, max_deg)
+    except OSError as exc:
+        print(f"coach report: cannot write {path} ({exc.strerror or exc})", file=out)
+        return EXIT_NOTHING
     print(f"{path}: {len(records)} sessions drawn", file=out)
     return 0
