@@ -33,14 +33,20 @@ class Program:
     uses_camera: bool  # False: the rep is counted by the clock, and no form is judged
     watched: frozenset[str]  # the faults worth a warning in this exercise
     setup: tuple[str, ...] = ()  # said before the first set, after the usual setup
-    moves: tuple[Move, ...] = ()
-    length_s: float = 0.0  # from the first move to the end of the lowering
+    moves: tuple[Move, ...] = ()  # the last one starts the lowering
+    lift_s: float = 0.0
+    lower_s: float = 0.0
+
+    @property
+    def length_s(self) -> float:
+        """From the first move to the end of the lowering."""
+        return self.moves[-1].at_s + self.lower_s
 
 
 def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Program:
     """The program called `name`, with lift and lowering stretched by `tempo_scale`."""
     tempo, plan, session = settings.tempo, settings.programs, settings.session
-    lift, lower = tempo.lift_s * tempo_scale, tempo.lower_s * tempo_scale
+    lift, lower = round(tempo.lift_s * tempo_scale, 2), round(tempo.lower_s * tempo_scale, 2)
     if name == "holds":
         hold = plan.hold_s
         countdown = [
@@ -60,7 +66,8 @@ def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Prog
                 *countdown,
                 Move(lift + hold, cues.LOWER, "lower"),
             ),
-            length_s=lift + hold + lower,
+            lift_s=lift,
+            lower_s=lower,
         )
     if name == "circles":
         circle, each_way = plan.circle_s, plan.circles_each_way
@@ -88,7 +95,8 @@ def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Prog
                 *back,
                 Move(lift + top, cues.LOWER, "lower"),
             ),
-            length_s=lift + top + lower,
+            lift_s=lift,
+            lower_s=lower,
         )
     if name == "clamshells":
         return _lift_hold_lower(
@@ -132,5 +140,6 @@ def _lift_hold_lower(
         watched,
         setup,
         (Move(0.0, up, "lift"), Move(lift, cues.HOLD, "hold"), Move(lift + hold, down, "lower")),
-        lift + hold + lower,
+        lift,
+        lower,
     )

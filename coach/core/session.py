@@ -120,8 +120,11 @@ class Coach:
     @property
     def wants_frames(self) -> bool:
         """Only a set and the calibration need the camera; elsewhere the loop skips capture."""
-        calibrating = self._calibration is not None and self._phase is Phase.SETUP
-        return (self._phase is Phase.SET and self._program.uses_camera) or calibrating
+        return (self._phase is Phase.SET and self._program.uses_camera) or self._calibrating
+
+    @property
+    def _calibrating(self) -> bool:
+        return self._calibration is not None and self._phase is Phase.SETUP
 
     def command(self, t: float, command: Command, source: str) -> list[Event]:
         self._out = [CommandHeard(t, command.value, source)]
@@ -171,11 +174,8 @@ class Coach:
         self._out = []
         self._now = t
         if self._phase in ACTIVE_PHASES:
-            if (
-                sighting is not None
-                and self._calibration is not None
-                and self._phase is Phase.SETUP
-            ):
+            if sighting is not None and self._calibrating:
+                assert self._calibration is not None
                 self._calibration.add(self._active, sighting.markers, sighting.size)
             if sighting is not None and self._phase is Phase.SET:
                 self._sighting, self._sighted_at = sighting, self._active
@@ -275,16 +275,18 @@ class Coach:
         self._reset_session()
         self._now = self._session_started = started_at
         self._paused_total = 0.0
-        asked = program
-        if self._settings.safety.condition == "bursitis":
-            program = "holds"  # the one way of working the hip that presses least on it
-        self._program = program_for(program, self._settings)
+        # With bursitis, holds are the one way of working the hip that presses least on it.
+        swapped = self._settings.safety.condition == "bursitis" and program != "holds"
+        self._program = program_for("holds" if swapped else program, self._settings)
         self._plan = plan_blocks(self._settings, self._program)
         self._out.append(SessionStarted(self._now, self._program.name))
         self._enter(Phase.SETUP)
-        lines = [cues.BURSITIS_HOLDS] if asked != program else []
-        if program != "leg_lifts" and asked == program:
-            lines.append(cues.program_intro(self._program.title))
+        if swapped:
+            lines = [cues.BURSITIS_HOLDS]
+        elif self._program.name != "leg_lifts":
+            lines = [cues.program_intro(self._program.title)]
+        else:
+            lines = []
         lines += [*cues.setup_cues(self._block.side), *self._program.setup]
         camera = self._settings.camera
         calibrate = camera.calibrate and camera.source != "none" and self._program.uses_camera
@@ -359,24 +361,15 @@ class Coach:
         self._say(cues.framing_advice(problems[0], sighting.missing))
         self._at(FRAMING_RECHECK_S, self._check_framing)
 
-    @property
-    def _lift_s(self) -> float:
-        return round(self._settings.tempo.lift_s * self._tempo_scale, 2)
-
-    @property
-    def _lower_s(self) -> float:
-        return round(self._settings.tempo.lower_s * self._tempo_scale, 2)
-
     def _start_cycle(self) -> None:
         if self._phase is not Phase.SET:
             return
         self._cycles += 1
         self._reps_this_cycle = 0
         self._waiting_for_rest = False
-        rep = program_for(self._program.name, self._settings, self._tempo_scale)
-        for move in rep.moves:
+        for move in self._program.moves:
             self._at(move.at_s, lambda m=move: self._say(m.text, Priority.TEMPO, tag=m.tag))
-        self._at(rep.length_s, self._end_cycle)
+        self._at(self._program.length_s, self._end_cycle)
 
     def _end_cycle(self) -> None:
         if self._phase is not Phase.SET:
@@ -394,7 +387,7 @@ class Coach:
         elif self._vision_live and self._watcher.in_rep:
             # The leg is still coming down: let the person finish before the next lift.
             self._waiting_for_rest = True
-            self._at(self._lower_s, self._next_cycle_if_waiting)
+            self._at(self._program.lower_s, self._next_cycle_if_waiting)
         else:
             self._at(self._settings.tempo.between_reps_s, self._start_cycle)
 
@@ -611,7 +604,8 @@ class Coach:
             self._say(cues.tempo_limit(faster))
             return
         self._tempo_scale = scale
-        self._say(cues.tempo_changed(faster, self._lift_s, self._lower_s))
+        self._program = program_for(self._program.name, self._settings, scale)
+        self._say(cues.tempo_changed(faster, self._program.lift_s, self._program.lower_s))
 
     def _next_side(self) -> None:
         if self._phase is Phase.SWITCH_SIDE:
