@@ -7,6 +7,8 @@ first, then refined at full resolution (acquisition).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 ACQUIRE_STRIDE = 4
@@ -72,16 +74,10 @@ class MarkerTracker:
         """The pixels of the blob with the printed colour's hue: near `near` when the marker
         is being tracked, else the densest such area of the whole frame."""
         if near is None:
-            coarse = frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE]
-            ys, xs = np.nonzero(_same_hue(coarse, printed))
-            if len(xs) == 0:
-                return None
-            near = np.array([np.median(xs), np.median(ys)]) * ACQUIRE_STRIDE
-        height, width = frame.shape[:2]
-        x0, y0 = max(int(near[0]) - self._window, 0), max(int(near[1]) - self._window, 0)
-        x1 = min(int(near[0]) + self._window + 1, width)
-        y1 = min(int(near[1]) + self._window + 1, height)
-        patch = frame[y0:y1, x0:x1]
+            near = _densest(frame, lambda pixels: _same_hue(pixels, printed))
+        if near is None:
+            return None
+        patch, _ = self._window_around(frame, near)
         mask = _same_hue(patch, printed)
         return patch[mask] if int(mask.sum()) >= self._min_pixels else None
 
@@ -109,28 +105,29 @@ class MarkerTracker:
         return centre
 
     def _acquire(self, frame: np.ndarray, bounds: Bounds) -> np.ndarray | None:
-        coarse = frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE]
-        ys, xs = np.nonzero(self._mask(coarse, bounds))
-        if len(xs) == 0:
-            return None
-        # Refine around the densest coarse hit so a stray pixel elsewhere cannot win.
-        guess = np.array([np.median(xs), np.median(ys)]) * ACQUIRE_STRIDE
-        return self._search_near(frame, bounds, guess)
+        guess = _densest(frame, lambda pixels: self._mask(pixels, bounds))
+        return None if guess is None else self._search_near(frame, bounds, guess)
 
     def _search_near(
         self, frame: np.ndarray, bounds: Bounds, centre: np.ndarray
     ) -> np.ndarray | None:
+        patch, (x0, y0) = self._window_around(frame, centre)
+        ys, xs = np.nonzero(self._mask(patch, bounds))
+        if len(xs) < self._min_pixels:
+            return None
+        return np.array([xs.mean() + x0, ys.mean() + y0])
+
+    def _window_around(
+        self, frame: np.ndarray, centre: np.ndarray
+    ) -> tuple[np.ndarray, tuple[int, int]]:
+        """The part of the frame a marker at `centre` is looked for in, and its top-left corner
+        (empty when the centre lies off the frame)."""
         height, width = frame.shape[:2]
         x0 = max(int(centre[0]) - self._window, 0)
         y0 = max(int(centre[1]) - self._window, 0)
         x1 = min(int(centre[0]) + self._window + 1, width)
         y1 = min(int(centre[1]) + self._window + 1, height)
-        if x0 >= x1 or y0 >= y1:
-            return None
-        ys, xs = np.nonzero(self._mask(frame[y0:y1, x0:x1], bounds))
-        if len(xs) < self._min_pixels:
-            return None
-        return np.array([xs.mean() + x0, ys.mean() + y0])
+        return frame[y0 : max(y1, y0), x0 : max(x1, x0)], (x0, y0)
 
     @staticmethod
     def _mask(pixels: np.ndarray, bounds: Bounds) -> np.ndarray:
@@ -140,6 +137,15 @@ class MarkerTracker:
         mask &= (pixels[..., 1] >= lo[1]) & (pixels[..., 1] <= hi[1])
         mask &= (pixels[..., 2] >= lo[2]) & (pixels[..., 2] <= hi[2])
         return mask
+
+
+def _densest(frame: np.ndarray, is_marker: Callable[[np.ndarray], np.ndarray]) -> np.ndarray | None:
+    """Where the marker's pixels gather in a coarse pass over the whole frame (their median, so
+    a stray pixel elsewhere cannot win), or None if there are none."""
+    ys, xs = np.nonzero(is_marker(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE]))
+    if len(xs) == 0:
+        return None
+    return np.array([np.median(xs), np.median(ys)]) * ACQUIRE_STRIDE
 
 
 def _same_hue(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:
