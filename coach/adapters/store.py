@@ -78,6 +78,11 @@ def state_directory(environ: dict[str, str] | None = None) -> Path:
     return Path(base) / "legcoach"
 
 
+def history_file() -> Path:
+    """Where this coach keeps its sessions."""
+    return state_directory() / DATABASE
+
+
 def open_database(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, isolation_level=None)
@@ -252,7 +257,8 @@ def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[Ses
 
 
 def read_history(path: Path, limit: int = 50) -> list[SessionRecord]:
-    """For `coach history` and the coach's memory: nothing yet, or unreadable, reads as empty."""
+    """For `coach history` and `coach report`, read-only: nothing yet, or unreadable, reads as
+    empty."""
     if not path.exists():
         return []
     try:

@@ -21,7 +21,7 @@ from coach.adapters.clock import Clock, MonotonicClock
 from coach.adapters.frames import FrameSource, ReconnectingFrames
 from coach.adapters.notify import Notifier
 from coach.adapters.speech import Speaker, make_speaker
-from coach.adapters.store import DATABASE, SessionRecorder, open_or_set_aside, state_directory
+from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
 from coach.adapters.voice.audio import ArecordSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
 from coach.app.listener import VoiceListener, voice_recognition
@@ -85,7 +85,7 @@ def build_service(
     notifier = notifier or Notifier()
     speaker = speaker or make_speaker(settings.speech)
     speaker.prepare(cues.catalogue(settings))
-    recorder = SessionRecorder(open_or_set_aside(state_directory() / DATABASE))
+    recorder = SessionRecorder(open_or_set_aside(history_file()))
     loop_holder: list[CoachLoop] = []
 
     def camera_changed(available: bool, detail: str) -> None:

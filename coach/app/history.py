@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from coach.adapters.store import DATABASE, read_history, state_directory
+from coach.adapters.store import history_file, read_history
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SessionRecord
 
@@ -35,7 +35,7 @@ def _row(record: SessionRecord) -> str:
 
 
 def run_history(limit: int, as_json: bool, out: TextIO) -> int:
-    path = state_directory() / DATABASE
+    path = history_file()
     records = read_history(path, limit)
     if as_json:
         for record in records:

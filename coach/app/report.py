@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from coach.adapters.store import DATABASE, read_history, state_directory
+from coach.adapters.store import history_file, read_history
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SESSIONS_PER_WEEK_GOAL, SessionRecord
 
@@ -132,7 +132,7 @@ def run_report(out_path: str, limit: int, max_deg: float, out: TextIO) -> int:
     except ImportError:
         print("coach report needs matplotlib: .venv/bin/pip install -e '.[report]'", file=out)
         return EXIT_NOTHING
-    history = state_directory() / DATABASE
+    history = history_file()
     records = read_history(history, limit)
     if not records:
         print(f"No sessions yet (looked in {history}): nothing to draw.", file=out)
