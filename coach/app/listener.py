@@ -51,12 +51,9 @@ def next_result(
     endpoint hears quiet after words that already make a whole command. Words that do not yet
     make one are left to the recogniser's own rule: in noise the quiet may be a mere dip."""
     heard = recognizer.feed(pcm)
-    if (
-        heard is None
-        and endpoint is not None
-        and endpoint.update(pcm)
-        and is_phrase(recognizer.partial())
-    ):
+    # The endpoint hears every chunk, so its idea of speech and quiet stays in step.
+    quiet = endpoint is not None and endpoint.update(pcm)
+    if heard is None and quiet and is_phrase(recognizer.partial()):
         heard = recognizer.finish()
     return heard
 
