@@ -208,3 +208,15 @@ def test_a_session_stopped_by_pain_is_kept_and_listed_as_such(tmp_path):
     assert loop.coach.finished
     (session,) = _history_json(tmp_path)
     assert session["ended_by"] == "pain" and session["reps"] == {"right": 1}
+
+
+def test_a_damaged_history_is_one_line_and_left_untouched(tmp_path):
+    path = tmp_path / "legcoach" / "history.sqlite3"
+    path.parent.mkdir()
+    path.write_bytes(b"not a database")
+    for command in (("history",), ("report", "--out", tmp_path / "report.png")):
+        result = _coach_cli(tmp_path, *command)
+        assert result.returncode == 1 and result.stderr == ""
+        assert result.stdout.startswith(f"coach {command[0]}: cannot read")
+        assert result.stdout.count("\n") == 1
+    assert path.read_bytes() == b"not a database"

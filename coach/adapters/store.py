@@ -256,9 +256,12 @@ def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[Ses
     return records
 
 
+class HistoryUnreadable(Exception):
+    """The history file exists but cannot be read; it is left exactly as it is."""
+
+
 def read_history(path: Path, limit: int = 50) -> list[SessionRecord]:
-    """For `coach history` and `coach report`, read-only: nothing yet, or unreadable, reads as
-    empty."""
+    """For `coach history` and `coach report`, read-only: no file yet reads as no sessions."""
     if not path.exists():
         return []
     try:
@@ -268,5 +271,4 @@ def read_history(path: Path, limit: int = 50) -> list[SessionRecord]:
         finally:
             connection.close()
     except sqlite3.Error as exc:
-        log.warning("history: cannot read %s (%s)", path, exc)
-        return []
+        raise HistoryUnreadable(f"cannot read {path} ({exc}); it is left as it is") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from coach.adapters.store import history_file, read_history
+from coach.adapters.store import HistoryUnreadable, history_file, read_history
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SessionRecord
 
@@ -36,7 +36,11 @@ def _row(record: SessionRecord) -> str:
 
 def run_history(limit: int, as_json: bool, out: TextIO) -> int:
     path = history_file()
-    records = read_history(path, limit)
+    try:
+        records = read_history(path, limit)
+    except HistoryUnreadable as exc:
+        print(f"coach history: {exc}", file=out)
+        return 1
     if as_json:
         for record in records:
             print(json.dumps(record_json(record)), file=out)

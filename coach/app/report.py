@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from coach.adapters.store import history_file, read_history
+from coach.adapters.store import HistoryUnreadable, history_file, read_history
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SESSIONS_PER_WEEK_GOAL, SessionRecord
 
@@ -133,7 +133,11 @@ def run_report(out_path: str, limit: int, max_deg: float, out: TextIO) -> int:
         print("coach report needs matplotlib: .venv/bin/pip install -e '.[report]'", file=out)
         return EXIT_NOTHING
     history = history_file()
-    records = read_history(history, limit)
+    try:
+        records = read_history(history, limit)
+    except HistoryUnreadable as exc:
+        print(f"coach report: {exc}", file=out)
+        return EXIT_NOTHING
     if not records:
         print(f"No sessions yet (looked in {history}): nothing to draw.", file=out)
         return EXIT_NOTHING
