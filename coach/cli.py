@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         if args.command == "check-config":
-            path = locate_config(args.file or args.config)
+            path = locate_config(args.file if args.file is not None else args.config)
             load_settings(path)
             print(f"{path or 'built-in defaults'}: ok")
             return 0
@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_listen(settings, args.source, as_json=args.json, out=sys.stdout)
     except ConfigError as exc:
-        print(f"coach: config error: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"coach: config error: {problem}", file=sys.stderr)
         return EXIT_CONFIG
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, without a second error on exit.

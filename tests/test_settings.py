@@ -1,4 +1,5 @@
 import dataclasses
+import os
 import subprocess
 import sys
 import tomllib
@@ -66,8 +67,8 @@ def test_bad_values_are_named_with_what_is_allowed(raw, expected):
 
 
 def test_integers_are_accepted_where_numbers_are_wanted():
-    settings = settings_from_mapping({"tempo": {"lift_s": 3}, "session": {"legs": ["left"]}})
-    assert settings.tempo.lift_s == 3.0
+    settings = settings_from_mapping({"tempo": {"lift_s": 1}, "session": {"legs": ["left"]}})
+    assert settings.tempo.lift_s == 1.0
     assert settings.session.legs == ("left",)
     assert settings.tempo.lower_s == Settings().tempo.lower_s
 
@@ -120,3 +121,103 @@ def test_a_bad_config_stops_the_demo_before_it_starts(tmp_path):
     assert "camera.fps = 0 is out of range" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def _check_config(*args: str) -> tuple[int, list[str]]:
+    """`coach check-config` in this process: its exit code and what it printed on stderr."""
+    import contextlib
+    import io
+
+    from coach.cli import main
+
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["check-config", *args])
+    return code, errors.getvalue().splitlines()
+
+
+@pytest.mark.parametrize(
+    "device", ["default", "null", "plughw:1,0", "hw:CARD=Device,DEV=0", "sysdefault:CARD=USB"]
+)
+def test_ordinary_alsa_device_names_are_accepted(device):
+    assert settings_from_mapping({"speech": {"alsa_device": device}}).speech.alsa_device == device
+
+
+@pytest.mark.parametrize(
+    "device",
+    [
+        'file:"|id >/tmp/x"',  # alsa-lib's file plugin would start a shell
+        "file:/tmp/out.raw",
+        "plug:{slave file}",
+        "-D",
+        "hw:1,0;reboot",
+        "",
+        "default ",
+    ],
+)
+def test_alsa_device_names_that_could_run_or_write_anything_are_refused(device):
+    for section in ("speech", "voice"):
+        with pytest.raises(ConfigError, match=rf"{section}.alsa_device = .* is not allowed"):
+            settings_from_mapping({section: {"alsa_device": device}})
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer for ever
+    for path in (fifo, Path("/dev/urandom"), tmp_path):
+        assert _check_config(str(path)) == (
+            2,
+            [f"coach: config error: {path}: not a regular file (a config is a TOML text file)"],
+        )
+
+
+def test_an_empty_config_path_is_an_error_not_the_defaults():
+    assert _check_config("") == (
+        2,
+        ["coach: config error: the config file's name is empty: name a file, or leave it out"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[tempo]\nlift_s = " + "9" * 400, "tempo.lift_s = a number of about 400 digits is out"),
+        ("[session]\nreps_per_set = " + "9" * 400, "session.reps_per_set = a number of about"),
+        ("[tempo]\nlift_s = " + "9" * 5000, "holds a number too long to read"),
+        ("a = " + "[" * 900 + "]" * 900, "tables or lists are nested too deeply"),
+        ("[tempo]\nlift_s = nan", "tempo.lift_s = nan is out of range"),
+        ('[speech]\nvoice = "en\\u001b[31m"', 'speech.voice = "en\\u001b[31m" holds a control'),
+        ('[voice]\nmodel_path = "/a\\nb"', 'voice.model_path = "/a\\nb" holds a control'),
+        ('[voice]\nmodel_path = ""', 'voice.model_path = "" is not allowed'),
+        ('[speech]\n"x\\ny\\u001b" = 1', "unknown key speech.x\\ny\\x1b (allowed in speech:"),
+        ("[speech]\nvoice = 'en;rm'", 'speech.voice = "en;rm" is not allowed'),
+        ("[markers]\nknee = '#000000'", 'markers: knee = "#000000" has no colour to find'),
+        ("[markers]\nhip = '#808080'", 'markers: hip = "#808080" has no colour to find'),
+        ("[markers]\nknee = '#1e50ff'", 'markers: knee = "#1e50ff" and ankle = "#1e50ff" are too'),
+        ("[tempo]\nlift_s = 3", "tempo.lower_s = 4 with tempo.lift_s = 3 is faster than form"),
+        ("[form]\nmin_hold_s = 3", "tempo.hold_s = 2 is shorter than form.min_hold_s = 3"),
+        ("[form]\nrep_min_peak_deg = 30\nmax_abduction_deg = 25", "form.rep_min_peak_deg = 30"),
+    ],
+)
+def test_hostile_values_are_one_line_each_and_exit_2(tmp_path, text, expected):
+    path = tmp_path / "coach.toml"
+    path.write_text(text, encoding="utf-8")
+    code, lines = _check_config(str(path))
+    assert code == 2
+    assert len(lines) == 1
+    assert lines[0].startswith(f"coach: config error: {path}: {expected}"), lines[0]
+    assert all(c.isprintable() for c in lines[0])
+
+
+def test_check_config_lists_every_problem_it_finds(tmp_path):
+    path = tmp_path / "coach.toml"
+    path.write_text(
+        "[tempo]\nlift_s = 0\n[speech]\nalsa_device = 'file:x'\nvolume = 'loud'\n"
+        "[markers]\nknee = '#1e50ff'\n[session]\nsurprise = 1\n"
+    )
+    code, lines = _check_config(str(path))
+    assert code == 2
+    prefix = f"coach: config error: {path}: "
+    assert [line.removeprefix(prefix).split(" ")[0] for line in lines] == [
+        "tempo.lift_s", "speech.alsa_device", "speech.volume", "markers:", "unknown",
+    ]  # fmt: skip

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
+import sys
 import tomllib
 import typing
 from pathlib import Path
@@ -16,13 +18,28 @@ SYSTEM_CONFIG = Path("/etc/legcoach/coach.toml")
 ENV_VAR = "LEGCOACH_CONFIG"
 
 
+MAX_CONFIG_BYTES = 256 * 1024  # the documented default file is under 10 KiB
+SHOWN_CHARS = 60  # of a value or key quoted back in an error
+
+
 class ConfigError(Exception):
-    """A configuration problem, already phrased as the one line the user will read."""
+    """Configuration problems, each already phrased as the one line the user will read."""
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = tuple(_one_line(problem) for problem in problems)
+        super().__init__("; ".join(self.problems))
+
+
+def _one_line(text: str) -> str:
+    """Newlines and terminal escapes from a file must not reach the terminal or the journal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def locate_config(explicit: str | None = None) -> Path | None:
     """The file to read: --config, then $LEGCOACH_CONFIG, then /etc; None means the defaults."""
-    if explicit:
+    if explicit is not None:
+        if not explicit.strip():
+            raise ConfigError("the config file's name is empty: name a file, or leave it out")
         return Path(explicit)
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
@@ -36,46 +53,84 @@ def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+        raw = tomllib.loads(_read_config(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: tables or lists are nested too deeply") from None
+    except ValueError:  # tomllib's int() refuses integers of thousands of digits
+        raise ConfigError(f"{path}: holds a number too long to read") from None
     try:
-        return _build(Settings, raw, prefix="")
+        return settings_from_mapping(raw)
     except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(*(f"{path}: {problem}" for problem in exc.problems)) from None
+
+
+def _read_config(path: Path) -> str:
+    """Only a regular file of a sane size: a FIFO, a device or a huge file would hang or
+    swamp the coach (O_NONBLOCK: opening a FIFO does not wait for a writer)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise ConfigError(f"{path}: not a regular file (a config is a TOML text file)")
+    if info.st_size > MAX_CONFIG_BYTES:
+        os.close(descriptor)
+        raise ConfigError(
+            f"{path}: {info.st_size} bytes is too large for a config (at most {MAX_CONFIG_BYTES})"
+        )
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+    try:
+        return data[:MAX_CONFIG_BYTES].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def settings_from_mapping(raw: dict[str, Any]) -> Settings:
-    """Validate an already-parsed mapping (used for overrides and tests)."""
-    return _build(Settings, raw, prefix="")
+    """Validate an already-parsed mapping; every problem found is reported, not just the first."""
+    problems: list[str] = []
+    settings = _build(Settings, raw, "", problems)
+    if problems:
+        raise ConfigError(*problems)
+    return settings
 
 
-def _build(cls: type, raw: Any, prefix: str) -> Any:
+def _build(cls: type, raw: Any, prefix: str, problems: list[str]) -> Any:
+    """The section built from `raw`; a value with a problem is noted and its default kept, so
+    the rest of the file is still checked."""
     section = prefix.rstrip(".") or "the top level"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{section} must be a table")
+        problems.append(f"{section} must be a table")
+        return cls()
     fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)
-    for key in raw:
-        if key not in fields:
-            allowed = ", ".join(fields)
-            raise ConfigError(f"unknown key {prefix}{key} (allowed in {section}: {allowed})")
+    found = len(problems)
     values = {}
     for name, value in raw.items():
-        kind = hints[name]
-        key = f"{prefix}{name}"
-        if dataclasses.is_dataclass(kind):
-            values[name] = _build(kind, value, prefix=f"{key}.")
+        key = f"{prefix}{_clip(name)}"
+        if name not in fields:
+            problems.append(f"unknown key {key} (allowed in {section}: {', '.join(fields)})")
+        elif dataclasses.is_dataclass(kind := hints[name]):
+            values[name] = _build(kind, value, f"{key}.", problems)
         else:
-            values[name] = _check_value(key, value, kind, fields[name].metadata)
+            try:
+                values[name] = _check_value(key, value, kind, fields[name].metadata)
+            except ConfigError as exc:
+                problems.extend(exc.problems)
     built = cls(**values)
+    # Rules across keys are only worth stating once each key on its own is right.
     problem = getattr(built, "problem", None)
-    if problem is not None and (message := problem()) is not None:
-        raise ConfigError(f"{section}: {message}")
+    if len(problems) == found and problem is not None and (message := problem()) is not None:
+        problems.append(f"{section}: {message}" if prefix else message)
     return built
 
 
@@ -102,6 +157,8 @@ def _coerce_type(written: str, value: Any, kind: Any, meta: Any) -> Any:
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, int) and abs(value) > sys.float_info.max:
+            raise ConfigError(f"{written} is out of range (allowed: {_describe(kind, meta)})")
         value = float(value) if ok else value
     elif kind is str:
         ok = isinstance(value, str)
@@ -112,6 +169,9 @@ def _coerce_type(written: str, value: Any, kind: Any, meta: Any) -> Any:
         raise TypeError(f"schema type {kind!r} of {written} has no TOML reading")
     if not ok:
         raise ConfigError(f"{written} has the wrong type (allowed: {_describe(kind, meta)})")
+    texts = [value] if isinstance(value, str) else value if isinstance(value, tuple) else []
+    if any(not text.isprintable() for text in texts):
+        raise ConfigError(f"{written} holds a control character (allowed: plain text)")
     return value
 
 
@@ -130,8 +190,21 @@ def _describe(kind: Any, meta: Any) -> str:
 
 
 def _show(value: Any) -> str:
+    """The value as written, cut short: a config may hold a megabyte string or a number with
+    thousands of digits, which an error line must not repeat."""
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        items = [_show(v) if not isinstance(v, list | dict) else "[…]" for v in value[:5]]
+        return "[" + ", ".join(items) + (", …" if len(value) > 5 else "") + "]"
+    if isinstance(value, dict):
+        return "{…}"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, str):
+        return json.dumps(_clip(value), ensure_ascii=False)
+    return _clip(str(value))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"

@@ -6,9 +6,12 @@ and a test keeps the two identical.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from coach.core.tracker import SAME_HUE_COSINE
 
 LEGS = ("right", "left")
 MARKER_NAMES = ("shoulder", "hip", "knee", "ankle", "toe")
@@ -38,6 +41,29 @@ def _valid_colour(value: str) -> bool:
 
 
 COLOUR = checked(_valid_colour, "a colour written #rrggbb")
+
+# A named PCM ("default", "null", one from asound.conf), or a device plugin with plain
+# arguments ("plughw:1,0", "hw:CARD=Device,DEV=0"). Nothing else: alsa-lib's own syntax can
+# start a shell (the file plugin's "|command"), read any file or nest other plugins.
+_ALSA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+_ALSA_DEVICE_PLUGINS = ("hw", "plughw", "default", "sysdefault", "front", "dmix", "dsnoop")
+_ALSA_ARGUMENT = re.compile(r"^(?:[A-Z]{2,4}=)?[A-Za-z0-9_-]{1,32}$")
+
+
+def _valid_alsa_device(value: str) -> bool:
+    name, colon, arguments = value.partition(":")
+    if not colon:
+        return bool(_ALSA_NAME.match(name))
+    return name in _ALSA_DEVICE_PLUGINS and all(
+        _ALSA_ARGUMENT.match(argument) for argument in arguments.split(",")
+    )
+
+
+ALSA_DEVICE = checked(
+    _valid_alsa_device,
+    'an ALSA device: "default", "null", a name from asound.conf, or a card such as '
+    '"plughw:1,0" or "plughw:CARD=Device,DEV=0"',
+)
 
 
 @dataclass(frozen=True)
@@ -124,14 +150,49 @@ class MarkerSettings:
     def colours(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in MARKER_NAMES}
 
+    def problem(self) -> str | None:
+        """Markers are told apart by hue: a grey or black marker has none, and two of a hue
+        are one marker to the tracker."""
+        vectors = {name: _rgb(colour) for name, colour in self.colours().items()}
+        for name, vector in vectors.items():
+            if _cosine(vector, (1.0, 1.0, 1.0)) >= SAME_HUE_COSINE or sum(vector) < 128:
+                return f'{name} = "{getattr(self, name)}" has no colour to find (pick a bright, '
+                "saturated colour such as the defaults)"
+        names = list(vectors)
+        for i, first in enumerate(names):
+            for second in names[i + 1 :]:
+                if _cosine(vectors[first], vectors[second]) >= SAME_HUE_COSINE:
+                    return (
+                        f'{first} = "{getattr(self, first)}" and {second} = '
+                        f'"{getattr(self, second)}" are too alike to tell apart: '
+                        "give each marker its own colour"
+                    )
+        return None
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+
+
+def _cosine(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norms = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+    return dot / norms if norms else 1.0
+
 
 @dataclass(frozen=True)
 class SpeechSettings:
     engine: str = field(default="auto", metadata=one_of("auto", "pyttsx3", "console"))
-    voice: str = "en"
+    voice: str = field(
+        default="en",
+        metadata=checked(
+            re.compile(r"^[A-Za-z0-9_-]{1,40}(\+[A-Za-z0-9_-]{1,40})?$").match,
+            'an espeak-ng voice name such as "en", "en-us" or "en+f3"',
+        ),
+    )
     rate_wpm: int = field(default=150, metadata=number(80, 300, "words per minute"))
     volume: float = field(default=0.9, metadata=number(0, 1))
-    alsa_device: str = "default"
+    alsa_device: str = field(default="default", metadata=ALSA_DEVICE)
 
 
 def _valid_phrases(value: tuple[str, ...]) -> bool:
@@ -191,8 +252,11 @@ class VoiceCommands:
 @dataclass(frozen=True)
 class VoiceSettings:
     enabled: bool = True
-    model_path: str = "/var/lib/legcoach/vosk-model-small-en-us-0.15"
-    alsa_device: str = "default"
+    model_path: str = field(
+        default="/var/lib/legcoach/vosk-model-small-en-us-0.15",
+        metadata=checked(lambda path: bool(path.strip()), "the path of a Vosk model's folder"),
+    )
+    alsa_device: str = field(default="default", metadata=ALSA_DEVICE)
     min_confidence: float = field(default=0.6, metadata=number(0, 1))
     echo_tail_s: float = field(default=0.4, metadata=number(0, 3, "seconds"))
     end_silence_s: float = field(default=0.0, metadata=number(0, 1, "seconds (0: Vosk's own rule)"))
@@ -229,3 +293,28 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     button: ButtonSettings = field(default_factory=ButtonSettings)
     led: LedSettings = field(default_factory=LedSettings)
+
+    def problem(self) -> str | None:
+        """Rules across sections: a tempo the form rules would fault on every rep, however well
+        it was done, or a rep that could never count without a warning."""
+        tempo, form = self.tempo, self.form
+        if tempo.lower_s < form.min_lower_ratio * tempo.lift_s:
+            return (
+                f"tempo.lower_s = {tempo.lower_s:g} with tempo.lift_s = {tempo.lift_s:g} is "
+                f"faster than form.min_lower_ratio = {form.min_lower_ratio:g} allows, so every "
+                f"rep would be called rushed (allowed: lower_s at least "
+                f"{form.min_lower_ratio * tempo.lift_s:g})"
+            )
+        if tempo.hold_s < form.min_hold_s:
+            return (
+                f"tempo.hold_s = {tempo.hold_s:g} is shorter than form.min_hold_s = "
+                f"{form.min_hold_s:g}, so every rep would be faulted for its hold "
+                f"(allowed: hold_s at least {form.min_hold_s:g})"
+            )
+        if form.rep_min_peak_deg >= form.max_abduction_deg:
+            return (
+                f"form.rep_min_peak_deg = {form.rep_min_peak_deg:g} is not below "
+                f"form.max_abduction_deg = {form.max_abduction_deg:g}, so every rep would be "
+                "too high (allowed: a smaller rep_min_peak_deg)"
+            )
+        return None
