@@ -10,7 +10,7 @@ import pytest
 from coach.adapters.speech import choose as choose_module
 from coach.adapters.speech import make_speaker
 from coach.adapters.speech.console import ConsoleSpeaker
-from coach.adapters.speech.player import AplayPlayer
+from coach.adapters.speech.player import AplayPlayer, PlaybackFailed
 from coach.adapters.speech.synth import Pyttsx3Synth, SpeechUnavailable
 from coach.adapters.speech.worker import SpeechWorker
 from coach.core.events import Cue, Priority
@@ -55,20 +55,46 @@ def test_an_unknown_voice_is_refused_with_its_name():
         Pyttsx3Synth(SpeechSettings(voice="no-such-voice"))
 
 
-def test_aplay_plays_to_an_alsa_device_and_reports_a_missing_one_once(synth, caplog):
+def test_aplay_plays_to_an_alsa_device_and_says_why_it_cannot_play_on_another(synth):
     wav = synth.wav_for("Two.")
     player = AplayPlayer("null")
     player.play(wav)
     assert player.wait(WAIT)
-    assert caplog.records == []
 
     broken = AplayPlayer("no_such_device")
-    with caplog.at_level(logging.WARNING):
-        for _ in range(2):
-            broken.play(wav)
-            assert broken.wait(WAIT)
-    assert len(caplog.records) == 1
-    assert "no_such_device" in caplog.records[0].getMessage()
+    broken.play(wav)
+    with pytest.raises(PlaybackFailed, match="ALSA device 'no_such_device'"):
+        broken.wait(WAIT)
+
+
+def test_a_missing_aplay_is_a_playback_failure_not_a_crash(synth, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(PlaybackFailed, match=r"aplay cannot start \(No such file"):
+        AplayPlayer("null").play(synth.wav_for("Two."))
+
+
+@pytest.mark.parametrize("device", ["no_such_device", "null"])
+def test_when_playback_fails_cues_turn_to_text_once_and_the_coach_stops_speaking(
+    device, monkeypatch, caplog
+):
+    """A wrong device, or no aplay at all: reported once, and `speaking` goes false after each
+    cue, so the microphone opens again."""
+    if device == "null":
+        monkeypatch.setenv("PATH", "/nonexistent")
+    speaker = SpeechWorker(lambda: Pyttsx3Synth(SpeechSettings()), AplayPlayer(device))
+    try:
+        with caplog.at_level(logging.WARNING, logger="coach.speech"):
+            for text in ("Lift, and breathe out.", "Hold.", "Now lower, slowly."):
+                speaker.say(cue(text, Priority.INFO))
+            assert speaker.drain(WAIT)
+            assert not speaker.speaking
+            speaker.say(cue("One.", Priority.TEMPO))
+            assert speaker.drain(WAIT)
+        failures = [r.getMessage() for r in caplog.records]
+        assert len(failures) == 1, failures
+        assert "cues are shown as text only" in failures[0]
+    finally:
+        speaker.close()
 
 
 class HeldPlayer:

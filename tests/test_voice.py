@@ -14,12 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.adapters.speech.player import AplayPlayer
+from coach.adapters.speech.synth import Pyttsx3Synth
+from coach.adapters.speech.worker import SpeechWorker
 from coach.adapters.voice.audio import ArecordSource, AudioUnavailable, WavSource
 from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
 from coach.app.listener import VoiceListener, endpoint_for, next_result
-from coach.core.events import Command
+from coach.core.events import Command, Cue, Priority
 from coach.core.phrases import EchoGate, PhraseMatcher
-from coach.settings import load_settings
+from coach.settings import SpeechSettings, load_settings
 from coach.sim.voice import KOREAN_TALK, espeak, join, silence, to_wav
 
 DATA = Path(__file__).parent / "data"
@@ -336,3 +339,28 @@ def test_the_quicker_ending_never_cuts_a_sentence_into_a_command(recognizer, mat
     for sentence in SENTENCES:
         audio = join([silence(0.3), espeak(sentence, VOICE, 150), silence(1.5)])
         assert _heard_at(recognizer, matcher, audio, 0.25) == []
+
+
+def test_stop_is_still_heard_after_the_speech_player_fails(
+    recognizer, matcher, settings, monkeypatch
+):
+    """No aplay: the coach's cues become text, and the microphone is not left shut behind a
+    speaker that never finishes."""
+    stop = espeak(phrase(settings, "stop"), VOICE, 150)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    speaker = SpeechWorker(lambda: Pyttsx3Synth(SpeechSettings()), AplayPlayer("default"))
+    try:
+        speaker.say(Cue(0.0, "Lift, and breathe out.", Priority.TEMPO))
+        speaker.say(Cue(0.0, "Too high: lower it.", Priority.FORM))
+        assert speaker.drain(10.0)
+        listener, matches, _ = _listener(
+            recognizer,
+            matcher,
+            lambda: _wav_source(join([silence(0.5), stop])),
+            speaking=lambda: speaker.speaking,
+        )
+        recognizer.reset()
+        listener.run()
+        assert [m.command for m in matches] == [Command.STOP]
+    finally:
+        speaker.close()

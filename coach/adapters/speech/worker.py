@@ -1,18 +1,21 @@
 """The speaker that talks: one thread owns the synthesiser and the player.
 
 `say()` only queues, so the event loop never waits on speech; a cue that pre-empts the one
-playing stops the player at once.
+playing stops the player at once. When the player fails (no aplay, a wrong device, no process
+to be had) the cues are shown as text only and speech is tried again a minute later: whatever
+happens to the speaker, `speaking` goes false again, so the microphone is never shut for good.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from coach.adapters.speech.player import Player
+from coach.adapters.speech.player import PlaybackFailed, Player
 from coach.adapters.speech.synth import SpeechUnavailable
 from coach.core.events import Cue
 from coach.core.speech_queue import SpeechQueue
@@ -20,6 +23,7 @@ from coach.core.speech_queue import SpeechQueue
 log = logging.getLogger("coach.speech")
 POLL_S = 0.01
 START_TIMEOUT_S = 15.0
+RETRY_PLAYBACK_S = 60.0
 
 
 class Synth(Protocol):
@@ -35,6 +39,7 @@ class SpeechWorker:
         self._lock = threading.Condition()
         self._cut = False
         self._closing = False
+        self._text_only_until: float | None = None
         self._to_prepare: list[str] = []
         self._started = threading.Event()
         self._start_error: Exception | None = None
@@ -115,16 +120,37 @@ class SpeechWorker:
 
     def _speak(self, synth: Synth, cue: Cue) -> None:
         try:
+            self._play(synth, cue)
+        except PlaybackFailed as exc:
+            self._text_only(str(exc))
+        finally:
+            with self._lock:
+                self._queue.finished()
+                self._lock.notify_all()
+
+    def _play(self, synth: Synth, cue: Cue) -> None:
+        if self._text_only_until is not None and time.monotonic() < self._text_only_until:
+            return
+        try:
             wav = synth.wav_for(cue.text)
         except Exception as exc:
             log.warning("speech: could not synthesise %r: %s", cue.text, exc)
-            wav = None
+            return
         with self._lock:
-            playing = wav is not None and not self._cut and not self._closing
-            if playing:
-                self._player.play(wav)
-        while playing and not self._player.wait(POLL_S):
+            if self._cut or self._closing:
+                return
+            self._player.play(wav)
+        while not self._player.wait(POLL_S):
             pass
-        with self._lock:
-            self._queue.finished()
-            self._lock.notify_all()
+        if self._text_only_until is not None:
+            self._text_only_until = None
+            log.info("speech: playing again")
+
+    def _text_only(self, reason: str) -> None:
+        if self._text_only_until is None:
+            log.warning(
+                "speech: %s; cues are shown as text only, and speech is tried again in %d s",
+                reason,
+                RETRY_PLAYBACK_S,
+            )
+        self._text_only_until = time.monotonic() + RETRY_PLAYBACK_S
