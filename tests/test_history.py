@@ -1,16 +1,21 @@
 """Session history: written rep by rep, never lost to a full disk, a damaged file or a kill."""
 
 import logging
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
+
+import pytest
 
 from coach.adapters.store import (
     MIGRATIONS,
     SessionRecorder,
     open_database,
     open_or_set_aside,
+    read_history,
+    set_aside_files,
     state_directory,
 )
 from coach.core.events import RepCounted, SessionStarted, SessionSummary
@@ -71,12 +76,77 @@ def test_a_damaged_database_is_set_aside_not_deleted(tmp_path, caplog):
     assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
-def test_a_database_from_a_newer_coach_is_kept_and_a_fresh_one_begun(tmp_path):
+def test_a_database_from_a_newer_coach_is_left_as_it_is_and_nothing_saved(tmp_path, caplog):
     path = tmp_path / "history.sqlite3"
     sqlite3.connect(path).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    connection = open_or_set_aside(path)
-    assert connection is not None
-    assert len(list(tmp_path.glob("history.sqlite3.damaged-*"))) == 1
+    before = path.read_bytes()
+    with caplog.at_level(logging.WARNING):
+        assert open_or_set_aside(path) is None
+    assert "not be saved until the coach is updated" in caplog.text
+    assert path.read_bytes() == before
+    assert set_aside_files(path) == []
+
+
+# Run in a user and mount namespace of its own, as its root: a small tmpfs that the test can
+# fill, or remount read-only, as a full or failing SD card would be.
+ON_A_SMALL_CARD = """
+import logging, shutil, subprocess, sys
+from pathlib import Path
+from coach.adapters.store import open_or_set_aside
+logging.basicConfig(level=logging.WARNING, format="%(message)s")
+card = Path(sys.argv[2])
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "none", str(card)], check=True)
+shutil.copy(sys.argv[1], card / "history.sqlite3")
+if sys.argv[3] == "full":
+    with open(card / "filler", "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(bytes(4096))
+        except OSError:
+            pass
+else:
+    subprocess.run(["mount", "-o", "remount,ro", str(card)], check=True)
+print(open_or_set_aside(card / "history.sqlite3") is None)
+print(sorted(p.name for p in card.iterdir() if "damaged" in p.name))
+print((card / "history.sqlite3").read_bytes() == Path(sys.argv[1]).read_bytes())
+"""
+
+
+@pytest.mark.parametrize("card", ["full", "read-only"])
+def test_a_full_or_read_only_card_at_start_leaves_the_history_where_it_is(tmp_path, card):
+    saved = tmp_path / "history.sqlite3"
+    recorder = SessionRecorder(open_database(saved))
+    recorder(SessionStarted(0.0, "leg_lifts"))
+    recorder(_rep(1))
+    recorder.close()
+    mount_point = tmp_path / "card"
+    mount_point.mkdir()
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", sys.executable, "-c", ON_A_SMALL_CARD,
+         str(saved), str(mount_point), card],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if result.returncode != 0 and "unshare failed" in result.stderr and not os.environ.get("CI"):
+        pytest.skip(f"no user namespaces here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    not_saving, damaged, unchanged = result.stdout.splitlines()
+    assert (not_saving, damaged, unchanged) == ("True", "[]", "True")
+    assert result.stderr.count("this session will not be saved") == 1
+
+
+def test_rows_that_do_not_parse_are_skipped_and_counted(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    recorder = SessionRecorder(open_database(path))
+    for _ in range(3):
+        recorder(SessionStarted(0.0, "leg_lifts"))
+        recorder(_rep(1))
+    recorder.close()
+    database = sqlite3.connect(path)
+    database.execute("UPDATE sessions SET started_at = 'yesterday' WHERE id = 1")
+    database.execute("UPDATE reps SET peak_angle = 'high' WHERE session_id = 2")
+    database.commit()
+    records, skipped = read_history(path)
+    assert (len(records), skipped) == (1, 2)
 
 
 def test_the_schema_is_migrated_once_and_reopening_changes_nothing(tmp_path):
@@ -145,3 +215,22 @@ def test_a_history_from_the_first_schema_is_migrated_and_keeps_its_reps(tmp_path
     recorder(SessionStarted(0.0, "leg_lifts"))
     recorder(RepCounted(1.0, "right", 1, 1, 33.0, (), 2.0, 2.0, 4.0, -3.0, 2.5))
     assert upgraded.execute("SELECT peak_side_bend FROM reps WHERE id = 2").fetchone() == (2.5,)
+
+
+def test_coach_history_says_where_a_set_aside_history_is_kept(tmp_path, monkeypatch):
+    import io
+
+    from coach.app.history import run_history
+
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path))
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    assert open_or_set_aside(path) is not None  # the service set it aside, began anew
+    out = io.StringIO()
+    assert run_history(20, as_json=False, out=out) == 0
+    (aside,) = set_aside_files(path)
+    assert out.getvalue().splitlines() == [
+        f"No sessions yet (looked in {path}).",
+        f"(Earlier sessions are kept in {aside}: it was set aside as damaged; "
+        "sqlite3's .recover can often rescue them.)",
+    ]

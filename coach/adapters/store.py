@@ -1,8 +1,9 @@
 """Session history in SQLite (the standard library's), one transaction per rep.
 
 A power cut loses at most the rep in progress: WAL journaling and a commit as each rep
-completes. A database that cannot be opened is moved aside, never deleted; if even a new one
-cannot be made, or the disk fills, the coach says so in the log once and goes on coaching.
+completes. Only a file SQLite itself calls damaged (not a database, or corrupt) is moved aside,
+never deleted. A full disk, a read-only card or a history from a newer coach is left exactly as
+it is: the coach says why once in the log and coaches without saving.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sqlite3
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from coach.core.events import (
     Event,
@@ -25,6 +27,15 @@ from coach.core.progress import SessionRecord
 
 log = logging.getLogger("coach.history")
 DATABASE = "history.sqlite3"
+SET_ASIDE = ".damaged-"
+# SQLite's own verdicts that a file is beyond use; every other error may pass (a full disk, a
+# read-only folder, a lock) and the file is worth keeping where it is.
+DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+class HistoryTooNew(sqlite3.DatabaseError):
+    """The history was written by a newer coach: readable, but not ours to change."""
+
 
 # Each entry takes the schema from version i to i + 1; append, never edit.
 MIGRATIONS = (
@@ -86,13 +97,14 @@ def history_file() -> Path:
 def open_database(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.execute("PRAGMA foreign_keys=ON")
+    # Before anything is written: a newer coach's file is left byte for byte as it is.
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
         connection.close()
-        raise sqlite3.DatabaseError(f"schema version {version} is newer than this coach knows")
+        raise HistoryTooNew(f"schema version {version} is newer than this coach knows")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA foreign_keys=ON")
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         connection.execute("BEGIN")
         for statement in filter(str.strip, script.split(";")):
@@ -103,16 +115,32 @@ def open_database(path: Path) -> sqlite3.Connection:
 
 
 def open_or_set_aside(path: Path) -> sqlite3.Connection | None:
-    """Open the history; a damaged one is renamed (kept for rescue) and a fresh one begun."""
+    """Open the history to write; a damaged one is renamed (kept for rescue) and a fresh one
+    begun. None, with the reason logged once, when sessions cannot be saved today."""
     try:
         return open_database(path)
-    except sqlite3.DatabaseError as exc:
-        aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
-        log.warning("history: %s cannot be opened (%s); keeping it as %s", path, exc, aside.name)
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{path}{suffix}")
-            if source.exists():
-                source.rename(f"{aside}{suffix}")
+    except HistoryTooNew as exc:
+        log.warning(
+            "history: %s (%s); sessions will not be saved until the coach is updated", path, exc
+        )
+        return None
+    except sqlite3.Error as exc:
+        if _primary_code(exc) not in DAMAGED:
+            log.warning("history: cannot open %s (%s); this session will not be saved", path, exc)
+            return None
+        aside = path.with_name(f"{path.name}{SET_ASIDE}{datetime.now():%Y%m%d-%H%M%S}")
+        log.warning("history: %s is damaged (%s); keeping it as %s", path, exc, aside.name)
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{path}{suffix}")
+                if source.exists():
+                    source.rename(f"{aside}{suffix}")
+        except OSError as rename_error:
+            log.warning(
+                "history: cannot set it aside (%s); this session will not be saved",
+                rename_error.strerror,
+            )
+            return None
     except OSError as exc:
         log.warning("history: cannot open %s (%s); this session will not be saved", path, exc)
         return None
@@ -123,6 +151,16 @@ def open_or_set_aside(path: Path) -> sqlite3.Connection | None:
             "history: cannot start a new %s (%s); this session will not be saved", path, exc
         )
         return None
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def set_aside_files(path: Path) -> list[Path]:
+    """Histories that were set aside as damaged, oldest first: the user's earlier sessions."""
+    return sorted(path.parent.glob(f"{path.name}{SET_ASIDE}*[0-9]"))
 
 
 class SessionRecorder:
@@ -153,10 +191,13 @@ class SessionRecorder:
         if self._db is None:
             return []
         try:
-            return recent_sessions(self._db)
+            history = recent_sessions(self._db)
         except sqlite3.Error as exc:
             log.warning("history: cannot read earlier sessions (%s)", exc)
             return []
+        if history.skipped:
+            log.warning("history: %d earlier sessions could not be read; skipped", history.skipped)
+        return history.records
 
     def _record(self, event: Event) -> None:
         assert self._db is not None
@@ -217,8 +258,14 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[SessionRecord]:
-    """The last `limit` sessions that counted at least one rep, oldest first."""
+class History(NamedTuple):
+    records: list[SessionRecord]
+    skipped: int  # sessions whose rows did not parse
+
+
+def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> History:
+    """The last `limit` sessions that counted at least one rep, oldest first. SQLite keeps any
+    value in any column: a session with a row that does not parse is skipped and counted."""
     rows = connection.execute(
         "SELECT id, started_at, COALESCE(ended_by, 'unfinished'), program FROM sessions"
         " WHERE EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id)"
@@ -227,43 +274,57 @@ def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> list[Ses
     ).fetchall()
     records = []
     for session_id, started_at, ended_by, program in reversed(rows):
-        reps: Counter[str] = Counter()
-        perfect: Counter[str] = Counter()
-        faults: Counter[str] = Counter()
-        peaks = []
-        for side, peak, rep_faults in connection.execute(
+        reps = connection.execute(
             "SELECT side, peak_angle, faults FROM reps WHERE session_id = ? ORDER BY id",
             (session_id,),
-        ):
-            reps[side] += 1
-            if peak > 0:
-                peaks.append(peak)
-            named = [f for f in rep_faults.split(",") if f]
-            faults.update(named)
-            # A rep counted by the clock alone (peak 0) was not seen, so it cannot be perfect.
-            perfect[side] += not named and peak > 0
-        records.append(
-            SessionRecord(
-                datetime.fromisoformat(started_at),
-                dict(reps),
-                {side: perfect[side] for side in reps},
-                dict(faults),
-                ended_by,
-                program,
-                tuple(peaks),
-            )
-        )
-    return records
+        ).fetchall()
+        try:
+            records.append(_session_record(started_at, str(ended_by), str(program), reps))
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return History(records, len(rows) - len(records))
+
+
+def _session_record(
+    started_at: str, ended_by: str, program: str, rows: list[tuple[object, ...]]
+) -> SessionRecord:
+    reps: Counter[str] = Counter()
+    perfect: Counter[str] = Counter()
+    faults: Counter[str] = Counter()
+    peaks = []
+    for side, peak, rep_faults in rows:
+        if not isinstance(side, str) or not isinstance(rep_faults, str):
+            raise TypeError("a rep's side and faults are text")
+        peak = float(peak)  # type: ignore[arg-type]
+        reps[side] += 1
+        if peak > 0:
+            peaks.append(peak)
+        named = [f for f in rep_faults.split(",") if f]
+        faults.update(named)
+        # A rep counted by the clock alone (peak 0) was not seen, so it cannot be perfect.
+        perfect[side] += not named and peak > 0
+    started = datetime.fromisoformat(started_at)
+    if started.tzinfo is None:
+        raise ValueError("a session's start carries its time zone")
+    return SessionRecord(
+        started,
+        dict(reps),
+        {side: perfect[side] for side in reps},
+        dict(faults),
+        ended_by,
+        program,
+        tuple(peaks),
+    )
 
 
 class HistoryUnreadable(Exception):
     """The history file exists but cannot be read; it is left exactly as it is."""
 
 
-def read_history(path: Path, limit: int = 50) -> list[SessionRecord]:
+def read_history(path: Path, limit: int = 50) -> History:
     """For `coach history` and `coach report`, read-only: no file yet reads as no sessions."""
     if not path.exists():
-        return []
+        return History([], 0)
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:

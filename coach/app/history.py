@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TextIO
 
-from coach.adapters.store import HistoryUnreadable, history_file, read_history
+from coach.adapters.store import HistoryUnreadable, history_file, read_history, set_aside_files
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SessionRecord
 
@@ -34,10 +35,24 @@ def _row(record: SessionRecord) -> str:
     )
 
 
+def history_notes(path: Path, skipped: int) -> list[str]:
+    """What the listing leaves out, and where earlier sessions went: never hidden history."""
+    notes = []
+    if skipped:
+        noun = "session" if skipped == 1 else "sessions"
+        notes.append(f"({skipped} {noun} in {path} could not be read and are left out.)")
+    for aside in set_aside_files(path):
+        notes.append(
+            f"(Earlier sessions are kept in {aside}: it was set aside as damaged; "
+            "sqlite3's .recover can often rescue them.)"
+        )
+    return notes
+
+
 def run_history(limit: int, as_json: bool, out: TextIO) -> int:
     path = history_file()
     try:
-        records = read_history(path, limit)
+        records, skipped = read_history(path, limit)
     except HistoryUnreadable as exc:
         print(f"coach history: {exc}", file=out)
         return 1
@@ -47,7 +62,8 @@ def run_history(limit: int, as_json: bool, out: TextIO) -> int:
         return 0
     if not records:
         print(f"No sessions yet (looked in {path}).", file=out)
-        return 0
     for record in records:
         print(_row(record), file=out)
+    for note in history_notes(path, skipped):
+        print(note, file=out)
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from coach.adapters.store import HistoryUnreadable, history_file, read_history
+from coach.app.history import history_notes
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SESSIONS_PER_WEEK_GOAL, SessionRecord
 
@@ -134,7 +135,7 @@ def run_report(out_path: str, limit: int, max_deg: float, out: TextIO) -> int:
         return EXIT_NOTHING
     history = history_file()
     try:
-        records = read_history(history, limit)
+        records, skipped = read_history(history, limit)
     except HistoryUnreadable as exc:
         print(f"coach report: {exc}", file=out)
         return EXIT_NOTHING
@@ -147,4 +148,6 @@ def run_report(out_path: str, limit: int, max_deg: float, out: TextIO) -> int:
         print(f"coach report: cannot write {path} ({exc.strerror or exc})", file=out)
         return EXIT_NOTHING
     print(f"{path}: {len(records)} sessions drawn", file=out)
+    for note in history_notes(history, skipped):
+        print(note, file=out)
     return 0
