@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--annotate", metavar="OUT.mp4", help="also write the video with markers drawn"
     )
+    analyze.add_argument(
+        "--force", action="store_true", help="let --annotate replace a file that exists"
+    )
 
     markers = commands.add_parser("markers", help="write the marker discs at true size to print")
     markers.add_argument("--out", required=True, metavar="FILE", help="markers.pdf or markers.png")
@@ -125,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "analyze":
             from coach.app.analyze import run_analyze
 
-            return run_analyze(settings, args.video, args.json, args.annotate, out=sys.stdout)
+            return run_analyze(
+                settings, args.video, args.json, args.annotate, out=sys.stdout, force=args.force
+            )
         if args.command == "markers":
             from coach.app.markers import run_markers
 

@@ -142,3 +142,101 @@ def test_without_pyav_the_message_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "av", None)
     with pytest.raises(VideoUnavailable, match=r"pip install 'legcoach\[video\]'"):
         VideoFile("anything.mp4")
+
+
+def _blank_video(path, width, height, frames=2):
+    import av
+    import numpy as np
+
+    container = av.open(str(path), "w")
+    stream = container.add_stream("mpeg4", rate=15)
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    picture = av.VideoFrame.from_ndarray(np.zeros((height, width, 3), np.uint8), format="bgr24")
+    for _ in range(frames):
+        for packet in stream.encode(picture):
+            container.mux(packet)
+    for packet in stream.encode():
+        container.mux(packet)
+    container.close()
+    return path
+
+
+def test_annotate_never_overwrites_the_recording_or_another_file_unasked(recording, tmp_path):
+    path, _ = recording
+    before = path.read_bytes()
+    for extra in ([], ["--force"]):
+        result = _coach(path, "--annotate", path, *extra)
+        assert result.returncode == 1
+        assert (
+            result.stderr == f"coach: {path}: is the recording being analysed; name another file\n"
+        )
+    assert path.read_bytes() == before
+    other = tmp_path / "kept.mp4"
+    other.write_bytes(b"someone's video")
+    result = _coach(path, "--annotate", other)
+    assert result.returncode == 1
+    assert result.stderr == f"coach: {other}: exists already (add --force to replace it)\n"
+    assert other.read_bytes() == b"someone's video"
+    assert _coach(path, "--annotate", other, "--force").returncode == 0
+    assert VideoFile(str(other)).frame_count
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("missing/out.mp4", "{tmp}/missing/out.mp4: the folder {tmp}/missing does not exist"),
+        ("out.txt", "--annotate must end in .mp4, .mkv, .avi, .mov, not out.txt"),
+        ("folder.mp4", "{tmp}/folder.mp4: is a folder; name a file in it"),
+    ],
+)
+def test_an_annotation_that_cannot_be_written_is_one_line_before_any_work(
+    recording, tmp_path, target, message
+):
+    (tmp_path / "folder.mp4").mkdir()
+    result = _coach(recording[0], "--annotate", tmp_path / target)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [f"coach: {message.format(tmp=tmp_path)}"]
+
+
+def test_a_write_that_fails_midway_keeps_the_analysis_and_leaves_no_half_video(recording, tmp_path):
+    import resource
+    import signal
+
+    def small_files():  # as a full card would: writes past 20 kB fail
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    out = tmp_path / "annotated.mp4"
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "analyze", str(recording[0]), "--annotate", str(out)],
+        capture_output=True, text=True, timeout=120, preexec_fn=small_files,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout.strip().splitlines()[-1].startswith("6 reps;")
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"coach: no annotated copy: {out}: cannot write it")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        ((5000, 4000), "5000x4000 frames are larger than coach analyze reads"),
+        ((16, 16), "16x16 frames are too small to find markers in"),
+    ],
+)
+def test_frames_too_large_or_too_small_are_refused_in_one_line(tmp_path, size, message):
+    path = _blank_video(tmp_path / "odd.mp4", *size)
+    result = _coach(path)
+    assert result.returncode == 1
+    assert result.stderr == f"coach: {path}: {message} (" + result.stderr.split(" (", 1)[1]
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_wide_frames_are_analysed_scaled_down(tmp_path):
+    from coach.adapters.video import ANALYSIS_MAX_WIDTH
+
+    video = VideoFile(str(_blank_video(tmp_path / "wide.mp4", 2560, 1440)))
+    shapes = {frame.shape for _, frame in video.frames()}
+    assert shapes == {(1080, ANALYSIS_MAX_WIDTH, 3)}

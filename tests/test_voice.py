@@ -364,3 +364,77 @@ def test_stop_is_still_heard_after_the_speech_player_fails(
         assert [m.command for m in matches] == [Command.STOP]
     finally:
         speaker.close()
+
+
+def _wav_bytes(rate: int, channels: int, frames: bytes) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(frames)
+    data = bytearray(buffer.getvalue())
+    data[24:28] = rate.to_bytes(4, "little")  # the header says what the test wants it to
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("rate", "channels", "message"),
+    [
+        (0, 1, "a sample rate of 0 Hz (allowed: 8000 to 192000)"),
+        (1, 1, "a sample rate of 1 Hz (allowed: 8000 to 192000)"),
+        (100, 1, "a sample rate of 100 Hz (allowed: 8000 to 192000)"),
+        (16000, 9, "9 channels (allowed: 1 to 8)"),
+    ],
+)
+def test_a_recording_with_an_impossible_rate_or_layout_is_refused(rate, channels, message):
+    import io
+
+    data = _wav_bytes(rate, channels, bytes(2 * channels * 100))
+    with pytest.raises(AudioUnavailable) as error:
+        WavSource(io.BytesIO(data), "odd.wav")
+    assert str(error.value) == f"odd.wav: {message}"
+
+
+def test_a_cut_off_last_frame_is_dropped_not_a_crash():
+    import io
+
+    source = WavSource(io.BytesIO(_wav_bytes(16000, 2, bytes(4 * 1600 + 3))), "odd.wav")
+    chunks = []
+    while chunk := source.read():
+        chunks.append(chunk)
+    assert sum(map(len, chunks)) == 1600 * 2  # 1600 whole stereo frames, as mono
+
+
+def test_converting_in_chunks_matches_converting_the_whole_recording():
+    import io
+
+    rng = np.random.default_rng(3)
+    stereo = (rng.normal(0, 3000, (44100 * 3, 2))).astype(np.int16)
+    source = WavSource(io.BytesIO(_wav_bytes(44100, 2, stereo.tobytes())), "long.wav")
+    streamed = []
+    while chunk := source.read():
+        streamed.append(np.frombuffer(chunk, dtype=np.int16))
+    mono = stereo.mean(axis=1)
+    positions = np.arange(0, len(mono) - 1, 44100 / 16000)
+    whole = np.interp(positions, np.arange(len(mono)), mono).astype(np.int16)
+    streamed = np.concatenate(streamed)
+    assert len(streamed) == len(whole)
+    # The same samples, up to the last bit of rounding where a chunk starts.
+    assert np.abs(streamed.astype(int) - whole).max() <= 1
+
+
+def test_coach_listen_refuses_a_fifo_instead_of_waiting_for_a_writer(korean_config, tmp_path):
+    fifo = tmp_path / "mic.wav"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--config", str(korean_config), "listen", str(fifo)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"coach: {fifo}: not a regular file (for a stream, pipe it in and name the source -)"
+    ]

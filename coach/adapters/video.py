@@ -6,7 +6,9 @@ breaks part-way is read up to the break, so what was analysed is not lost.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,12 @@ from typing import Any
 import numpy as np
 
 log = logging.getLogger("coach.video")
+# Markers are a few pixels across at 640x480: frames wider than this are analysed scaled down,
+# which bounds memory; frames beyond MAX_PIXELS are refused before a single one is decoded.
+ANALYSIS_MAX_WIDTH = 1920
+MAX_PIXELS = 4096 * 4096
+MIN_SIDE = 32
+WRITABLE = (".mp4", ".mkv", ".avi", ".mov")
 
 
 class VideoUnavailable(Exception):
@@ -39,6 +47,7 @@ class VideoFile:
         except (av.error.FFmpegError, IndexError, UnicodeDecodeError) as exc:
             raise VideoUnavailable(f"{path}: not a video that can be read ({exc})") from None
         self._path = path
+        self._check_size(self._stream.codec_context.width, self._stream.codec_context.height)
         rate = self._stream.average_rate or self._stream.guessed_rate
         self.fps = float(rate) if rate else 15.0
         duration = (
@@ -46,14 +55,31 @@ class VideoFile:
         )
         self.frame_count = self._stream.frames or round(duration * self.fps) or None
 
+    def _check_size(self, width: int, height: int) -> None:
+        """0 means the header does not say; then the first frame is checked."""
+        if width * height > MAX_PIXELS:
+            raise VideoUnavailable(
+                f"{self._path}: {width}x{height} frames are larger than coach analyze reads "
+                f"(at most {MAX_PIXELS // 1_000_000} megapixels, such as 4096x4096)"
+            )
+        if 0 < min(width, height) < MIN_SIDE:
+            raise VideoUnavailable(
+                f"{self._path}: {width}x{height} frames are too small to find markers in "
+                f"(at least {MIN_SIDE}x{MIN_SIDE})"
+            )
+
     def frames(self) -> Iterator[tuple[float, np.ndarray]]:
-        """(seconds from the start, BGR frame), in order."""
+        """(seconds from the start, BGR frame), in order; wide frames come scaled down."""
         av = _av()
         first: float | None = None
         try:
             for i, frame in enumerate(self._container.decode(self._stream)):
+                self._check_size(frame.width, frame.height)
                 t = float(frame.time) if frame.time is not None else i / self.fps
                 first = t if first is None else first
+                if frame.width > ANALYSIS_MAX_WIDTH:
+                    height = round(frame.height * ANALYSIS_MAX_WIDTH / frame.width)
+                    frame = frame.reformat(width=ANALYSIS_MAX_WIDTH, height=height & ~1)
                 yield t - first, frame.to_ndarray(format="bgr24")
         except av.error.FFmpegError as exc:
             log.warning("%s: stopped reading at a damaged part (%s)", self._path, exc)
@@ -63,25 +89,65 @@ class VideoFile:
 
 
 class VideoWriter:
+    """Writes to a hidden file beside `path`, renamed to it by close(): a failed or interrupted
+    run never leaves half a video under the name asked for, nor replaces a file that was."""
+
     def __init__(self, path: str, width: int, height: int, fps: float) -> None:
         av = _av()
+        self._path = Path(path)
+        self._partial = self._path.with_name(f".{self._path.stem}.partial{self._path.suffix}")
         try:
-            self._container = av.open(path, mode="w")
-        except av.error.FFmpegError as exc:
+            self._container = av.open(str(self._partial), mode="w")
+            codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+            self._stream = self._container.add_stream(codec, rate=round(fps))
+            self._stream.width, self._stream.height = width - width % 2, height - height % 2
+            self._stream.pix_fmt = "yuv420p"
+        except (av.error.FFmpegError, OSError, ValueError) as exc:
+            self._partial.unlink(missing_ok=True)
             raise VideoUnavailable(f"{path}: cannot write it ({exc})") from None
-        codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
-        self._stream = self._container.add_stream(codec, rate=round(fps))
-        self._stream.width, self._stream.height = width - width % 2, height - height % 2
-        self._stream.pix_fmt = "yuv420p"
         self._av = av
 
     def write(self, frame: np.ndarray) -> None:
         even = frame[: self._stream.height, : self._stream.width]
         picture = self._av.VideoFrame.from_ndarray(np.ascontiguousarray(even), format="bgr24")
-        for packet in self._stream.encode(picture):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(picture):
+                self._container.mux(packet)
+        except (self._av.error.FFmpegError, OSError) as exc:
+            self.discard()
+            raise VideoUnavailable(f"{self._path}: cannot write it ({exc})") from None
 
     def close(self) -> None:
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
+        try:
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+            self._container.close()
+            self._partial.replace(self._path)
+        except (self._av.error.FFmpegError, OSError) as exc:
+            self.discard()
+            raise VideoUnavailable(f"{self._path}: cannot write it ({exc})") from None
+
+    def discard(self) -> None:
+        with contextlib.suppress(self._av.error.FFmpegError, OSError):
+            self._container.close()  # the partial file goes anyway
+        self._partial.unlink(missing_ok=True)
+
+
+def annotation_problem(source: str, target: str, force: bool) -> str | None:
+    """Why the annotated copy cannot go to `target`, before any frame is read: never over the
+    recording itself, and over another file only when asked."""
+    path = Path(target)
+    if path.suffix.lower() not in WRITABLE:
+        return f"--annotate must end in {', '.join(WRITABLE)}, not {path.name}"
+    if not path.parent.is_dir():
+        return f"{target}: the folder {path.parent} does not exist"
+    if path.is_dir():
+        return f"{target}: is a folder; name a file in it"
+    if path.exists():
+        if Path(source).exists() and path.samefile(source):
+            return f"{target}: is the recording being analysed; name another file"
+        if not force:
+            return f"{target}: exists already (add --force to replace it)"
+    if not os.access(path.parent, os.W_OK):
+        return f"{target}: cannot write in {path.parent}"
+    return None

@@ -10,7 +10,7 @@ from typing import TextIO
 
 import numpy as np
 
-from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter
+from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter, annotation_problem
 from coach.app.views import FAULT_LABELS
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
@@ -33,21 +33,35 @@ class Analysis:
 
 
 class Overlay:
-    """The annotated copy of the video, opened once the first frame gives its size."""
+    """The annotated copy of the video, opened once the first frame gives its size. A copy
+    that cannot be written is given up, not the analysis: `failure` says why."""
 
     def __init__(self, path: str, fps: float, colours: dict[str, str]) -> None:
         self._path, self._fps = path, fps
         self._colours = {name: tuple(int(c) for c in hex_to_bgr(h)) for name, h in colours.items()}
         self._writer: VideoWriter | None = None
+        self.failure: str | None = None
 
     def write(self, frame: np.ndarray, markers, angles: LegAngles | None) -> None:
-        if self._writer is None:
-            self._writer = VideoWriter(self._path, frame.shape[1], frame.shape[0], self._fps)
-        self._writer.write(_annotated(frame, markers, angles, self._colours))
+        if self.failure is not None:
+            return
+        try:
+            if self._writer is None:
+                self._writer = VideoWriter(self._path, frame.shape[1], frame.shape[0], self._fps)
+            self._writer.write(_annotated(frame, markers, angles, self._colours))
+        except VideoUnavailable as exc:
+            self.failure, self._writer = str(exc), None
 
     def close(self) -> None:
         if self._writer is not None:
-            self._writer.close()
+            try:
+                self._writer.close()
+            except VideoUnavailable as exc:
+                self.failure = str(exc)
+
+    def discard(self) -> None:
+        if self._writer is not None:
+            self._writer.discard()
 
 
 def analyze(
@@ -150,8 +164,16 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
 
 
 def run_analyze(
-    settings: Settings, path: str, as_json: bool, annotate: str | None, out: TextIO
+    settings: Settings,
+    path: str,
+    as_json: bool,
+    annotate: str | None,
+    out: TextIO,
+    force: bool = False,
 ) -> int:
+    if annotate is not None and (problem := annotation_problem(path, annotate, force)):
+        print(f"coach: {problem}", file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         video = VideoFile(path)
     except VideoUnavailable as exc:
@@ -160,17 +182,22 @@ def run_analyze(
     overlay = None if annotate is None else Overlay(annotate, video.fps, settings.markers.colours())
     total = video.frame_count or 0
     progress = sys.stderr if sys.stderr.isatty() and total > PROGRESS_AFTER_FRAMES else None
+    finished = False
     try:
         result = analyze(video.frames(), settings, overlay, progress, total)
+        finished = True
     except VideoUnavailable as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     finally:
         video.close()
         if overlay is not None:
-            overlay.close()
+            overlay.close() if finished else overlay.discard()
     if result.frames == 0:
         print(f"coach: {path}: has no frames", file=sys.stderr)
         return EXIT_UNREADABLE
     report(result, as_json, out)
+    if overlay is not None and overlay.failure is not None:
+        print(f"coach: no annotated copy: {overlay.failure}", file=sys.stderr)
+        return EXIT_UNREADABLE
     return 0

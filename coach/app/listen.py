@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -25,10 +27,16 @@ def _audio_opener(source: str | None, settings: Settings) -> Callable[[], AudioS
 
     def open_file() -> AudioSource:
         try:
-            with open(source, "rb") as stream:
-                return WavSource(stream, source)
+            # Not waiting for a writer: a FIFO or a device is refused, not read for ever.
+            descriptor = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
         except OSError as exc:
             raise AudioUnavailable(f"{source}: {exc.strerror}") from None
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise AudioUnavailable(
+                f"{source}: not a regular file (for a stream, pipe it in and name the source -)"
+            )
+        return WavSource(os.fdopen(descriptor, "rb"), source)
 
     return open_file
 

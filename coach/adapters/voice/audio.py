@@ -8,13 +8,14 @@ listener sees and recovers from by starting a new one.
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import wave
 from typing import BinaryIO, Protocol
 
 import numpy as np
+
+from coach.core.resample import StreamResampler
 
 SAMPLE_RATE = 16000
 CHUNK_S = 0.1
@@ -79,29 +80,65 @@ class ArecordSource:
                 self._process.kill()
 
 
+MIN_WAV_RATE, MAX_WAV_RATE = 8000, 192000
+MAX_WAV_CHANNELS = 8
+
+
 class WavSource:
-    """A recording, converted to what the recogniser wants (mono, 16 kHz)."""
+    """A recording, converted to what the recogniser wants (mono, 16 kHz) a tenth of a second
+    at a time: an hour of audio takes no more memory than a second."""
 
     def __init__(self, stream: BinaryIO, name: str) -> None:
+        self._name = name
         try:
-            with wave.open(io.BytesIO(stream.read())) as wav:
-                width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
-                frames = wav.readframes(wav.getnframes())
+            self._wav = wave.open(stream)  # noqa: SIM115 (closed by close(), as a microphone is)
         except (wave.Error, EOFError) as exc:
             raise AudioUnavailable(f"{name}: not a WAV file ({exc})") from None
+        width, channels, rate = (
+            self._wav.getsampwidth(),
+            self._wav.getnchannels(),
+            self._wav.getframerate(),
+        )
         if width != 2:
             raise AudioUnavailable(f"{name}: {8 * width}-bit audio; 16-bit PCM WAV is needed")
-        samples = np.frombuffer(frames, dtype=np.int16).reshape(-1, channels).mean(axis=1)
-        if rate != SAMPLE_RATE:
-            times = np.arange(int(len(samples) * SAMPLE_RATE / rate)) * (rate / SAMPLE_RATE)
-            samples = np.interp(times, np.arange(len(samples)), samples)
-        self._pcm = samples.astype(np.int16).tobytes()
-        self._position = 0
+        if not MIN_WAV_RATE <= rate <= MAX_WAV_RATE:
+            raise AudioUnavailable(
+                f"{name}: a sample rate of {rate} Hz (allowed: {MIN_WAV_RATE} to {MAX_WAV_RATE})"
+            )
+        if not 1 <= channels <= MAX_WAV_CHANNELS:
+            raise AudioUnavailable(
+                f"{name}: {channels} channels (allowed: 1 to {MAX_WAV_CHANNELS})"
+            )
+        self._channels = channels
+        self._frames_per_read = max(1, int(rate * CHUNK_S))
+        self._resampler = None if rate == SAMPLE_RATE else StreamResampler(rate, SAMPLE_RATE)
+        self._pending = bytearray()
+        self._ended = False
 
     def read(self) -> bytes:
-        chunk = self._pcm[self._position : self._position + CHUNK_BYTES]
-        self._position += len(chunk)
+        while len(self._pending) < CHUNK_BYTES and not self._ended:
+            self._pending += self._convert(self._next_frames())
+        chunk = bytes(self._pending[:CHUNK_BYTES])
+        del self._pending[:CHUNK_BYTES]
         return chunk
 
+    def _next_frames(self) -> bytes:
+        try:
+            data = self._wav.readframes(self._frames_per_read)
+        except (wave.Error, EOFError, OSError) as exc:
+            raise AudioUnavailable(f"{self._name}: cannot read on ({exc})") from None
+        if not data:
+            self._ended = True
+        return data
+
+    def _convert(self, data: bytes) -> bytes:
+        frame_bytes = 2 * self._channels
+        whole = len(data) - len(data) % frame_bytes  # a cut-off last frame is dropped
+        samples = np.frombuffer(data[:whole], dtype=np.int16).reshape(-1, self._channels)
+        mono = samples.mean(axis=1)
+        if self._resampler is not None:
+            mono = self._resampler.feed(mono)
+        return mono.astype(np.int16).tobytes()
+
     def close(self) -> None:
-        """Nothing to release."""
+        self._wav.close()
