@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,38 @@ def test_install_dry_run_prints_every_step_and_changes_nothing():
         "venv --system-site-packages",
         "vosk-model-small-en-us-0.15.zip",
         "would check the SHA-256",
+        "--require-hashes --no-deps -r /opt/legcoach/requirements.txt",
+        "--no-index --no-build-isolation",
+        "mv -T /tmp/legcoach-download.XXXXXX/vosk-model-small-en-us-0.15 /opt/legcoach/models/",
         "/etc/legcoach/coach.toml",
         "/etc/systemd/system/legcoach.service",
     ):
         assert step in out, step
+    assert out.splitlines()[-1] == "install: dry run: nothing was changed"
     assert not Path("/opt/legcoach").exists()
+
+
+def test_the_installer_as_root_never_acts_inside_the_service_users_folder():
+    """/var/lib/legcoach belongs to the service user: a root `rm`, `mv` or `chown` in there
+    could be steered by that user through a symlink."""
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "install"), "--dry-run"], capture_output=True, text=True
+    ).stdout
+    steps = [line for line in out.splitlines() if line.startswith("would run:")]
+    assert [s for s in steps if "/var/lib/legcoach" in s and "useradd" not in s] == []
+
+
+def test_the_lock_pins_and_hashes_every_dependency_but_apts_numpy():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = {
+        re.split(r"[<>=\[ ]", d, maxsplit=1)[0].lower() for d in project["project"]["dependencies"]
+    }
+    text = (ROOT / "requirements.txt").read_text()
+    pinned = dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", text, flags=re.M))
+    assert wanted - {"numpy"} <= pinned.keys()
+    assert "numpy" not in pinned and "setuptools" in pinned  # apt's numpy; the build backend
+    blocks = re.split(r"\n(?=[a-z0-9])", text.split("\n", 3)[3])
+    assert all("--hash=sha256:" in block for block in blocks), "a package without a hash"
 
 
 def test_install_refuses_options_it_does_not_know():

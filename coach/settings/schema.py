@@ -253,7 +253,7 @@ class VoiceCommands:
 class VoiceSettings:
     enabled: bool = True
     model_path: str = field(
-        default="/var/lib/legcoach/vosk-model-small-en-us-0.15",
+        default="/opt/legcoach/models/vosk-model-small-en-us-0.15",
         metadata=checked(lambda path: bool(path.strip()), "the path of a Vosk model's folder"),
     )
     alsa_device: str = field(default="default", metadata=ALSA_DEVICE)
