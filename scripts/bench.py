@@ -8,6 +8,9 @@ beside OpenCV's HSV + inRange + connectedComponents where OpenCV is installed.
 Voice: the real recogniser and phrase matcher, fed espeak-ng speech with noise mixed in. With
 LEGCOACH_VOSK_MODEL naming an English model it uses the default English commands; otherwise the
 small Korean model from PyPI with tests/data/korean.toml.
+
+Robustness: hostile configs, recordings and videos, with how many the coach took or refused
+properly, and the memory `coach listen` needs for a short and a long recording.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ import os
 import resource
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import tomllib
+import tracemalloc
+import wave
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,7 +39,7 @@ from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.speech.player import AplayPlayer
 from coach.adapters.speech.synth import Pyttsx3Synth
 from coach.adapters.speech.worker import SpeechWorker
-from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE
+from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE, WavSource
 from coach.adapters.voice.recognizer import VoskRecognizer
 from coach.app.demo import build_demo
 from coach.app.listener import endpoint_for, next_result, voice_recognition
@@ -44,6 +51,7 @@ from coach.core.tracker import MarkerTracker, hex_to_bgr
 from coach.core.vision import LegReader
 from coach.settings import Settings, SpeechSettings
 from coach.settings.load import settings_from_mapping
+from coach.sim import hostile
 from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
 from coach.sim.scene import CameraPose, Scene
@@ -488,6 +496,65 @@ def vision_figures() -> dict[str, object]:
     }
 
 
+def _fuzzed(kind: str, cases: list[tuple[str, Callable[[], str | None]]]) -> dict[str, object]:
+    return {kind: hostile.tally([hostile.judged(name, check) for name, check in cases]).as_dict()}
+
+
+def _listen_peak_mib(seconds: int, folder: Path) -> float:
+    """Peak Python memory while `coach listen` reads a 48 kHz stereo recording of this length."""
+    path = folder / f"long-{seconds}.wav"
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(48000)
+        block = np.random.default_rng(SEED).integers(-3000, 3000, (48000, 2), dtype=np.int16)
+        for _ in range(seconds):
+            wav.writeframes(block.tobytes())
+    tracemalloc.start()
+    with path.open("rb") as stream:
+        source = WavSource(stream, path.name)
+        while source.read():
+            pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    path.unlink()
+    return round(peak / 2**20, 2)
+
+
+def robustness_figures() -> dict[str, object]:
+    """Hostile configs, recordings and videos (coach/sim/hostile.py): cases tried, passed (taken
+    and worked, or refused in one line each) and failed (a traceback, a hang, a file harmed)."""
+    rng = np.random.default_rng(SEED)
+    text = (ROOT / "config" / "coach.toml").read_text()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        configs, wavs = [], []
+        for i, data in enumerate(hostile.hostile_configs(text, rng, 500)):
+            (path := folder / f"config-{i}.toml").write_bytes(data)
+            configs.append((path.name, lambda p=path: hostile.check_config_case(p)))
+        for i, data in enumerate(hostile.hostile_wavs(rng, 500)):
+            (path := folder / f"recording-{i}.wav").write_bytes(data)
+            wavs.append((path.name, lambda p=path: hostile.check_wav_case(p)))
+        videos = []
+        for path in hostile.hostile_videos(folder, rng, 60):
+            target = hostile.annotation_target(path, rng)
+            videos.append(
+                (path.name, lambda p=path, t=target: hostile.check_video_case(p, t, Settings()))
+            )
+        figures = {
+            "robustness": {
+                **_fuzzed("config", configs),
+                **_fuzzed("wav", wavs),
+                **_fuzzed("video", videos),
+            },
+            "listen_peak_mib_48k_stereo": {
+                "60_s": _listen_peak_mib(60, folder),
+                "600_s": _listen_peak_mib(600, folder),
+            },
+        }
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
@@ -497,13 +564,17 @@ def main() -> int:
         default=0.0,
         help="end utterances after this much quiet, as voice.end_silence_s (0: Vosk's rule)",
     )
-    parser.add_argument("--only", choices=("voice", "vision"), help="one section only")
+    parser.add_argument(
+        "--only", choices=("voice", "vision", "robustness"), help="one section only"
+    )
     args = parser.parse_args()
     figures: dict[str, object] = {}
     if args.only in (None, "vision"):
         figures |= vision_figures()
     if args.only in (None, "voice"):
         figures |= voice_figures(args.end_silence)
+    if args.only in (None, "robustness"):
+        figures |= robustness_figures()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:

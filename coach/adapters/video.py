@@ -44,10 +44,15 @@ class VideoFile:
         try:
             self._container = av.open(path)
             self._stream = self._container.streams.video[0]
+            codec = self._stream.codec_context
+            if codec is None:
+                raise IndexError("its video stream has no codec")
         except (av.error.FFmpegError, IndexError, UnicodeDecodeError) as exc:
+            if hasattr(self, "_container"):
+                self._container.close()
             raise VideoUnavailable(f"{path}: not a video that can be read ({exc})") from None
         self._path = path
-        self._check_size(self._stream.codec_context.width, self._stream.codec_context.height)
+        self._check_size(codec.width, codec.height)
         rate = self._stream.average_rate or self._stream.guessed_rate
         self.fps = float(rate) if rate else 15.0
         duration = (
