@@ -32,18 +32,35 @@ def _whole(lo: int, hi: int):
     return parse
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="coach", description="Voice-guided side-lying leg lift coach."
-    )
-    parser.add_argument(
+def _common(default: object) -> argparse.ArgumentParser:
+    """--config and --verbose, taken before or after the command's name (`coach demo --config
+    x.toml` as well as `coach --config x.toml demo`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--config",
+        default=default,
         help="config file (default: $LEGCOACH_CONFIG, /etc/legcoach/coach.toml, built-in)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="log more detail to stderr"
+    )
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description="Voice-guided side-lying leg lift coach.",
+        parents=[_common(None)],
+    )
+    # After the command's name, an option left out must not undo one given before it.
+    after = _common(argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="coach a simulated person through a whole session")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, parents=[after])
+
+    demo = command("demo", help="coach a simulated person through a whole session")
     demo.add_argument(
         "--speed", type=_positive, default=1.0, help="times faster than real time (default 1)"
     )
@@ -52,11 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--reps", type=_whole(1, 50), default=4, help="reps per set (default 4)")
     demo.add_argument("--sets", type=_whole(1, 10), default=2, help="sets per side (default 2)")
+    demo.add_argument(
+        "--save",
+        action="store_true",
+        help="keep the session in the history, marked as simulated (coach history shows it)",
+    )
 
-    run = commands.add_parser("run", help="the coach itself: camera, microphone, speaker, button")
+    run = command("run", help="the coach itself: camera, microphone, speaker, button")
     run.add_argument("--start", action="store_true", help="begin a session straight away")
 
-    analyze = commands.add_parser("analyze", help="the reps and faults in a recorded video")
+    analyze = command("analyze", help="the reps and faults in a recorded video")
     analyze.add_argument("video", help="a video file (mp4, avi, mkv: whatever FFmpeg reads)")
     analyze.add_argument("--json", action="store_true", help="JSON lines: rep and warning objects")
     analyze.add_argument(
@@ -66,32 +88,30 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="let --annotate replace a file that exists"
     )
 
-    markers = commands.add_parser("markers", help="write the marker discs at true size to print")
+    markers = command("markers", help="write the marker discs at true size to print")
     markers.add_argument("--out", required=True, metavar="FILE", help="markers.pdf or markers.png")
 
-    commands.add_parser("doctor", help="check camera, microphone, speaker, button, model and space")
+    command("doctor", help="check camera, microphone, speaker, button, model and space")
 
-    report = commands.add_parser("report", help="draw the progress charts (needs matplotlib)")
+    report = command("report", help="draw the progress charts (needs matplotlib)")
     report.add_argument("--out", required=True, metavar="FILE", help="report.png or report.pdf")
     report.add_argument(
         "--limit", type=_whole(1, 10000), default=100, help="how many sessions (default 100)"
     )
 
-    history = commands.add_parser("history", help="the sessions kept on this machine")
+    history = command("history", help="the sessions kept on this machine")
     history.add_argument("--json", action="store_true", help="one JSON object per session")
     history.add_argument(
         "--limit", type=_whole(1, 10000), default=20, help="how many sessions (default 20)"
     )
 
-    listen = commands.add_parser("listen", help="print each voice command heard, with its time")
+    listen = command("listen", help="print each voice command heard, with its time")
     listen.add_argument(
         "source", nargs="?", help="a WAV file, or - for standard input (default: the microphone)"
     )
     listen.add_argument("--json", action="store_true", help="one JSON object per command")
 
-    check = commands.add_parser(
-        "check-config", help="validate a config file and explain any problem"
-    )
+    check = command("check-config", help="validate a config file and explain any problem")
     check.add_argument(
         "file", nargs="?", help="the file to check (default: the one the coach would use)"
     )
@@ -120,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
             from coach.app.demo import demo_settings, run_demo
 
             settings = demo_settings(settings, reps=args.reps, sets=args.sets)
-            return run_demo(settings, speed=args.speed, as_json=args.json, out=sys.stdout)
+            return run_demo(
+                settings, speed=args.speed, as_json=args.json, out=sys.stdout, save=args.save
+            )
         if args.command == "run":
             from coach.app.daemon import run_service
 

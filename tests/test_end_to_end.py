@@ -3,6 +3,8 @@
 from dataclasses import replace
 from itertools import pairwise
 
+import pytest
+
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.app.demo import DEMO_SCRIPT, build_demo
@@ -16,6 +18,7 @@ from coach.core.events import (
 )
 from coach.sim.athlete import RepStyle, Script
 from tests.conftest import quick_settings
+from tests.helpers import coached
 
 
 def _session(settings, script=DEMO_SCRIPT):
@@ -177,3 +180,21 @@ def test_a_hitched_hip_and_a_bent_knee_are_each_warned_about_during_their_rep():
     side_bends = {(r.side, r.rep): r.peak_side_bend for r in events if isinstance(r, RepCounted)}
     assert abs(side_bends["right", 2] - 14.0) < 3.0  # the rep records how far the hip hitched
     assert all(abs(bend) < 3.0 for key, bend in side_bends.items() if key != ("right", 2))
+
+
+def test_rep_lines_give_the_lift_hold_and_lower_the_person_did():
+    """Through the simulated camera, the tracker and the angle core: each phase within 0.2 s."""
+    styles = {
+        ("right", 1, 1): RepStyle(lift_s=2.0, hold_s=2.0, lower_s=4.0),
+        ("right", 1, 2): RepStyle(lift_s=1.5, hold_s=3.0, lower_s=3.0, peak_deg=40.0),
+        ("right", 1, 3): RepStyle(lift_s=3.0, hold_s=1.0, lower_s=2.0, peak_deg=25.0),
+    }
+    events, _ = coached(quick_settings(reps=3), Script(special=styles))
+    reps = [e for e in events if isinstance(e, RepCounted) and e.side == "right"]
+    assert len(reps) == 3
+    for rep in reps:
+        style = styles["right", rep.set, rep.rep]
+        assert rep.form_checked
+        assert (rep.lift_s, rep.hold_s, rep.lower_s) == pytest.approx(
+            (style.lift_s, style.hold_s, style.lower_s), abs=0.2
+        )

@@ -105,20 +105,25 @@ def test_the_history_is_read_back_and_printed_as_json(tmp_path):
     recorder = SessionRecorder(open_database(path))
     recorder(SessionStarted(0.0, "leg_lifts"))
     for n, faults, peak in ((1, (), 31.0), (2, ("toes_up",), 33.0), (3, (), 0.0)):
-        recorder(RepCounted(float(n), "right", 1, n, peak, faults, 2.0, 2.0, 4.0))
+        recorder(
+            RepCounted(float(n), "right", 1, n, peak, faults, 2.0, 2.0, 4.0, form_checked=n < 3)
+        )
     recorder(SessionSummary(9.0, {"right": 3}, {"toes_up": 1}, True, "plan"))
     (record,), skipped = recent_sessions(recorder._db)
     assert skipped == 0
     assert record.reps == {"right": 3}
     assert record.perfect == {"right": 1}  # rep 3 was counted blind: not judged perfect
+    assert record.unchecked == {"right": 1}
     assert record.faults == {"toes_up": 1}
     recorder.close()
 
     (line,) = _history_json(tmp_path)
     assert line["reps"] == {"right": 3} and line["perfect_reps"] == {"right": 1}
+    assert line["unchecked_reps"] == {"right": 1} and line["simulated"] is False
     assert line["ended_by"] == "plan"
     table = _coach_cli(tmp_path, "history")
-    assert "right 3 (1 perfect)" in table.stdout and "toes turned up 1" in table.stdout
+    assert "right 3 (1 perfect, 1 not checked)" in table.stdout
+    assert "toes turned up 1" in table.stdout
 
 
 def _coach_cli(state_home, *args) -> subprocess.CompletedProcess:
@@ -221,3 +226,43 @@ def test_a_damaged_history_is_one_line_and_left_untouched(tmp_path):
         assert result.stdout.startswith(f"coach {command[0]}: cannot read")
         assert result.stdout.count("\n") == 1
     assert path.read_bytes() == b"not a database"
+
+
+def test_a_demo_without_a_camera_is_saved_as_simulated_and_never_called_clean(tmp_path):
+    config = tmp_path / "nocam.toml"
+    config.write_text('[camera]\nsource = "none"\n')
+    demo = _coach_cli(
+        tmp_path, "demo", "--config", config, "--speed", "1000", "--reps", "2", "--sets", "1",
+        "--json", "--save",
+    )  # fmt: skip
+    assert demo.returncode == 0, demo.stderr
+    events = [json.loads(line) for line in demo.stdout.splitlines()]
+    reps = [e for e in events if e["type"] == "rep"]
+    assert len(reps) == 4 and not any(r["form_checked"] for r in reps)
+    assert all(r["faults"] == [] for r in reps)
+    said = " ".join(e["text"] for e in events if e["type"] == "cue")
+    assert "Not a single fault" not in said and "couldn't check your form" in said
+    summary = events[-1]
+    assert summary["unchecked_per_side"] == {"right": 2, "left": 2}
+    assert summary["perfect_per_side"] == {"right": 0, "left": 0}
+
+    (line,) = _history_json(tmp_path)
+    assert line["simulated"] is True and line["unchecked_reps"] == {"right": 2, "left": 2}
+    assert line["perfect_reps"] == {"right": 0, "left": 0}
+    table = _coach_cli(tmp_path, "history").stdout
+    assert "form not checked" in table and "[simulated]" in table and "none" not in table
+
+
+def test_how_it_went_names_unchecked_reps_instead_of_praising_them():
+    from datetime import datetime
+
+    from coach.core.progress import SessionRecord, how_it_went
+
+    now = datetime(2026, 11, 25).astimezone()
+    blind = SessionRecord(now, {"right": 5}, {"right": 0}, {}, unchecked={"right": 5})
+    assert "couldn't check your form" in how_it_went(blind, None)
+    half = SessionRecord(now, {"right": 6}, {"right": 3}, {}, unchecked={"right": 3})
+    assert how_it_went(half, None) == (
+        "No fault in the three reps I could see. Three reps I couldn't see, so those went "
+        "unchecked."
+    )

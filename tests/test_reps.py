@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 
 from coach.core.reps import RepSegmenter
@@ -78,3 +79,18 @@ def test_peak_rotation_is_kept_with_the_rep():
     rotation = iter([0.0] * 30 + [20.0] * 200)
     reps = [r for t, a in _rep(30) if (r := segmenter.update(t, a, next(rotation))) is not None]
     assert reps[0].peak_rotation == 20.0
+
+
+@pytest.mark.parametrize(
+    ("peak", "lift", "hold", "lower"),
+    [(45, 2.0, 2.0, 4.0), (30, 1.0, 0.0, 1.0), (60, 3.0, 5.0, 6.0), (20, 1.5, 1.0, 0.6)],
+)
+def test_lift_hold_and_lower_are_timed_as_the_person_moved(peak, lift, hold, lower):
+    """From leaving rest to reaching the top, at the top, from leaving the top to rest: each
+    within 0.2 s of what was done, with marker jitter on every reading."""
+    rng = np.random.default_rng(5)
+    samples = [(t, a + rng.normal(0, 0.3)) for t, a in _rep(peak, lift, hold, lower)]
+    (rep,) = _run(RepSegmenter(15), samples)
+    assert rep.lift_s == pytest.approx(lift, abs=0.2)
+    assert rep.hold_s == pytest.approx(hold, abs=0.2)
+    assert rep.lower_s == pytest.approx(lower, abs=0.2)

@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -74,6 +75,13 @@ MIGRATIONS = (
     """,
     """
     ALTER TABLE sessions ADD COLUMN program TEXT NOT NULL DEFAULT 'leg_lifts';
+    """,
+    # Reps counted without a camera are "form not checked", never clean; demo sessions kept on
+    # purpose are marked. Older rows: a peak of 0 was the mark of a rep nobody saw.
+    """
+    ALTER TABLE reps ADD COLUMN form_checked INTEGER;
+    UPDATE reps SET form_checked = (peak_angle > 0);
+    ALTER TABLE sessions ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;
     """,
 )
 
@@ -164,10 +172,11 @@ def set_aside_files(path: Path) -> list[Path]:
 
 
 class SessionRecorder:
-    """An event sink that writes each session as it happens."""
+    """An event sink that writes each session as it happens; `simulated` marks a demo's."""
 
-    def __init__(self, connection: sqlite3.Connection | None) -> None:
+    def __init__(self, connection: sqlite3.Connection | None, simulated: bool = False) -> None:
         self._db = connection
+        self._simulated = simulated
         self._session_id: int | None = None
         self._failed = False
 
@@ -191,7 +200,7 @@ class SessionRecorder:
         if self._db is None:
             return []
         try:
-            history = recent_sessions(self._db)
+            history = recent_sessions(self._db, include_simulated=False)
         except sqlite3.Error as exc:
             log.warning("history: cannot read earlier sessions (%s)", exc)
             return []
@@ -203,7 +212,8 @@ class SessionRecorder:
         assert self._db is not None
         if isinstance(event, SessionStarted):
             cursor = self._db.execute(
-                "INSERT INTO sessions (started_at, program) VALUES (?, ?)", (_now(), event.program)
+                "INSERT INTO sessions (started_at, program, simulated) VALUES (?, ?, ?)",
+                (_now(), event.program, int(self._simulated)),
             )
             self._session_id = cursor.lastrowid
         elif self._session_id is None:
@@ -211,8 +221,8 @@ class SessionRecorder:
         elif isinstance(event, RepCounted):
             self._db.execute(
                 "INSERT INTO reps (session_id, side, set_no, rep, peak_angle, peak_rotation,"
-                " lift_s, hold_s, lower_s, faults, peak_side_bend)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " lift_s, hold_s, lower_s, faults, peak_side_bend, form_checked)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._session_id,
                     event.side,
@@ -225,6 +235,7 @@ class SessionRecorder:
                     event.lower_s,
                     ",".join(event.faults),
                     event.peak_side_bend,
+                    int(event.form_checked),
                 ),
             )
         elif isinstance(event, FormWarning):
@@ -263,23 +274,28 @@ class History(NamedTuple):
     skipped: int  # sessions whose rows did not parse
 
 
-def recent_sessions(connection: sqlite3.Connection, limit: int = 50) -> History:
+def recent_sessions(
+    connection: sqlite3.Connection, limit: int = 50, include_simulated: bool = True
+) -> History:
     """The last `limit` sessions that counted at least one rep, oldest first. SQLite keeps any
-    value in any column: a session with a row that does not parse is skipped and counted."""
+    value in any column: a session with a row that does not parse is skipped and counted.
+    The coach compares a person with their own sessions only, not with a demo's."""
     rows = connection.execute(
-        "SELECT id, started_at, COALESCE(ended_by, 'unfinished'), program FROM sessions"
-        " WHERE EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id)"
-        " ORDER BY id DESC LIMIT ?",
-        (limit,),
+        "SELECT id, started_at, COALESCE(ended_by, 'unfinished'), program, simulated"
+        " FROM sessions WHERE EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id)"
+        " AND (? OR NOT simulated) ORDER BY id DESC LIMIT ?",
+        (include_simulated, limit),
     ).fetchall()
     records = []
-    for session_id, started_at, ended_by, program in reversed(rows):
+    for session_id, started_at, ended_by, program, simulated in reversed(rows):
         reps = connection.execute(
-            "SELECT side, peak_angle, faults FROM reps WHERE session_id = ? ORDER BY id",
+            "SELECT side, peak_angle, faults, form_checked FROM reps"
+            " WHERE session_id = ? ORDER BY id",
             (session_id,),
         ).fetchall()
         try:
-            records.append(_session_record(started_at, str(ended_by), str(program), reps))
+            record = _session_record(started_at, str(ended_by), str(program), reps)
+            records.append(replace(record, simulated=bool(simulated)))
         except (TypeError, ValueError, AttributeError):
             continue
     return History(records, len(rows) - len(records))
@@ -290,19 +306,21 @@ def _session_record(
 ) -> SessionRecord:
     reps: Counter[str] = Counter()
     perfect: Counter[str] = Counter()
+    unchecked: Counter[str] = Counter()
     faults: Counter[str] = Counter()
     peaks = []
-    for side, peak, rep_faults in rows:
+    for side, peak, rep_faults, form_checked in rows:
         if not isinstance(side, str) or not isinstance(rep_faults, str):
             raise TypeError("a rep's side and faults are text")
         peak = float(peak)  # type: ignore[arg-type]
         reps[side] += 1
-        if peak > 0:
-            peaks.append(peak)
+        if not form_checked:  # counted by the clock alone: neither perfect nor faulty
+            unchecked[side] += 1
+            continue
+        peaks.append(peak)
         named = [f for f in rep_faults.split(",") if f]
         faults.update(named)
-        # A rep counted by the clock alone (peak 0) was not seen, so it cannot be perfect.
-        perfect[side] += not named and peak > 0
+        perfect[side] += not named
     started = datetime.fromisoformat(started_at)
     if started.tzinfo is None:
         raise ValueError("a session's start carries its time zone")
@@ -314,6 +332,7 @@ def _session_record(
         ended_by,
         program,
         tuple(peaks),
+        {side: unchecked[side] for side in reps},
     )
 
 

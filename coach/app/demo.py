@@ -11,6 +11,7 @@ from coach.adapters.button import ButtonUnavailable, GpioButton
 from coach.adapters.clock import Clock, VirtualClock
 from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker, make_speaker
+from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
 from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
 from coach.core.events import Command
@@ -55,7 +56,10 @@ def build_demo(
 ) -> tuple[CoachLoop, SimulatedAthlete]:
     """`camera_for` films the athlete another way (a test records the frames, for one)."""
     athlete = SimulatedAthlete(script, side=settings.session.legs[0])
-    camera = (camera_for or _simulated_camera(settings))(athlete)
+    # [camera] source = "none" is honoured here too: the coach keeps time and counts by the
+    # clock, and says the reps' form went unchecked.
+    film = camera_for or (None if settings.camera.source == "none" else _simulated_camera(settings))
+    camera = None if film is None else film(athlete)
     loop = CoachLoop(
         Coach(settings),
         clock,
@@ -93,10 +97,17 @@ def _simulated_camera(settings: Settings) -> Callable[[SimulatedAthlete], FrameS
     return film
 
 
-def run_demo(settings: Settings, speed: float, as_json: bool, out: TextIO) -> int:
+def run_demo(
+    settings: Settings, speed: float, as_json: bool, out: TextIO, save: bool = False
+) -> int:
     speaker = make_speaker(settings.speech)
     view = JsonView(out) if as_json else LiveView(out)
-    loop, _ = build_demo(settings, VirtualClock(pace=speed), speaker, sinks=[view])
+    sinks: list[EventSink] = [view]
+    recorder = None
+    if save:
+        recorder = SessionRecorder(open_or_set_aside(history_file()), simulated=True)
+        sinks.append(recorder)
+    loop, _ = build_demo(settings, VirtualClock(pace=speed), speaker, sinks=sinks)
     button = _open_button(settings, loop)
     loop.send(Command.START, "demo")
     try:
@@ -109,4 +120,9 @@ def run_demo(settings: Settings, speed: float, as_json: bool, out: TextIO) -> in
         speaker.close()
         if button is not None:
             button.close()
+        if recorder is not None:
+            recorder.interrupted("stop")
+            recorder.close()
+    if save and not as_json:
+        print(f"Saved as a simulated session: coach history shows it ({history_file()}).", file=out)
     return 0

@@ -18,16 +18,19 @@ def record_json(record: SessionRecord) -> dict[str, object]:
         "program": record.program,
         "reps": record.reps,
         "perfect_reps": record.perfect,
+        "unchecked_reps": record.unchecked,
         "faults": record.faults,
+        "simulated": record.simulated,
     }
 
 
 def _row(record: SessionRecord) -> str:
-    sides = "  ".join(
-        f"{side} {n} ({record.perfect.get(side, 0)} perfect)" for side, n in record.reps.items()
-    )
+    sides = "  ".join(f"{side} {n} ({_judged(record, side)})" for side, n in record.reps.items())
     faults = ", ".join(f"{FAULT_LABELS.get(f, f)} {n}" for f, n in sorted(record.faults.items()))
+    if not record.checked_reps:
+        faults = "not checked"
     ending = "" if record.ended_by == "plan" else f"  [{record.ended_by}]"
+    ending += "  [simulated]" if record.simulated else ""
     program = record.program.replace("_", " ")
     return (
         f"{record.started_at:%Y-%m-%d %H:%M}  {program:<11}  {sides}  "
@@ -47,6 +50,13 @@ def history_notes(path: Path, skipped: int) -> list[str]:
             "sqlite3's .recover can often rescue them.)"
         )
     return notes
+
+
+def _judged(record: SessionRecord, side: str) -> str:
+    perfect, unchecked = record.perfect.get(side, 0), record.unchecked.get(side, 0)
+    if unchecked == record.reps.get(side, 0):
+        return "form not checked"
+    return f"{perfect} perfect" + (f", {unchecked} not checked" if unchecked else "")
 
 
 def run_history(limit: int, as_json: bool, out: TextIO) -> int:

@@ -42,12 +42,12 @@ def describe(event: Event) -> str:
         where += f", set {event.set}" if event.set else ""
         return f"state    {event.state.replace('_', ' ')}{where}"
     if isinstance(event, RepCounted):
+        where = f"rep      {event.side} set {event.set} rep {event.rep}"
+        if not event.form_checked:
+            return f"{where} · form not checked (no camera)"
         faults = ", ".join(FAULT_LABELS.get(f, f) for f in event.faults) or "clean"
         tempo = f"lift {event.lift_s:.1f}s hold {event.hold_s:.1f}s lower {event.lower_s:.1f}s"
-        return (
-            f"rep      {event.side} set {event.set} rep {event.rep} · "
-            f"peak {event.peak_angle:.0f}° · {tempo} · {faults}"
-        )
+        return f"{where} · peak {event.peak_angle:.0f}° · {tempo} · {faults}"
     if isinstance(event, FormWarning):
         value = f" ({event.value:.0f}°)" if event.value else ""
         return (
@@ -70,6 +70,11 @@ def describe(event: Event) -> str:
 def summary_text(summary: SessionSummary) -> str:
     reps = ", ".join(f"{side} {n} reps" for side, n in summary.reps_per_side.items())
     faults = ", ".join(f"{FAULT_LABELS.get(f, f)} on {n}" for f, n in summary.faults.items())
+    unchecked = sum(summary.unchecked_per_side.values())
+    if unchecked == sum(summary.reps_per_side.values()):
+        faults = "form not checked"
+    elif unchecked:
+        faults = f"{faults or 'none'} ({unchecked} reps not checked)"
     ending = "finished" if summary.completed else "stopped early"
     return f"{ending}: {reps}; faults: {faults or 'none'}"
 

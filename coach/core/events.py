@@ -96,6 +96,8 @@ class RepCounted(Event):
     lower_s: float = 0.0
     peak_rotation: float | None = None
     peak_side_bend: float | None = None
+    # False when no camera saw the rep (counted by the clock): its form is unknown, not clean.
+    form_checked: bool = True
 
     kind: ClassVar[str] = "rep"
 
@@ -146,7 +148,8 @@ class SessionSummary(Event):
     faults: dict[str, int] = field(default_factory=dict)
     completed: bool = True
     ended_by: str = "plan"  # "plan", "stop" or "pain"
-    perfect_per_side: dict[str, int] = field(default_factory=dict)  # reps without a fault
+    perfect_per_side: dict[str, int] = field(default_factory=dict)  # seen, without a fault
     program: str = "leg_lifts"
+    unchecked_per_side: dict[str, int] = field(default_factory=dict)  # counted, not seen
 
     kind: ClassVar[str] = "summary"

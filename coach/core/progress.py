@@ -27,10 +27,17 @@ class SessionRecord:
     ended_by: str = "plan"
     program: str = "leg_lifts"
     peak_angles: tuple[float, ...] = ()  # of each rep the camera saw, in order
+    unchecked: dict[str, int] = field(default_factory=dict)  # reps counted, form not seen
+    simulated: bool = False  # a demo session kept on purpose (coach demo --save)
 
     @property
     def total_reps(self) -> int:
         return sum(self.reps.values())
+
+    @property
+    def checked_reps(self) -> int:
+        """Reps whose form the camera judged: the only ones that can be perfect or faulty."""
+        return self.total_reps - sum(self.unchecked.values())
 
     @property
     def total_perfect(self) -> int:
@@ -49,13 +56,24 @@ def _reps(n: int) -> str:
 
 
 def how_it_went(today: SessionRecord, last: SessionRecord | None) -> str:
-    """A sentence or two at the end of a session: the most frequent fault, against last time."""
+    """A sentence or two at the end of a session: the most frequent fault, against last time.
+    Reps the camera did not see are said to be unchecked, never praised as clean."""
+    if today.total_reps and not today.checked_reps:
+        return "I couldn't see you today, so I counted your reps but couldn't check your form."
+    unseen = today.total_reps - today.checked_reps
+    also = (
+        f" {_reps(unseen).capitalize()} I couldn't see, so those went unchecked." if unseen else ""
+    )
     top = today.top_fault()
     if top is None:
-        text = "Not a single fault today."
+        text = (
+            f"No fault in the {_reps(today.checked_reps)} I could see."
+            if unseen
+            else ("Not a single fault today.")
+        )
         if last is not None and last.faults:
             text += " That's better than last time."
-        return text
+        return text + also
     fault, n = top
     tied = [FAULT_WORDS[f] for f in sorted(today.faults) if today.faults[f] == n]
     if len(tied) > 1:
@@ -69,12 +87,12 @@ def how_it_went(today: SessionRecord, last: SessionRecord | None) -> str:
         text = f"The fault that came up most was {FAULT_WORDS[fault]}, on {_reps(n)}"
         before = None if last is None else last.faults.get(fault, 0)
     if before is None:
-        return text + "."
+        return text + "." + also
     if n < before:
-        return text + f", down from {say_number(before)} last time."
+        return text + f", down from {say_number(before)} last time." + also
     if n > before:
-        return text + f", up from {say_number(before)} last time."
-    return text + ", the same as last time."
+        return text + f", up from {say_number(before)} last time." + also
+    return text + ", the same as last time." + also
 
 
 def trend(records: list[SessionRecord], now: datetime) -> str:
@@ -87,8 +105,13 @@ def trend(records: list[SessionRecord], now: datetime) -> str:
         f"{'session' if len(week) == 1 else 'sessions'} in the last seven days, "
         f"against a goal of {say_number(SESSIONS_PER_WEEK_GOAL)}."
     )
-    recent = records[-TREND_SESSIONS:]
+    recent = [r for r in records if r.checked_reps][-TREND_SESSIONS:]
     if len(recent) < 2:
+        if any(not r.checked_reps for r in records[-TREND_SESSIONS:]):
+            return (
+                text
+                + " I couldn't see you in recent sessions, so I can't say how your form is going."
+            )
         return text
     half = len(recent) // 2
     before = sum(r.total_perfect for r in recent[:half]) / half
@@ -133,4 +156,4 @@ def advice(records: list[SessionRecord]) -> str | None:
 
 
 def _share(record: SessionRecord, fault: str) -> float:
-    return record.faults.get(fault, 0) / record.total_reps if record.total_reps else 0.0
+    return record.faults.get(fault, 0) / record.checked_reps if record.checked_reps else 0.0

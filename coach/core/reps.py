@@ -10,9 +10,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 SETTLE_S = 0.5  # the leg must lie still this long before the first rep can start
-TOP_BAND_FRACTION = 0.05  # within this share of the excursion from the peak counts as "at the top"
-TOP_BAND_MIN_DEG = 1.5  # ... but never narrower than marker jitter
 BASELINE_SMOOTHING = 0.05
+# A lift and a lowering are timed on their steep middle, where marker jitter matters least:
+# from the moment the leg passes a quarter of the way to the peak to three quarters. A person's
+# movement from rest to rest is S-shaped (slow out of rest, slow into the top); for that shape
+# the middle half of the angle takes a third of the time, centred on the movement's midpoint.
+# Timing at fixed thresholds instead made a 2 s lift read 1.3 s and a 2 s hold 2.8 s.
+QUARTER = 0.25
+MIDDLE_HALF_TIME_SHARE = 1 / 3
 
 
 class _Phase(Enum):
@@ -112,16 +117,40 @@ class RepSegmenter:
         peak = max(lift for _, lift in track.samples)
         if peak < self._min_peak:
             return None
-        band = peak - max(peak * TOP_BAND_FRACTION, TOP_BAND_MIN_DEG)
-        top_times = [t for t, lift in track.samples if lift >= band]
-        reached, left = top_times[0], top_times[-1]
+        times = [t for t, _ in track.samples]
+        lifts = [lift for _, lift in track.samples]
+        top = lifts.index(peak)
+        lift_from, lift_to = _movement(times[: top + 1], lifts[: top + 1], peak)
+        back = len(lifts) - top
+        lower_from, lower_to = _movement(times[::-1][:back], lifts[::-1][:back], peak)
+        lower_from, lower_to = lower_to, lower_from  # measured backwards from the end
         return Rep(
             start=track.start,
             end=end,
             peak_angle=peak + (self._baseline or 0.0),
-            lift_s=reached - track.start,
-            hold_s=left - reached,
-            lower_s=end - left,
+            lift_s=max(lift_to - lift_from, 0.0),
+            hold_s=max(lower_from - lift_to, 0.0),
+            lower_s=max(lower_to - lower_from, 0.0),
             peak_rotation=track.peak_rotation,
             peak_side_bend=track.peak_side_bend,
         )
+
+
+def _movement(times: list[float], lifts: list[float], peak: float) -> tuple[float, float]:
+    """When a movement towards the peak began and ended, from when it passed a quarter and
+    three quarters of the way (`times` run towards the peak, forwards or backwards)."""
+    quarter = _crossing(times, lifts, QUARTER * peak)
+    three_quarters = _crossing(times, lifts, (1 - QUARTER) * peak)
+    half_length = (three_quarters - quarter) / MIDDLE_HALF_TIME_SHARE / 2
+    middle = (quarter + three_quarters) / 2
+    return middle - half_length, middle + half_length
+
+
+def _crossing(times: list[float], lifts: list[float], level: float) -> float:
+    """The first time the angle reaches `level`, between the two readings around it."""
+    for i in range(1, len(lifts)):
+        if lifts[i] >= level:
+            before, after = lifts[i - 1], lifts[i]
+            share = (level - before) / (after - before) if after > before else 1.0
+            return times[i - 1] + share * (times[i] - times[i - 1])
+    return times[-1]

@@ -237,6 +237,7 @@ class Coach:
         )
         self._fault_reps: Counter[str] = Counter()
         self._perfect_per_side: Counter[str] = Counter()
+        self._unchecked_per_side: Counter[str] = Counter()
         self._session_started = 0.0
         self._said_no_vision = False
         self._tempo_scale = 1.0
@@ -447,7 +448,9 @@ class Coach:
         faults = tuple(f for f in scored.faults if f in self._program.watched)
         self._reps_per_side[block.side] += 1
         self._fault_reps.update(faults)
-        if rep is not None and not faults:
+        if rep is None:
+            self._unchecked_per_side[block.side] += 1
+        elif not faults:
             self._perfect_per_side[block.side] += 1
         self._out.append(
             RepCounted(
@@ -462,6 +465,7 @@ class Coach:
                 lower_s=round(rep.lower_s, 2) if rep else 0.0,
                 peak_rotation=_rounded(rep.peak_rotation if rep else None),
                 peak_side_bend=_rounded(rep.peak_side_bend if rep else None),
+                form_checked=rep is not None,
             )
         )
         self._say(cues.say_number(n).capitalize() + ".", Priority.TEMPO, tag="count")
@@ -518,6 +522,7 @@ class Coach:
             dict(self._fault_reps),
             ended_by,
             self._program.name,
+            unchecked={side: self._unchecked_per_side[side] for side in self._reps_per_side},
         )
         same = [r for r in self._past if r.program == self._program.name]
         last = same[-1] if same else None
@@ -538,6 +543,7 @@ class Coach:
                 ended_by=ended_by,
                 perfect_per_side=today.perfect,
                 program=self._program.name,
+                unchecked_per_side=today.unchecked,
             )
         )
 
