@@ -5,7 +5,7 @@ import os
 import struct
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -266,3 +266,86 @@ def test_how_it_went_names_unchecked_reps_instead_of_praising_them():
         "No fault in the three reps I could see. Three reps I couldn't see, so those went "
         "unchecked."
     )
+
+
+def _history_of(kind: str) -> list[tuple[str, list[float], set[int]]]:
+    """One session; three in one day; a year of sessions, two or three a week."""
+    if kind == "one":
+        return [("2026-01-12T18:00:00+00:00", [30.0, 40.0, 50.0, 35.0], {2})]
+    if kind == "day":
+        return [
+            (f"2026-01-12T{hour:02d}:00:00+00:00", [30.0, 40.0, 50.0, 35.0], {hour % 3 + 1})
+            for hour in (9, 13, 18)
+        ]
+    days = [d for d in range(365) if d % 7 in (0, 2, 4) or d % 11 == 0]
+    start = datetime(2026, 1, 5, 18, tzinfo=UTC)
+    return [
+        ((start + timedelta(days=d)).isoformat(), [32.0, 41.0, 47.0, 38.0], {1 + d % 4})
+        for d in days
+    ]
+
+
+def _texts_overlap(figure) -> list[tuple[str, str]]:
+    """Pairs of visible texts, within one chart, whose boxes overlap on the drawn page."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    clashes = []
+    for axis in figure.axes:
+        texts = [
+            t
+            for t in [*axis.texts, *axis.get_xticklabels(), *axis.get_yticklabels()]
+            if t.get_visible() and t.get_text()
+        ]
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+        for i, (a, box_a) in enumerate(boxes):
+            clashes += [(a, b) for b, box_b in boxes[i + 1 :] if box_a.overlaps(box_b)]
+    return clashes
+
+
+@pytest.mark.parametrize("kind", ["one", "day", "year"])
+def test_the_report_charts_show_the_history_forward_in_whole_reps(tmp_path, kind):
+    pytest.importorskip("matplotlib", reason="pip install 'legcoach[report]'")
+    from coach.adapters.store import read_history
+    from coach.app.report import build_report
+
+    sessions = _history_of(kind)
+    _fill_history(tmp_path, sessions)
+    records, _ = read_history(tmp_path / "legcoach" / "history.sqlite3", limit=1000)
+    figure = build_report(records, 45.0)
+    _, faults, perfect, per_week = figure.axes
+    n = len(sessions)
+    assert figure.texts[0].get_text().startswith("1 session since" if n == 1 else f"{n} sessions")
+
+    # Weeks run forward with no gap, and each bar holds that week's whole sessions and reps.
+    mondays = sorted(
+        {(r.started_at.date() - timedelta(days=r.started_at.weekday())) for r in records}
+    )
+    weeks = [
+        mondays[0] + timedelta(weeks=i) for i in range((mondays[-1] - mondays[0]).days // 7 + 1)
+    ]
+    expected_sessions = [
+        sum(1 for r in records if 0 <= (r.started_at.date() - w).days < 7) for w in weeks
+    ]
+    assert [round(p.get_height()) for p in per_week.patches] == expected_sessions
+    labels = [f"{w:%d %b}" for w in weeks]
+    for axis in (perfect, per_week):
+        shown = [label.get_text() for label in axis.get_xticklabels()]
+        where = [labels.index(text) for text in shown]
+        assert shown[0] == labels[0] and where == sorted(where) and len(shown) <= 8
+    right = [round(p.get_height()) for p in perfect.patches[len(weeks) :]]
+    expected_right = [
+        sum(
+            sum(1 for i, _ in enumerate(peaks_, 1) if i <= len(peaks_) // 2 and i not in bad)
+            for started, peaks_, bad in sessions
+            if 0 <= (datetime.fromisoformat(started).date() - w).days < 7
+        )
+        for w in weeks
+    ]
+    assert right == expected_right
+    for axis in (faults, perfect, per_week):
+        assert all(float(t).is_integer() for t in axis.get_yticks()), axis.get_title()
+        assert axis.get_ylim()[1] >= 1
+    # Reps with each fault: one stacked bar per session, or per week for a long history.
+    total = sum(round(p.get_height()) for p in faults.patches)
+    assert total == sum(len(bad) for _, _, bad in sessions)
+    assert _texts_overlap(figure) == []
