@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
 
     markers = command("markers", help="write the marker discs at true size to print")
     markers.add_argument("--out", required=True, metavar="FILE", help="markers.pdf or markers.png")
+    markers.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="A4 or US Letter (default a4)"
+    )
 
     command("doctor", help="check camera, microphone, speaker, button, model and space")
 
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "markers":
             from coach.app.markers import run_markers
 
-            return run_markers(settings.markers, args.out)
+            return run_markers(settings.markers, args.out, args.paper)
         if args.command == "doctor":
             from coach.app.doctor import run_doctor
 

@@ -4,20 +4,64 @@ from __future__ import annotations
 
 import numpy as np
 
-# A 3x5 pixel font for the angle read-out: digits, a minus, a point and a degree sign.
+# A 5x7 pixel font, capitals only (text is written in capitals): the replay overlay and the
+# printable marker sheet, with no font file to find. Each glyph is seven rows of five.
+_FONT = """
+A .###. #...# #...# ##### #...# #...# #...#
+B ####. #...# #...# ####. #...# #...# ####.
+C .###. #...# #.... #.... #.... #...# .###.
+D ###.. #..#. #...# #...# #...# #..#. ###..
+E ##### #.... #.... ####. #.... #.... #####
+F ##### #.... #.... ####. #.... #.... #....
+G .###. #...# #.... #.### #...# #...# .####
+H #...# #...# #...# ##### #...# #...# #...#
+I .###. ..#.. ..#.. ..#.. ..#.. ..#.. .###.
+J ..### ...#. ...#. ...#. ...#. #..#. .##..
+K #...# #..#. #.#.. ##... #.#.. #..#. #...#
+L #.... #.... #.... #.... #.... #.... #####
+M #...# ##.## #.#.# #.#.# #...# #...# #...#
+N #...# #...# ##..# #.#.# #..## #...# #...#
+O .###. #...# #...# #...# #...# #...# .###.
+P ####. #...# #...# ####. #.... #.... #....
+Q .###. #...# #...# #...# #.#.# #..#. .##.#
+R ####. #...# #...# ####. #.#.. #..#. #...#
+S .#### #.... #.... .###. ....# ....# ####.
+T ##### ..#.. ..#.. ..#.. ..#.. ..#.. ..#..
+U #...# #...# #...# #...# #...# #...# .###.
+V #...# #...# #...# #...# #...# .#.#. ..#..
+W #...# #...# #...# #.#.# #.#.# #.#.# .#.#.
+X #...# #...# .#.#. ..#.. .#.#. #...# #...#
+Y #...# #...# .#.#. ..#.. ..#.. ..#.. ..#..
+Z ##### ....# ...#. ..#.. .#... #.... #####
+0 .###. #...# #..## #.#.# ##..# #...# .###.
+1 ..#.. .##.. ..#.. ..#.. ..#.. ..#.. .###.
+2 .###. #...# ....# ...#. ..#.. .#... #####
+3 ####. ....# ....# .###. ....# ....# ####.
+4 ...#. ..##. .#.#. #..#. ##### ...#. ...#.
+5 ##### #.... ####. ....# ....# #...# .###.
+6 ..##. .#... #.... ####. #...# #...# .###.
+7 ##### ....# ...#. ..#.. .#... .#... .#...
+8 .###. #...# #...# .###. #...# #...# .###.
+9 .###. #...# #...# .#### ....# ...#. .##..
+. ..... ..... ..... ..... ..... .##.. .##..
+, ..... ..... ..... ..... .##.. ..#.. .#...
+: ..... .##.. .##.. ..... .##.. .##.. .....
+- ..... ..... ..... ##### ..... ..... .....
++ ..... ..#.. ..#.. ##### ..#.. ..#.. .....
+% ##... ##..# ...#. ..#.. .#... #..## ...##
+( ...#. ..#.. .#... .#... .#... ..#.. ...#.
+) .#... ..#.. ...#. ...#. ...#. ..#.. .#...
+' ..#.. ..#.. .#... ..... ..... ..... .....
+/ ..... ....# ...#. ..#.. .#... #.... .....
+° .##.. #..#. #..#. .##.. ..... ..... .....
+= ..... ..... ##### ..... ##### ..... .....
+"""
 _GLYPHS = {
-    "0": "111101101101111", "1": "010110010010111", "2": "111001111100111",
-    "3": "111001111001111", "4": "101101111001001", "5": "111100111001111",
-    "6": "111100111101111", "7": "111001010010010", "8": "111101111101111",
-    "9": "111101111001111", "-": "000000111000000", ".": "000000000000010",
-    "°": "010101010000000", " ": "000000000000000",
-    "A": "010101111101101", "D": "110101101101110", "E": "111100110100111",
-    "H": "101101111101101", "I": "111010010010111", "K": "101101110101101",
-    "L": "100100100100111", "N": "101111111111101", "O": "010101101101010",
-    "P": "110101110100100", "R": "110101110101101", "S": "011100010001110",
-    "T": "111010010010010", "U": "101101101101111", "C": "011100100100011",
-    "M": "101111111101101",
-}  # fmt: skip
+    line[0]: np.array([[c == "#" for c in row] for row in line[2:].split()], dtype=bool)
+    for line in _FONT.strip().splitlines()
+}
+_GLYPHS[" "] = np.zeros((7, 5), dtype=bool)
+GLYPH_WIDTH, GLYPH_HEIGHT = 6, 7  # cells, with a column between letters
 
 
 def draw_capsule(img: np.ndarray, p: np.ndarray, q: np.ndarray, radius: float, colour) -> None:
@@ -39,11 +83,19 @@ def draw_capsule(img: np.ndarray, p: np.ndarray, q: np.ndarray, radius: float, c
     img[y0:y1, x0:x1][dx * dx + dy * dy <= radius * radius] = colour
 
 
+def text_width(text: str, scale: int) -> int:
+    """Pixels `draw_text` needs for `text` at `scale`."""
+    return len(text) * GLYPH_WIDTH * scale
+
+
 def draw_text(img: np.ndarray, text: str, x: int, y: int, scale: int, colour) -> None:
-    """Write `text` (digits, capitals, "-", ".", "°", spaces) with its top-left corner at (x, y)."""
-    for i, char in enumerate(text):
-        glyph = np.array([int(b) for b in _GLYPHS[char]], dtype=bool).reshape(5, 3)
+    """Write `text` in capitals with its top-left corner at (x, y); a character the font lacks
+    is left as a space."""
+    for i, char in enumerate(text.upper()):
+        glyph = _GLYPHS.get(char, _GLYPHS[" "])
         block = np.kron(glyph, np.ones((scale, scale), dtype=bool))
-        left, top = x + i * 4 * scale, y
+        left, top = x + i * GLYPH_WIDTH * scale, y
+        if left >= img.shape[1] or top >= img.shape[0] or left < 0 or top < 0:
+            continue
         region = img[top : top + block.shape[0], left : left + block.shape[1]]
         region[block[: region.shape[0], : region.shape[1]]] = colour

@@ -9,16 +9,20 @@ import zlib
 import numpy as np
 import pytest
 
-from coach.app.markers import pdf_sheet, png_sheet
+from coach.app.markers import DISC_MM, layout, pdf_sheet, png_sheet
 from coach.settings import MarkerSettings
 
 MM_PER_POINT = 25.4 / 72
 
 
-def test_the_pdf_is_a4_with_5_cm_discs_in_the_configured_colours():
-    pdf = pdf_sheet(MarkerSettings()).decode("latin-1")
+@pytest.mark.parametrize(("paper", "size"), [("a4", (297, 210)), ("letter", (279, 216))])
+def test_the_pdf_has_5_cm_discs_in_the_configured_colours_and_says_how_to_use_them(paper, size):
+    pdf = pdf_sheet(MarkerSettings(), paper).decode("latin-1")
     width, height = map(float, re.search(r"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
-    assert (round(width * MM_PER_POINT), round(height * MM_PER_POINT)) == (210, 297)
+    assert (round(width * MM_PER_POINT), round(height * MM_PER_POINT)) == size
+    text = " ".join(re.findall(r"\((.*?)\) Tj", pdf.replace("\\(", "[").replace("\\)", "]")))
+    for words in ("Print at 100 %", "fit to page", "spare", "SHOULDER", "bony point", "toes"):
+        assert words in text, words
     # each disc's path starts at its right edge and passes through its left edge
     paths = re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) [\d.]+ [\d.]+ [\d.]+ [\d.]+ [\d.]+ c "
                        r"[\d.]+ [\d.]+ ([\d.]+)", pdf)  # fmt: skip
@@ -48,13 +52,33 @@ def _decode(png: bytes) -> tuple[np.ndarray, int]:
     return rows[:, 1:].reshape(height, width, 3), dpi
 
 
-def test_the_png_stores_its_dpi_and_its_discs_measure_5_cm():
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_nothing_on_the_sheet_prints_over_anything_else_or_off_the_page(paper):
+    (width, height), discs, lines = layout(paper)
+    r = DISC_MM / 2
+    boxes = [(d.x - r, d.y - r, d.x + r, d.y + r) for d in discs]
+    boxes += [(ln.x, ln.y, ln.x + ln.width_mm, ln.y + ln.height_mm) for ln in lines]
+    for i, a in enumerate(boxes):
+        assert a[0] >= 6 and a[1] >= 6 and a[2] <= width - 6 and a[3] <= height - 6, a
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+
+
+def test_the_png_stores_its_dpi_and_its_discs_measure_5_cm_and_its_words_are_drawn():
     page, dpi = _decode(png_sheet(MarkerSettings()))
     assert dpi == 300
-    assert page.shape[:2] == (3508, 2480)
+    assert page.shape[:2] == (2480, 3508)  # A4 landscape
+    (_, _), _, lines = layout("a4")
+    for line in lines:  # every line of text left ink where the layout put it
+        top, left = round(line.y / 25.4 * dpi), round(line.x / 25.4 * dpi)
+        box = page[top : top + round(line.height_mm / 25.4 * dpi), left : left + 200]
+        assert (box == 0).all(axis=-1).any(), line.text
     yellow = np.all(page == (255, 212, 0), axis=-1)
-    row = yellow[yellow.any(axis=1)].sum(axis=1).max()  # widest row of the two discs
-    assert row / 2 / dpi * 25.4 == pytest.approx(50.0, abs=0.5)
+    row = yellow.sum(axis=1).max()  # the widest row of a disc (the spare is below it)
+    column = yellow.sum(axis=0).max()  # two discs, one above the other
+    assert row / dpi * 25.4 == pytest.approx(50.0, abs=0.5)
+    assert column / 2 / dpi * 25.4 == pytest.approx(50.0, abs=0.5)
 
 
 @pytest.mark.parametrize(

@@ -1,43 +1,94 @@
 """`coach markers --out FILE`: the marker discs at true size, to print and cut out.
 
 PDF is vector (exactly 5 cm when printed at 100 %); PNG is 300 dpi with that resolution stored
-in the file, so image viewers and printers know its true size.
+in the file, so image viewers and printers know its true size. Both draw one layout, on A4 or
+US Letter: the discs, where each goes, how to print, and why there are two of each.
 """
 
 from __future__ import annotations
 
 import struct
 import sys
+import textwrap
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from coach.drawing import draw_capsule, draw_text
+from coach.drawing import draw_capsule, draw_text, text_width
 from coach.settings import MarkerSettings
 from coach.settings.schema import MARKER_NAMES
 
 DISC_MM = 50.0
-PAGE_MM = (210.0, 297.0)  # A4
+GAP_MM = 4.0
+# Landscape, so that five columns of discs fit the narrower of the two papers.
+PAPERS = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
 DPI = 300
-COPIES = 2  # one spare of each
 PLACES = {
-    "shoulder": "front of the top shoulder",
-    "hip": "top hip, over the bony point at the side",
-    "knee": "top knee, facing the camera",
-    "ankle": "top ankle, facing the camera",
-    "toe": "front of the top foot, over the toes",
+    "shoulder": "on the front of the top shoulder",
+    "hip": "on the top hip, over the bony point at the side",
+    "knee": "on the top knee, facing the camera",
+    "ankle": "on the top ankle, facing the camera",
+    "toe": "on the front of the top foot, over the toes",
 }
+TITLE = "legcoach markers: cut out the discs and stick them on as written under each"
+PRINTING = "Print at 100 % (turn off 'fit to page'), then check with a ruler: each disc is 5 cm"
+SPARES = "The second disc of each is a spare, for when one peels off or gets lost"
 EXIT_UNWRITABLE = 1
+POINT_MM = 25.4 / 72
+# The PNG writes text with drawing.py's 5x7 font: one font cell is this many pixels at each
+# size, so a line is as wide in the PNG as the layout allows for it.
+PNG_CELL_PX = {12: 4, 9: 3, 8: 3}
+LINE_MM = {12: 6.0, 9: 4.6, 8: 4.0}
 
 
-def _layout() -> list[tuple[str, float, float]]:
-    """(marker, centre x, centre y) in mm from the top-left of the page."""
-    places = []
-    for row, name in enumerate(MARKER_NAMES):
-        for copy in range(COPIES):
-            places.append((name, 45.0 + copy * 70.0, 35.0 + row * 52.0))
-    return places
+@dataclass(frozen=True)
+class Disc:
+    name: str
+    x: float  # centre, mm from the page's left
+    y: float  # centre, mm from the page's top
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    x: float  # left edge, mm
+    y: float  # top, mm
+    size: int  # points
+
+    @property
+    def width_mm(self) -> float:
+        """As wide as the wider of its two renderings: Helvetica in the PDF (at most 0.6 em a
+        character) and the pixel font in the PNG."""
+        pdf = 0.6 * self.size * POINT_MM * len(self.text)
+        png = text_width(self.text, PNG_CELL_PX[self.size]) / DPI * 25.4
+        return max(pdf, png)
+
+    @property
+    def height_mm(self) -> float:
+        return LINE_MM[self.size]
+
+
+def layout(paper: str) -> tuple[tuple[float, float], list[Disc], list[Line]]:
+    """The page's size, its discs and its lines of text, in mm: both formats draw this."""
+    width, _ = PAPERS[paper]
+    pitch = DISC_MM + GAP_MM
+    left = (width - (len(MARKER_NAMES) * pitch - GAP_MM)) / 2
+    lines = [
+        Line(TITLE, left, 8.0, 12),
+        Line(PRINTING, left, 15.0, 9),
+        Line(SPARES, left, 20.0, 9),
+    ]
+    discs = []
+    for column, name in enumerate(MARKER_NAMES):
+        x = left + column * pitch
+        discs += [Disc(name, x + DISC_MM / 2, 55.0), Disc(name, x + DISC_MM / 2, 55.0 + pitch)]
+        lines.append(Line(name.upper(), x, 55.0 + pitch + DISC_MM / 2 + 4.0, 12))
+        wrap = int(DISC_MM / Line("x", 0, 0, 8).width_mm)
+        for row, text in enumerate(textwrap.wrap(PLACES[name].capitalize(), wrap)):
+            lines.append(Line(text, x, 55.0 + pitch + DISC_MM / 2 + 11.0 + row * 4.0, 8))
+    return PAPERS[paper], discs, lines
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -45,16 +96,17 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
 
 
-def pdf_sheet(markers: MarkerSettings) -> bytes:
-    points = 72 / 25.4
-    width, height = (d * points for d in PAGE_MM)
+def pdf_sheet(markers: MarkerSettings, paper: str = "a4") -> bytes:
+    (width_mm, height_mm), discs, lines = layout(paper)
+    points = 1 / POINT_MM
+    width, height = width_mm * points, height_mm * points
     r = DISC_MM / 2 * points
     k = 0.5523 * r  # Bézier handle length for a quarter circle
     ops = []
     colours = markers.colours()
-    for name, x_mm, y_mm in _layout():
-        x, y = x_mm * points, height - y_mm * points
-        red, green, blue = (c / 255 for c in _rgb(colours[name]))
+    for disc in discs:
+        x, y = disc.x * points, height - disc.y * points
+        red, green, blue = (c / 255 for c in _rgb(colours[disc.name]))
         ops.append(f"{red:.3f} {green:.3f} {blue:.3f} rg")
         ops.append(
             f"{x + r:.2f} {y:.2f} m "
@@ -63,17 +115,12 @@ def pdf_sheet(markers: MarkerSettings) -> bytes:
             f"{x - r:.2f} {y - k:.2f} {x - k:.2f} {y - r:.2f} {x:.2f} {y - r:.2f} c "
             f"{x + k:.2f} {y - r:.2f} {x + r:.2f} {y - k:.2f} {x + r:.2f} {y:.2f} c f"
         )
-    for row, name in enumerate(MARKER_NAMES):
-        y = height - (35.0 + row * 52.0) * points
-        label = f"{name.upper()}: {PLACES[name]}".replace("(", "[").replace(")", "]")
-        ops.append(f"0 0 0 rg BT /F1 9 Tf {150 * points:.2f} {y:.2f} Td ({name.upper()}) Tj ET")
+    for line in lines:
+        text = line.text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        baseline = height - (line.y * points + line.size * 0.8)
         ops.append(
-            f"BT /F1 7 Tf {150 * points:.2f} {y - 11:.2f} Td ({label[len(name) + 2 :]}) Tj ET"
+            f"0 0 0 rg BT /F1 {line.size} Tf {line.x * points:.2f} {baseline:.2f} Td ({text}) Tj ET"
         )
-    title = f"legcoach markers: print at 100 %, each disc {DISC_MM / 10:g} cm across"
-    ops.append(
-        f"0 0 0 rg BT /F1 11 Tf {15 * points:.2f} {height - 12 * points:.2f} Td ({title}) Tj ET"
-    )
     stream = "\n".join(ops).encode("latin-1")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -81,7 +128,7 @@ def pdf_sheet(markers: MarkerSettings) -> bytes:
         f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width:.2f} {height:.2f}] "
         "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".encode(),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -98,16 +145,23 @@ def pdf_sheet(markers: MarkerSettings) -> bytes:
     return bytes(out)
 
 
-def png_sheet(markers: MarkerSettings) -> bytes:
+def png_sheet(markers: MarkerSettings, paper: str = "a4") -> bytes:
+    (width_mm, height_mm), discs, lines = layout(paper)
     px = DPI / 25.4
-    width, height = (round(d * px) for d in PAGE_MM)
-    page = np.full((height, width, 3), 255, dtype=np.uint8)
+    page = np.full((round(height_mm * px), round(width_mm * px), 3), 255, dtype=np.uint8)
     colours = markers.colours()
-    for name, x_mm, y_mm in _layout():
-        centre = np.array([x_mm * px, y_mm * px])
-        draw_capsule(page, centre, centre, DISC_MM / 2 * px, _rgb(colours[name]))
-    for row, name in enumerate(MARKER_NAMES):
-        draw_text(page, name.upper(), round(150 * px), round((30 + row * 52) * px), 8, (0, 0, 0))
+    for disc in discs:
+        centre = np.array([disc.x * px, disc.y * px])
+        draw_capsule(page, centre, centre, DISC_MM / 2 * px, _rgb(colours[disc.name]))
+    for line in lines:
+        draw_text(
+            page,
+            line.text,
+            round(line.x * px),
+            round(line.y * px),
+            PNG_CELL_PX[line.size],
+            (0, 0, 0),
+        )
     return _png(page, DPI)
 
 
@@ -129,13 +183,13 @@ def _png(rgb: np.ndarray, dpi: int) -> bytes:
     )
 
 
-def run_markers(markers: MarkerSettings, out: str) -> int:
+def run_markers(markers: MarkerSettings, out: str, paper: str = "a4") -> int:
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".png"):
         print(f"coach: {out}: the sheet is written as .pdf or .png", file=sys.stderr)
         return EXIT_UNWRITABLE
-    data = pdf_sheet(markers) if suffix == ".pdf" else png_sheet(markers)
+    data = pdf_sheet(markers, paper) if suffix == ".pdf" else png_sheet(markers, paper)
     try:
         path.write_bytes(data)
     except OSError as exc:
