@@ -240,3 +240,40 @@ def test_wide_frames_are_analysed_scaled_down(tmp_path):
     video = VideoFile(str(_blank_video(tmp_path / "wide.mp4", 2560, 1440)))
     shapes = {frame.shape for _, frame in video.frames()}
     assert shapes == {(1080, ANALYSIS_MAX_WIDTH, 3)}
+
+
+def test_the_overlay_says_which_rep_which_part_of_it_and_its_faults(recording):
+    from coach.app.analyze import analyze
+    from coach.settings import Settings
+
+    class Watching:
+        """Stands in for the video writer: keeps what each frame would have shown."""
+
+        def __init__(self):
+            self.statuses = []
+
+        def write(self, frame, markers, angles, status):
+            self.statuses.append(status)
+
+    path, _ = recording
+    watching = Watching()
+    analyze(VideoFile(str(path)).frames(), Settings(), overlay=watching)
+    statuses = watching.statuses
+    # Each rep goes rest, lift, hold, lower in that order, numbered 1 to 6.
+    for number in range(1, 7):
+        phases = [s.phase for s in statuses if s.rep == number]
+        compact = [p for i, p in enumerate(phases) if i == 0 or p != phases[i - 1]]
+        assert [p for p in compact if p != "rest"][:3] == ["lift", "hold", "lower"], compact
+    # The demo's second rep goes too high, its third turns the toes up: shown while they last.
+    assert any("too_high" in s.faults for s in statuses if s.rep == 2 and s.phase == "hold")
+    assert any("toes_up" in s.faults for s in statuses if s.rep == 3)
+    assert not any(s.faults for s in statuses if s.rep == 4 and s.phase == "lift")
+
+
+def test_the_annotated_copy_has_the_words_drawn_on_it(recording, tmp_path):
+    out = tmp_path / "annotated.mp4"
+    assert _coach(recording[0], "--annotate", out).returncode == 0
+    original, annotated = VideoFile(str(recording[0])), VideoFile(str(out))
+    (_, before), (_, after) = next(iter(zip(original.frames(), annotated.frames(), strict=False)))
+    corner = (slice(0, 40), slice(0, 120))  # where "REP 1  REST" is written
+    assert (after[corner] < 40).mean() > 0.3 and (before[corner] < 40).mean() < 0.05

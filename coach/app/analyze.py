@@ -16,12 +16,51 @@ from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
 from coach.core.tracker import hex_to_bgr
 from coach.core.vision import LegReader
-from coach.drawing import draw_capsule, draw_text
+from coach.drawing import draw_capsule, draw_text, text_width
 from coach.settings import Settings
 
 EXIT_UNREADABLE = 1
 PROGRESS_AFTER_FRAMES = 300  # about twenty seconds of video: shorter ones need no progress bar
 LINE_BGR = (255, 255, 255)
+FAULT_BGR = (40, 40, 255)
+SHOW_FAULT_S = 2.0  # a finished rep's faults stay on the overlay this long
+TOP_SHARE = 0.9  # within this share of the rep's highest angle so far, the leg is at the top
+MOVING_DEG = 0.3  # less change than this between frames, at the top: holding
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the overlay says besides the angles: which rep, which part of it, which faults."""
+
+    rep: int
+    phase: str
+    faults: tuple[str, ...] = ()
+
+
+class PhaseLabel:
+    """Rest, lift, hold or lower, from the angle as it goes, in that order within a rep: a
+    label for a person watching, which a wobble at the top does not send back to "lift"."""
+
+    def __init__(self) -> None:
+        self._previous: float | None = None
+        self._highest = 0.0
+        self._phase = "rest"
+
+    def update(self, abduction: float, in_rep: bool) -> str:
+        previous, self._previous = self._previous, abduction
+        if not in_rep:
+            self._highest, self._phase = 0.0, "rest"
+            return self._phase
+        self._highest = max(self._highest, abduction)
+        change = 0.0 if previous is None else abduction - previous
+        near_top = abduction >= TOP_SHARE * self._highest
+        if self._phase == "rest":
+            self._phase = "lift"
+        if self._phase == "lift" and near_top and abs(change) < MOVING_DEG:
+            self._phase = "hold"
+        elif self._phase in ("lift", "hold") and not near_top and change < 0:
+            self._phase = "lower"
+        return self._phase
 
 
 @dataclass
@@ -42,13 +81,13 @@ class Overlay:
         self._writer: VideoWriter | None = None
         self.failure: str | None = None
 
-    def write(self, frame: np.ndarray, markers, angles: LegAngles | None) -> None:
+    def write(self, frame: np.ndarray, markers, angles: LegAngles | None, status: Status) -> None:
         if self.failure is not None:
             return
         try:
             if self._writer is None:
                 self._writer = VideoWriter(self._path, frame.shape[1], frame.shape[0], self._fps)
-            self._writer.write(_annotated(frame, markers, angles, self._colours))
+            self._writer.write(_annotated(frame, markers, angles, status, self._colours))
         except VideoUnavailable as exc:
             self.failure, self._writer = str(exc), None
 
@@ -73,20 +112,32 @@ def analyze(
 ) -> Analysis:
     reader = LegReader(settings)
     watcher = FormWatcher(settings.form)
+    phases = PhaseLabel()
+    phase = "rest"
     result = Analysis()
     for t, frame in frames:
         result.frames += 1
         sighting = reader.sight(frame, t)
         markers, angles = sighting.markers, sighting.angles
+        rep_shown = watcher.current_rep
         if angles is not None:
             result.frames_seen += 1
             onsets, scored = watcher.update(t, angles)
             result.warnings += [(t, onset.fault, watcher.current_rep) for onset in onsets]
+            phase = phases.update(angles.abduction, watcher.in_rep)
             if scored is not None:
                 result.warnings += [(t, fault, scored.number) for fault in scored.tempo_faults]
                 result.reps.append((t, scored))
         if overlay is not None:
-            overlay.write(frame, markers, angles)
+            # The faults of the rep under way, and for a moment those a finished rep got.
+            shown = tuple(
+                dict.fromkeys(
+                    fault
+                    for when, fault, number in result.warnings
+                    if number == rep_shown or t - when < SHOW_FAULT_S
+                )
+            )
+            overlay.write(frame, markers, angles, Status(rep_shown, phase, shown))
         if progress is not None and total and result.frames % 30 == 0:
             share = min(result.frames / total, 1.0)
             bar = "#" * round(30 * share)
@@ -96,7 +147,7 @@ def analyze(
     return result
 
 
-def _annotated(frame, markers, angles: LegAngles | None, colours) -> np.ndarray:
+def _annotated(frame, markers, angles: LegAngles | None, status: Status, colours) -> np.ndarray:
     out = frame.copy()
     width = frame.shape[1]
     thickness = max(1.0, width / 320)
@@ -106,11 +157,25 @@ def _annotated(frame, markers, angles: LegAngles | None, colours) -> np.ndarray:
     for name, point in markers.items():
         draw_capsule(out, point, point, 3 * thickness, LINE_BGR)
         draw_capsule(out, point, point, 2 * thickness, colours[name])
-    if angles is not None:
-        scale = max(2, width // 160)
-        draw_text(out, f"{angles.abduction:.0f}°", 2 * scale, 2 * scale, scale, LINE_BGR)
+    scale = max(1, width // 320)
+    lines = [(f"rep {status.rep}  {status.phase}", LINE_BGR)]
+    if angles is None:
+        lines.append(("leg not seen", LINE_BGR))
+    else:
+        lines.append((f"lift angle {angles.abduction:.0f}°", LINE_BGR))
         if angles.rotation is not None:
-            draw_text(out, f"{angles.rotation:.0f}°", 2 * scale, 9 * scale, scale, LINE_BGR)
+            lines.append((f"toe rotation {angles.rotation:+.0f}°", LINE_BGR))
+    lines += [(FAULT_LABELS.get(fault, fault), FAULT_BGR) for fault in status.faults]
+    for row, (text, colour) in enumerate(lines):
+        x, y = 8 * scale, (6 + row * 10) * scale
+        draw_capsule(
+            out,
+            np.array([x, y + 3.5 * scale]),
+            np.array([x + text_width(text, scale), y + 3.5 * scale]),
+            5 * scale,
+            (0, 0, 0),
+        )  # a dark band under the words, on any background
+        draw_text(out, text, x, y, scale, colour)
     return out
 
 
