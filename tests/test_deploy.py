@@ -129,3 +129,38 @@ def test_scripts_are_shellcheck_clean(script):
         [_tool("shellcheck"), "-x", str(script)], capture_output=True, text=True, cwd=ROOT
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_a_script_says_which_system_packages_it_needs_and_why_before_asking_sudo(tmp_path):
+    """As a user without espeak-ng would meet it: stand-ins for id, sudo and apt-get record
+    what a fresh machine would be asked to do."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    log = tmp_path / "calls"
+    for name, body in {
+        "id": "echo 1000",
+        "sudo": f'echo "sudo $*" >> {log}; exec "$@"',
+        "apt-get": f'echo "apt-get $*" >> {log}',
+    }.items():
+        (stubs / name).write_text(f"#!/bin/sh\n{body}\n")
+        (stubs / name).chmod(0o755)
+    script = (
+        f"source {ROOT / 'scripts' / '_system.sh'}; "
+        'ensure_system_packages scripts/test "no-such-command|espeak-ng|the speech engine" '
+        '"sh|dash|already here"'
+    )
+    result = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{stubs}:/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[:3] == [
+        "scripts/test needs these system packages, which are not installed:",
+        "  espeak-ng: the speech engine",
+        "Installing them with sudo (it may ask for your password) ...",
+    ]
+    calls = log.read_text().splitlines()
+    assert calls[-1] == "apt-get install -y -qq espeak-ng"
+    assert "sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq" in calls
