@@ -80,3 +80,37 @@ def test_quiet_ends_the_utterance_early_only_after_a_whole_command():
         ]
         assert (recognizer.finished == 1) is early, partial
         assert any(r is not None for r in results) is early
+
+
+class LateToComplete(HalfHeard):
+    """Its partial result becomes the whole command only some chunks after the words ended, as
+    Vosk's can; a final result empties it, as Vosk's does."""
+
+    def __init__(self, partial, complete_after):
+        super().__init__("")
+        self._final, self._chunks, self._after = partial, 0, complete_after
+
+    def feed(self, pcm):
+        self._chunks += 1
+        if self._chunks == self._after:
+            self._partial = self._final
+        return None
+
+    def finish(self):
+        heard = super().finish()
+        self._partial = ""
+        return heard
+
+
+def test_a_command_completed_after_the_quiet_began_is_still_answered_early_and_once():
+    audio = np.concatenate([noise(0.3, 50), tone(0.5, 3000), noise(1.5, 50)]).tobytes()
+    matcher = PhraseMatcher({"stop": ("stop",)}, 0.5)
+    chunks = [audio[i : i + 1600] for i in range(0, len(audio), 1600)]  # 0.05 s each
+    # The words end at 0.8 s; the quiet is enough at 1.05 s (chunk 21); Vosk's partial says
+    # "stop" only at chunk 24.
+    recognizer, endpoint = LateToComplete("stop", complete_after=24), TrailingSilence(RATE, 0.25)
+    answered = [
+        i for i, chunk in enumerate(chunks, 1)
+        if next_result(recognizer, endpoint, chunk, matcher.is_phrase) is not None
+    ]  # fmt: skip
+    assert answered == [24] and recognizer.finished == 1

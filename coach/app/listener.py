@@ -49,12 +49,17 @@ def next_result(
 ) -> Heard | None:
     """Feed a chunk; a result when the recogniser says speech ended, or sooner when the quicker
     endpoint hears quiet after words that already make a whole command. Words that do not yet
-    make one are left to the recogniser's own rule: in noise the quiet may be a mere dip."""
+    make one are left to the recogniser's own rule: in noise the quiet may be a mere dip.
+    The quiet is asked about on every chunk while it lasts, not only when it began: the
+    recogniser's partial result may complete the command a chunk or two later."""
     heard = recognizer.feed(pcm)
-    # The endpoint hears every chunk, so its idea of speech and quiet stays in step.
-    quiet = endpoint is not None and endpoint.update(pcm)
-    if heard is None and quiet and is_phrase(recognizer.partial()):
+    if endpoint is None:
+        return heard
+    endpoint.update(pcm)  # every chunk, so its idea of speech and quiet stays in step
+    if heard is None and endpoint.after_speech and is_phrase(recognizer.partial()):
         heard = recognizer.finish()
+    if heard is not None:
+        endpoint.answered()
     return heard
 
 

@@ -28,7 +28,12 @@ class TrailingSilence:
         self._loud = 0
         self._quiet = 0
         self._in_speech = False
+        self.after_speech = False  # quiet has followed speech, and no new speech has begun
         self._left_over = np.zeros(0, dtype=np.float32)
+
+    def answered(self) -> None:
+        """The utterance was taken: quiet goes on, but there is nothing more to answer."""
+        self.after_speech = False
 
     def update(self, pcm: bytes) -> bool:
         """Feed audio; True once per utterance, when enough quiet has followed speech."""
@@ -50,10 +55,10 @@ class TrailingSilence:
         if not self._in_speech:
             self._loud = self._loud + 1 if loud else 0
             if self._loud >= MIN_SPEECH_FRAMES:
-                self._in_speech, self._quiet = True, 0
+                self._in_speech, self._quiet, self.after_speech = True, 0, False
             return False
         self._quiet = 0 if loud else self._quiet + 1
         if self._quiet >= self._needed:
-            self._in_speech, self._loud = False, 0
+            self._in_speech, self._loud, self.after_speech = False, 0, True
             return True
         return False
