@@ -41,11 +41,11 @@ from coach.adapters.speech.synth import Pyttsx3Synth
 from coach.adapters.speech.worker import SpeechWorker
 from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE, WavSource
 from coach.adapters.voice.recognizer import VoskRecognizer
-from coach.app.demo import build_demo
+from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.app.listener import endpoint_for, next_result, voice_recognition
 from coach.core import cues
 from coach.core.calibration import calibrate_view
-from coach.core.events import Command, Cue, Priority, RepCounted
+from coach.core.events import Command, Cue, FormWarning, Priority, RepCounted, StateChanged
 from coach.core.phrases import PhraseMatcher
 from coach.core.tracker import MarkerTracker, hex_to_bgr
 from coach.core.vision import LegReader
@@ -55,6 +55,7 @@ from coach.sim import hostile
 from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
 from coach.sim.scene import CameraPose, Scene
+from coach.sim.speaker import TimedSpeaker
 from coach.sim.voice import ENGLISH_TALK, KOREAN_TALK, espeak, silence, with_noise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +99,89 @@ def _feed(
     if final is not None:
         out.append((final, len(pcm) / 2 / SAMPLE_RATE, 0.0))
     return out
+
+
+ESPEAK_TRAILING_S = 0.39  # the silence espeak-ng leaves after a phrase, measured on its WAVs
+LATE_S = 0.3  # a tempo cue that starts later than this after it was due is late
+
+
+def _overlap(intervals: list[tuple[float, float]], within: list[tuple[float, float]]) -> float:
+    """Seconds of `within` covered by the union of `intervals`."""
+    merged: list[list[float]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return sum(
+        max(0.0, min(end, w_end) - max(start, w_start))
+        for start, end in merged
+        for w_start, w_end in within
+    )
+
+
+def _coached_speech(seconds_for: Callable[[str], float]) -> tuple[TimedSpeaker, list, Settings]:
+    """A whole session of the default plan (2 x 15 a side), its speech timed as played."""
+    base = Settings()
+    settings = replace(base, camera=replace(base.camera, width=192, height=144, fps=10))
+    clock = VirtualClock()
+    speaker = TimedSpeaker(clock, seconds_for)
+    events: list = []
+    loop, _ = build_demo(settings, clock, speaker, [events.append], DEMO_SCRIPT)
+    loop.send(Command.START, "bench")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=5000)
+    speaker.close()
+    return speaker, events, settings
+
+
+def speech_figures() -> dict[str, object]:
+    """What a person hears, and when the microphone is shut, over a default session: every cue
+    as long as its espeak-ng recording, queued and cut as the speech worker does it."""
+    synth = Pyttsx3Synth(SpeechSettings())
+    lengths: dict[str, float] = {}
+
+    def seconds_for(text: str) -> float:
+        if text not in lengths:
+            with wave.open(str(synth.wav_for(text))) as wav:
+                lengths[text] = wav.getnframes() / wav.getframerate()
+        return lengths[text]
+
+    try:
+        speaker, events, settings = _coached_speech(seconds_for)
+        padded, _, _ = _coached_speech(lambda text: seconds_for(text) + ESPEAK_TRAILING_S)
+        neutral = settings.safety.neutral_foot
+        warnings = [
+            seconds_for(cues.warning_text(e.fault, neutral))
+            for e in events
+            if isinstance(e, FormWarning)
+        ]
+    finally:
+        synth.close()  # after the last recording is measured: pyttsx3 hangs without its folder
+    sets, opened = [], None
+    for event in events:
+        if isinstance(event, StateChanged):
+            if opened is not None:
+                sets.append((opened, event.t))
+            opened = event.t if event.state == "set" else None
+    set_s = sum(end - start for start, end in sets)
+    tail = settings.voice.echo_tail_s
+
+    def deaf(timed: TimedSpeaker) -> float:
+        closed = [(s.start, s.end + tail) for s in timed.spoken]
+        return round(_overlap(closed, sets) / set_s, 3)
+
+    tempo = [s for s in speaker.spoken if s.cue.priority is Priority.TEMPO]
+    in_sets = [s for s in speaker.spoken if any(a <= s.start < b for a, b in sets)]
+    return {
+        "deaf_share_gated": deaf(speaker),
+        "deaf_share_gated_with_espeak_silence": deaf(padded),
+        "set_seconds": round(set_s, 1),
+        "cues_per_set_minute": round(len(in_sets) / (set_s / 60), 1),
+        "tempo_cues_late": sum(speaker.late_s(s) > LATE_S for s in tempo),
+        "tempo_cues_dropped": sum(c.priority is Priority.TEMPO for c in speaker.dropped),
+        "tempo_cues": len(tempo),
+        "warning_voice_s": {"max": round(max(warnings, default=0), 2), "count": len(warnings)},
+    }
 
 
 def voice_figures(end_silence_s: float) -> dict[str, object]:
@@ -565,7 +649,7 @@ def main() -> int:
         help="end utterances after this much quiet, as voice.end_silence_s (0: Vosk's rule)",
     )
     parser.add_argument(
-        "--only", choices=("voice", "vision", "robustness"), help="one section only"
+        "--only", choices=("voice", "vision", "speech", "robustness"), help="one section only"
     )
     args = parser.parse_args()
     figures: dict[str, object] = {}
@@ -573,6 +657,8 @@ def main() -> int:
         figures |= vision_figures()
     if args.only in (None, "voice"):
         figures |= voice_figures(args.end_silence)
+    if args.only in (None, "speech"):
+        figures |= speech_figures()
     if args.only in (None, "robustness"):
         figures |= robustness_figures()
     if args.json:

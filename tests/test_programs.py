@@ -110,7 +110,7 @@ def test_in_wall_slides_a_leg_drifting_forward_is_warned_about_in_its_rep():
     assert cues.WALL_SLIDE_SETUP in _said(events)
     warnings = [(w.fault, w.side, w.rep) for w in events if isinstance(w, FormWarning)]
     assert warnings == [("forward_drift", "right", 2)]
-    assert _said(events).count(cues.FORWARD_DRIFT) == 1
+    assert sum(cues.FORWARD_DRIFT in text for text in _said(events)) == 1
 
 
 def test_with_bursitis_any_start_becomes_isometric_holds():
@@ -135,4 +135,5 @@ def test_with_a_labral_tear_the_foot_stays_level_and_toes_up_is_still_warned():
     assert cues.foot_cue(True) in said
     warnings = [(w.fault, w.rep) for w in events if isinstance(w, FormWarning)]
     assert warnings == [("toes_up", 2)]
-    assert cues.TOES_UP_NEUTRAL in said and cues.TOES_UP not in said
+    assert any(cues.TOES_UP_NEUTRAL in text for text in said)
+    assert not any(cues.TOES_UP in text for text in said)

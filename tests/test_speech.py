@@ -5,6 +5,7 @@ import threading
 import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coach.adapters.speech import choose as choose_module
@@ -264,3 +265,88 @@ def test_prepared_cues_are_synthesised_ahead_without_being_played():
         assert player.played == [] and not speaker.speaking
     finally:
         speaker.close()
+
+
+def test_no_cue_carries_the_silence_espeak_ng_leaves_after_its_voice(synth):
+    """Trailing silence kept the microphone gated and the next cue waiting: every cue the coach
+    can say ends 40 ms after its last voiced sample."""
+    from coach.core import cues
+    from coach.settings import Settings
+
+    for text in cues.catalogue(Settings()):
+        with wave.open(str(synth.wav_for(text))) as wav:
+            rate = wav.getframerate()
+            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+        voiced = np.flatnonzero(np.abs(samples) > 0.02 * np.abs(samples).max())
+        tail_s = (len(samples) - 1 - voiced[-1]) / rate
+        assert 0.03 <= tail_s <= 0.05, (text, tail_s)
+
+
+def test_the_voiced_length_keeps_the_voice_and_a_short_pad():
+    from coach.core.trim import voiced_length
+
+    rate = 1000
+    voice = np.concatenate([np.zeros(100), np.full(300, 5000.0), np.zeros(400)])
+    assert voiced_length(voice, rate) == 400 + 40
+    assert voiced_length(np.zeros(50), rate) == 50  # nothing voiced: left whole
+    assert voiced_length(np.zeros(0), rate) == 0
+
+
+@pytest.mark.parametrize("neutral_foot", [False, True])
+def test_every_warning_is_at_most_a_second_and_a_half_of_voice(synth, neutral_foot):
+    from coach.core import cues
+
+    faults = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift", "fast_lower",
+              "no_hold")  # fmt: skip
+    for fault in faults:
+        text = cues.warning_text(fault, neutral_foot)
+        assert _seconds(synth.wav_for(text)) <= 1.5, text
+
+
+def test_warnings_never_hold_a_tempo_cue_back_or_drop_one(synth):
+    """A session with a rep too high, one with the toes up and one dropped, each cue as long as
+    its real recording: every tempo cue starts when it is due, and every one is said."""
+    from coach.adapters.clock import VirtualClock
+    from coach.app.demo import DEMO_SCRIPT, build_demo
+    from coach.core.events import Command, FormWarning
+    from coach.sim.speaker import TimedSpeaker
+    from tests.conftest import quick_settings
+
+    clock, events = VirtualClock(), []
+    speaker = TimedSpeaker(clock, lambda text: _seconds(synth.wav_for(text)))
+    loop, _ = build_demo(quick_settings(reps=4), clock, speaker, [events.append], DEMO_SCRIPT)
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    speaker.close()
+    assert len([e for e in events if isinstance(e, FormWarning)]) == 3
+    spoken = speaker.spoken
+    tempo = [i for i, s in enumerate(spoken) if s.cue.tag in ("lift", "hold", "lower", "count")]
+    assert len(tempo) >= 4 * 4 * 2
+    late_after_a_warning = [
+        spoken[i].cue.text
+        for i in tempo
+        if speaker.late_s(spoken[i]) > 0.3 and spoken[i - 1].cue.priority is Priority.FORM
+    ]
+    assert late_after_a_warning == []
+    # Cut only by the next tempo cue (a dropped leg ends its rep while "lower" is said), never
+    # by a warning on its own.
+    assert not any(spoken[i].cut and spoken[i + 1].cue.tag.startswith("warn") for i in tempo)
+    assert speaker.dropped == []
+
+
+def test_the_timed_speaker_queues_and_cuts_as_the_worker_does():
+    from coach.adapters.clock import VirtualClock
+    from coach.sim.speaker import TimedSpeaker
+
+    clock = VirtualClock()
+    speaker = TimedSpeaker(clock, lambda text: 1.0)
+    speaker.say(cue("Lift.", Priority.TEMPO))
+    clock.sleep_until(0.5)
+    speaker.say(cue("Not so high.", Priority.FORM))  # cuts the tempo cue playing
+    speaker.say(cue("Get ready.", Priority.INFO))  # waits its turn
+    speaker.close()
+    assert [(s.cue.text, s.start, s.end, s.cut) for s in speaker.spoken] == [
+        ("Lift.", 0.0, 0.5, True),
+        ("Not so high.", 0.5, 1.5, False),
+        ("Get ready.", 1.5, 2.5, False),
+    ]

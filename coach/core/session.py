@@ -42,6 +42,9 @@ EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends any
 REST_WARNING_S = 10.0
 FRAMING_RECHECK_S = 5.0  # time to act on "move the camera back" before looking again
 FRAMING_CHECKS = 3  # then the set starts anyway: the coach can keep time without seeing
+# A warning due this soon before a tempo cue is said with it ("Hold. Not so high."): said on
+# its own it would hold the tempo cue back, or be cut by it.
+MERGE_WITH_TEMPO_S = 1.5
 CALIBRATION_S = 1.5  # holding the toes straight ahead, after the request has been said
 LIFT_SETTLE_S = 1.5  # raising the leg a little, before it is held still to be measured
 TEMPO_STEP = 1.25  # "slower" stretches lift and lowering by this much; "faster" shrinks them
@@ -195,6 +198,12 @@ class Coach:
         self._schedule.append((self._active + delay, self._seq, action))
         self._schedule.sort(key=lambda item: item[:2])
 
+    def _clear_schedule(self) -> None:
+        """Nothing planned happens any more; a warning kept for a tempo cue is said now."""
+        self._schedule.clear()
+        self._tempo_due.clear()
+        self._say_pending_warnings()
+
     def _run_due(self) -> None:
         while self._schedule and self._schedule[0][0] <= self._active:
             _, _, action = self._schedule.pop(0)
@@ -230,6 +239,8 @@ class Coach:
         self._paused_total = 0.0
         self._paused_at = 0.0
         self._schedule: list[tuple[float, int, Callable[[], None]]] = []
+        self._tempo_due: list[float] = []  # when this cycle's tempo cues are planned
+        self._pending_warnings: list[str] = []  # to be said with the next tempo cue
         self._seq = 0
         self._block_index = 0
         self._reps_per_side: Counter[str] = Counter(
@@ -369,8 +380,29 @@ class Coach:
         self._reps_this_cycle = 0
         self._waiting_for_rest = False
         for move in self._program.moves:
-            self._at(move.at_s, lambda m=move: self._say(m.text, Priority.TEMPO, tag=m.tag))
+            self._tempo_due.append(self._active + move.at_s)
+            self._at(move.at_s, lambda m=move: self._tempo(m.text, m.tag))
         self._at(self._program.length_s, self._end_cycle)
+
+    def _tempo(self, text: str, tag: str) -> None:
+        """A tempo cue, on time, with any warning that was kept for it after it."""
+        if self._tempo_due:
+            self._tempo_due.pop(0)
+        if self._pending_warnings:
+            text = " ".join([text, *self._pending_warnings])
+            self._pending_warnings.clear()
+            self._say(text, Priority.FORM, tag=tag)
+        else:
+            self._say(text, Priority.TEMPO, tag=tag)
+
+    def _say_pending_warnings(self) -> None:
+        if self._pending_warnings:
+            text = " ".join(self._pending_warnings)
+            self._pending_warnings.clear()
+            self._say(text, Priority.FORM, tag="warn")
+
+    def _tempo_soon(self) -> bool:
+        return any(0 <= due - self._active <= MERGE_WITH_TEMPO_S for due in self._tempo_due)
 
     def _end_cycle(self) -> None:
         if self._phase is not Phase.SET:
@@ -412,14 +444,18 @@ class Coach:
         if scored is not None:
             self._reps_this_cycle += 1
             for fault in scored.tempo_faults:
-                self._warn(fault, 0.0, rep=scored.number)
+                self._warn(fault, 0.0, rep=scored.number, with_tempo=True)
             self._count(scored)
             if self._waiting_for_rest and self._phase is Phase.SET:
                 self._waiting_for_rest = False
                 self._at(self._settings.tempo.between_reps_s, self._start_cycle)
 
-    def _warn(self, fault: str, value: float, rep: int | None = None) -> None:
-        """Say it, unless the same was said within the cooldown; `rep` defaults to the current."""
+    def _warn(
+        self, fault: str, value: float, rep: int | None = None, with_tempo: bool = False
+    ) -> None:
+        """Say it, unless the same was said within the cooldown; `rep` defaults to the current.
+        With a tempo cue due within MERGE_WITH_TEMPO_S (or `with_tempo`: the count said now),
+        it is said with that cue instead of before it."""
         if fault not in self._program.watched:
             return
         last = self._warned_at.get(fault)
@@ -437,11 +473,11 @@ class Coach:
                 round(value, 1),
             )
         )
-        self._say(
-            cues.warning_text(fault, self._settings.safety.neutral_foot),
-            Priority.FORM,
-            tag=f"warn:{fault}",
-        )
+        text = cues.warning_text(fault, self._settings.safety.neutral_foot)
+        if with_tempo or self._tempo_soon():
+            self._pending_warnings.append(text)
+        else:
+            self._say(text, Priority.FORM, tag=f"warn:{fault}")
 
     def _count(self, scored: ScoredRep) -> None:
         block, rep, n = self._block, scored.rep, scored.number
@@ -468,12 +504,12 @@ class Coach:
                 form_checked=rep is not None,
             )
         )
-        self._say(cues.say_number(n).capitalize() + ".", Priority.TEMPO, tag="count")
+        self._tempo(cues.say_number(n).capitalize() + ".", "count")
         if n >= self._program.reps_per_set:
             self._end_set()
 
     def _end_set(self) -> None:
-        self._schedule.clear()
+        self._clear_schedule()
         self._say(cues.set_done(self._block.set_no))
         if self._block_index + 1 >= len(self._plan):
             self._finish("plan")
@@ -503,7 +539,7 @@ class Coach:
         self._at(self._settings.session.side_switch_s, self._begin_side_setup)
 
     def _begin_side_setup(self) -> None:
-        self._schedule.clear()
+        self._clear_schedule()
         self._calibration = None
         self._enter(Phase.SETUP)
         neutral_foot = self._settings.safety.neutral_foot
@@ -511,7 +547,7 @@ class Coach:
 
     def _finish(self, ended_by: str) -> None:
         """End the session: `ended_by` is "plan" (all sets done), "stop" or "pain"."""
-        self._schedule.clear()
+        self._clear_schedule()
         self._calibration = None
         completed = ended_by == "plan"
         self._enter(Phase.DONE if completed else Phase.STOPPED)
@@ -565,7 +601,7 @@ class Coach:
         self._say(cues.RESUMED)
         if self._phase is Phase.SET:
             # A rep cut by the pause does not count; start the cycle again from rest.
-            self._schedule.clear()
+            self._clear_schedule()
             self._watcher.restart_rep()
             self._at(LEAD_IN_S, self._start_cycle)
 
@@ -625,13 +661,13 @@ class Coach:
         ]
         if not later:
             return
-        self._schedule.clear()
+        self._clear_schedule()
         self._block_index = later[0] - 1
         self._begin_switch()
 
     def _skip_rest(self) -> None:
         if self._phase is Phase.REST:
-            self._schedule.clear()
+            self._clear_schedule()
             self._begin_set()
         elif self._phase is Phase.SWITCH_SIDE:
             self._begin_side_setup()

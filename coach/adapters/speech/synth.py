@@ -15,6 +15,9 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from coach.core.trim import voiced_length
 from coach.settings import SpeechSettings
 
 log = logging.getLogger("coach.speech")
@@ -29,6 +32,17 @@ def _has_audio(path: Path) -> bool:
             return wav.getnframes() > 0
     except (OSError, EOFError, wave.Error):
         return False
+
+
+def _cut_trailing_silence(path: Path) -> None:
+    """Rewrite the WAV without the silence espeak-ng leaves after the voice."""
+    with wave.open(str(path)) as wav:
+        params = wav.getparams()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+    keep = voiced_length(samples.reshape(-1, params.nchannels)[:, 0], params.framerate)
+    with wave.open(str(path), "wb") as wav:
+        wav.setparams(params)
+        wav.writeframes(samples[: keep * params.nchannels].tobytes())
 
 
 class SpeechUnavailable(Exception):
@@ -93,6 +107,7 @@ class Pyttsx3Synth:
             # pyttsx3's espeak driver can hand back a file with no audio when espeak-ng delivers
             # everything in its final callback; that is a retry, not a silent cue.
             if _has_audio(partial):
+                _cut_trailing_silence(partial)
                 partial.replace(path)
                 return path
         partial.unlink(missing_ok=True)
