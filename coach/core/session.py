@@ -381,13 +381,15 @@ class Coach:
         self._waiting_for_rest = False
         for move in self._program.moves:
             self._tempo_due.append(self._active + move.at_s)
-            self._at(move.at_s, lambda m=move: self._tempo(m.text, m.tag))
+            self._at(move.at_s, lambda m=move: self._planned_tempo(m.text, m.tag))
         self._at(self._program.length_s, self._end_cycle)
+
+    def _planned_tempo(self, text: str, tag: str) -> None:
+        self._tempo_due.pop(0)  # moves fire in the order they were planned
+        self._tempo(text, tag)
 
     def _tempo(self, text: str, tag: str) -> None:
         """A tempo cue, on time, with any warning that was kept for it after it."""
-        if self._tempo_due:
-            self._tempo_due.pop(0)
         if self._pending_warnings:
             text = " ".join([text, *self._pending_warnings])
             self._pending_warnings.clear()
