@@ -70,9 +70,9 @@ def test_isometric_holds_count_down_the_hold_and_are_seen_by_the_camera():
     said = _said(events)
     assert "Today: isometric holds." in said
     first = said.index(cues.LIFT)
-    assert said[first : first + 8] == [
+    assert said[first : first + 9] == [
         cues.LIFT, "Hold it there for six seconds.", "Five.", "Four.", "Three.", "Two.", "One.",
-        cues.LOWER,
+        cues.LOWER, "Rep one.",
     ]  # fmt: skip
     reps = _reps(events)
     assert len(reps) == 4 and all(r.peak_angle > 25 and r.hold_s > 4.5 for r in reps)
@@ -86,9 +86,9 @@ def test_circles_are_counted_each_way_at_the_top():
     said = _said(events)
     assert "Today: circles." in said and cues.CIRCLES_SETUP in said
     first = said.index(cues.LIFT)
-    assert said[first : first + 8] == [
-        cues.LIFT, "Circles forward: one.", "Two.", "Three.", "Now back: one.", "Two.", "Three.",
-        cues.LOWER,
+    assert said[first : first + 9] == [
+        cues.LIFT, "Forward: one.", "Two.", "Three.", "Back: one.", "Two.", "Three.",
+        cues.LOWER, "Rep one.",
     ]  # fmt: skip
     assert len(_reps(events)) == 2 * 2  # one set of two a side
     assert not any(isinstance(e, FormWarning) for e in events)

@@ -350,3 +350,13 @@ def test_the_timed_speaker_queues_and_cuts_as_the_worker_does():
         ("Not so high.", 0.5, 1.5, False),
         ("Get ready.", 1.5, 2.5, False),
     ]
+
+
+def test_each_circle_count_ends_before_the_next_circle_begins(synth):
+    from coach.core import cues
+    from coach.settings import Settings
+
+    circle_s = Settings().programs.circle_s
+    for forward in (True, False):
+        for text in cues.circle_counts(5, forward):
+            assert _seconds(synth.wav_for(text)) < circle_s, text

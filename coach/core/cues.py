@@ -260,9 +260,17 @@ def hold_for(seconds: float) -> str:
     return f"Hold it there for {say_number(round(seconds))} seconds."
 
 
+def rep_count(n: int, among_other_numbers: bool) -> str:
+    """The count as a rep ends: "Two.", or "Rep two." where holds count down or circles are
+    counted, so the rep's number is never heard as one of theirs."""
+    number = say_number(n)
+    return f"Rep {number}." if among_other_numbers else f"{number.capitalize()}."
+
+
 def circle_counts(circles: int, forward: bool) -> list[str]:
-    """What is said through one direction of circles: the direction, then each count."""
-    first = "Circles forward: one." if forward else "Now back: one."
+    """What is said through one direction of circles: the direction, then each count, each
+    short enough to end before the next circle's."""
+    first = "Forward: one." if forward else "Back: one."
     return [first] + [f"{say_number(n).capitalize()}." for n in range(2, circles + 1)]
 
 

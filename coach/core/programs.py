@@ -38,6 +38,11 @@ class Program:
     lower_s: float = 0.0
 
     @property
+    def says_numbers(self) -> bool:
+        """A countdown or counted circles: then a bare number could be taken for a rep's."""
+        return any(move.tag in ("count_down", "circle") for move in self.moves)
+
+    @property
     def length_s(self) -> float:
         """From the first move to the end of the lowering."""
         return self.moves[-1].at_s + self.lower_s

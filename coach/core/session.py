@@ -506,7 +506,7 @@ class Coach:
                 form_checked=rep is not None,
             )
         )
-        self._tempo(cues.say_number(n).capitalize() + ".", "count")
+        self._tempo(cues.rep_count(n, self._program.says_numbers), "count")
         if n >= self._program.reps_per_set:
             self._end_set()
 
