@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 import sys
 import time
 from collections.abc import Callable
@@ -14,6 +12,7 @@ from coach.adapters.voice.audio import ArecordSource, AudioSource, AudioUnavaila
 from coach.adapters.voice.recognizer import VoiceUnavailable
 from coach.app.listener import VoiceListener, voice_recognition
 from coach.core.phrases import EchoGate, Heard, Match
+from coach.files import NotARegularFile, open_regular
 from coach.settings import Settings
 
 EXIT_UNAVAILABLE = 1
@@ -27,16 +26,14 @@ def _audio_opener(source: str | None, settings: Settings) -> Callable[[], AudioS
 
     def open_file() -> AudioSource:
         try:
-            # Not waiting for a writer: a FIFO or a device is refused, not read for ever.
-            descriptor = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-        except OSError as exc:
-            raise AudioUnavailable(f"{source}: {exc.strerror}") from None
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.close(descriptor)
+            stream = open_regular(source)
+        except NotARegularFile:
             raise AudioUnavailable(
                 f"{source}: not a regular file (for a stream, pipe it in and name the source -)"
-            )
-        return WavSource(os.fdopen(descriptor, "rb"), source)
+            ) from None
+        except OSError as exc:
+            raise AudioUnavailable(f"{source}: {exc.strerror}") from None
+        return WavSource(stream, source)
 
     return open_file
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import stat
 import sys
 import tomllib
 import typing
 from pathlib import Path
 from typing import Any
 
+from coach.files import NotARegularFile, open_regular
 from coach.settings.schema import Settings
 
 SYSTEM_CONFIG = Path("/etc/legcoach/coach.toml")
@@ -68,23 +68,21 @@ def load_settings(path: Path | None) -> Settings:
 
 def _read_config(path: Path) -> str:
     """Only a regular file of a sane size: a FIFO, a device or a huge file would hang or
-    swamp the coach (O_NONBLOCK: opening a FIFO does not wait for a writer)."""
+    swamp the coach."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        stream = open_regular(path)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
+    except NotARegularFile:
+        raise ConfigError(f"{path}: not a regular file (a config is a TOML text file)") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
-    info = os.fstat(descriptor)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(descriptor)
-        raise ConfigError(f"{path}: not a regular file (a config is a TOML text file)")
-    if info.st_size > MAX_CONFIG_BYTES:
-        os.close(descriptor)
-        raise ConfigError(
-            f"{path}: {info.st_size} bytes is too large for a config (at most {MAX_CONFIG_BYTES})"
-        )
-    with os.fdopen(descriptor, "rb") as stream:
+    with stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"{path}: {size} bytes is too large for a config (at most {MAX_CONFIG_BYTES})"
+            )
         try:
             data = stream.read(MAX_CONFIG_BYTES + 1)
         except OSError as exc:
