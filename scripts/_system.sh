@@ -3,10 +3,23 @@
 # saying which and why before asking for sudo. Each need is "command-or-check package why".
 # Usage: ensure_system_packages NAME NEED...   (NAME is the script, for the message)
 
+# What the audio owner needs: pyalsaaudio is built from source by pip, and the echo canceller
+# loads libspeexdsp at run time.
+# shellcheck disable=SC2034  # used by the scripts that source this file
+AUDIO_NEEDS=(
+    "cc|gcc|to build pyalsaaudio, the coach's speaker and microphone in one process"
+    "alsa-headers|libasound2-dev|ALSA's headers, to build pyalsaaudio"
+    "python-headers|python3-dev|Python's headers, to build pyalsaaudio"
+    "libspeexdsp|libspeexdsp1|the echo canceller, so the coach hears you while it talks"
+)
+
 _have() {
     case "$1" in
         venv) python3 -c "import ensurepip, venv" 2>/dev/null ;;
         libseccomp) ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' ;;
+        libspeexdsp) ldconfig -p 2>/dev/null | grep -q 'libspeexdsp\.so\.1' ;;
+        alsa-headers) [ -f /usr/include/alsa/asoundlib.h ] ;;
+        python-headers) python3 -c "import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" ;;
         *) command -v "$1" >/dev/null 2>&1 ;;
     esac
 }

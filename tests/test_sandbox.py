@@ -89,7 +89,7 @@ def test_the_demo_coaches_a_whole_session_under_the_units_sandbox(sandboxed, tmp
 def test_the_service_coaches_a_session_and_stops_cleanly_under_the_units_sandbox(
     sandboxed, korean_config, tmp_path
 ):
-    """Speech through espeak-ng and aplay, the Vosk model, the button, SQLite and sd_notify's
+    """Speech through espeak-ng and the audio owner (pyalsaaudio, Speex), the Vosk model, the button, SQLite and sd_notify's
     socket, all inside the filter; then SIGTERM, as systemctl stop sends it."""
     state = tmp_path / "state"
     env = {**os.environ, "STATE_DIRECTORY": str(state), "GPIOZERO_PIN_FACTORY": "mock"}
@@ -118,6 +118,7 @@ def test_the_service_coaches_a_session_and_stops_cleanly_under_the_units_sandbox
     assert "summary  finished: right 2 reps, left 2 reps" in text
     assert "Traceback" not in text and "signal 31" not in text
     assert "speech:" not in text  # every cue was synthesised and played
+    assert "shut while the coach talks" not in text  # in-process audio and the echo canceller
     database = sqlite3.connect(state / "history.sqlite3")
     assert database.execute("SELECT ended_by FROM sessions").fetchall() == [("plan",)]
 

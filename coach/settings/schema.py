@@ -258,6 +258,7 @@ class VoiceSettings:
     )
     alsa_device: str = field(default="default", metadata=ALSA_DEVICE)
     min_confidence: float = field(default=0.6, metadata=number(0, 1))
+    echo_cancellation: str = field(default="speex", metadata=one_of("speex", "off"))
     echo_tail_s: float = field(default=0.4, metadata=number(0, 3, "seconds"))
     end_silence_s: float = field(default=0.0, metadata=number(0, 1, "seconds (0: Vosk's own rule)"))
     decoys: tuple[str, ...] = field(

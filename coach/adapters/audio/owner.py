@@ -1,0 +1,272 @@
+"""The audio owner: one thread plays the coach's speech and records the microphone.
+
+Each turn records one period, keeps the speaker's buffer topped up (with speech, else silence)
+and passes the recording through the echo canceller beside exactly the samples the speaker was
+playing meanwhile. The recogniser can then listen while the coach talks. Device trouble is
+kept apart: a lost speaker makes playback fail (the speech worker falls back to text) while
+the microphone goes on, and a lost microphone is reported to the listener while speech goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from coach.adapters.audio.devices import PERIOD_FRAMES, RATE, CaptureDevice, PlaybackDevice
+from coach.adapters.audio.echo import EchoCanceller
+from coach.adapters.speech.player import PlaybackFailed
+from coach.adapters.voice.audio import AudioUnavailable
+from coach.core.played import PlayedSamples
+from coach.core.resample import StreamResampler
+
+log = logging.getLogger("coach.audio")
+FILL_PERIODS = 3  # what the speaker is kept holding: 60 ms, the delay before a cut is heard
+PLAYED_MEMORY_S = 1.0
+CAPTURE_CHUNK_PERIODS = 2  # the recogniser is handed 40 ms at a time
+# A new canceller knows nothing of the room: it learns while the coach talks. Until it has
+# heard this much of the coach, the microphone is still shut while the coach talks (measured:
+# the coach's own first words, half cancelled, made a false "help" in the first seconds).
+SETTLE_S = 4.0
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """A cue's recording as mono samples at the owner's rate."""
+    try:
+        with wave.open(str(path)) as wav:
+            channels, rate, width = wav.getnchannels(), wav.getframerate(), wav.getsampwidth()
+            data = wav.readframes(wav.getnframes())
+    except (OSError, EOFError, wave.Error) as exc:
+        raise PlaybackFailed(f"cannot read {path.name} ({exc})") from None
+    if width != 2:
+        raise PlaybackFailed(f"{path.name}: {8 * width}-bit audio; 16-bit PCM is needed")
+    samples = np.frombuffer(data[: len(data) - len(data) % (2 * channels)], dtype=np.int16)
+    mono = samples.reshape(-1, channels).mean(axis=1)
+    if rate != RATE:
+        mono = StreamResampler(rate, RATE).feed(mono)
+    return np.clip(np.round(mono), -32768, 32767).astype(np.int16)
+
+
+class AudioOwner:
+    def __init__(
+        self,
+        open_playback: Callable[[], PlaybackDevice],
+        make_canceller: Callable[[], EchoCanceller] | None,
+        real_time: bool = True,
+    ) -> None:
+        """With no microphone to wait on, the owner keeps time itself; `real_time=False`
+        leaves that to whoever calls step() (a simulation)."""
+        self._open_playback = open_playback
+        self._real_time = real_time
+        self._make_canceller = make_canceller
+        self._lock = threading.Lock()
+        self._played = PlayedSamples(int(PLAYED_MEMORY_S * RATE))
+        self._playback: PlaybackDevice | None = None
+        self._playback_error: str | None = None
+        self._speech = np.zeros(0, dtype=np.int16)
+        self._speech_at = 0
+        self._speech_ends = 0  # the sample count written when the cue's last sample went out
+        self._capture: CaptureDevice | None = None
+        self._canceller: EchoCanceller | None = None
+        self._captured: queue.Queue[np.ndarray | AudioUnavailable] = queue.Queue()
+        self._capture_change: tuple | None = None
+        self._heard_playing = 0  # samples of the coach's voice the canceller has learnt from
+        self._turned = threading.Condition(self._lock)
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.player = OwnedPlayer(self)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="audio", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._close_capture()
+        with self._lock:
+            if self._playback is not None:
+                self._playback.close()
+            self._playback = None
+
+    # The microphone side, for the listener. Devices change hands only inside step(), on the
+    # owner's thread, so none is closed while it is being read.
+
+    def attach_capture(self, capture: CaptureDevice) -> OwnedCapture:
+        """Record from `capture` (already open) from now on; what the listener reads."""
+        canceller = self._make_canceller() if self._make_canceller else None
+        captured: queue.Queue[np.ndarray | AudioUnavailable] = queue.Queue()
+        with self._lock:
+            self._capture_change = (capture, canceller, captured)
+        return OwnedCapture(self, captured)
+
+    def echo_settled(self) -> bool:
+        """Whether the canceller has learnt the room well enough to listen through speech."""
+        return self._canceller is not None and self._heard_playing >= SETTLE_S * RATE
+
+    def detach_capture(self, captured: queue.Queue) -> None:
+        captured.put(AudioUnavailable("the microphone was closed"))
+        with self._lock:
+            if self._captured is captured:
+                self._capture_change = (None, None, queue.Queue())
+
+    # The speaker side, for the player.
+
+    def play(self, samples: np.ndarray) -> None:
+        with self._lock:
+            if self._playback is None:
+                try:
+                    self._playback = self._open_playback()
+                except AudioUnavailable as exc:
+                    raise PlaybackFailed(str(exc)) from None
+                self._playback_error = None
+            self._speech, self._speech_at = samples, 0
+            self._speech_ends = self._played.written + len(samples)
+
+    def stop_playing(self) -> None:
+        with self._lock:
+            self._clear_speech()
+
+    def wait_played(self, timeout: float) -> bool:
+        """True once the cue's last sample has left the speaker (or was cut); raises
+        PlaybackFailed if the speaker went meanwhile."""
+        with self._turned:
+            self._turned.wait_for(self._played_out, timeout)
+            if self._playback_error is not None:
+                error, self._playback_error = self._playback_error, None
+                raise PlaybackFailed(error)
+            return self._played_out()
+
+    def _played_out(self) -> bool:
+        if self._playback_error is not None:
+            return True
+        if self._speech_at < len(self._speech):
+            return False
+        queued = self._playback.queued() if self._playback is not None else 0
+        return self._played.written - queued >= self._speech_ends
+
+    def _clear_speech(self) -> None:
+        self._speech, self._speech_at = np.zeros(0, dtype=np.int16), 0
+        self._speech_ends = self._played.written
+
+    # One turn of the loop; the thread runs it until closed, the benchmark calls it directly.
+
+    def step(self) -> None:
+        self._swap_capture()
+        capture = self._capture
+        if capture is None:
+            if self._real_time:
+                self._stopping.wait(PERIOD_FRAMES / RATE)
+            self._top_up()
+        else:
+            try:
+                recorded = capture.read()
+            except AudioUnavailable as exc:
+                self._captured.put(exc)
+                with self._lock:
+                    self._capture_change = (None, None, queue.Queue())
+                return
+            queued = self._top_up()
+            with self._lock:
+                sounding = self._played.sounding(queued, len(recorded))
+            canceller = self._canceller
+            if sounding.any():
+                self._heard_playing += len(sounding)
+            self._captured.put(
+                recorded if canceller is None else canceller.process(recorded, sounding)
+            )
+        with self._turned:
+            self._turned.notify_all()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self.step()
+
+    def _swap_capture(self) -> None:
+        with self._lock:
+            change, self._capture_change = self._capture_change, None
+        if change is None:
+            return
+        self._close_capture()
+        self._capture, self._canceller, self._captured = change
+        self._heard_playing = 0
+
+    def _close_capture(self) -> None:
+        if self._capture is not None:
+            self._capture.close()
+        if self._canceller is not None:
+            self._canceller.close()
+        self._capture = self._canceller = None
+
+    def _top_up(self) -> int:
+        """Keep FILL_PERIODS in the speaker; how many samples it holds after."""
+        with self._lock:
+            playback = self._playback
+            if playback is None:
+                return 0
+            try:
+                queued = playback.queued()
+                while queued + PERIOD_FRAMES <= FILL_PERIODS * PERIOD_FRAMES:
+                    chunk = self._next_period()
+                    playback.write(chunk)
+                    self._played.wrote(chunk)
+                    queued += PERIOD_FRAMES
+            except AudioUnavailable as exc:
+                log.debug("audio: %s", exc)
+                self._playback_error = str(exc)
+                self._playback = None
+                playback.close()
+                self._clear_speech()
+                return 0
+            return queued
+
+    def _next_period(self) -> np.ndarray:
+        chunk = np.zeros(PERIOD_FRAMES, dtype=np.int16)
+        part = self._speech[self._speech_at : self._speech_at + PERIOD_FRAMES]
+        chunk[: len(part)] = part
+        self._speech_at += len(part)
+        return chunk
+
+
+class OwnedPlayer:
+    """The speech worker's player: cues go to the owner instead of to an aplay process."""
+
+    def __init__(self, owner: AudioOwner) -> None:
+        self._owner = owner
+
+    def play(self, wav: Path) -> None:
+        self._owner.play(read_wav(wav))
+
+    def wait(self, timeout: float) -> bool:
+        return self._owner.wait_played(timeout)
+
+    def stop(self) -> None:
+        self._owner.stop_playing()
+
+
+class OwnedCapture:
+    """The listener's audio source: the microphone with the coach's own voice taken out."""
+
+    def __init__(self, owner: AudioOwner, captured: queue.Queue) -> None:
+        self._owner = owner
+        self._captured = captured
+        self._pending: list[np.ndarray] = []
+
+    def read(self) -> bytes:
+        while len(self._pending) < CAPTURE_CHUNK_PERIODS:
+            item = self._captured.get()
+            if isinstance(item, AudioUnavailable):
+                raise item
+            self._pending.append(item)
+        chunk = np.concatenate(self._pending)
+        self._pending = []
+        return chunk.tobytes()
+
+    def close(self) -> None:
+        self._owner.detach_capture(self._captured)

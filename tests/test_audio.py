@@ -1,0 +1,209 @@
+"""The audio owner: the coach's speech and the microphone in one process, without Vosk.
+
+Playback and capture run against the simulated room (a device pair on the owner's own
+protocol) and, for the device layer, against ALSA's real `null` device through pyalsaaudio.
+"""
+
+import wave
+
+import numpy as np
+import pytest
+
+from coach.adapters.audio import choose
+from coach.adapters.audio.devices import PERIOD_FRAMES, RATE, AlsaCapture, AlsaPlayback
+from coach.adapters.audio.owner import FILL_PERIODS, AudioOwner, read_wav
+from coach.adapters.speech.player import PlaybackFailed
+from coach.adapters.voice.audio import AudioUnavailable
+from coach.core.played import PlayedSamples
+from coach.settings import Settings
+from coach.sim.room import Acoustics, Room
+
+# A room that hands the microphone exactly what the speaker played: what was heard is what
+# was played, sample for sample.
+STRAIGHT = Acoustics(0.0, 1.0, (), 0.0, 0.0, 0.0)
+
+
+def straight_room():
+    return Room(STRAIGHT, np.random.default_rng(0))
+
+
+def tone(seconds, rate=RATE, level=8000):
+    t = np.arange(int(seconds * rate)) / rate
+    return (level * np.cos(2 * np.pi * 440 * t)).astype(np.int16)  # no zero to start with
+
+
+def write_wav(path, samples, rate):
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.tobytes())
+    return path
+
+
+def record(owner, microphone, periods):
+    """Run the owner for `periods` and return what the listener was given."""
+    chunks = []
+    for _ in range(periods // 2):
+        owner.step()
+        owner.step()
+        chunks.append(np.frombuffer(microphone.read(), dtype=np.int16))
+    return np.concatenate(chunks)
+
+
+def test_the_played_samples_are_the_ones_the_speaker_was_sounding():
+    played = PlayedSamples(capacity=8)
+    played.wrote(np.arange(1, 6, dtype=np.int16))  # 1..5 written, 2 of them still queued
+    assert played.sounding(queued=2, count=3).tolist() == [1, 2, 3]
+    assert played.sounding(queued=2, count=5).tolist() == [0, 0, 1, 2, 3]  # before the start
+    played.wrote(np.arange(6, 12, dtype=np.int16))  # wraps round the ring: 4..11 kept
+    assert played.sounding(queued=0, count=3).tolist() == [9, 10, 11]
+    assert played.sounding(queued=1, count=10).tolist() == [0, 0, 0, 4, 5, 6, 7, 8, 9, 10]
+
+
+def test_a_cue_is_played_whole_at_the_owners_rate_and_ends_when_its_last_sample_has_played(
+    tmp_path,
+):
+    room = straight_room()
+    owner = AudioOwner(lambda: room.speaker, None, real_time=False)
+    microphone = owner.attach_capture(room.microphone)
+    cue = write_wav(tmp_path / "cue.wav", tone(0.5, rate=22050), 22050)
+    owner.player.play(cue)
+    expected = read_wav(cue)
+    assert abs(len(expected) - RATE // 2) <= 1  # 22.05 kHz became 16 kHz
+    heard = record(owner, microphone, 20)  # 0.4 s: the cue is still playing
+    assert not owner.player.wait(0)
+    heard = np.concatenate([heard, record(owner, microphone, 30)])
+    assert owner.player.wait(0)
+    start = int(np.flatnonzero(heard)[0])
+    assert start <= FILL_PERIODS * PERIOD_FRAMES  # out within the speaker's buffer
+    assert np.array_equal(heard[start : start + len(expected)], expected)
+    assert not heard[start + len(expected) :].any()
+
+
+def test_a_cut_cue_falls_silent_within_the_speakers_buffer(tmp_path):
+    room = straight_room()
+    owner = AudioOwner(lambda: room.speaker, None, real_time=False)
+    microphone = owner.attach_capture(room.microphone)
+    owner.player.play(write_wav(tmp_path / "long.wav", tone(3.0), RATE))
+    record(owner, microphone, 20)
+    owner.player.stop()
+    after = record(owner, microphone, 20)
+    assert after[: FILL_PERIODS * PERIOD_FRAMES].any()  # what the speaker held still plays
+    assert not after[(FILL_PERIODS + 1) * PERIOD_FRAMES :].any()
+    assert owner.player.wait(0)
+
+
+class FailingSpeaker:
+    """A USB speaker pulled out after `writes` periods."""
+
+    def __init__(self, writes):
+        self.left = writes
+        self.closed = False
+
+    def queued(self):
+        return 0
+
+    def write(self, samples):
+        if self.left == 0:
+            raise AudioUnavailable("speaker 'plughw:1,0': No such device")
+        self.left -= 1
+
+    def close(self):
+        self.closed = True
+
+
+def test_a_speaker_pulled_out_fails_the_cue_while_the_microphone_goes_on(tmp_path):
+    room = straight_room()
+    speakers = [FailingSpeaker(writes=5), FailingSpeaker(writes=100)]
+    opened = []
+
+    def open_speaker():
+        opened.append(speakers[len(opened)])
+        return opened[-1]
+
+    owner = AudioOwner(open_speaker, None, real_time=False)
+    microphone = owner.attach_capture(room.microphone)
+    cue = write_wav(tmp_path / "cue.wav", tone(1.0), RATE)
+    owner.player.play(cue)
+    record(owner, microphone, 10)
+    with pytest.raises(PlaybackFailed, match="No such device"):
+        owner.player.wait(0)
+    assert speakers[0].closed
+    assert len(record(owner, microphone, 10)) == 10 * PERIOD_FRAMES  # still listening
+    owner.player.play(cue)  # the speech worker tries again later: the speaker is reopened
+    assert opened == speakers
+
+
+class FailingMicrophone:
+    def read(self):
+        raise AudioUnavailable("microphone 'plughw:2,0': No such device")
+
+    def close(self):
+        pass
+
+
+def test_a_microphone_pulled_out_is_reported_to_the_listener_while_speech_goes_on(tmp_path):
+    room = straight_room()
+    owner = AudioOwner(lambda: room.speaker, None, real_time=False)
+    microphone = owner.attach_capture(FailingMicrophone())
+    owner.player.play(write_wav(tmp_path / "cue.wav", tone(0.2), RATE))
+    owner.step()
+    with pytest.raises(AudioUnavailable, match="No such device"):
+        microphone.read()
+    for _ in range(30):
+        owner.step()  # with no microphone the owner keeps time itself
+        room.record_period()  # and the room's speaker goes on playing
+    assert owner.player.wait(0)  # and the cue was played out
+
+
+def test_closing_the_microphone_wakes_a_listener_waiting_on_it():
+    room = straight_room()
+    owner = AudioOwner(lambda: room.speaker, None, real_time=False)
+    microphone = owner.attach_capture(room.microphone)
+    microphone.close()
+    with pytest.raises(AudioUnavailable, match="closed"):
+        microphone.read()
+
+
+def test_the_alsa_devices_play_and_record_on_alsas_null_device():
+    pytest.importorskip("alsaaudio", reason="pip install pyalsaaudio")
+    speaker, microphone = AlsaPlayback("null"), AlsaCapture("null")
+    try:
+        speaker.write(tone(PERIOD_FRAMES / RATE))
+        assert speaker.queued() >= 0
+        assert len(microphone.read()) == PERIOD_FRAMES
+    finally:
+        speaker.close()
+        microphone.close()
+
+
+@pytest.mark.parametrize("device", ["hw:9,0", "plughw:CARD=Nothing"])
+def test_an_alsa_device_that_is_not_there_is_one_line_naming_it(device):
+    pytest.importorskip("alsaaudio", reason="pip install pyalsaaudio")
+    for opener, role in ((AlsaPlayback, "speaker"), (AlsaCapture, "microphone")):
+        with pytest.raises(AudioUnavailable) as caught:
+            opener(device)
+        assert str(caught.value).startswith(f"{role} {device!r}: ")
+        assert "\n" not in str(caught.value)
+
+
+def test_echo_cancellation_turned_off_or_missing_falls_back_to_the_gate(monkeypatch, caplog):
+    settings = Settings()
+    off = Settings(voice=type(settings.voice)(echo_cancellation="off"))
+    assert choose.open_audio_owner(off) is None
+
+    def no_library(rate):
+        raise AudioUnavailable("libspeexdsp1 is missing (libspeexdsp not found)")
+
+    monkeypatch.setattr(choose, "SpeexCanceller", no_library)
+    assert choose.open_audio_owner(settings) is None
+    assert "libspeexdsp1 is missing" in caplog.text
+    assert "the microphone is shut while the coach talks" in caplog.text
+
+
+def test_with_speex_and_alsa_installed_the_owner_is_used():
+    pytest.importorskip("alsaaudio", reason="pip install pyalsaaudio")
+    owner = choose.open_audio_owner(Settings())
+    assert owner is not None
+    owner.close()
