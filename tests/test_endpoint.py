@@ -1,6 +1,6 @@
 import numpy as np
 
-from coach.app.listener import next_result
+from coach.app.listener import endpoint_for, next_result
 from coach.core.endpoint import TrailingSilence
 from coach.core.phrases import Heard, PhraseMatcher
 
@@ -63,7 +63,8 @@ class HalfHeard:
 
     def finish(self):
         self.finished += 1
-        return Heard(self._partial, 0.9, 0.0, 0.5)
+        heard, self._partial = Heard(self._partial, 0.9, 0.0, 0.5), ""  # as Vosk empties it
+        return heard
 
     def reset(self):
         """Nothing to forget."""
@@ -73,9 +74,9 @@ def test_quiet_ends_the_utterance_early_only_after_a_whole_command():
     audio = np.concatenate([noise(0.3, 50), tone(0.5, 3000), noise(1.0, 50)]).tobytes()
     matcher = PhraseMatcher({"stop": ("stop",), "next_side": ("next side",)}, 0.5)
     for partial, early in (("stop", True), ("next", False), ("", False)):
-        recognizer, endpoint = HalfHeard(partial), TrailingSilence(RATE, 0.25)
+        recognizer, endpoint = HalfHeard(partial), endpoint_for(0.25)
         results = [
-            next_result(recognizer, endpoint, audio[i : i + 3200], matcher.is_phrase)
+            next_result(recognizer, endpoint, audio[i : i + 3200], matcher)
             for i in range(0, len(audio), 3200)
         ]
         assert (recognizer.finished == 1) is early, partial
@@ -96,11 +97,6 @@ class LateToComplete(HalfHeard):
             self._partial = self._final
         return None
 
-    def finish(self):
-        heard = super().finish()
-        self._partial = ""
-        return heard
-
 
 def test_a_command_completed_after_the_quiet_began_is_still_answered_early_and_once():
     audio = np.concatenate([noise(0.3, 50), tone(0.5, 3000), noise(1.5, 50)]).tobytes()
@@ -108,9 +104,28 @@ def test_a_command_completed_after_the_quiet_began_is_still_answered_early_and_o
     chunks = [audio[i : i + 1600] for i in range(0, len(audio), 1600)]  # 0.05 s each
     # The words end at 0.8 s; the quiet is enough at 1.05 s (chunk 21); Vosk's partial says
     # "stop" only at chunk 24.
-    recognizer, endpoint = LateToComplete("stop", complete_after=24), TrailingSilence(RATE, 0.25)
+    recognizer, endpoint = LateToComplete("stop", complete_after=24), endpoint_for(0.25)
     answered = [
         i for i, chunk in enumerate(chunks, 1)
-        if next_result(recognizer, endpoint, chunk, matcher.is_phrase) is not None
+        if next_result(recognizer, endpoint, chunk, matcher) is not None
     ]  # fmt: skip
     assert answered == [24] and recognizer.finished == 1
+
+
+def test_a_command_the_guess_holds_is_answered_though_the_room_is_never_quiet():
+    # The coach goes on talking (the canceller's faint residue): no quiet ever comes, but
+    # the recogniser's guess has been "stop" for a quarter of a second.
+    audio = tone(3.0, 3000).tobytes()
+    matcher = PhraseMatcher({"stop": ("stop",), "next_side": ("next side",)}, 0.5)
+    chunks = [audio[i : i + 1280] for i in range(0, len(audio), 1280)]  # 40 ms each
+    recognizer, endpoint = LateToComplete("stop", complete_after=10), endpoint_for(0.25)
+    answered = [
+        i for i, chunk in enumerate(chunks, 1)
+        if next_result(recognizer, endpoint, chunk, matcher) is not None
+    ]  # fmt: skip
+    assert answered == [17]  # 7 chunks (0.28 s) after the guess became "stop"
+    for partial in ("next", "stop now"):  # not a whole command: left to the recogniser
+        recognizer, endpoint = HalfHeard(partial), endpoint_for(0.25)
+        for chunk in chunks:
+            next_result(recognizer, endpoint, chunk, matcher)
+        assert recognizer.finished == 0, partial

@@ -32,19 +32,19 @@ def test_an_unsure_word_is_not_a_command():
 
 def test_the_gate_closes_while_speaking_and_for_the_tail_after():
     gate = EchoGate(tail_s=0.5)
-    assert gate.update(0.0, speaking=False) == (True, False)
-    assert gate.update(1.0, speaking=True) == (False, False)
-    assert gate.update(1.75, speaking=True) == (False, False)
-    assert gate.update(2.0, speaking=False) == (False, False)  # the coach just stopped: echo
-    assert gate.update(2.25, speaking=False) == (False, False)
-    assert gate.update(2.5, speaking=False) == (True, True)  # a "stop" said now is heard
-    assert gate.update(2.75, speaking=False) == (True, False)
+    assert gate.update(0.0, speaking=False) is True
+    assert gate.update(1.0, speaking=True) is False
+    assert gate.update(1.75, speaking=True) is False
+    assert gate.update(2.0, speaking=False) is False  # the coach just stopped: echo
+    assert gate.update(2.25, speaking=False) is False
+    assert gate.update(2.5, speaking=False) is True  # a "stop" said now is heard
+    assert gate.update(2.75, speaking=False) is True
 
 
 def test_a_new_cue_before_the_tail_ends_keeps_the_gate_closed():
     gate = EchoGate(tail_s=0.4)
     gate.update(0.0, speaking=True)
     gate.update(0.1, speaking=False)
-    assert gate.update(0.3, speaking=True) == (False, False)
-    assert gate.update(0.6, speaking=False) == (False, False)
-    assert gate.update(1.0, speaking=False) == (True, True)
+    assert gate.update(0.3, speaking=True) is False
+    assert gate.update(0.6, speaking=False) is False
+    assert gate.update(1.0, speaking=False) is True

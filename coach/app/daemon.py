@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from coach.adapters.audio.choose import open_audio_owner, owned_microphone
+from coach.adapters.audio.owner import AudioOwner
 from coach.adapters.button import ButtonUnavailable, GpioButton, StatusLed
 from coach.adapters.camera import Picamera2Source
 from coach.adapters.clock import Clock, MonotonicClock
@@ -22,7 +24,7 @@ from coach.adapters.frames import FrameSource, ReconnectingFrames
 from coach.adapters.notify import Notifier
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
-from coach.adapters.voice.audio import ArecordSource
+from coach.adapters.voice.audio import ArecordSource, AudioSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
 from coach.app.listener import VoiceListener, voice_recognition
 from coach.app.loop import CoachLoop
@@ -50,6 +52,7 @@ class Service:
     button: GpioButton | None = None
     led: StatusLed | None = None
     voice: VoiceThread | None = None
+    audio: AudioOwner | None = None
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def run(self, start_now: bool = False) -> None:
@@ -66,6 +69,8 @@ class Service:
         self.speaker.close()
         if self.voice is not None:
             self.voice.stop()
+        if self.audio is not None:
+            self.audio.close()
         if self.frames is not None:
             self.frames.close()
         if self.button is not None:
@@ -83,7 +88,8 @@ def build_service(
     notifier: Notifier | None = None,
 ) -> Service:
     notifier = notifier or Notifier()
-    speaker = speaker or make_speaker(settings.speech)
+    audio = open_audio_owner(settings) if speaker is None else None
+    speaker = speaker or make_speaker(settings.speech, audio.player if audio else None)
     speaker.prepare(cues.catalogue(settings))
     recorder = SessionRecorder(open_or_set_aside(history_file()))
     loop_holder: list[CoachLoop] = []
@@ -112,7 +118,7 @@ def build_service(
         on_step=lambda: notifier.progress(time.monotonic()),
     )
     loop_holder.append(loop)
-    service = Service(loop, speaker, recorder, notifier, frames=frames)
+    service = Service(loop, speaker, recorder, notifier, frames=frames, audio=audio)
     if settings.button.enabled:
         try:
             service.button = GpioButton(settings.button.pin, loop.button_edge)
@@ -125,17 +131,20 @@ def build_service(
         except ButtonUnavailable as exc:
             log.warning("status light: %s", exc)
     if settings.voice.enabled:
-        service.voice = VoiceThread(settings, loop, speaker)
+        service.voice = VoiceThread(settings, loop, speaker, audio)
     return service
 
 
 class VoiceThread:
     """Loads the speech model and then listens, on a thread of its own: loading takes seconds."""
 
-    def __init__(self, settings: Settings, loop: CoachLoop, speaker: Speaker) -> None:
+    def __init__(
+        self, settings: Settings, loop: CoachLoop, speaker: Speaker, audio: AudioOwner | None
+    ) -> None:
         self._settings = settings.voice
         self._loop = loop
         self._speaker = speaker
+        self._audio = audio
         self._listener: VoiceListener | None = None
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
@@ -154,8 +163,23 @@ class VoiceThread:
             log.warning("voice: %s", exc)
             loop.device_changed("voice", False, str(exc))
             return
+        audio = self._audio
+        if audio is not None:  # the coach's voice is taken out: listen all the time
+
+            def open_microphone() -> AudioSource:
+                return owned_microphone(audio, voice.alsa_device)
+
+            hears_through_speech = audio.echo_settled
+        else:  # no echo canceller: deaf while the coach talks, and for the echo after
+
+            def open_microphone() -> AudioSource:
+                return ArecordSource(voice.alsa_device)
+
+            def hears_through_speech() -> bool:
+                return False
+
         self._listener = VoiceListener(
-            lambda: ArecordSource(voice.alsa_device),
+            open_microphone,
             recognizer,
             matcher,
             EchoGate(voice.echo_tail_s),
@@ -166,6 +190,7 @@ class VoiceThread:
                 "microphone", available, detail
             ),
             end_silence_s=voice.end_silence_s,
+            hears_through_speech=hears_through_speech,
         )
         if not self._stopped.is_set():
             self._listener.run()

@@ -11,7 +11,7 @@ from typing import TextIO
 from coach.adapters.voice.audio import ArecordSource, AudioSource, AudioUnavailable, WavSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
 from coach.app.listener import VoiceListener, voice_recognition
-from coach.core.phrases import EchoGate, Heard, Match
+from coach.core.phrases import Heard, Match
 from coach.files import NotARegularFile, open_regular
 from coach.settings import Settings
 
@@ -82,7 +82,7 @@ def run_listen(settings: Settings, source: str | None, as_json: bool, out: TextI
         _audio_opener(source, settings),
         recognizer,
         matcher,
-        EchoGate(tail_s=0.0),  # nothing is spoken here, so nothing to gate
+        None,  # nothing is spoken here, so nothing to gate
         speaking=lambda: False,
         now=lambda: time.monotonic() - started,
         on_match=on_match,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from coach.adapters.voice.audio import SAMPLE_RATE, AudioSource, AudioUnavailable
 from coach.adapters.voice.recognizer import VoskRecognizer
-from coach.core.endpoint import TrailingSilence
+from coach.core.endpoint import SteadyPartial, TrailingSilence
 from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
 from coach.settings import VoiceSettings
 
@@ -32,34 +33,53 @@ class Recognizer(Protocol):
 
 def voice_recognition(voice: VoiceSettings) -> tuple[PhraseMatcher, VoskRecognizer]:
     """The phrase matcher and the recogniser restricted to its phrases, from [voice]."""
-    matcher = PhraseMatcher(voice.commands.by_command(), voice.min_confidence)
+    matcher = PhraseMatcher(voice.commands.by_command(), voice.min_confidence, voice.decoys)
     return matcher, VoskRecognizer(voice.model_path, matcher.phrases, voice.decoys)
 
 
-def endpoint_for(end_silence_s: float) -> TrailingSilence | None:
+@dataclass
+class QuickEnd:
+    """The quicker end of utterance: quiet after a whole command, or a whole command the
+    recogniser's guess has held for as long."""
+
+    quiet: TrailingSilence
+    steady: SteadyPartial
+
+    def reset(self) -> None:
+        self.quiet.reset()
+        self.steady.reset()
+
+
+def endpoint_for(end_silence_s: float) -> QuickEnd | None:
     """The quicker end of utterance, or None (0) to leave it to the recogniser."""
-    return TrailingSilence(SAMPLE_RATE, end_silence_s) if end_silence_s > 0 else None
+    if end_silence_s <= 0:
+        return None
+    return QuickEnd(
+        TrailingSilence(SAMPLE_RATE, end_silence_s), SteadyPartial(SAMPLE_RATE, end_silence_s)
+    )
 
 
 def next_result(
-    recognizer: Recognizer,
-    endpoint: TrailingSilence | None,
-    pcm: bytes,
-    is_phrase: Callable[[str], bool],
+    recognizer: Recognizer, endpoint: QuickEnd | None, pcm: bytes, matcher: PhraseMatcher
 ) -> Heard | None:
-    """Feed a chunk; a result when the recogniser says speech ended, or sooner when the quicker
-    endpoint hears quiet after words that already make a whole command. Words that do not yet
-    make one are left to the recogniser's own rule: in noise the quiet may be a mere dip.
-    The quiet is asked about on every chunk while it lasts, not only when it began: the
-    recogniser's partial result may complete the command a chunk or two later."""
+    """Feed a chunk; a result when the recogniser says speech ended, or sooner for "stop" and
+    "it hurts": when quiet follows them, or the recogniser's guess has been one of them for as
+    long. Both are asked about on every chunk, not only when they began: the guess may complete
+    the command a chunk or two later. Other commands keep the recogniser's own rule: over the
+    coach's own voice an early end was measured to turn its echo into "repeat" now and then,
+    and only a stop is worth the risk of a needless one."""
     heard = recognizer.feed(pcm)
     if endpoint is None:
         return heard
-    endpoint.update(pcm)  # every chunk, so its idea of speech and quiet stays in step
-    if heard is None and endpoint.after_speech and is_phrase(recognizer.partial()):
-        heard = recognizer.finish()
+    endpoint.quiet.update(pcm)  # every chunk, so its idea of speech and quiet stays in step
+    partial = recognizer.partial() if heard is None else ""
+    steady = endpoint.steady.update(partial, len(pcm) // 2)
+    if heard is None and (endpoint.quiet.after_speech or steady):
+        if matcher.is_safety_phrase(partial):
+            heard = recognizer.finish()
     if heard is not None:
-        endpoint.answered()
+        endpoint.quiet.answered()
+        endpoint.steady.reset()
     return heard
 
 
@@ -69,7 +89,7 @@ class VoiceListener:
         open_audio: Callable[[], AudioSource],
         recognizer: Recognizer,
         matcher: PhraseMatcher,
-        gate: EchoGate,
+        gate: EchoGate | None,
         speaking: Callable[[], bool],
         now: Callable[[], float],
         on_match: Callable[[Match], None],
@@ -77,6 +97,7 @@ class VoiceListener:
         on_other: Callable[[Heard], None] = lambda heard: None,
         retry: bool = True,
         end_silence_s: float = 0.0,
+        hears_through_speech: Callable[[], bool] = lambda: False,
     ) -> None:
         self._open_audio = open_audio
         self._recognizer = recognizer
@@ -89,7 +110,7 @@ class VoiceListener:
         self._on_other = on_other
         self._retry = retry
         self._endpoint = endpoint_for(end_silence_s)
-        self._is_phrase = matcher.is_phrase
+        self._hears_through_speech = hears_through_speech
         self._stopping = threading.Event()
         self._audio: AudioSource | None = None
         self._thread: threading.Thread | None = None
@@ -145,18 +166,28 @@ class VoiceListener:
                 self._audio = None
 
     def _listen(self, audio: AudioSource, chunk: bytes) -> None:
+        was_open = True
         while chunk and not self._stopping.is_set():
-            is_open, opened = self._gate.update(self._now(), self._speaking())
-            if opened:
-                self._recognizer.reset()
-                if self._endpoint is not None:
-                    self._endpoint.reset()
+            is_open = self._gate_open()
+            if was_open and not is_open:
+                # The coach began to talk over words already heard: take them as they are
+                # rather than lose them (a command cut short is still a whole phrase).
+                self._hear(self._recognizer.finish())
+            elif is_open and not was_open and self._endpoint is not None:
+                self._endpoint.reset()
             if is_open:
-                heard = next_result(self._recognizer, self._endpoint, chunk, self._is_phrase)
+                heard = next_result(self._recognizer, self._endpoint, chunk, self._matcher)
                 self._hear(heard)
+            was_open = is_open
             chunk = audio.read()
         if not self._stopping.is_set():
             self._hear(self._recognizer.finish())
+
+    def _gate_open(self) -> bool:
+        """Once the echo canceller has settled, the microphone is always listened to."""
+        if self._gate is None or self._hears_through_speech():
+            return True
+        return self._gate.update(self._now(), self._speaking())
 
     def _hear(self, heard: Heard | None) -> None:
         if heard is None:

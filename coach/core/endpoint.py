@@ -62,3 +62,27 @@ class TrailingSilence:
             self._in_speech, self._loud, self.after_speech = False, 0, True
             return True
         return False
+
+
+class SteadyPartial:
+    """The same words in the recogniser's running guess for `steady_s` of audio.
+
+    Over the coach's own speech the microphone is never quiet (the canceller leaves a faint
+    residue), so quiet alone cannot end an utterance there; a guess that has stopped changing
+    can."""
+
+    def __init__(self, sample_rate: int, steady_s: float) -> None:
+        self._needed = round(steady_s * sample_rate)
+        self.reset()
+
+    def reset(self) -> None:
+        self._text = ""
+        self._samples = 0
+
+    def update(self, partial: str, samples: int) -> bool:
+        """Feed the guess after `samples` more audio; True once it has held long enough."""
+        if partial != self._text:
+            self._text, self._samples = partial, 0
+            return False
+        self._samples += samples
+        return bool(partial) and self._samples >= self._needed

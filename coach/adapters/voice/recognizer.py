@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coach.core.phrases import Heard
+from coach.core.phrases import UNKNOWN_WORD, Heard
 
 SAMPLE_RATE = 16000
-UNKNOWN_WORD = "[unk]"
 
 
 class VoiceUnavailable(Exception):
@@ -67,10 +66,10 @@ class VoskRecognizer:
         else:
             grammar = [*phrases, *decoys]
         self._model = model  # the recogniser needs its model kept alive
-        self._recognizer = vosk.KaldiRecognizer(
+        self._new = lambda: vosk.KaldiRecognizer(
             model, sample_rate, json.dumps(grammar, ensure_ascii=False)
         )
-        self._recognizer.SetWords(True)
+        self.reset()
 
     def feed(self, pcm: bytes) -> Heard | None:
         """Feed 16-bit mono PCM; returns a final result when an utterance has ended."""
@@ -87,8 +86,10 @@ class VoskRecognizer:
         return _heard(self._recognizer.FinalResult())
 
     def reset(self) -> None:
-        """Forget a half-heard utterance (after the coach has spoken over it)."""
-        self._recognizer.Reset()
+        """Start afresh. A new recogniser, not Vosk's Reset(), which keeps what it has learnt of
+        the voice so far: what is heard next would depend on what was heard before."""
+        self._recognizer = self._new()
+        self._recognizer.SetWords(True)
 
 
 def _heard(result_json: str) -> Heard | None:
@@ -102,4 +103,5 @@ def _heard(result_json: str) -> Heard | None:
         confidence=min(float(word["conf"]) for word in words),
         start=float(words[0]["start"]),
         end=float(words[-1]["end"]),
+        confidences=tuple(float(word["conf"]) for word in words),
     )
