@@ -5,6 +5,7 @@ speed; a pace ties it to the wall clock for people to watch.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Protocol
 
@@ -16,6 +17,11 @@ class Clock(Protocol):
 
     def sleep_until(self, t: float) -> None:
         """Return once `now()` has reached `t` (at once if it already has)."""
+        ...
+
+    def sleep_until_or(self, t: float, wake: threading.Event) -> bool:
+        """As sleep_until, but True at once if `wake` is set first (a real clock only: virtual
+        time has no "meanwhile")."""
         ...
 
 
@@ -42,6 +48,10 @@ class VirtualClock:
                 time.sleep(delay)
         self._now = t
 
+    def sleep_until_or(self, t: float, wake: threading.Event) -> bool:
+        self.sleep_until(t)
+        return False
+
 
 class MonotonicClock:
     """Real time, for the service: a stall is lived through, not replayed."""
@@ -56,3 +66,7 @@ class MonotonicClock:
         delay = t - self.now()
         if delay > 0:
             time.sleep(delay)
+
+    def sleep_until_or(self, t: float, wake: threading.Event) -> bool:
+        delay = t - self.now()
+        return delay > 0 and wake.wait(delay)

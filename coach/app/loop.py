@@ -7,6 +7,7 @@ them, reads a frame when a set needs one, advances the coach and hands its event
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -59,6 +60,7 @@ class CoachLoop:
         self.coach = coach
         self.clock = clock
         self.inputs: queue.Queue[Input] = queue.Queue()
+        self._input_arrived = threading.Event()
         self._speaker = speaker
         self._frames = frames
         self._reader = reader
@@ -72,18 +74,22 @@ class CoachLoop:
 
     def send(self, command: Command, source: str) -> None:
         """Thread-safe: how an adapter or a script asks the coach to do something."""
-        self.inputs.put(CommandInput(command, source))
+        self._put(CommandInput(command, source))
 
     def button_edge(self, pressed: bool) -> None:
         """Thread-safe: the button adapter's callback."""
-        self.inputs.put(ButtonEdge(pressed, self.clock.now()))
+        self._put(ButtonEdge(pressed, self.clock.now()))
 
     def greet(self) -> None:
         self._publish(self.coach.greet(self.clock.now()))
 
     def device_changed(self, device: str, available: bool, detail: str = "") -> None:
         """Thread-safe: a device adapter lost its device, or found it again."""
-        self.inputs.put(DeviceInput(device, available, detail))
+        self._put(DeviceInput(device, available, detail))
+
+    def _put(self, item: Input) -> None:
+        self.inputs.put(item)
+        self._input_arrived.set()
 
     def run(self, until: Callable[[], bool], max_seconds: float | None = None) -> None:
         """Tick until `until()` holds (checked after each tick) or `max_seconds` have passed."""
@@ -95,7 +101,11 @@ class CoachLoop:
             # After a stall (a slow camera, a busy CPU) carry on from now: missed ticks are not
             # made up in a burst.
             next_tick = max(next_tick + self._tick_s, self.clock.now())
-            self.clock.sleep_until(next_tick)
+            # A command is taken as it arrives, not at the next frame: "stop" cuts the speech
+            # up to a frame's time sooner.
+            while self.clock.sleep_until_or(next_tick, self._input_arrived):
+                self._input_arrived.clear()
+                self._handle_inputs(self.clock.now())
 
     def step(self) -> None:
         now = self.clock.now()

@@ -593,7 +593,7 @@ class Coach:
         self._phase_before_pause = self._phase
         self._paused_at = self._now
         self._enter(Phase.PAUSED)
-        self._say(cues.PAUSED)
+        self._say(cues.PAUSED, Priority.SAFETY)  # a halt: it cuts whatever is being said
 
     def _resume(self) -> None:
         if self._phase is not Phase.PAUSED:
