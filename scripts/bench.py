@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.adapters.audio.echo import SpeexCanceller
+from coach.adapters.audio.owner import read_wav
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.speech.player import AplayPlayer
@@ -51,9 +53,10 @@ from coach.core.tracker import MarkerTracker, hex_to_bgr
 from coach.core.vision import LegReader
 from coach.settings import Settings, SpeechSettings
 from coach.settings.load import settings_from_mapping
-from coach.sim import hostile
+from coach.sim import hostile, talkover
 from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
+from coach.sim.room import Acoustics
 from coach.sim.scene import CameraPose, Scene
 from coach.sim.speaker import TimedSpeaker
 from coach.sim.voice import ENGLISH_TALK, KOREAN_TALK, espeak, silence, with_noise
@@ -89,9 +92,7 @@ def _feed(
     out = []
     for offset in range(0, len(pcm), CHUNK_BYTES):
         started = time.perf_counter()
-        heard = next_result(
-            recognizer, endpoint, pcm[offset : offset + CHUNK_BYTES], matcher.is_phrase
-        )
+        heard = next_result(recognizer, endpoint, pcm[offset : offset + CHUNK_BYTES], matcher)
         spent = time.perf_counter() - started
         if heard is not None:
             out.append((heard, (offset + CHUNK_BYTES) / 2 / SAMPLE_RATE, spent))
@@ -157,12 +158,7 @@ def speech_figures() -> dict[str, object]:
         ]
     finally:
         synth.close()  # after the last recording is measured: pyttsx3 hangs without its folder
-    sets, opened = [], None
-    for event in events:
-        if isinstance(event, StateChanged):
-            if opened is not None:
-                sets.append((opened, event.t))
-            opened = event.t if event.state == "set" else None
+    sets = _set_spans(events)
     set_s = sum(end - start for start, end in sets)
     tail = settings.voice.echo_tail_s
 
@@ -252,6 +248,111 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
         "command_latency_ms": _spread(latencies),
         "preemption_ms": preemption_figures(),
     }
+
+
+TALKOVER_TRIALS = 200
+TALKOVER_VOICES = ("ko+f2", "ko+f4", "ko+f5")  # the Korean proxy voices the model hears best
+WARM_UP_S = 10.0  # the canceller has been adapting since the greeting: let it adapt
+HEARD_WITHIN_S = 2.5
+
+
+def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dict[str, object]:
+    """ "Stop" and "it hurts" said at random moments of the default session's sets, over the
+    coach's own cues played through a simulated room, to the real recogniser."""
+    settings, label, _, _ = _config()
+    matcher, recognizer = voice_recognition(settings.voice)
+    synth = Pyttsx3Synth(SpeechSettings())
+    try:
+        cue_samples = {}
+
+        def samples_for(text: str) -> np.ndarray:
+            if text not in cue_samples:
+                cue_samples[text] = read_wav(synth.wav_for(text))
+            return cue_samples[text]
+
+        speaker, events, _ = _coached_speech(lambda text: len(samples_for(text)) / SAMPLE_RATE)
+    finally:
+        synth.close()
+    played = talkover.session_cues(
+        [(s.cue.text, s.start, s.end) for s in speaker.spoken], samples_for
+    )
+    sets = _set_spans(events)
+    rng = np.random.default_rng(SEED)
+    commands = settings.voice.commands
+    said = [(Command.STOP, commands.stop[0]), (Command.PAIN, commands.pain[0])]
+    results: dict[str, list[bool]] = {"aec": [], "gated": [], "ceiling": []}
+    silences, cancellers = [], []
+    for trial in range(trials):
+        command, phrase = said[trial % len(said)]
+        voice = TALKOVER_VOICES[trial % len(TALKOVER_VOICES)]
+        speech = espeak(phrase, voice, SPEEDS[trial // len(said) % len(SPEEDS)])
+        first, last = sets[int(rng.integers(len(sets)))]
+        at = float(rng.uniform(first + WARM_UP_S, last - 1.0))
+        acoustics, seed = Acoustics.random(rng), int(rng.integers(2**31))
+        ends = at + talkover.voiced_end(speech)
+        for mode, cues_heard in (("aec", played), ("gated", played), ("ceiling", [])):
+            canceller = None
+            if mode != "gated":
+                canceller = talkover.TimedCanceller(SpeexCanceller(SAMPLE_RATE))
+                cancellers.append(canceller)
+            outcome = talkover.replay(
+                cues_heard,
+                [(speech, at)],
+                (at - WARM_UP_S, ends + HEARD_WITHIN_S),
+                acoustics,
+                np.random.default_rng(seed),
+                recognizer,
+                matcher,
+                canceller,
+                end_silence_s,
+                listen_from=at - 1.0,
+                echo_tail_s=settings.voice.echo_tail_s,
+            )
+            first_taken = outcome.commands[:1]
+            results[mode].append(bool(first_taken) and first_taken[0][0] is command)
+            if mode == "aec" and outcome.silence_at is not None:
+                silences.append(outcome.silence_at - ends)
+    own = talkover.TimedCanceller(SpeexCanceller(SAMPLE_RATE))
+    whole = talkover.replay(
+        played,
+        [],
+        (0.0, played[-1].end + 1.0),
+        Acoustics.random(rng),
+        rng,
+        recognizer,
+        matcher,
+        own,
+        end_silence_s,
+        listen_from=0.0,
+    )
+    cancellers.append(own)
+    share = {mode: round(sum(ok) / len(ok), 3) for mode, ok in results.items()}
+    return {
+        "talkover_model": label,
+        "deaf_share": 0.0,  # with the canceller the listener has no gate: it never shuts
+        "stop_first_try_share": share["aec"],
+        "stop_first_try_share_gated": share["gated"],
+        "stop_ceiling_share": share["ceiling"],
+        "stop_trials": trials,
+        "own_speech_false_commands": len(whole.commands),
+        "own_speech_false_command_examples": [c.value for c, _ in whole.commands][:10],
+        "own_speech_minutes": round((played[-1].end + 1.0) / 60, 1),
+        "stop_to_silence_ms_median": _spread(silences).get("median"),
+        "stop_to_silence_ms": _spread(silences),
+        "aec_cpu_ms_per_s": round(
+            1000 * sum(c.cpu_s for c in cancellers) / sum(c.audio_s for c in cancellers), 2
+        ),
+    }
+
+
+def _set_spans(events: list) -> list[tuple[float, float]]:
+    spans, opened = [], None
+    for event in events:
+        if isinstance(event, StateChanged):
+            if opened is not None:
+                spans.append((opened, event.t))
+            opened = event.t if event.state == "set" else None
+    return spans
 
 
 def _last_voiced_s(speech: np.ndarray) -> float:
@@ -649,6 +750,12 @@ def main() -> int:
         help="end utterances after this much quiet, as voice.end_silence_s (0: Vosk's rule)",
     )
     parser.add_argument(
+        "--stop-trials",
+        type=int,
+        default=TALKOVER_TRIALS,
+        help=f"moments of a set at which a command is said over the coach ({TALKOVER_TRIALS})",
+    )
+    parser.add_argument(
         "--only", choices=("voice", "vision", "speech", "robustness"), help="one section only"
     )
     args = parser.parse_args()
@@ -657,6 +764,7 @@ def main() -> int:
         figures |= vision_figures()
     if args.only in (None, "voice"):
         figures |= voice_figures(args.end_silence)
+        figures |= talkover_figures(args.end_silence, args.stop_trials)
     if args.only in (None, "speech"):
         figures |= speech_figures()
     if args.only in (None, "robustness"):

@@ -89,8 +89,9 @@ def test_the_demo_coaches_a_whole_session_under_the_units_sandbox(sandboxed, tmp
 def test_the_service_coaches_a_session_and_stops_cleanly_under_the_units_sandbox(
     sandboxed, korean_config, tmp_path
 ):
-    """Speech through espeak-ng and the audio owner (pyalsaaudio, Speex), the Vosk model, the button, SQLite and sd_notify's
-    socket, all inside the filter; then SIGTERM, as systemctl stop sends it."""
+    """Speech through espeak-ng and the audio owner (pyalsaaudio, Speex), the Vosk model, the
+    button, SQLite and sd_notify's socket, all inside the filter; then SIGTERM, as systemctl
+    stop sends it."""
     state = tmp_path / "state"
     env = {**os.environ, "STATE_DIRECTORY": str(state), "GPIOZERO_PIN_FACTORY": "mock"}
     service = subprocess.Popen(

@@ -74,9 +74,9 @@ def next_result(
     endpoint.quiet.update(pcm)  # every chunk, so its idea of speech and quiet stays in step
     partial = recognizer.partial() if heard is None else ""
     steady = endpoint.steady.update(partial, len(pcm) // 2)
-    if heard is None and (endpoint.quiet.after_speech or steady):
-        if matcher.is_safety_phrase(partial):
-            heard = recognizer.finish()
+    ending = endpoint.quiet.after_speech or steady
+    if heard is None and ending and matcher.is_safety_phrase(partial):
+        heard = recognizer.finish()
     if heard is not None:
         endpoint.quiet.answered()
         endpoint.steady.reset()

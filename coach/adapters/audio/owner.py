@@ -31,8 +31,9 @@ PLAYED_MEMORY_S = 1.0
 CAPTURE_CHUNK_PERIODS = 2  # the recogniser is handed 40 ms at a time
 # A new canceller knows nothing of the room: it learns while the coach talks. Until it has
 # heard this much of the coach, the microphone is still shut while the coach talks (measured:
-# the coach's own first words, half cancelled, made a false "help" in the first seconds).
-SETTLE_S = 4.0
+# the coach's own first words, half cancelled, made a false "help" in the first seconds). By a
+# set it has heard far more: the set-up is spoken.
+SETTLE_S = 2.0
 
 
 def read_wav(path: Path) -> np.ndarray:
