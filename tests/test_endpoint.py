@@ -104,12 +104,17 @@ def test_a_command_completed_after_the_quiet_began_is_still_answered_early_and_o
     chunks = [audio[i : i + 1600] for i in range(0, len(audio), 1600)]  # 0.05 s each
     # The words end at 0.8 s; the quiet is enough at 1.05 s (chunk 21); Vosk's partial says
     # "stop" only at chunk 24.
-    recognizer, endpoint = LateToComplete("stop", complete_after=24), endpoint_for(0.25)
-    answered = [
+    recognizer = LateToComplete("stop", complete_after=24)
+    assert _answered(recognizer, matcher, chunks) == [24] and recognizer.finished == 1
+
+
+def _answered(recognizer, matcher, chunks):
+    """The chunks (counted from 1) after which a result came out, with the quicker ending."""
+    endpoint = endpoint_for(0.25)
+    return [
         i for i, chunk in enumerate(chunks, 1)
         if next_result(recognizer, endpoint, chunk, matcher) is not None
     ]  # fmt: skip
-    assert answered == [24] and recognizer.finished == 1
 
 
 def test_a_command_the_guess_holds_is_answered_though_the_room_is_never_quiet():
@@ -118,12 +123,8 @@ def test_a_command_the_guess_holds_is_answered_though_the_room_is_never_quiet():
     audio = tone(3.0, 3000).tobytes()
     matcher = PhraseMatcher({"stop": ("stop",), "next_side": ("next side",)}, 0.5)
     chunks = [audio[i : i + 1280] for i in range(0, len(audio), 1280)]  # 40 ms each
-    recognizer, endpoint = LateToComplete("stop", complete_after=10), endpoint_for(0.25)
-    answered = [
-        i for i, chunk in enumerate(chunks, 1)
-        if next_result(recognizer, endpoint, chunk, matcher) is not None
-    ]  # fmt: skip
-    assert answered == [17]  # 7 chunks (0.28 s) after the guess became "stop"
+    recognizer = LateToComplete("stop", complete_after=10)
+    assert _answered(recognizer, matcher, chunks) == [17]  # 0.28 s after the guess became "stop"
     for partial in ("next", "stop now"):  # not a whole command: left to the recogniser
         recognizer, endpoint = HalfHeard(partial), endpoint_for(0.25)
         for chunk in chunks:

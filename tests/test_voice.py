@@ -151,6 +151,13 @@ def test_a_stop_said_just_after_the_coach_finishes_is_honoured(recognizer, match
     # The coach talks for the first second; "stop" begins half a second after it falls quiet.
     stop = espeak(phrase(settings, "stop"), VOICE, 150)
     audio = np.concatenate([silence(1.5), stop, silence(1.0)])
+    heard = _heard_while(recognizer, matcher, audio, coach_talks=lambda t: t < 1.0)
+    assert heard == [Command.STOP]
+
+
+def _heard_while(recognizer, matcher, audio, coach_talks):
+    """The commands the listener takes from `audio` while the coach talks when
+    `coach_talks(t)` holds."""
     clock = iter(np.arange(0, 100, 0.1))
     now = {"t": 0.0}
 
@@ -159,11 +166,15 @@ def test_a_stop_said_just_after_the_coach_finishes_is_honoured(recognizer, match
         return now["t"]
 
     listener, matches, _ = _listener(
-        recognizer, matcher, lambda: _wav_source(audio), speaking=lambda: now["t"] < 1.0, clock=tick
+        recognizer,
+        matcher,
+        lambda: _wav_source(audio),
+        speaking=lambda: coach_talks(now["t"]),
+        clock=tick,
     )
     recognizer.reset()
     listener.run()
-    assert [m.command for m in matches] == [Command.STOP]
+    return [m.command for m in matches]
 
 
 class Microphone:
@@ -521,20 +532,5 @@ def test_a_command_the_coach_starts_talking_over_is_still_taken(recognizer, matc
     stop = espeak(phrase(settings, "stop"), VOICE, 150)
     audio = np.concatenate([silence(1.0), stop, silence(2.0)])
     cue_starts = 1.0 + voiced_end(stop) + 0.1
-    clock = iter(np.arange(0, 100, 0.1))
-    now = {"t": 0.0}
-
-    def tick():
-        now["t"] = float(next(clock))
-        return now["t"]
-
-    listener, matches, _ = _listener(
-        recognizer,
-        matcher,
-        lambda: _wav_source(audio),
-        speaking=lambda: now["t"] >= cue_starts,
-        clock=tick,
-    )
-    recognizer.reset()
-    listener.run()
-    assert [m.command for m in matches] == [Command.STOP]
+    heard = _heard_while(recognizer, matcher, audio, coach_talks=lambda t: t >= cue_starts)
+    assert heard == [Command.STOP]
