@@ -34,8 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.adapters.audio.devices import PERIOD_FRAMES
 from coach.adapters.audio.echo import SpeexCanceller
-from coach.adapters.audio.owner import read_wav
+from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS, read_wav
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.speech.player import AplayPlayer
@@ -310,8 +311,9 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
             )
             first_taken = outcome.commands[:1]
             results[mode].append(bool(first_taken) and first_taken[0][0] is command)
-            if mode == "aec" and outcome.silence_at is not None:
-                silences.append(outcome.silence_at - ends)
+            silent = outcome.silent_after(at)
+            if mode == "aec" and results[mode][-1] and silent is not None:
+                silences.append(silent - ends)
     own = talkover.TimedCanceller(SpeexCanceller(SAMPLE_RATE))
     whole = talkover.replay(
         played,
@@ -326,15 +328,18 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
         listen_from=0.0,
     )
     cancellers.append(own)
+    chunk_s = CAPTURE_CHUNK_PERIODS * PERIOD_FRAMES / SAMPLE_RATE
+    deaf = [(t, t + chunk_s) for t in whole.deaf]
     share = {mode: round(sum(ok) / len(ok), 3) for mode, ok in results.items()}
     return {
         "talkover_model": label,
-        "deaf_share": 0.0,  # with the canceller the listener has no gate: it never shuts
+        "deaf_share": round(_overlap(deaf, sets) / sum(b - a for a, b in sets), 4),
         "stop_first_try_share": share["aec"],
         "stop_first_try_share_gated": share["gated"],
         "stop_ceiling_share": share["ceiling"],
         "stop_trials": trials,
         "own_speech_false_commands": len(whole.commands),
+        "own_speech_cues_cut": len(whole.cuts),
         "own_speech_false_command_examples": [c.value for c, _ in whole.commands][:10],
         "own_speech_minutes": round((played[-1].end + 1.0) / 60, 1),
         "stop_to_silence_ms_median": _spread(silences).get("median"),

@@ -1,8 +1,9 @@
 import numpy as np
 
-from coach.app.listener import endpoint_for, next_result
+from coach.app.listener import SafetyAlarm, endpoint_for, next_result
 from coach.core.endpoint import TrailingSilence
 from coach.core.phrases import Heard, PhraseMatcher
+from coach.settings import VoiceCommands
 
 RATE = 16000
 
@@ -130,3 +131,13 @@ def test_a_command_the_guess_holds_is_answered_though_the_room_is_never_quiet():
         for chunk in chunks:
             next_result(recognizer, endpoint, chunk, matcher)
         assert recognizer.finished == 0, partial
+
+
+def test_the_safety_alarm_rings_once_as_the_guess_becomes_stop_or_it_hurts():
+    rang = []
+    alarm = SafetyAlarm(PhraseMatcher(VoiceCommands().by_command(), 0.6), lambda: rang.append(1))
+    guesses = ["", "it", "it hurts", "it hurts", "", "please", "[unk] stop", "pause", "stop"]
+    assert [alarm.update(g) for g in guesses] == [
+        False, False, True, False, False, False, True, False, True
+    ]  # fmt: skip
+    assert len(rang) == 3

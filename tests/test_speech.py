@@ -171,6 +171,38 @@ def test_a_warning_waits_for_an_instruction_to_finish(worker):
     assert speech.drain(WAIT)
 
 
+def test_a_cut_silences_even_an_instruction_at_once_and_the_next_cue_follows(worker):
+    # Someone is saying "stop": an instruction, which no warning may cut, is cut.
+    speech, player = worker
+    speech.say(cue("Lie on your side", Priority.INFO))
+    assert player.started.acquire(timeout=WAIT)
+    speech.say(cue("Reach long", Priority.INFO))
+    speech.cut()
+    assert player.stopped == ["Lie on your side"]
+    assert player.started.acquire(timeout=WAIT)
+    assert player.played == ["Lie on your side", "Reach long"]
+    player.finish()
+    assert speech.drain(WAIT)
+
+
+def test_the_loop_cuts_the_speech_as_soon_as_the_listener_asks(settings):
+    from coach.adapters.clock import VirtualClock
+    from coach.app.loop import CoachLoop
+    from coach.core.session import Coach
+
+    class Speaker(ConsoleSpeaker):
+        cuts = 0
+
+        def cut(self) -> None:
+            self.cuts += 1
+
+    speaker = Speaker()
+    loop = CoachLoop(Coach(settings), VirtualClock(), speaker, None, None, fps=10, hold_s=2.0)
+    loop.cut_speech()  # from the listener's thread
+    loop.step()
+    assert speaker.cuts == 1
+
+
 def test_the_real_engine_speaks_a_whole_queue_through_aplay():
     speaker = SpeechWorker(lambda: Pyttsx3Synth(SpeechSettings()), AplayPlayer("null"))
     try:

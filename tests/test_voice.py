@@ -507,7 +507,8 @@ def _said_over_the_coach(recognizer, matcher, settings, canceller):
         )  # fmt: skip
         halting = [c for c, _ in outcome.commands if c in HALTING]
         honoured = halting[:1] == [Command(command)]
-        silent = outcome.silence_at - ends if honoured and outcome.silence_at else None
+        silent_at = outcome.silent_after(at)
+        silent = silent_at - ends if honoured and silent_at is not None else None
         outcomes.append((honoured, silent))
     return outcomes
 

@@ -191,6 +191,7 @@ class VoiceThread:
             ),
             end_silence_s=voice.end_silence_s,
             hears_through_speech=hears_through_speech,
+            on_safety_heard=loop.cut_speech,
         )
         if not self._stopped.is_set():
             self._listener.run()

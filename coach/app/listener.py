@@ -83,6 +83,27 @@ def next_result(
     return heard
 
 
+class SafetyAlarm:
+    """Calls out as soon as the recogniser's running guess is "stop" or "it hurts", once per
+    utterance, so the coach can fall silent before the words are final. Over a whole session
+    of the coach's own voice through a room the guess never was one (scripts/bench); if it
+    were, a cue would be lost, not the session."""
+
+    def __init__(self, matcher: PhraseMatcher, alarm: Callable[[], None]) -> None:
+        self._matcher = matcher
+        self._alarm = alarm
+        self._raised = False
+
+    def update(self, partial: str) -> bool:
+        """Feed the guess after each chunk; True when it has just become a safety phrase."""
+        is_safety = self._matcher.is_safety_phrase(partial)
+        raised = is_safety and not self._raised
+        self._raised = is_safety
+        if raised:
+            self._alarm()
+        return raised
+
+
 class VoiceListener:
     def __init__(
         self,
@@ -98,6 +119,7 @@ class VoiceListener:
         retry: bool = True,
         end_silence_s: float = 0.0,
         hears_through_speech: Callable[[], bool] = lambda: False,
+        on_safety_heard: Callable[[], None] = lambda: None,
     ) -> None:
         self._open_audio = open_audio
         self._recognizer = recognizer
@@ -111,6 +133,7 @@ class VoiceListener:
         self._retry = retry
         self._endpoint = endpoint_for(end_silence_s)
         self._hears_through_speech = hears_through_speech
+        self._safety_alarm = SafetyAlarm(matcher, on_safety_heard)
         self._stopping = threading.Event()
         self._audio: AudioSource | None = None
         self._thread: threading.Thread | None = None
@@ -177,6 +200,7 @@ class VoiceListener:
                 self._endpoint.reset()
             if is_open:
                 heard = next_result(self._recognizer, self._endpoint, chunk, self._matcher)
+                self._safety_alarm.update(self._recognizer.partial() if heard is None else "")
                 self._hear(heard)
             was_open = is_open
             chunk = audio.read()

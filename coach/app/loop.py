@@ -41,7 +41,12 @@ class DeviceInput:
     detail: str
 
 
-Input = CommandInput | ButtonEdge | DeviceInput
+@dataclass(frozen=True)
+class CutSpeech:
+    """Someone is saying "stop" or "it hurts": the coach falls silent before the words end."""
+
+
+Input = CommandInput | ButtonEdge | DeviceInput | CutSpeech
 
 
 class CoachLoop:
@@ -75,6 +80,10 @@ class CoachLoop:
     def send(self, command: Command, source: str) -> None:
         """Thread-safe: how an adapter or a script asks the coach to do something."""
         self._put(CommandInput(command, source))
+
+    def cut_speech(self) -> None:
+        """Thread-safe: the listener heard the start of a safety command."""
+        self._put(CutSpeech())
 
     def button_edge(self, pressed: bool) -> None:
         """Thread-safe: the button adapter's callback."""
@@ -125,7 +134,9 @@ class CoachLoop:
                 item = self.inputs.get_nowait()
             except queue.Empty:
                 return
-            if isinstance(item, CommandInput):
+            if isinstance(item, CutSpeech):
+                self._speaker.cut()
+            elif isinstance(item, CommandInput):
                 self._publish(self.coach.command(now, item.command, item.source))
             elif isinstance(item, DeviceInput):
                 self._publish(

@@ -45,6 +45,11 @@ class TimedSpeaker:
             self._finish(self._clock.now(), cut=True)
         self._advance()
 
+    def cut(self) -> None:
+        self._advance()
+        self._finish(self._clock.now(), cut=True)
+        self._advance()
+
     @property
     def speaking(self) -> bool:
         self._advance()

@@ -3,8 +3,8 @@
 One trial replays a stretch of a session: the coach's cues, as timed in the session, go out
 through the audio owner to the room's speaker; a person says a command at a chosen moment; the
 microphone's audio, echo cancelled or not, goes to the listener's own recognition step. A
-halting command cuts the coach's speech as the loop would, one loop tick later, and the trial
-notes when the last sound of the coach left the speaker.
+safety guess or a halting command cuts the coach's speech as the loop would, and the trial notes
+when the last sound of the cut cue left the speaker.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ import numpy as np
 from coach.adapters.audio.devices import RATE
 from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS, AudioOwner
-from coach.app.listener import Recognizer, endpoint_for, next_result
+from coach.app.listener import Recognizer, SafetyAlarm, endpoint_for, next_result
 from coach.core.events import Command
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.sim.room import Acoustics, Room
 
 HALTING = (Command.STOP, Command.PAIN, Command.PAUSE)
-LOOP_TICK_S = 1 / 15  # the service's loop runs at the camera's frame rate
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,14 @@ class TimedCue:
 @dataclass(frozen=True)
 class Outcome:
     commands: tuple[tuple[Command, float], ...]  # what was taken, and when (session seconds)
-    silence_at: float | None  # when the speech cut by a halting command went quiet
+    cuts: tuple[tuple[float, float | None], ...]  # the coach's speech cut (for a safety guess
+    # or a halting command): when, and when the cue it cut fell silent (None: none was playing)
+
+    deaf: tuple[float, ...]  # the chunks (their start, 40 ms each) the listener could not hear
+
+    def silent_after(self, t: float) -> float | None:
+        """When the first cue cut at or after `t` fell silent."""
+        return next((silent for at, silent in self.cuts if at >= t and silent is not None), None)
 
 
 class TimedCanceller:
@@ -92,16 +98,11 @@ def replay(
     upcoming = sorted((c for c in cues if c.end > start), key=lambda c: c.start)
     playing: TimedCue | None = None
     taken: list[tuple[Command, float]] = []
-    halt_at: float | None = None
-    halted = False
-    silence_at: float | None = None
+    cuts: list[tuple[float, float | None]] = []
+    deaf: list[float] = []
+    alarm = SafetyAlarm(matcher, lambda: None)
     owner.play(np.zeros(0, dtype=np.int16))  # opens the speaker
     while (now := start + room.seconds()) < end:
-        if halt_at is not None and now >= halt_at:
-            owner.stop_playing()
-            if playing is not None:
-                silence_at = now
-            upcoming, playing, halt_at = [], None, None
         while upcoming and upcoming[0].start <= now:
             playing = upcoming.pop(0)
             skip = round(max(0.0, now - playing.start) * RATE)
@@ -113,22 +114,26 @@ def replay(
             owner.step()
         chunk = microphone.read()
         speaking = playing is not None or not owner.wait_played(0)
-        is_open = gate.update(now, speaking) or owner.echo_settled()
-        if now < listen_from or not is_open:
+        if not (gate.update(now, speaking) or owner.echo_settled()):
+            deaf.append(now)
+            continue
+        if now < listen_from:
             continue
         heard = next_result(recognizer, endpoint, chunk, matcher)
         match = matcher.match(heard) if heard is not None else None
-        if match is None:
-            continue
-        heard_at = start + room.seconds()
-        taken.append((match.command, heard_at))
-        if match.command in HALTING and not halted:
-            halted = True
-            halt_at = (np.floor(heard_at / LOOP_TICK_S) + 1) * LOOP_TICK_S
-    if silence_at is not None:
-        silence_at = max(silence_at, start + (room.last_sound + 1) / RATE)
+        halting = match is not None and match.command in HALTING
+        # The loop wakes for the listener's inputs at once: the cut is immediate.
+        if alarm.update(recognizer.partial() if heard is None else "") or halting:
+            at = start + room.seconds()
+            cuts.append((at, at + room.queued() / RATE if playing is not None else None))
+            owner.stop_playing()
+            playing = None
+        if match is not None:
+            taken.append((match.command, start + room.seconds()))
+        if halting:
+            upcoming = []  # the session has stopped: the coach only says so
     owner.close()
-    return Outcome(tuple(taken), silence_at)
+    return Outcome(tuple(taken), tuple(cuts), tuple(deaf))
 
 
 def voiced_end(samples: np.ndarray) -> float:

@@ -19,6 +19,10 @@ class Speaker(Protocol):
         """Get these ready ahead of time if that helps; never blocks."""
         ...
 
+    def cut(self) -> None:
+        """Stop the cue now playing: the person is saying something that matters more."""
+        ...
+
     def drain(self, timeout: float) -> bool:
         """Wait until everything queued has been said; False if `timeout` ran out first."""
         ...

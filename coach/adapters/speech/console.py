@@ -18,6 +18,9 @@ class ConsoleSpeaker:
     def prepare(self, texts: list[str]) -> None:
         """Nothing to prepare."""
 
+    def cut(self) -> None:
+        """Nothing is playing."""
+
     def drain(self, timeout: float) -> bool:
         return True
 

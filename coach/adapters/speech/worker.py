@@ -59,6 +59,12 @@ class SpeechWorker:
                 self._player.stop()
             self._lock.notify()
 
+    def cut(self) -> None:
+        with self._lock:
+            if self._queue.current is not None:
+                self._cut = True
+                self._player.stop()
+
     @property
     def speaking(self) -> bool:
         with self._lock:
