@@ -88,7 +88,8 @@ def test_the_cue_sequence_follows_the_plan():
         "lift", "hold", "lower", "count", "lift", "hold", "lower", "count",
     ]  # fmt: skip
     assert said[right_set + 9] == "That's set one."
-    assert said[right_set + 10].startswith("Switch sides")
+    assert said[right_set + 10] == cues.FEEL_IT  # after the first set: where to feel it
+    assert said[right_set + 11].startswith("Switch sides")
     assert said[-2].startswith("All done: 2 on the right, 2 on the left.")
     assert said[-1] == "Not a single fault today."
 

@@ -22,7 +22,7 @@ def test_start_walks_through_setup_into_the_first_set():
 
 def test_each_rep_is_paced_lift_hold_lower_with_twice_as_long_down():
     coach = Coach(quick_settings())
-    events = started(coach) + run_until(coach, 0, 60)
+    events = started(coach) + run_until(coach, 0, 90)
     tempo = [e for e in events if isinstance(e, Cue) and e.tag in ("lift", "hold", "lower")]
     lift, hold, lower, next_lift = tempo[0], tempo[1], tempo[2], tempo[3]
     assert [c.tag for c in tempo[:4]] == ["lift", "hold", "lower", "lift"]

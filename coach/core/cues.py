@@ -47,8 +47,9 @@ def setup_cues(side: str) -> list[str]:
     return [
         f"Let's set up. Lie on your {other_leg(side)} side on a firm mat, facing the camera, "
         "and rest your head on your lower arm.",
-        "Make one straight line from your ear through your hip to your ankle. "
-        "Bend the bottom knee if it helps you balance; keep the top leg straight.",
+        "Make one straight line from your ear through your hip to your ankle, hips stacked one "
+        "above the other. Bend the bottom knee if it helps you balance; keep the top leg "
+        "straight.",
     ]
 
 
@@ -63,7 +64,10 @@ NOT_CALIBRATED = (
 def foot_cue(neutral_foot: bool) -> str:
     """How to hold the foot through the set: toes slightly down, or level where that hurts."""
     if neutral_foot:
-        return "Keep the foot level, toes facing forward."
+        return (
+            "Keep the foot level, toes facing forward, and think of reaching that leg long, "
+            "away from your body."
+        )
     return (
         "Now turn the top toes a little toward the floor, and think of reaching that leg long, "
         "away from your body."
@@ -73,7 +77,10 @@ def foot_cue(neutral_foot: bool) -> str:
 def side_setup_cues(side: str, neutral_foot: bool) -> list[str]:
     """A shorter reminder after switching sides."""
     foot = "Keep the foot level, toes facing forward." if neutral_foot else "Toes a little down."
-    return [f"Body in one straight line, {side} leg on top and long. {foot}"]
+    return [
+        f"Body in one straight line, hips stacked, {side} leg on top. {foot} "
+        "Reach the leg long before you lift."
+    ]
 
 
 def set_intro(side: str, set_no: int, sets: int, reps: int) -> str:
@@ -103,6 +110,29 @@ BURSITIS_HOLDS = (
 )
 HOLD = "Hold."
 LOWER = "Now lower, slowly."
+# Once the rhythm is set the tempo words shrink to one each.
+SHORT_TEMPO = {"lift": "Lift.", "hold": "Hold.", "lower": "Lower."}
+# At the quietest, tones instead of words: the speech adapter plays these names as tones.
+TONE_LIFT = "(rising tone)"
+TONE_HOLD = "(steady tone)"
+TONE_LOWER = "(falling tone)"
+TONES = (TONE_LIFT, TONE_HOLD, TONE_LOWER)
+LAST_THREE = "Last three."
+CLEAN_STREAK = "Smooth and steady."
+# Said with the count when the rep before had this fault and this one did not.
+PRAISE_FOR_FIXING = {
+    "too_high": "Better: lower lift.",
+    "toes_up": "Better: toes down.",
+    "hip_hike": "Better: waist long.",
+    "knee_bend": "Better: knee straight.",
+    "forward_drift": "Better: leg in line.",
+    "fast_lower": "Better: slow down.",
+    "no_hold": "Better: good hold.",
+}
+QUIETER = "Fewer words."
+TONES_ONLY = "Tones only, and the count."
+MORE_CUES = "More coaching."
+MOST_CUES = "Every cue in full."
 # Warnings interrupt a rep: each is a second or so of voice (at most 1.5 s), so it never
 # outlasts the phase it corrects nor pushes the next tempo cue late.
 TOO_HIGH = "Not so high."
@@ -222,9 +252,46 @@ FAULT_WORDS = {
 }
 
 
-def finished(reps_per_side: dict[str, int]) -> str:
+def finished(reps_per_side: dict[str, int], clean: int, checked: int) -> str:
+    """The reps, and how many of those the camera checked were clean: quality before count."""
     counts = ", ".join(f"{n} on the {side}" for side, n in reps_per_side.items())
-    return f"All done: {counts}. Nice work."
+    quality = f" {clean} of {checked} clean." if checked else ""
+    return f"All done: {counts}.{quality} Nice work."
+
+
+FEEL_IT = (
+    "You should feel that in the side of your buttock. If you feel it at the front of the hip "
+    "instead, turn the toes a little further down."
+)
+WAIST_RESET = (
+    "Your waist was crunching. Next set, the moment you feel it, stop, reach long again, "
+    "and lift a little lower."
+)
+LIFT_LESS = (
+    "Lift less: stop as soon as your hip wants to tip back. The height doesn't matter, "
+    "the hip doing the work does."
+)
+REPEATED = 2  # a fault on this many reps of a set is worth a word in the rest
+
+
+def set_review(first_set: bool, faults: dict[str, int]) -> list[str]:
+    """What to teach after a set: where it should be felt (after the first), and how to fix
+    a fault that kept coming back."""
+    said = [FEEL_IT] if first_set else []
+    if faults.get("hip_hike", 0) >= REPEATED:
+        said.append(WAIST_RESET)
+    if faults.get("too_high", 0) >= REPEATED:
+        said.append(LIFT_LESS)
+    return said
+
+
+def verbosity_changed(before: int, after: int) -> str:
+    """After "quieter" or "more coaching"; levels as in core.talk.Verbosity (0 tones ... 3)."""
+    if after == before:
+        return "That's as quiet as I go." if after == 0 else "That's every cue already."
+    return {0: TONES_ONLY, 1: QUIETER, 2: MORE_CUES if after > before else QUIETER, 3: MOST_CUES}[
+        after
+    ]
 
 
 def catalogue(settings: Settings) -> list[str]:
@@ -233,6 +300,8 @@ def catalogue(settings: Settings) -> list[str]:
     said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD, HIP_HIKE]
     said += [KNEE_BEND, FORWARD_DRIFT]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
+    said += [*SHORT_TEMPO.values(), LAST_THREE, CLEAN_STREAK, *PRAISE_FOR_FIXING.values()]
+    said += [FEEL_IT, WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY, MORE_CUES, MOST_CUES]
     said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED]
     said += [foot_cue(False), foot_cue(True)]
     said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_OPEN, CLAMSHELL_CLOSE, BURSITIS_HOLDS]

@@ -26,6 +26,8 @@ class Command(Enum):
     PAIN = "pain"
     HELP = "help"
     PROGRESS = "progress"  # how am I doing: the trend over recent sessions
+    QUIETER = "quieter"  # fewer words, down to tones
+    MORE_CUES = "more_cues"  # more words, up to every cue in full
     START_HOLDS = "start_holds"
     START_CIRCLES = "start_circles"
     START_CLAMSHELLS = "start_clamshells"

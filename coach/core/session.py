@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from coach.core import cues, progress
+from coach.core import cues, progress, talk
 from coach.core.calibration import StillMoments
 from coach.core.events import (
     Command,
@@ -32,6 +32,7 @@ from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
 from coach.core.programs import Program, program_for
 from coach.core.progress import SessionRecord
+from coach.core.talk import SetTalk, Verbosity
 from coach.core.view import CameraView
 from coach.core.vision import Sighting
 from coach.settings import Settings
@@ -108,6 +109,7 @@ class Coach:
         self._watcher = FormWatcher(settings.form)
         self._out: list[Event] = []
         self._last_instruction: str | None = None
+        self._verbosity = Verbosity.named(settings.speech.verbosity)
         self._reset_session()
 
     # -- public surface ------------------------------------------------------------------------
@@ -136,6 +138,8 @@ class Coach:
             self._on_start(PROGRAM_COMMANDS[command])
             return self._take()
         handler = {
+            Command.QUIETER: lambda: self._change_verbosity(quieter=True),
+            Command.MORE_CUES: lambda: self._change_verbosity(quieter=False),
             Command.START: self._on_start,
             Command.TOGGLE: self._on_toggle,
             Command.PAUSE: self._pause,
@@ -253,9 +257,13 @@ class Coach:
         self._said_no_vision = False
         self._tempo_scale = 1.0
         self._calibration: StillMoments | None = None
+        self._sets_done = 0
+        self._review_s = 0.0
         self._reset_set()
 
     def _reset_set(self) -> None:
+        self._talk = SetTalk(self._verbosity, self._program.reps_per_set)
+        self._set_faults: Counter[str] = Counter()
         self._watcher.reset()
         self._cycles = 0
         self._reps_this_cycle = 0
@@ -386,7 +394,11 @@ class Coach:
 
     def _planned_tempo(self, text: str, tag: str) -> None:
         self._tempo_due.pop(0)  # moves fire in the order they were planned
-        self._tempo(text, tag)
+        said = self._talk.tempo(tag, text, self._cycles)
+        if said is None:  # the rhythm is set: this move goes unsaid, a warning kept for it not
+            self._say_pending_warnings()
+        else:
+            self._tempo(said, tag)
 
     def _tempo(self, text: str, tag: str) -> None:
         """A tempo cue, on time, with any warning that was kept for it after it."""
@@ -486,6 +498,7 @@ class Coach:
         faults = tuple(f for f in scored.faults if f in self._program.watched)
         self._reps_per_side[block.side] += 1
         self._fault_reps.update(faults)
+        self._set_faults.update(faults)
         if rep is None:
             self._unchecked_per_side[block.side] += 1
         elif not faults:
@@ -506,13 +519,22 @@ class Coach:
                 form_checked=rep is not None,
             )
         )
-        self._tempo(cues.rep_count(n, self._program.says_numbers), "count")
+        self._tempo(self._talk.count(n, faults, self._program.says_numbers), "count")
         if n >= self._program.reps_per_set:
             self._end_set()
 
     def _end_set(self) -> None:
         self._clear_schedule()
         self._say(cues.set_done(self._block.set_no))
+        self._sets_done += 1
+        review: list[str] = []
+        if self._verbosity >= Verbosity.QUIET and self._program.uses_camera:
+            review = cues.set_review(self._sets_done == 1, self._set_faults)
+        for line in review:
+            self._say(line)
+        # The break starts once the review has been said, so it is never cut short by it.
+        wpm = self._settings.speech.rate_wpm
+        self._review_s = sum(cues.speaking_time(line, wpm) for line in review)
         if self._block_index + 1 >= len(self._plan):
             self._finish("plan")
             return
@@ -527,9 +549,10 @@ class Coach:
         self._block_index += 1
         self._enter(Phase.REST)
         if seconds <= 0:
-            self._begin_set()
+            self._at(self._review_s, self._begin_set)
             return
         self._say(cues.rest(seconds))
+        seconds += self._review_s
         if seconds > REST_WARNING_S + 5:
             self._at(seconds - REST_WARNING_S, lambda: self._say(cues.REST_ENDING))
         self._at(seconds, self._begin_set)
@@ -538,7 +561,7 @@ class Coach:
         self._block_index += 1
         self._enter(Phase.SWITCH_SIDE)
         self._say(cues.switch_sides(self._block.side))
-        self._at(self._settings.session.side_switch_s, self._begin_side_setup)
+        self._at(self._settings.session.side_switch_s + self._review_s, self._begin_side_setup)
 
     def _begin_side_setup(self) -> None:
         self._clear_schedule()
@@ -566,7 +589,9 @@ class Coach:
         last = same[-1] if same else None
         self._past.append(today)
         if completed:
-            self._say(cues.finished(dict(self._reps_per_side)))
+            checked = sum(self._reps_per_side.values()) - sum(self._unchecked_per_side.values())
+            clean = sum(self._perfect_per_side.values())
+            self._say(cues.finished(dict(self._reps_per_side), clean, checked))
             self._say(progress.how_it_went(today, last))
             if (suggestion := progress.advice(self._past)) is not None:
                 self._say(suggestion)
@@ -641,6 +666,12 @@ class Coach:
 
     def _help(self) -> None:
         self._say(cues.help_text(self._settings.voice.commands.by_command()))
+
+    def _change_verbosity(self, quieter: bool) -> None:
+        before = self._verbosity
+        self._verbosity = talk.quieter(before) if quieter else talk.louder(before)
+        self._talk.verbosity = self._verbosity
+        self._say(cues.verbosity_changed(before, self._verbosity))
 
     def _change_tempo(self, faster: bool) -> None:
         scale = self._tempo_scale / TEMPO_STEP if faster else self._tempo_scale * TEMPO_STEP

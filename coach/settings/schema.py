@@ -193,6 +193,7 @@ class SpeechSettings:
     rate_wpm: int = field(default=150, metadata=number(80, 300, "words per minute"))
     volume: float = field(default=0.9, metadata=number(0, 1))
     alsa_device: str = field(default="default", metadata=ALSA_DEVICE)
+    verbosity: str = field(default="normal", metadata=one_of("tones", "quiet", "normal", "chatty"))
 
 
 def _valid_phrases(value: tuple[str, ...]) -> bool:
@@ -224,6 +225,8 @@ class VoiceCommands:
     pain: tuple[str, ...] = field(default=("it hurts", "pain", "ouch"), metadata=PHRASES)
     help: tuple[str, ...] = field(default=("help",), metadata=PHRASES)
     progress: tuple[str, ...] = field(default=("how am i doing",), metadata=PHRASES)
+    quieter: tuple[str, ...] = field(default=("quieter", "talk less"), metadata=PHRASES)
+    more_cues: tuple[str, ...] = field(default=("more coaching", "talk more"), metadata=PHRASES)
     start_holds: tuple[str, ...] = field(
         default=("start isometric holds", "start holds"), metadata=PHRASES
     )

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from coach.core import cues
+from coach.core.tones import tone
 from coach.core.trim import voiced_length
 from coach.settings import SpeechSettings
 
@@ -43,6 +45,17 @@ def _cut_trailing_silence(path: Path) -> None:
     with wave.open(str(path), "wb") as wav:
         wav.setparams(params)
         wav.writeframes(samples[: keep * params.nchannels].tobytes())
+
+
+TONE_RATE = 22050  # espeak-ng's own rate, so tones and words go out alike
+
+
+def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.tobytes())
 
 
 class SpeechUnavailable(Exception):
@@ -99,6 +112,9 @@ class Pyttsx3Synth:
     def wav_for(self, text: str) -> Path:
         path = self._dir / (hashlib.sha1(text.encode()).hexdigest()[:16] + ".wav")
         if path.exists():
+            return path
+        if text in cues.TONES:
+            _write_wav(path, tone(text, TONE_RATE), TONE_RATE)
             return path
         partial = path.with_suffix(".part.wav")
         for _ in range(ATTEMPTS):
