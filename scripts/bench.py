@@ -253,7 +253,7 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
 
 TALKOVER_TRIALS = 200
 TALKOVER_VOICES = ("ko+f2", "ko+f4", "ko+f5")  # the Korean proxy voices the model hears best
-WARM_UP_S = 10.0  # the canceller has been adapting since the greeting: let it adapt
+WARM_UP_S = 10.0  # of the set before the command
 HEARD_WITHIN_S = 2.5
 
 
@@ -278,6 +278,9 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
         [(s.cue.text, s.start, s.end) for s in speaker.spoken], samples_for
     )
     sets = _set_spans(events)
+    # Before any set the canceller has learnt the room from the spoken set-up: each trial's
+    # room hears the set-up first, then the stretch of the set the command falls in.
+    setup = [c for c in played if c.end <= sets[0][0]]
     rng = np.random.default_rng(SEED)
     commands = settings.voice.commands
     said = [(Command.STOP, commands.stop[0]), (Command.PAIN, commands.pain[0])]
@@ -291,15 +294,25 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
         at = float(rng.uniform(first + WARM_UP_S, last - 1.0))
         acoustics, seed = Acoustics.random(rng), int(rng.integers(2**31))
         ends = at + talkover.voiced_end(speech)
-        for mode, cues_heard in (("aec", played), ("gated", played), ("ceiling", [])):
-            canceller = None
+        window = at - WARM_UP_S
+        in_window = [c for c in played if c.start >= window]
+        after_setup = [
+            replace(c, start=c.start - sets[0][0] + window, end=c.end - sets[0][0] + window)
+            for c in setup
+        ]
+        for mode in ("aec", "gated", "ceiling"):
+            canceller, cues_heard, begin = None, in_window, window
             if mode != "gated":
                 canceller = talkover.TimedCanceller(SpeexCanceller(SAMPLE_RATE))
                 cancellers.append(canceller)
+            if mode == "aec":
+                cues_heard, begin = after_setup + in_window, window - sets[0][0]
+            elif mode == "ceiling":
+                cues_heard = []
             outcome = talkover.replay(
                 cues_heard,
                 [(speech, at)],
-                (at - WARM_UP_S, ends + HEARD_WITHIN_S),
+                (begin, ends + HEARD_WITHIN_S),
                 acoustics,
                 np.random.default_rng(seed),
                 recognizer,
