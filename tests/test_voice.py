@@ -283,6 +283,17 @@ def test_phrases_the_model_cannot_say_are_named(settings, no_network):
         VoskRecognizer(settings.voice.model_path, ["중지", "stop"])
 
 
+def test_in_the_service_an_unknown_phrase_is_left_out_but_stop_never(settings, caplog):
+    required = {"stop": ("중지",), "pain": ("아야",)}
+    recognizer = VoskRecognizer(
+        settings.voice.model_path, ["중지", "아야", "talk less"], required=required
+    )
+    assert recognizer.phrases == ["중지", "아야"]
+    assert "left out: less, talk" in caplog.text
+    with pytest.raises(VoiceUnavailable, match="knows none of the phrases for stop"):
+        VoskRecognizer(settings.voice.model_path, ["stop", "아야"], required={"stop": ("stop",)})
+
+
 def test_coach_listen_without_a_model_exits_with_one_line(tmp_path):
     config = tmp_path / "coach.toml"
     config.write_text(f'[voice]\nmodel_path = "{tmp_path / "none"}"\n')

@@ -33,8 +33,11 @@ class Recognizer(Protocol):
 
 def voice_recognition(voice: VoiceSettings) -> tuple[PhraseMatcher, VoskRecognizer]:
     """The phrase matcher and the recogniser restricted to its phrases, from [voice]."""
-    matcher = PhraseMatcher(voice.commands.by_command(), voice.min_confidence, voice.decoys)
-    return matcher, VoskRecognizer(voice.model_path, matcher.phrases, voice.decoys)
+    commands = voice.commands.by_command()
+    matcher = PhraseMatcher(commands, voice.min_confidence, voice.decoys)
+    safety = {name: commands[name] for name in ("stop", "pain")}
+    recognizer = VoskRecognizer(voice.model_path, matcher.phrases, voice.decoys, required=safety)
+    return matcher, recognizer
 
 
 @dataclass

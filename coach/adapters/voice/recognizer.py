@@ -8,9 +8,12 @@ VoiceUnavailable, one line, so the coach can carry on with the button.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from coach.core.phrases import UNKNOWN_WORD, Heard
+
+log = logging.getLogger("coach.voice")
 
 SAMPLE_RATE = 16000
 
@@ -37,7 +40,10 @@ class VoskRecognizer:
         phrases: list[str],
         decoys: tuple[str, ...] = (),
         sample_rate: int = SAMPLE_RATE,
+        required: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
+        """`required`: commands that must keep a phrase (name → its phrases); given, phrases
+        with unknown words are left out with a warning instead of refusing them all."""
         path = Path(model_path)
         check_model_folder(path)
         try:
@@ -54,11 +60,32 @@ class VoskRecognizer:
             ) from None
         words = {word for phrase in [*phrases, *decoys] for word in phrase.split()}
         unknown = sorted(word for word in words if model.vosk_model_find_word(word) < 0)
-        if unknown:
+        if unknown and required is not None:
+            # A phrase the model cannot say is left out, so one odd word never costs the
+            # coach its ears; only the phrases that end a session are indispensable.
+            log.warning(
+                "voice: the speech model at %s does not know these words of [voice], so the "
+                "phrases with them are left out: %s",
+                path,
+                ", ".join(unknown),
+            )
+            phrases = [p for p in phrases if all(w not in unknown for w in p.split())]
+            decoys = tuple(d for d in decoys if d not in unknown)
+            missing = [
+                name for name, options in required.items() if not set(options) & set(phrases)
+            ]
+            if missing:
+                raise VoiceUnavailable(
+                    f"the speech model at {path} knows none of the phrases for "
+                    + " or ".join(missing)
+                    + ": a session must always be stoppable by voice"
+                )
+        elif unknown:
             raise VoiceUnavailable(
                 f"the speech model at {path} does not know these words of [voice]: "
                 + ", ".join(unknown)
             )
+        self.phrases = phrases
         # Speech that is not a command needs somewhere else to go than the nearest command:
         # the model's unknown-word symbol where it has one, else the configured decoy words.
         if model.vosk_model_find_word(UNKNOWN_WORD) >= 0:
