@@ -131,10 +131,16 @@ def _overlap(intervals: list[tuple[float, float]], within: list[tuple[float, flo
     )
 
 
-def _coached_speech(seconds_for: Callable[[str], float]) -> tuple[TimedSpeaker, list, Settings]:
+def _coached_speech(
+    seconds_for: Callable[[str], float], verbosity: str = "normal"
+) -> tuple[TimedSpeaker, list, Settings]:
     """A whole session of the default plan (2 x 15 a side), its speech timed as played."""
     base = Settings()
-    settings = replace(base, camera=replace(base.camera, width=192, height=144, fps=10))
+    settings = replace(
+        base,
+        camera=replace(base.camera, width=192, height=144, fps=10),
+        speech=replace(base.speech, verbosity=verbosity),
+    )
     clock = VirtualClock()
     speaker = TimedSpeaker(clock, seconds_for)
     events: list = []
@@ -160,6 +166,10 @@ def speech_figures() -> dict[str, object]:
     try:
         speaker, events, settings = _coached_speech(seconds_for)
         padded, _, _ = _coached_speech(lambda text: seconds_for(text) + ESPEAK_TRAILING_S)
+        by_level = {
+            level: _set_talk(*_coached_speech(seconds_for, level)[:2])
+            for level in ("chatty", "normal", "quiet", "tones")
+        }
         neutral = settings.safety.neutral_foot
         warnings = [
             seconds_for(cues.warning_text(e.fault, neutral))
@@ -177,16 +187,26 @@ def speech_figures() -> dict[str, object]:
         return round(_overlap(closed, sets) / set_s, 3)
 
     tempo = [s for s in speaker.spoken if s.cue.priority is Priority.TEMPO]
-    in_sets = [s for s in speaker.spoken if any(a <= s.start < b for a, b in sets)]
     return {
         "deaf_share_gated": deaf(speaker),
         "deaf_share_gated_with_espeak_silence": deaf(padded),
         "set_seconds": round(set_s, 1),
-        "cues_per_set_minute": round(len(in_sets) / (set_s / 60), 1),
+        "per_set_minute_by_verbosity": by_level,
         "tempo_cues_late": sum(speaker.late_s(s) > LATE_S for s in tempo),
         "tempo_cues_dropped": sum(c.priority is Priority.TEMPO for c in speaker.dropped),
         "tempo_cues": len(tempo),
         "warning_voice_s": {"max": round(max(warnings, default=0), 2), "count": len(warnings)},
+    }
+
+
+def _set_talk(speaker: TimedSpeaker, events: list) -> dict[str, float]:
+    """Cues said, and seconds of voice, per minute of set."""
+    sets = _set_spans(events)
+    minutes = sum(end - start for start, end in sets) / 60
+    said = [s for s in speaker.spoken if any(a <= s.start < b for a, b in sets)]
+    return {
+        "cues": round(len(said) / minutes, 1),
+        "voice_s": round(sum(s.end - s.start for s in said) / minutes, 1),
     }
 
 

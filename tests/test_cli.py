@@ -37,7 +37,7 @@ def test_every_line_is_an_event_with_time_and_type(demo_lines):
     times = [line["t"] for line in demo_lines]
     assert times == sorted(times)
     assert {line["type"] for line in demo_lines} == {
-        "command", "session", "state", "cue", "calibrated", "rep", "warning", "summary",
+        "command", "session", "state", "cue", "beat", "calibrated", "rep", "warning", "summary",
     }  # fmt: skip
 
 

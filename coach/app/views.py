@@ -7,6 +7,7 @@ import logging
 from typing import TextIO
 
 from coach.core.events import (
+    Beat,
     CommandHeard,
     Cue,
     DeviceChanged,
@@ -84,7 +85,8 @@ class LiveView:
         self._out = out
 
     def __call__(self, event: Event) -> None:
-        print(f"{_clock(event.t)}  {describe(event)}", file=self._out, flush=True)
+        if not isinstance(event, Beat):  # the rhythm is heard in the cues; a line each is noise
+            print(f"{_clock(event.t)}  {describe(event)}", file=self._out, flush=True)
 
 
 class LogView:
@@ -94,7 +96,8 @@ class LogView:
         self._log = logger
 
     def __call__(self, event: Event) -> None:
-        self._log.info("%s", describe(event))
+        if not isinstance(event, Beat):
+            self._log.info("%s", describe(event))
 
 
 class JsonView:

@@ -55,6 +55,16 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Beat(Event):
+    """A planned move of the rep's rhythm ("lift", "hold", "lower", ...), said or not: once
+    the rhythm is set the coach may leave it unsaid, but the rhythm goes on."""
+
+    move: str
+
+    kind: ClassVar[str] = "beat"
+
+
+@dataclass(frozen=True)
 class SessionStarted(Event):
     program: str  # "leg_lifts", "holds", "circles", "clamshells" or "wall_slides"
 

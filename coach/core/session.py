@@ -15,6 +15,7 @@ from enum import Enum
 from coach.core import cues, progress, talk
 from coach.core.calibration import StillMoments
 from coach.core.events import (
+    Beat,
     Command,
     CommandHeard,
     Cue,
@@ -394,6 +395,7 @@ class Coach:
 
     def _planned_tempo(self, text: str, tag: str) -> None:
         self._tempo_due.pop(0)  # moves fire in the order they were planned
+        self._out.append(Beat(self._now, tag))
         said = self._talk.tempo(tag, text, self._cycles)
         if said is None:  # the rhythm is set: this move goes unsaid, a warning kept for it not
             self._say_pending_warnings()

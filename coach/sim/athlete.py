@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from coach.core.events import Cue, Event, StateChanged
+from coach.core.events import Beat, Cue, Event, StateChanged
 
 REACTION_S = 0.3
 CALIBRATION_LIFT_DEG = 25.0  # "raise that leg a little", taking about a second
@@ -83,7 +83,7 @@ class SimulatedAthlete:
             self._raised_at = event.t + REACTION_S
         elif isinstance(event, Cue) and event.tag == "calibrated":
             self._lowered_at = event.t + REACTION_S
-        elif isinstance(event, Cue) and event.tag == "lift":
+        elif isinstance(event, Beat) and event.move == "lift":  # said or not: the rhythm
             self._slot += 1
             self._style = self._script.style(self._side, self._set_no, self._slot)
             self._rep_start = event.t + REACTION_S
