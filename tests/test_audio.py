@@ -81,17 +81,24 @@ def test_a_cue_is_played_whole_at_the_owners_rate_and_ends_when_its_last_sample_
     assert not heard[start + len(expected) :].any()
 
 
-def test_a_cut_cue_falls_silent_within_the_speakers_buffer(tmp_path):
+def test_a_cut_cue_falls_silent_at_once(tmp_path):
     room = straight_room()
     owner = AudioOwner(lambda: room.speaker, None, real_time=False)
     microphone = owner.attach_capture(room.microphone)
     owner.player.play(write_wav(tmp_path / "long.wav", tone(3.0), RATE))
-    record(owner, microphone, 20)
+    before = record(owner, microphone, 20)
+    assert np.abs(before[-PERIOD_FRAMES:]).mean() > 1000  # sounding when it is cut
     owner.player.stop()
-    after = record(owner, microphone, 20)
-    assert after[: FILL_PERIODS * PERIOD_FRAMES].any()  # what the speaker held still plays
-    assert not after[(FILL_PERIODS + 1) * PERIOD_FRAMES :].any()
+    assert not record(owner, microphone, 20).any()  # what the speaker held is thrown away
     assert owner.player.wait(0)
+
+
+def test_after_a_cut_the_canceller_is_told_only_what_was_played():
+    played = PlayedSamples(capacity=16)
+    played.wrote(np.arange(1, 9, dtype=np.int16))  # 1..8 written; 5..8 still queued
+    played.dropped(4)  # and thrown away by the cut
+    played.wrote(np.array([20, 21], dtype=np.int16))
+    assert played.sounding(queued=0, count=6).tolist() == [1, 2, 3, 4, 20, 21]
 
 
 class FailingSpeaker:
@@ -108,6 +115,9 @@ class FailingSpeaker:
         if self.left == 0:
             raise AudioUnavailable("speaker 'plughw:1,0': No such device")
         self.left -= 1
+
+    def drop(self):
+        """Nothing is held."""
 
     def close(self):
         self.closed = True

@@ -24,6 +24,10 @@ class PlayedSamples:
         self._ring[: len(samples) - first] = samples[first:]
         self.written += len(samples)
 
+    def dropped(self, count: int) -> None:
+        """The device threw away the last `count` samples written: they were never played."""
+        self.written -= min(count, self.written)
+
     def sounding(self, queued: int, count: int) -> np.ndarray:
         """The last `count` samples to leave the speaker, while `queued` still wait in the device.
 

@@ -78,6 +78,9 @@ class Room:
         room = BUFFER_PERIODS * PERIOD_FRAMES - len(self._speaker_buffer)
         self._speaker_buffer = np.concatenate([self._speaker_buffer, samples[:room]])
 
+    def drop(self) -> None:
+        self._speaker_buffer = np.zeros(0, dtype=np.int16)
+
     def record_period(self) -> np.ndarray:
         played = np.zeros(PERIOD_FRAMES)
         out = self._speaker_buffer[:PERIOD_FRAMES]
@@ -108,6 +111,9 @@ class RoomSpeaker:
 
     def write(self, samples: np.ndarray) -> None:
         self._room.write(samples)
+
+    def drop(self) -> None:
+        self._room.drop()
 
     def close(self) -> None:
         """Nothing to release."""

@@ -34,6 +34,10 @@ class TimedCue:
     start: float
     end: float
 
+    @property
+    def was_cut(self) -> bool:
+        return self.end < self.start + len(self.samples) / RATE - 0.001
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -108,7 +112,8 @@ def replay(
             skip = round(max(0.0, now - playing.start) * RATE)
             owner.play(playing.samples[skip:])
         if playing is not None and now >= playing.end:
-            owner.stop_playing()
+            if playing.was_cut:  # as the speech worker cuts it; a whole cue plays out itself
+                owner.stop_playing()
             playing = None
         for _ in range(CAPTURE_CHUNK_PERIODS):
             owner.step()
@@ -124,9 +129,9 @@ def replay(
         halting = match is not None and match.command in HALTING
         # The loop wakes for the listener's inputs at once: the cut is immediate.
         if alarm.update(recognizer.partial() if heard is None else "") or halting:
+            owner.stop_playing()
             at = start + room.seconds()
             cuts.append((at, at + room.queued() / RATE if playing is not None else None))
-            owner.stop_playing()
             playing = None
         if match is not None:
             taken.append((match.command, start + room.seconds()))

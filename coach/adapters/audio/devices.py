@@ -27,6 +27,10 @@ class PlaybackDevice(Protocol):
         """Hand over samples that fit (never more than the room left); never blocks."""
         ...
 
+    def drop(self) -> None:
+        """Throw away what is queued: silence now, not when the buffer has played out."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -86,6 +90,12 @@ class AlsaPlayback:
     def write(self, samples: np.ndarray) -> None:
         try:
             self._pcm.write(samples.astype(np.int16, copy=False).tobytes())
+        except self._alsa.ALSAAudioError as exc:
+            raise AudioUnavailable(f"speaker {self._device!r}: {exc}") from None
+
+    def drop(self) -> None:
+        try:
+            self._pcm.drop()  # the next write() prepares the device again
         except self._alsa.ALSAAudioError as exc:
             raise AudioUnavailable(f"speaker {self._device!r}: {exc}") from None
 

@@ -131,8 +131,20 @@ class AudioOwner:
             self._speech_ends = self._played.written + len(samples)
 
     def stop_playing(self) -> None:
+        """Silence at once: what the speaker still holds is thrown away, not played out."""
         with self._lock:
             self._clear_speech()
+            playback = self._playback
+            if playback is None:
+                return
+            try:
+                queued = playback.queued()
+                playback.drop()
+            except AudioUnavailable as exc:
+                self._lose_playback(playback, str(exc))
+                return
+            self._played.dropped(queued)
+            self._speech_ends = self._played.written
 
     def wait_played(self, timeout: float) -> bool:
         """True once the cue's last sample has left the speaker (or was cut); raises
@@ -219,13 +231,17 @@ class AudioOwner:
                     self._played.wrote(chunk)
                     queued += PERIOD_FRAMES
             except AudioUnavailable as exc:
-                log.debug("audio: %s", exc)
-                self._playback_error = str(exc)
-                self._playback = None
-                playback.close()
-                self._clear_speech()
+                self._lose_playback(playback, str(exc))
                 return 0
             return queued
+
+    def _lose_playback(self, playback: PlaybackDevice, error: str) -> None:
+        """The speaker went: the cue playing fails, and play() will try to open it again."""
+        log.debug("audio: %s", error)
+        self._playback_error = error
+        self._playback = None
+        playback.close()
+        self._clear_speech()
 
     def _next_period(self) -> np.ndarray:
         chunk = np.zeros(PERIOD_FRAMES, dtype=np.int16)
