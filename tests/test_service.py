@@ -198,11 +198,13 @@ def test_doctor_gives_one_line_per_check_with_what_to_fix(tmp_path):
     lines = result.stdout.strip().splitlines()
     checks = [line.split(":")[0].split(maxsplit=1) for line in lines]
     assert [name for _, name in checks] == [
-        "config", "camera", "microphone", "speaker", "button", "speech model", "free space",
+        "config", "camera", "microphone", "speaker", "echo cancellation", "button",
+        "speech model", "free space",
     ]  # fmt: skip
     status = {name: state for state, name in checks}
     assert status["config"] == status["speaker"] == status["free space"] == "ok"
-    assert status["speech model"] == "PROBLEM" and "sudo ./scripts/install" in lines[5]
+    assert status["echo cancellation"] == "ok" and "hears you while it talks" in lines[4]
+    assert status["speech model"] == "PROBLEM" and "sudo ./scripts/install" in lines[6]
     assert status["camera"] == "PROBLEM" and "python3-picamera2" in lines[1]
     assert result.returncode == 1  # something needs fixing
     assert result.stderr == ""

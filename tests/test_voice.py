@@ -547,3 +547,18 @@ def test_a_command_the_coach_starts_talking_over_is_still_taken(recognizer, matc
     cue_starts = 1.0 + voiced_end(stop) + 0.1
     heard = _heard_while(recognizer, matcher, audio, coach_talks=lambda t: t >= cue_starts)
     assert heard == [Command.STOP]
+
+
+def test_doctor_names_a_phrase_the_model_cannot_say(korean_config, tmp_path):
+    config = tmp_path / "coach.toml"
+    text = korean_config.read_text(encoding="utf-8")
+    config.write_text(text.replace("quieter = []", 'quieter = ["talk less"]'), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--config", str(config), "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "STATE_DIRECTORY": str(tmp_path)},
+    )
+    line = next(line for line in result.stdout.splitlines() if "speech model" in line)
+    assert line.startswith("PROBLEM") and 'cannot say "talk less"' in line

@@ -52,6 +52,17 @@ def _speaker(settings: Settings) -> str:
     )
 
 
+def _echo(settings: Settings) -> str:
+    from coach.adapters.audio.devices import RATE, alsa_available
+    from coach.adapters.audio.echo import SpeexCanceller
+
+    if settings.voice.echo_cancellation == "off":
+        return "off (voice.echo_cancellation): the microphone is shut while the coach talks"
+    alsa_available()
+    SpeexCanceller(RATE).close()
+    return "Speex over pyalsaaudio: the coach hears you while it talks"
+
+
 def _button(settings: Settings) -> str:
     from coach.adapters.button import GpioButton
 
@@ -66,7 +77,14 @@ def _model(settings: Settings) -> str:
 
     if not settings.voice.enabled:
         return "not used (voice.enabled = false)"
-    voice_recognition(settings.voice)
+    matcher, recognizer = voice_recognition(settings.voice)
+    left_out = [phrase for phrase in matcher.phrases if phrase not in recognizer.phrases]
+    if left_out:
+        raise RuntimeError(
+            f"{settings.voice.model_path} cannot say "
+            + ", ".join(f'"{phrase}"' for phrase in left_out)
+            + ": change them in [voice.commands]"
+        )
     return f"{settings.voice.model_path} knows every command phrase"
 
 
@@ -85,6 +103,7 @@ CHECKS: list[tuple[str, Callable[[Settings], str]]] = [
     ("camera", _camera),
     ("microphone", _microphone),
     ("speaker", _speaker),
+    ("echo cancellation", _echo),
     ("button", _button),
     ("speech model", _model),
     ("free space", _space),
