@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from coach.adapters.clock import VirtualClock
 from coach.adapters.frames import FrameSource
@@ -58,3 +62,14 @@ def coached(
     loop.send(command, "test")
     loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
     return events, loop
+
+
+def run_doctor(config: Path, state: Path) -> subprocess.CompletedProcess[str]:
+    """`coach doctor` with this config, its state folder in `state`."""
+    return subprocess.run(
+        [sys.executable, "-m", "coach", "--config", str(config), "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "STATE_DIRECTORY": str(state)},
+    )

@@ -11,6 +11,8 @@ from dataclasses import replace
 
 import pytest
 
+from tests.helpers import run_doctor
+
 SERVICE_CONFIG = """
 [camera]
 source = "none"
@@ -188,13 +190,7 @@ def test_doctor_gives_one_line_per_check_with_what_to_fix(tmp_path):
     config.write_text(
         f'[voice]\nmodel_path = "{tmp_path / "no-model"}"\n[speech]\nalsa_device = "null"\n'
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "coach", "--config", str(config), "doctor"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "STATE_DIRECTORY": str(tmp_path)},
-    )
+    result = run_doctor(config, tmp_path)
     lines = result.stdout.strip().splitlines()
     checks = [line.split(":")[0].split(maxsplit=1) for line in lines]
     assert [name for _, name in checks] == [

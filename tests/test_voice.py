@@ -27,6 +27,7 @@ from coach.settings import SpeechSettings, load_settings
 from coach.sim.room import Acoustics
 from coach.sim.talkover import HALTING, replay, voiced_end
 from coach.sim.voice import KOREAN_TALK, espeak, join, piper, silence, to_wav
+from tests.helpers import run_doctor
 
 DATA = Path(__file__).parent / "data"
 VOICE = "ko+f2"
@@ -553,12 +554,6 @@ def test_doctor_names_a_phrase_the_model_cannot_say(korean_config, tmp_path):
     config = tmp_path / "coach.toml"
     text = korean_config.read_text(encoding="utf-8")
     config.write_text(text.replace("quieter = []", 'quieter = ["talk less"]'), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "coach", "--config", str(config), "doctor"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "STATE_DIRECTORY": str(tmp_path)},
-    )
+    result = run_doctor(config, tmp_path)
     line = next(line for line in result.stdout.splitlines() if "speech model" in line)
     assert line.startswith("PROBLEM") and 'cannot say "talk less"' in line

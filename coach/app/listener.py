@@ -63,19 +63,27 @@ def endpoint_for(end_silence_s: float) -> QuickEnd | None:
 
 
 def next_result(
-    recognizer: Recognizer, endpoint: QuickEnd | None, pcm: bytes, matcher: PhraseMatcher
+    recognizer: Recognizer,
+    endpoint: QuickEnd | None,
+    pcm: bytes,
+    matcher: PhraseMatcher,
+    alarm: SafetyAlarm | None = None,
 ) -> Heard | None:
     """Feed a chunk; a result when the recogniser says speech ended, or sooner for "stop" and
     "it hurts": when quiet follows them, or the recogniser's guess has been one of them for as
     long. Both are asked about on every chunk, not only when they began: the guess may complete
     the command a chunk or two later. Other commands keep the recogniser's own rule: over the
     coach's own voice an early end was measured to turn its echo into "repeat" now and then,
-    and only a stop is worth the risk of a needless one."""
+    and only a stop is worth the risk of a needless one. The running guess is read once a
+    chunk, for the quicker end and the `alarm` both."""
     heard = recognizer.feed(pcm)
+    wants_guess = heard is None and (endpoint is not None or alarm is not None)
+    partial = recognizer.partial() if wants_guess else ""
+    if alarm is not None:
+        alarm.update(partial)
     if endpoint is None:
         return heard
     endpoint.quiet.update(pcm)  # every chunk, so its idea of speech and quiet stays in step
-    partial = recognizer.partial() if heard is None else ""
     steady = endpoint.steady.update(partial, len(pcm) // 2)
     ending = endpoint.quiet.after_speech or steady
     if heard is None and ending and matcher.is_safety_phrase(partial):
@@ -202,9 +210,11 @@ class VoiceListener:
             elif is_open and not was_open and self._endpoint is not None:
                 self._endpoint.reset()
             if is_open:
-                heard = next_result(self._recognizer, self._endpoint, chunk, self._matcher)
-                self._safety_alarm.update(self._recognizer.partial() if heard is None else "")
-                self._hear(heard)
+                self._hear(
+                    next_result(
+                        self._recognizer, self._endpoint, chunk, self._matcher, self._safety_alarm
+                    )
+                )
             was_open = is_open
             chunk = audio.read()
         if not self._stopping.is_set():

@@ -104,7 +104,8 @@ def replay(
     taken: list[tuple[Command, float]] = []
     cuts: list[tuple[float, float | None]] = []
     deaf: list[float] = []
-    alarm = SafetyAlarm(matcher, lambda: None)
+    rang: list[bool] = []
+    alarm = SafetyAlarm(matcher, lambda: rang.append(True))
     owner.play(np.zeros(0, dtype=np.int16))  # opens the speaker
     while (now := start + room.seconds()) < end:
         while upcoming and upcoming[0].start <= now:
@@ -124,11 +125,12 @@ def replay(
             continue
         if now < listen_from:
             continue
-        heard = next_result(recognizer, endpoint, chunk, matcher)
+        heard = next_result(recognizer, endpoint, chunk, matcher, alarm)
         match = matcher.match(heard) if heard is not None else None
         halting = match is not None and match.command in HALTING
         # The loop wakes for the listener's inputs at once: the cut is immediate.
-        if alarm.update(recognizer.partial() if heard is None else "") or halting:
+        if rang or halting:
+            rang.clear()
             owner.stop_playing()
             at = start + room.seconds()
             cuts.append((at, at + room.queued() / RATE if playing is not None else None))
