@@ -354,9 +354,9 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
             )
             first_taken = outcome.commands[:1]
             results[mode].append(bool(first_taken) and first_taken[0][0] is command)
-            silent = outcome.silent_after(at)
-            if mode == "aec" and results[mode][-1] and silent is not None:
-                silences.append(silent - ends)
+            quiet = outcome.quiet_after((at, ends))
+            if mode == "aec" and results[mode][-1] and quiet is not None:
+                silences.append(quiet)
     own = talkover.TimedCanceller(SpeexCanceller(SAMPLE_RATE))
     whole = talkover.replay(
         played,

@@ -171,18 +171,20 @@ def test_a_warning_waits_for_an_instruction_to_finish(worker):
     assert speech.drain(WAIT)
 
 
-def test_a_cut_silences_even_an_instruction_at_once_and_the_next_cue_follows(worker):
+def test_a_cut_silences_even_an_instruction_at_once_and_drops_what_waits(worker):
     # Someone is saying "stop": an instruction, which no warning may cut, is cut.
     speech, player = worker
     speech.say(cue("Lie on your side", Priority.INFO))
     assert player.started.acquire(timeout=WAIT)
     speech.say(cue("Reach long", Priority.INFO))
+    speech.say(cue("Careful", Priority.SAFETY))
     speech.cut()
     assert player.stopped == ["Lie on your side"]
+    # Only a safety reply may follow a cut; the waiting instruction is not said.
     assert player.started.acquire(timeout=WAIT)
-    assert player.played == ["Lie on your side", "Reach long"]
     player.finish()
     assert speech.drain(WAIT)
+    assert player.played == ["Lie on your side", "Careful"]
 
 
 def test_the_loop_cuts_the_speech_as_soon_as_the_listener_asks(settings):
@@ -201,6 +203,35 @@ def test_the_loop_cuts_the_speech_as_soon_as_the_listener_asks(settings):
     loop.cut_speech()  # from the listener's thread
     loop.step()
     assert speaker.cuts == 1
+
+
+def test_after_a_safety_guess_the_coach_stays_quiet_until_the_words_settle(settings):
+    from coach.adapters.clock import VirtualClock
+    from coach.app.loop import HUSH_S, CoachLoop
+    from coach.core.events import Command
+    from coach.core.session import Coach
+
+    class Speaker(ConsoleSpeaker):
+        def __init__(self) -> None:
+            super().__init__()
+            self.said: list[str] = []
+
+        def say(self, spoken: Cue) -> None:
+            self.said.append(spoken.text)
+
+    speaker, clock = Speaker(), VirtualClock()
+    loop = CoachLoop(Coach(settings), clock, speaker, None, None, fps=10, hold_s=2.0)
+    loop.cut_speech()
+    loop.step()
+    loop.greet()  # due while "stop" may be being said: held back
+    assert speaker.said == []
+    clock.sleep_until(clock.now() + HUSH_S)  # the guess came to nothing
+    loop.greet()
+    assert len(speaker.said) == 1
+    loop.cut_speech()
+    loop.send(Command.PAIN, "voice")  # the words settled: the coach answers at once
+    loop.step()
+    assert len(speaker.said) == 2 and speaker.said[-1] != speaker.said[0]
 
 
 def test_the_real_engine_speaks_a_whole_queue_through_aplay():

@@ -516,13 +516,11 @@ def _said_over_the_coach(recognizer, matcher, settings, canceller):
         ends = at + voiced_end(said)
         outcome = replay(
             talk, [(said, at)], (0.0, ends + 2.0), LOUD_ROOM, np.random.default_rng(i),
-            recognizer, matcher, canceller(), end_silence_s=0.25, listen_from=0.0,
+            recognizer, matcher, canceller(), end_silence_s=0.25, listen_from=at - 1.0,
         )  # fmt: skip
         halting = [c for c, _ in outcome.commands if c in HALTING]
         honoured = halting[:1] == [Command(command)]
-        silent_at = outcome.silent_after(at)
-        silent = silent_at - ends if honoured and silent_at is not None else None
-        outcomes.append((honoured, silent))
+        outcomes.append((honoured, outcome.quiet_after((at, ends)) if honoured else None))
     return outcomes
 
 

@@ -14,12 +14,15 @@ from dataclasses import dataclass, replace
 from coach.adapters.clock import Clock
 from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker
-from coach.core.events import Command, Cue, Event, StateChanged, ViewCalibrated
+from coach.core.events import Command, Cue, Event, Priority, StateChanged, ViewCalibrated
 from coach.core.gestures import ButtonGestures
 from coach.core.session import Coach
 from coach.core.vision import LegReader
 
 EventSink = Callable[[Event], None]
+# How long a safety guess keeps the coach quiet while the recogniser settles the words: the
+# final result comes 0.5-1 s after the guess; a guess that comes to nothing frees the voice.
+HUSH_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class CoachLoop:
         self._gestures = ButtonGestures(hold_s)
         self._sinks = list(sinks)
         self._on_step = on_step
+        self._hushed_until = float("-inf")
 
     def add_sink(self, sink: EventSink) -> None:
         self._sinks.append(sink)
@@ -136,7 +140,9 @@ class CoachLoop:
                 return
             if isinstance(item, CutSpeech):
                 self._speaker.cut()
+                self._hushed_until = now + HUSH_S
             elif isinstance(item, CommandInput):
+                self._hushed_until = float("-inf")  # the words are settled
                 self._publish(self.coach.command(now, item.command, item.source))
             elif isinstance(item, DeviceInput):
                 self._publish(
@@ -147,9 +153,14 @@ class CoachLoop:
             elif (command := self._gestures.released(item.t)) is not None:
                 self._publish(self.coach.command(now, command, "button"))
 
+    def _hushed(self, cue: Cue) -> bool:
+        """A cue due while someone may be saying "stop" is not started: only a safety reply
+        is. It is still published, so the record shows what the coach meant to say."""
+        return cue.priority is not Priority.SAFETY and self.clock.now() < self._hushed_until
+
     def _publish(self, events: list[Event]) -> None:
         for event in events:
-            if isinstance(event, Cue):
+            if isinstance(event, Cue) and not self._hushed(event):
                 self._speaker.say(event)
             elif isinstance(event, ViewCalibrated) and self._reader is not None:
                 self._reader.view = replace(

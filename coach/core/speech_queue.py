@@ -30,6 +30,12 @@ class SpeechQueue:
             return True
         return playing.priority is Priority.TEMPO and cue.priority >= Priority.TEMPO
 
+    def silence(self) -> bool:
+        """Someone is saying "stop": only a safety reply may still follow, so whatever else
+        waits is dropped. True when a cue is playing and must be cut."""
+        self._waiting = [c for c in self._waiting if c.priority is Priority.SAFETY]
+        return self.current is not None
+
     def take(self) -> Cue | None:
         """The next cue to speak (highest priority first, then oldest), now counted as playing."""
         if not self._waiting:

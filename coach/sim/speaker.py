@@ -47,7 +47,8 @@ class TimedSpeaker:
 
     def cut(self) -> None:
         self._advance()
-        self._finish(self._clock.now(), cut=True)
+        if self._queue.silence():
+            self._finish(self._clock.now(), cut=True)
         self._advance()
 
     @property

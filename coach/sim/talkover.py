@@ -3,8 +3,8 @@
 One trial replays a stretch of a session: the coach's cues, as timed in the session, go out
 through the audio owner to the room's speaker; a person says a command at a chosen moment; the
 microphone's audio, echo cancelled or not, goes to the listener's own recognition step. A
-safety guess or a halting command cuts the coach's speech as the loop would, and the trial notes
-when the last sound of the cut cue left the speaker.
+safety guess or a halting command cuts the coach's speech and keeps later cues from starting, as
+the loop would, and the trial notes when each cue began and fell silent.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from coach.adapters.audio.devices import RATE
 from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS, AudioOwner
 from coach.app.listener import Recognizer, SafetyAlarm, endpoint_for, next_result
+from coach.app.loop import HUSH_S
 from coach.core.events import Command
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.sim.room import Acoustics, Room
@@ -42,14 +43,18 @@ class TimedCue:
 @dataclass(frozen=True)
 class Outcome:
     commands: tuple[tuple[Command, float], ...]  # what was taken, and when (session seconds)
-    cuts: tuple[tuple[float, float | None], ...]  # the coach's speech cut (for a safety guess
-    # or a halting command): when, and when the cue it cut fell silent (None: none was playing)
-
+    cuts: tuple[float, ...]  # when the coach's speech was cut (a safety guess, a halting command)
     deaf: tuple[float, ...]  # the chunks (their start, 40 ms each) the listener could not hear
+    sounded: tuple[tuple[float, float], ...]  # each cue as played: from, to (cut or whole)
 
-    def silent_after(self, t: float) -> float | None:
-        """When the first cue cut at or after `t` fell silent."""
-        return next((silent for at, silent in self.cuts if at >= t and silent is not None), None)
+    def quiet_after(self, said: tuple[float, float]) -> float | None:
+        """Seconds from the end of words said over `said` (from, to) until the coach's speaker
+        fell silent and stayed so until the first command was taken: 0 if it fell silent
+        before they ended, None if it did not talk over them at all."""
+        start, end = said
+        taken = self.commands[0][1] if self.commands else float("inf")
+        over = [to for began, to in self.sounded if began <= taken and to > start]
+        return max(0.0, max(over) - end) if over else None
 
 
 class TimedCanceller:
@@ -102,16 +107,22 @@ def replay(
     upcoming = sorted((c for c in cues if c.end > start), key=lambda c: c.start)
     playing: TimedCue | None = None
     taken: list[tuple[Command, float]] = []
-    cuts: list[tuple[float, float | None]] = []
+    cuts: list[float] = []
     deaf: list[float] = []
+    sounded: list[tuple[float, float]] = []
     rang: list[bool] = []
+    hushed_until = float("-inf")
     alarm = SafetyAlarm(matcher, lambda: rang.append(True))
     owner.play(np.zeros(0, dtype=np.int16))  # opens the speaker
     while (now := start + room.seconds()) < end:
         while upcoming and upcoming[0].start <= now:
-            playing = upcoming.pop(0)
+            cue = upcoming.pop(0)
+            if now < hushed_until:
+                continue  # as the loop holds a cue back while "stop" may be being said
+            playing = cue
             skip = round(max(0.0, now - playing.start) * RATE)
             owner.play(playing.samples[skip:])
+            sounded.append((now, playing.end))
         if playing is not None and now >= playing.end:
             if playing.was_cut:  # as the speech worker cuts it; a whole cue plays out itself
                 owner.stop_playing()
@@ -129,18 +140,22 @@ def replay(
         match = matcher.match(heard) if heard is not None else None
         halting = match is not None and match.command in HALTING
         # The loop wakes for the listener's inputs at once: the cut is immediate.
+        at = start + room.seconds()
         if rang or halting:
+            hushed_until = at + HUSH_S if rang else hushed_until
             rang.clear()
             owner.stop_playing()
-            at = start + room.seconds()
-            cuts.append((at, at + room.queued() / RATE if playing is not None else None))
+            cuts.append(at)
+            if playing is not None:
+                sounded[-1] = (sounded[-1][0], at + room.queued() / RATE)
             playing = None
         if match is not None:
-            taken.append((match.command, start + room.seconds()))
+            hushed_until = float("-inf")
+            taken.append((match.command, at))
         if halting:
             upcoming = []  # the session has stopped: the coach only says so
     owner.close()
-    return Outcome(tuple(taken), tuple(cuts), tuple(deaf))
+    return Outcome(tuple(taken), tuple(cuts), tuple(deaf), tuple(sounded))
 
 
 def voiced_end(samples: np.ndarray) -> float:

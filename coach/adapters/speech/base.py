@@ -20,7 +20,8 @@ class Speaker(Protocol):
         ...
 
     def cut(self) -> None:
-        """Stop the cue now playing: the person is saying something that matters more."""
+        """Stop the cue now playing and drop the ones waiting: the person is saying something
+        that matters more."""
         ...
 
     def drain(self, timeout: float) -> bool:

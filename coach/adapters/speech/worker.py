@@ -61,7 +61,7 @@ class SpeechWorker:
 
     def cut(self) -> None:
         with self._lock:
-            if self._queue.current is not None:
+            if self._queue.silence():
                 self._cut = True
                 self._player.stop()
 
