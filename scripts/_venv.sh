@@ -5,6 +5,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
+# Where the demo and the tests find the pose model (scripts/fetch-pose-model puts it there).
+POSE_MODELS="$ROOT/.models/blazepose"
 
 ensure_venv() {
     local extras="${1:-}"
@@ -29,4 +31,9 @@ ensure_venv() {
         "$VENV/bin/python" -m pip install --quiet -e "$spec" >&2
         echo "$hash $extras" >> "$stamp"
     fi
+}
+
+# Fetch the pose model into this checkout once; later runs only check it is whole.
+ensure_pose_model() {
+    "$VENV/bin/python" -m coach.adapters.pose.fetch "$POSE_MODELS" >&2
 }

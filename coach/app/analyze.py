@@ -11,11 +11,11 @@ from typing import TextIO
 import numpy as np
 
 from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter, annotation_problem
+from coach.app.eyes import open_reader
 from coach.app.views import FAULT_LABELS
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
 from coach.core.tracker import hex_to_bgr
-from coach.core.vision import LegReader
 from coach.drawing import draw_capsule, draw_text, text_width
 from coach.settings import Settings
 
@@ -110,7 +110,7 @@ def analyze(
     progress: TextIO | None = None,
     total: int | None = None,
 ) -> Analysis:
-    reader = LegReader(settings)
+    reader = open_reader(settings)
     watcher = FormWatcher(settings.form)
     phases = PhaseLabel()
     phase = "rest"

@@ -26,6 +26,7 @@ from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
 from coach.adapters.voice.audio import ArecordSource, AudioSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
+from coach.app.eyes import open_reader
 from coach.app.listener import VoiceListener, voice_recognition
 from coach.app.loop import CoachLoop
 from coach.app.views import LogView
@@ -33,7 +34,6 @@ from coach.core import cues
 from coach.core.events import Command
 from coach.core.phrases import EchoGate
 from coach.core.session import Coach
-from coach.core.vision import LegReader
 from coach.settings import Settings
 
 log = logging.getLogger("coach")
@@ -111,7 +111,7 @@ def build_service(
         clock or MonotonicClock(),
         speaker,
         frames,
-        LegReader(settings),
+        open_reader(settings),
         fps=settings.camera.fps,
         hold_s=settings.button.hold_s,
         sinks=[LogView(log), recorder],

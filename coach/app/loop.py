@@ -17,7 +17,7 @@ from coach.adapters.speech import Speaker
 from coach.core.events import Command, Cue, Event, Priority, StateChanged, ViewCalibrated
 from coach.core.gestures import ButtonGestures
 from coach.core.session import Coach
-from coach.core.vision import LegReader
+from coach.core.vision import BodyReader
 
 EventSink = Callable[[Event], None]
 # How long a safety guess keeps the coach quiet while the recogniser settles the words: the
@@ -59,7 +59,7 @@ class CoachLoop:
         clock: Clock,
         speaker: Speaker,
         frames: FrameSource | None,
-        reader: LegReader | None,
+        reader: BodyReader | None,
         fps: float,
         hold_s: float,
         sinks: Iterable[EventSink] = (),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from coach.settings import Settings
 EDGE_MARGIN = 0.03  # a marker this close to the frame's edge (as a share of its size) is at risk
 STRAIGHT_TOLERANCE_DEG = 12.0  # at rest, shoulder, hip and ankle should be about in line
 MARKER_NAMES = ("shoulder", "hip", "knee", "ankle", "toe")
+BODY_POINTS = MARKER_NAMES[:4]  # what a pose model must see; the toe only when it is sure
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,10 @@ class Sighting:
     angles: LegAngles | None = None
     size: tuple[int, int] = (0, 0)  # width, height
     seen: frozenset[str] = frozenset()  # found in this very frame, not carried over a gap
+    expected: tuple[str, ...] = MARKER_NAMES  # what the front-end should find
+    kind: str = "markers"  # or "pose": which front-end saw it, for the words of advice
+    side: str | None = None  # the side the pose model sees on top
+    certainty: dict[str, float] = field(default_factory=dict)  # per point, 0..1, from the model
 
     @property
     def confidence(self) -> float:
@@ -34,7 +40,7 @@ class Sighting:
 
     @property
     def missing(self) -> list[str]:
-        return [name for name in MARKER_NAMES if name not in self.markers]
+        return [name for name in self.expected if name not in self.markers]
 
     def framing_problems(self) -> list[str]:
         """What to put right before a set: "missing", "edge" and "crooked", in that order."""
@@ -50,6 +56,16 @@ class Sighting:
         if self.angles is not None and abs(self.angles.abduction) > STRAIGHT_TOLERANCE_DEG:
             problems.append("crooked")
         return problems
+
+
+class BodyReader(Protocol):
+    """A front-end: frames in, what the camera saw out, in the one form the cores read."""
+
+    view: CameraView
+
+    def sight(self, frame: np.ndarray, t: float) -> Sighting: ...
+
+    def learn_colours(self) -> None: ...
 
 
 class LegReader:

@@ -11,6 +11,7 @@ from coach.settings.schema import (
     Settings,
     SpeechSettings,
     TempoSettings,
+    VisionSettings,
     VoiceCommands,
     VoiceSettings,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "Settings",
     "SpeechSettings",
     "TempoSettings",
+    "VisionSettings",
     "VoiceCommands",
     "VoiceSettings",
     "load_settings",

@@ -138,6 +138,19 @@ class CameraSettings:
 
 
 @dataclass(frozen=True)
+class VisionSettings:
+    # "pose" sees the body with a pose model, "markers" follows five coloured markers, and
+    # "auto" takes the pose model when its files and runtime are there.
+    mode: str = field(default="auto", metadata=one_of("auto", "pose", "markers"))
+    pose_model_dir: str = field(
+        default="/opt/legcoach/models/blazepose",
+        metadata=checked(lambda path: bool(path.strip()), "the folder of the BlazePose files"),
+    )
+    # With the pose model: a toe marker worn on the top foot, for a reliable toes-up check.
+    toe_marker: bool = False
+
+
+@dataclass(frozen=True)
 class MarkerSettings:
     shoulder: str = field(default="#ffd400", metadata=COLOUR)
     hip: str = field(default="#ff1a1a", metadata=COLOUR)
@@ -292,6 +305,7 @@ class Settings:
     programs: ProgramSettings = field(default_factory=ProgramSettings)
     safety: SafetySettings = field(default_factory=SafetySettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
+    vision: VisionSettings = field(default_factory=VisionSettings)
     markers: MarkerSettings = field(default_factory=MarkerSettings)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)

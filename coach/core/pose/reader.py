@@ -1,0 +1,63 @@
+"""Frame → what the camera saw, through a pose model instead of markers: the same Sighting,
+so the geometry, rules, reps and calibration are the ones the markers feed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coach.core.geometry import measure
+from coach.core.pose.body import SideChooser, is_lying, leg_points
+from coach.core.pose.tracking import PoseTracker
+from coach.core.smoothing import MarkerSmoother
+from coach.core.tracker import MarkerTracker
+from coach.core.view import CameraView
+from coach.core.vision import BODY_POINTS, Sighting
+from coach.settings import Settings
+
+# A toe marker is looked for this far from the foot the model sees, as a share of frame width.
+TOE_MARKER_REACH = 0.12
+
+
+class PoseReader:
+    def __init__(
+        self, settings: Settings, tracker: PoseTracker, toe_marker: MarkerTracker | None = None
+    ) -> None:
+        self._tracker = tracker
+        self._toe_marker = toe_marker
+        self._sides = SideChooser()
+        self._smoother = MarkerSmoother()
+        self._foot_ratio = settings.markers.foot_to_leg_ratio
+        self.view = CameraView.configured(settings.camera)
+        self._learn_toe = toe_marker is not None
+
+    def learn_colours(self) -> None:
+        """A set begins: the toe marker's colour (if one is worn) is taken afresh."""
+        self._learn_toe = self._toe_marker is not None
+
+    def sight(self, frame: np.ndarray, t: float) -> Sighting:
+        height, width = frame.shape[:2]
+        found, side, sure = {}, self._sides.side, {}
+        landmarks = self._tracker.locate(frame)
+        if landmarks is not None and is_lying(landmarks):
+            side = self._sides.update(landmarks)
+            found, sure = leg_points(landmarks, side)
+            toe = self._toe(frame, found.get("ankle"), width)
+            if toe is not None:
+                found["toe"], sure["toe"] = toe, 1.0
+        markers = self._smoother.update(t, found, width)
+        angles = measure(markers, (width, height), self.view, self._foot_ratio)
+        return Sighting(
+            markers, angles, (width, height), frozenset(found), BODY_POINTS, "pose", side, sure
+        )
+
+    def _toe(self, frame: np.ndarray, ankle: np.ndarray | None, width: int) -> np.ndarray | None:
+        """The toe marker, when one is worn and found near the foot the model sees."""
+        if self._toe_marker is None or ankle is None:
+            return None
+        if self._learn_toe:
+            self._learn_toe = False
+            self._toe_marker.learn_colours(frame)
+        toe = self._toe_marker.locate(frame).get("toe")
+        if toe is None or np.hypot(*(toe - ankle)) > TOE_MARKER_REACH * width:
+            return None
+        return toe
