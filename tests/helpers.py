@@ -16,6 +16,7 @@ from coach.app.loop import CoachLoop
 from coach.core.events import Command, Cue, Event, StateChanged
 from coach.core.geometry import LegAngles
 from coach.core.session import Coach
+from coach.core.vision import BodyReader
 from coach.settings import Settings
 from coach.sim.athlete import Script, SimulatedAthlete
 
@@ -53,11 +54,12 @@ def coached(
     script: Script,
     camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
     command: Command = Command.START,
+    reader: BodyReader | None = None,
 ) -> tuple[list[Event], CoachLoop]:
     """A whole session with the simulated athlete on the virtual clock: its events, its loop."""
     events: list[Event] = []
     loop, _ = build_demo(
-        settings, VirtualClock(), ConsoleSpeaker(), [events.append], script, camera_for
+        settings, VirtualClock(), ConsoleSpeaker(), [events.append], script, camera_for, reader
     )
     loop.send(command, "test")
     loop.run(until=lambda: loop.coach.finished, max_seconds=3000)

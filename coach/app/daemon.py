@@ -106,12 +106,13 @@ def build_service(
 
     if open_camera is not None:
         frames = ReconnectingFrames(open_camera, camera_changed)
+    reader = open_reader(settings)
     loop = CoachLoop(
-        Coach(settings, recorder.recent(), datetime.now().astimezone()),
+        Coach(settings, recorder.recent(), datetime.now().astimezone(), eyes=reader.kind),
         clock or MonotonicClock(),
         speaker,
         frames,
-        open_reader(settings),
+        reader,
         fps=settings.camera.fps,
         hold_s=settings.button.hold_s,
         sinks=[LogView(log), recorder],

@@ -16,7 +16,7 @@ from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
 from coach.core.events import Command
 from coach.core.session import Coach
-from coach.core.vision import LegReader
+from coach.core.vision import BodyReader, LegReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
@@ -53,19 +53,24 @@ def build_demo(
     sinks: Iterable[EventSink] = (),
     script: Script = DEMO_SCRIPT,
     camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
+    reader: BodyReader | None = None,
 ) -> tuple[CoachLoop, SimulatedAthlete]:
-    """`camera_for` films the athlete another way (a test records the frames, for one)."""
+    """`camera_for` films the athlete another way (a test records the frames, for one);
+    `reader` sees the body another way. By default the simulated camera draws the athlete
+    with markers on, and the markers are followed: a drawn figure is no person to a pose
+    model."""
     athlete = SimulatedAthlete(script, side=settings.session.legs[0])
     # [camera] source = "none" is honoured here too: the coach keeps time and counts by the
     # clock, and says the reps' form went unchecked.
     film = camera_for or (None if settings.camera.source == "none" else _simulated_camera(settings))
     camera = None if film is None else film(athlete)
+    reader = reader or LegReader(settings)
     loop = CoachLoop(
-        Coach(settings),
+        Coach(settings, eyes=reader.kind),
         clock,
         speaker,
         camera,
-        LegReader(settings),
+        reader,
         fps=settings.camera.fps,
         hold_s=settings.button.hold_s,
         sinks=[athlete.on_event, *sinks],

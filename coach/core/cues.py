@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from coach.core.vision import Sighting
 
 NUMBER_WORDS = (
     "zero",
@@ -144,6 +149,11 @@ FORWARD_DRIFT = "Leg back in line."
 FAST_LOWER = "Lower more slowly."
 NO_HOLD = "Hold at the top."
 NO_VISION = "I can't see your markers, so I'll keep count for you."
+NO_BODY_SEEN = "I can't see you lying on your side, so I'll keep count for you."
+TOE_MARKER_HINT = (
+    "I'll check your toes only when I see your foot clearly. For a check on every lift, "
+    "wear the toe marker on your top foot."
+)
 PAUSED = "Paused. Press the button or say resume when you're ready."
 RESUMED = "Resuming. Get back in line."
 STOPPED = "Stopping here. Well done for today."
@@ -194,19 +204,44 @@ def device_changed(device: str, available: bool) -> str:
 def cannot_see(markers: list[str]) -> str:
     if len(markers) == 5:
         return "I can't see any markers. Check the camera is pointing at you and the room is lit."
-    names = " and ".join([", ".join(markers[:-1]), markers[-1]] if len(markers) > 1 else markers)
     plural = "markers" if len(markers) > 1 else "marker"
-    return f"I can't see your {names} {plural}."
+    return f"I can't see your {_listed(markers)} {plural}."
+
+
+def _listed(names: list[str]) -> str:
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+# What the pose model could not see, as a part of the body and what to do about it.
+BODY_PARTS = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet"}
+
+
+def cannot_see_body(missing: list[str]) -> str:
+    if len(missing) == len(BODY_PARTS):
+        return (
+            "I can't see you. Lie on your side facing the camera, your whole body in view, "
+            "and check the room is lit."
+        )
+    parts = _listed([BODY_PARTS[name] for name in missing])
+    return f"I can't see your {parts}: move the camera back until all of you is in view."
 
 
 AT_THE_EDGE = "You're at the edge of the picture: move the camera back a little."
 CROOKED = "Straighten your body: ear, hip and ankle in one line."
 
 
-def framing_advice(problem: str, missing: list[str]) -> str:
-    """What to say for one of Sighting.framing_problems()."""
+def roll_to(side: str) -> str:
+    return f"Roll over, please: this set is for your {side} leg, so lie with it on top."
+
+
+def framing_advice(problem: str, sighting: Sighting, side: str) -> str:
+    """What to say for one of Sighting.framing_problems(), or "other_side"."""
     if problem == "missing":
-        return cannot_see(missing)
+        if sighting.kind == "pose":
+            return cannot_see_body(sighting.missing)
+        return cannot_see(sighting.missing)
+    if problem == "other_side":
+        return roll_to(side)
     return {"edge": AT_THE_EDGE, "crooked": CROOKED}[problem]
 
 
@@ -234,10 +269,11 @@ def rest(seconds: float) -> str:
 REST_ENDING = "Ten seconds. Get ready."
 
 
-def switch_sides(next_side: str) -> str:
+def switch_sides(next_side: str, move_markers: bool = True) -> str:
+    markers = f", and move the markers to your {next_side} leg" if move_markers else ""
     return (
-        f"Switch sides. Roll over to lie facing the camera with your {next_side} leg on top, "
-        f"and move the markers to your {next_side} leg."
+        f"Switch sides. Roll over to lie facing the camera with your {next_side} leg on top"
+        f"{markers}."
     )
 
 

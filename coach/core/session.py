@@ -99,10 +99,13 @@ class Coach:
         settings: Settings,
         past: Sequence[SessionRecord] = (),
         started_at: datetime | None = None,
+        eyes: str = "markers",
     ) -> None:
         """`past`: earlier sessions, oldest first; `started_at`: the wall-clock time at t = 0,
-        so sessions can be dated without the engine reading a clock."""
+        so sessions can be dated without the engine reading a clock; `eyes`: "markers" or
+        "pose", the front-end that sees the body, for what to ask of the person."""
         self._settings = settings
+        self._markerless = eyes == "pose"
         self._past = list(past)
         self._epoch = started_at or datetime(2000, 1, 1)
         self._program = program_for(settings.programs.default, settings)
@@ -309,8 +312,18 @@ class Coach:
         else:
             lines = []
         lines += [*cues.setup_cues(self._block.side), *self._program.setup]
+        # Without a toe marker the pose model sees the toes too seldom to measure the camera
+        # by them, and to judge them every rep: say so once.
+        toe_marker = not self._markerless or self._settings.vision.toe_marker
+        if not toe_marker and self._program.uses_camera:
+            lines.append(cues.TOE_MARKER_HINT)
         camera = self._settings.camera
-        calibrate = camera.calibrate and camera.source != "none" and self._program.uses_camera
+        calibrate = (
+            camera.calibrate
+            and camera.source != "none"
+            and self._program.uses_camera
+            and toe_marker
+        )
         self._queue_setup(lines, then=self._calibrate if calibrate else self._after_calibration)
 
     def _queue_setup(self, lines: list[str], then: Callable[[], None] | None = None) -> None:
@@ -374,12 +387,14 @@ class Coach:
             return
         sighting = self._sighting if self._recent(self._sighted_at) else None
         problems = sighting.framing_problems() if sighting and self._program.uses_camera else []
+        if sighting is not None and sighting.side not in (None, self._block.side):
+            problems.insert(0, "other_side")
         if not problems or self._framing_checks >= FRAMING_CHECKS:
             self._start_cycle()
             return
         self._framing_checks += 1
         assert sighting is not None
-        self._say(cues.framing_advice(problems[0], sighting.missing))
+        self._say(cues.framing_advice(problems[0], sighting, self._block.side))
         self._at(FRAMING_RECHECK_S, self._check_framing)
 
     def _start_cycle(self) -> None:
@@ -426,7 +441,7 @@ class Coach:
         if not self._vision_live and self._reps_this_cycle == 0:
             if not self._said_no_vision and self._program.uses_camera:
                 self._said_no_vision = True
-                self._say(cues.NO_VISION)
+                self._say(cues.NO_BODY_SEEN if self._markerless else cues.NO_VISION)
             self._count(self._watcher.count_unseen())
             if self._phase is not Phase.SET:
                 return
@@ -562,7 +577,7 @@ class Coach:
     def _begin_switch(self) -> None:
         self._block_index += 1
         self._enter(Phase.SWITCH_SIDE)
-        self._say(cues.switch_sides(self._block.side))
+        self._say(cues.switch_sides(self._block.side, move_markers=not self._markerless))
         self._at(self._settings.session.side_switch_s + self._review_s, self._begin_side_setup)
 
     def _begin_side_setup(self) -> None:

@@ -55,15 +55,18 @@ class OneEuro:
 class MarkerSmoother:
     """Works in frame widths, so the same settings suit any camera resolution."""
 
-    def __init__(self, bridge_s: float = BRIDGE_S) -> None:
+    def __init__(
+        self, bridge_s: float = BRIDGE_S, min_cutoff: float = MIN_CUTOFF_HZ, beta: float = BETA
+    ) -> None:
         self._bridge_s = bridge_s
+        self._min_cutoff, self._beta = min_cutoff, beta
         self._filters: dict[str, OneEuro] = {}
         self._seen_at: dict[str, float] = {}
 
     def update(self, t: float, found: dict[str, np.ndarray], width: int) -> dict[str, np.ndarray]:
         out = {}
         for name, point in found.items():
-            flt = self._filters.setdefault(name, OneEuro())
+            flt = self._filters.setdefault(name, OneEuro(self._min_cutoff, self._beta))
             out[name] = flt(t, point / width) * width
             self._seen_at[name] = t
         for name in list(self._filters):

@@ -62,6 +62,7 @@ class BodyReader(Protocol):
     """A front-end: frames in, what the camera saw out, in the one form the cores read."""
 
     view: CameraView
+    kind: str  # "markers" or "pose"
 
     def sight(self, frame: np.ndarray, t: float) -> Sighting: ...
 
@@ -69,6 +70,8 @@ class BodyReader(Protocol):
 
 
 class LegReader:
+    kind = "markers"
+
     def __init__(self, settings: Settings) -> None:
         markers, camera = settings.markers, settings.camera
         self._tracker = MarkerTracker(markers.colours(), markers.colour_tolerance)

@@ -16,16 +16,23 @@ from coach.settings import Settings
 
 # A toe marker is looked for this far from the foot the model sees, as a share of frame width.
 TOE_MARKER_REACH = 0.12
+# A pose model's points jitter by about 1.5 px on a 640-px frame (BlazePose on the real stills,
+# its region moved by 2 px), about 1 degree of abduction. The markers' speed-adaptive filter let
+# that through at the top of a lift and made a 2 s hold read 1.25 s; a plain 1 Hz low-pass held
+# it to 1.6-2.0 s on the simulated stream, for about 0.16 s of lag.
+POSE_CUTOFF_HZ = 1.0
 
 
 class PoseReader:
+    kind = "pose"
+
     def __init__(
         self, settings: Settings, tracker: PoseTracker, toe_marker: MarkerTracker | None = None
     ) -> None:
         self._tracker = tracker
         self._toe_marker = toe_marker
         self._sides = SideChooser()
-        self._smoother = MarkerSmoother()
+        self._smoother = MarkerSmoother(min_cutoff=POSE_CUTOFF_HZ, beta=0.0)
         self._foot_ratio = settings.markers.foot_to_leg_ratio
         self.view = CameraView.configured(settings.camera)
         self._learn_toe = toe_marker is not None

@@ -1,0 +1,118 @@
+"""The simulated athlete as a pose model reports them: 33 landmarks a frame, with jitter, a foot
+the model is seldom sure of, and the postures that must not count as reps (rolling over to the
+other side, getting up).
+
+It stands in for both the camera and the pose model, since the simulated camera's drawn figure
+is no person to a real pose model: `read` gives a blank frame for a moment and `detect`/`mark`
+give the landmarks at that moment. The points come from the same joints the simulated camera
+draws markers on, so the two front-ends see the same athlete.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from coach.core.pose.crop import Region
+from coach.core.pose.landmarks import (
+    ANKLE,
+    FOOT_INDEX,
+    HEEL,
+    HIP,
+    KNEE,
+    SHOULDER,
+    Landmarks,
+)
+from coach.sim.athlete import SimulatedAthlete
+from coach.sim.camera import SimulatedCamera
+
+STACK_SHARE = 0.05  # how far below the top side the bottom side lies, as a share of height
+NOISE_PX = 1.5  # the landmarks' jitter (standard deviation) on a 640-pixel frame
+FOOT_SURE = 0.6  # below what the coach asks of a foot: the toes are not judged
+BODY_SURE = 0.98
+ROLL_SURE = 0.3  # how sure the model is of each side in the middle of a roll-over
+Posture = Callable[[float], tuple[str, float]]  # t -> ("lying" | "rolling" | "standing", 0..1)
+
+
+def lying(t: float) -> tuple[str, float]:
+    return "lying", 0.0
+
+
+class LandmarkStream:
+    def __init__(
+        self,
+        athlete: SimulatedAthlete,
+        width: int,
+        height: int,
+        foot_to_leg_ratio: float,
+        posture: Posture = lying,
+        seed: int = 1,
+    ) -> None:
+        self._athlete = athlete
+        self._camera = SimulatedCamera(athlete, width, height, {}, foot_to_leg_ratio, seed)
+        self._size = (width, height)
+        self._posture = posture
+        self._rng = np.random.default_rng(seed)
+        self._blank = np.zeros((2, 2, 3), dtype=np.uint8)
+        self._t = 0.0
+
+    def read(self, t: float) -> np.ndarray:
+        self._t = t
+        return self._blank
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def detect(self, frame: np.ndarray) -> list[Region]:
+        width, height = self._size
+        return [Region(width / 2, height / 2, float(width), math.pi / 2)]
+
+    def mark(self, frame: np.ndarray, region: Region) -> Landmarks:
+        return self.landmarks_at(self._t)
+
+    def landmarks_at(self, t: float) -> Landmarks:
+        leg = self._athlete.leg_at(t)
+        joints = self._camera.joints(leg)
+        top = leg.side
+        bottom = "left" if top == "right" else "right"
+        width, height = self._size
+        stack = np.array([0.0, STACK_SHARE * height])
+        hip = joints["hip"]
+        toward_feet = np.sign(joints["hip"][0] - joints["shoulder"][0])
+        index = {
+            "shoulder": SHOULDER, "hip": HIP, "knee": KNEE,
+            "ankle": ANKLE, "heel": HEEL, "foot": FOOT_INDEX,
+        }  # fmt: skip
+        along = joints["ankle"] - joints["knee"]
+        on_top = {
+            "shoulder": joints["shoulder"], "hip": hip, "knee": joints["knee"],
+            "ankle": joints["ankle"], "heel": joints["ankle"] - 0.15 * along, "foot": joints["toe"],
+        }  # fmt: skip
+        # The bottom leg rests on the floor, straight along the trunk's line.
+        thigh = float(np.hypot(*(joints["knee"] - hip)))
+        reach = {"knee": 1.0, "ankle": 2.0, "heel": 2.1, "foot": 2.2}
+        points = np.zeros((33, 2))
+        sure = np.full(33, BODY_SURE)
+        for name, point in on_top.items():
+            points[index[name][top]] = point
+            below = (
+                point
+                if name in ("shoulder", "hip")
+                else hip + np.array([toward_feet * reach[name] * thigh, 0.0])
+            )
+            points[index[name][bottom]] = below + stack
+        for name in ("heel", "foot"):
+            sure[index[name][top]] = sure[index[name][bottom]] = FOOT_SURE
+        sides = [i for name in index for i in index[name].values()]
+        posture, done = self._posture(t)
+        if posture == "rolling":  # the two sides trade places; midway the model doubts both
+            middle = points[sides].mean(axis=0)
+            points[sides] = middle + (points[sides] - middle) * math.cos(math.pi * done)
+            sure[sides] = ROLL_SURE + (BODY_SURE - ROLL_SURE) * abs(math.cos(math.pi * done))
+        elif posture == "standing":  # upright about the hips: head up, feet down
+            d = points - hip
+            points = hip + np.stack([d[:, 1], d[:, 0] * toward_feet], axis=1)
+        points += self._rng.normal(0.0, NOISE_PX * width / 640, points.shape)
+        return Landmarks(points, sure, 0.99, self.detect(self._blank)[0])

@@ -1,0 +1,85 @@
+"""Whole sessions seen through a pose model: the landmark stream of the simulated athlete, with
+a pose model's jitter and doubtful feet, fed to the real PoseReader, rules, reps and coach."""
+
+from __future__ import annotations
+
+from coach.core import cues
+from coach.core.events import Cue, FormWarning, RepCounted, SessionSummary
+from coach.core.pose.reader import PoseReader
+from coach.core.pose.tracking import PoseTracker
+from coach.sim.athlete import RepStyle, Script
+from coach.sim.landmarks import LandmarkStream, Posture, lying
+from tests.conftest import quick_settings
+from tests.helpers import coached
+
+FAULTS = Script(
+    special={
+        ("right", 1, 2): RepStyle(peak_deg=60.0),
+        ("right", 1, 3): RepStyle(rotation_deg=25.0),  # toes up: a pose model seldom sees it
+        ("left", 1, 2): RepStyle(lower_s=0.8),
+        ("left", 1, 3): RepStyle(hip_hike_deg=12.0),
+    }
+)
+
+
+def _coached_by_pose(settings, script, posture: Posture = lying):
+    streams: list[LandmarkStream] = []
+
+    def film(athlete):
+        camera = settings.camera
+        streams.append(
+            LandmarkStream(
+                athlete, camera.width, camera.height, settings.markers.foot_to_leg_ratio, posture
+            )
+        )
+        return streams[0]
+
+    tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
+    return coached(settings, script, film, reader=PoseReader(settings, tracker))
+
+
+def test_a_whole_session_is_coached_from_the_body_alone():
+    events, _ = _coached_by_pose(quick_settings(reps=3), FAULTS)
+    reps = [e for e in events if isinstance(e, RepCounted)]
+    assert [(r.side, r.rep) for r in reps] == [
+        ("right", 1), ("right", 2), ("right", 3), ("left", 1), ("left", 2), ("left", 3),
+    ]  # fmt: skip
+    faults = {(w.side, w.rep): w.fault for w in events if isinstance(w, FormWarning)}
+    assert faults == {
+        ("right", 2): "too_high",
+        ("left", 2): "fast_lower",
+        ("left", 3): "hip_hike",
+    }
+    # No marker is mentioned; the toe check is said to need a toe marker, once.
+    said = [e.text for e in events if isinstance(e, Cue)]
+    assert not any("marker" in text for text in said if text != cues.TOE_MARKER_HINT)
+    assert said.count(cues.TOE_MARKER_HINT) == 1
+    summary = events[-1]
+    assert isinstance(summary, SessionSummary) and summary.reps_per_side == {"right": 3, "left": 3}
+
+
+def test_getting_up_in_the_middle_of_a_set_counts_no_phantom_reps():
+    settings = quick_settings(reps=3)
+
+    def gets_up(t: float) -> tuple[str, float]:
+        return ("standing", 0.0) if 40.0 <= t < 200.0 else ("lying", 0.0)
+
+    events, _ = _coached_by_pose(settings, Script(), gets_up)
+    reps = [e for e in events if isinstance(e, RepCounted)]
+    seen = [r for r in reps if r.peak_angle > 0]
+    assert all(20 < r.peak_angle < 40 for r in seen)  # no rep from standing up
+
+
+def test_rolling_over_mid_set_is_no_rep_and_the_coach_asks_for_the_other_side():
+    settings = quick_settings(reps=2)
+
+    def rolls(t: float) -> tuple[str, float]:
+        if t < 30.0:
+            return "lying", 0.0
+        return ("rolling", min(1.0, (t - 30.0) / 1.5)) if t < 31.5 else ("rolling", 1.0)
+
+    events, _ = _coached_by_pose(settings, Script(), rolls)
+    reps = [e for e in events if isinstance(e, RepCounted)]
+    assert all(r.peak_angle < 40 for r in reps)
+    said = [e.text for e in events if isinstance(e, Cue)]
+    assert any(text.startswith("Roll over, please") for text in said)
