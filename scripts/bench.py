@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from bench_pose import pose_figures
 
 from coach.adapters.audio.devices import PERIOD_FRAMES
 from coach.adapters.audio.echo import SpeexCanceller
@@ -315,7 +316,7 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
     commands = settings.voice.commands
     said = [(Command.STOP, commands.stop[0]), (Command.PAIN, commands.pain[0])]
     results: dict[str, list[bool]] = {"aec": [], "gated": [], "ceiling": []}
-    silences, cancellers = [], []
+    silences, reactions, cancellers = [], [], []
     for trial in range(trials):
         command, phrase = said[trial % len(said)]
         voice = talkers[trial % len(talkers)]
@@ -357,6 +358,8 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
             quiet = outcome.quiet_after((at, ends))
             if mode == "aec" and results[mode][-1] and quiet is not None:
                 silences.append(quiet)
+                cut = next(t for t in outcome.cuts if t >= at)
+                reactions.append(cut - ends)
     own = talkover.TimedCanceller(SpeexCanceller(SAMPLE_RATE))
     whole = talkover.replay(
         played,
@@ -387,6 +390,9 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
         "own_speech_minutes": round((played[-1].end + 1.0) / 60, 1),
         "stop_to_silence_ms_median": _spread(silences).get("median"),
         "stop_to_silence_ms": _spread(silences),
+        # The cut itself, from the end of the words (negative: before they ended), for the
+        # same trials: how soon the recogniser's guess or result stopped the coach.
+        "stop_to_cut_ms": _spread(reactions),
         "aec_cpu_ms_per_s": round(
             1000 * sum(c.cpu_s for c in cancellers) / sum(c.audio_s for c in cancellers), 2
         ),
@@ -804,12 +810,17 @@ def main() -> int:
         help=f"moments of a set at which a command is said over the coach ({TALKOVER_TRIALS})",
     )
     parser.add_argument(
-        "--only", choices=("voice", "vision", "speech", "robustness"), help="one section only"
+        "--only",
+        choices=("voice", "vision", "pose", "speech", "robustness"),
+        help="one section only",
     )
     args = parser.parse_args()
     figures: dict[str, object] = {}
     if args.only in (None, "vision"):
         figures |= vision_figures()
+    if args.only in (None, "pose"):
+        figures |= pose_figures()
+        figures |= {f"markers_{key}": value for key, value in _timings().items()}
     if args.only in (None, "voice"):
         figures |= voice_figures(args.end_silence)
         figures |= talkover_figures(args.end_silence, args.stop_trials)

@@ -10,7 +10,7 @@ from coach.core.geometry import abduction_deg
 from coach.core.pose.body import is_lying, leg_points, upper_side
 from coach.core.pose.reader import PoseReader
 from coach.settings import Settings
-from tests.pose_footage import POSE_MODELS, READ_BY_EYE, STILLS, labels, still
+from coach.sim.footage import POSE_MODELS, READ_BY_EYE, STILLS, labels, still
 
 pytestmark = [
     pytest.mark.skipif(not STILLS.is_dir(), reason=f"no real footage at {STILLS}"),

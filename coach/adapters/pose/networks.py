@@ -13,14 +13,20 @@ from coach.core.pose.anchors import anchor_centres
 
 
 class _Network:
-    def __init__(self, interpreter_class: type, path: str, threads: int) -> None:
+    """One network; only the outputs asked for are copied out (the landmark network also makes
+    a segmentation mask and heat maps the coach does not use)."""
+
+    def __init__(
+        self, interpreter_class: type, path: str, threads: int, outputs: tuple[str, ...]
+    ) -> None:
         try:
             self._interpreter = interpreter_class(model_path=path, num_threads=threads)
             self._interpreter.allocate_tensors()
         except (RuntimeError, ValueError) as exc:
             raise PoseModelUnavailable(f"LiteRT cannot load {path}: {exc}") from None
         self._input = self._interpreter.get_input_details()[0]["index"]
-        self._outputs = {d["name"]: d["index"] for d in self._interpreter.get_output_details()}
+        details = {d["name"]: d["index"] for d in self._interpreter.get_output_details()}
+        self._outputs = {name: details[name] for name in outputs}
 
     def __call__(self, tensor: np.ndarray) -> dict[str, np.ndarray]:
         self._interpreter.set_tensor(self._input, tensor[None])
@@ -36,8 +42,9 @@ class BlazePose:
             raise PoseModelUnavailable(
                 "the LiteRT runtime (ai-edge-litert) is not installed"
             ) from None
-        self._detector = _Network(Interpreter, str(files.detector), threads)
-        self._landmarker = _Network(Interpreter, str(files.landmarker), threads)
+        wanted = ("Identity", "Identity_1")  # boxes and scores; landmarks and presence
+        self._detector = _Network(Interpreter, str(files.detector), threads, wanted)
+        self._landmarker = _Network(Interpreter, str(files.landmarker), threads, wanted)
         self._anchors = anchor_centres()
 
     def detect(self, frame: np.ndarray) -> list[crop.Region]:

@@ -1,7 +1,9 @@
-"""Where the real stills and the pose model are, for the tests and the benchmark that use them.
+"""Real photographs of a man lying on his side, and where the pose model is fetched to, for
+the tests and the benchmark.
 
 The stills (`../shared/footage/free-exercise-db`, public domain) are never copied into the
-project; the model is fetched by scripts/fetch-pose-model. Either missing: the test skips."""
+project, and the coach never reads them; the model comes from scripts/fetch-pose-model. With
+either missing, what uses them skips and says why."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STILLS = ROOT.parent / "shared" / "footage" / "free-exercise-db"
 POSE_MODELS = ROOT / ".models" / "blazepose"
 
