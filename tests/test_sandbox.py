@@ -134,3 +134,39 @@ def test_voice_commands_are_recognised_under_the_units_sandbox(sandboxed, korean
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert [json.loads(line)["command"] for line in result.stdout.splitlines()] == ["stop"]
+
+
+POSE_PROBE = """
+import sys
+import numpy as np
+from coach.app.eyes import open_reader
+from coach.settings.load import settings_from_mapping
+settings = settings_from_mapping({"vision": {"mode": "pose", "pose_model_dir": sys.argv[1]}})
+reader = open_reader(settings)
+frame = np.zeros((480, 640, 3), np.uint8)
+if len(sys.argv) > 2:
+    from coach.sim.footage import still
+    picture = still(sys.argv[2])[:480, :640]
+    frame[: picture.shape[0], : picture.shape[1]] = picture
+sighting = None
+for i in range(3):
+    sighting = reader.sight(frame, i / 15)
+print(reader.kind, sorted(sighting.markers))
+"""
+
+
+def test_the_pose_model_runs_under_the_units_sandbox(sandboxed):
+    from coach.sim.footage import POSE_MODELS, STILLS
+
+    if not (POSE_MODELS / "pose_detection.tflite").exists():
+        pytest.skip("no pose model: run scripts/fetch-pose-model")
+    still = ["Side_Jackknife_0.jpg"] if STILLS.is_dir() else []
+    result = subprocess.run(
+        [*sandboxed, sys.executable, "-c", POSE_PROBE, str(POSE_MODELS), *still],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    kind, _, seen = result.stdout.strip().partition(" ")
+    assert kind == "pose"
+    if still:
+        assert "hip" in seen and "ankle" in seen

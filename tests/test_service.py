@@ -185,6 +185,28 @@ def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_so_far(tmp_path, 
     assert database.execute("SELECT rep, peak_angle > 25 FROM reps").fetchall() == [(1, 1), (2, 1)]
 
 
+def test_doctor_names_the_pose_model_when_it_is_there_and_why_not_when_asked_for(tmp_path):
+    from coach.sim.footage import POSE_MODELS
+
+    config = tmp_path / "coach.toml"
+    if (POSE_MODELS / "pose_detection.tflite").exists():
+        config.write_text(f'[vision]\nmode = "pose"\npose_model_dir = "{POSE_MODELS}"\n')
+        line = _doctor_line(config, tmp_path, "vision")
+        assert line.startswith("ok") and "no markers needed" in line
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "pose_detection.tflite").write_bytes(b"not a model")
+    config.write_text(f'[vision]\nmode = "pose"\npose_model_dir = "{broken}"\n')
+    line = _doctor_line(config, tmp_path, "vision")
+    assert line.startswith("PROBLEM") and "not the expected file" in line
+    assert "follows the five markers" in line
+
+
+def _doctor_line(config, state, name: str) -> str:
+    lines = run_doctor(config, state).stdout.splitlines()
+    return next(line for line in lines if line.split(":")[0].split()[-1] == name)
+
+
 def test_doctor_gives_one_line_per_check_with_what_to_fix(tmp_path):
     config = tmp_path / "coach.toml"
     config.write_text(
@@ -194,13 +216,15 @@ def test_doctor_gives_one_line_per_check_with_what_to_fix(tmp_path):
     lines = result.stdout.strip().splitlines()
     checks = [line.split(":")[0].split(maxsplit=1) for line in lines]
     assert [name for _, name in checks] == [
-        "config", "camera", "microphone", "speaker", "echo cancellation", "button",
+        "config", "camera", "vision", "microphone", "speaker", "echo cancellation", "button",
         "speech model", "free space",
     ]  # fmt: skip
     status = {name: state for state, name in checks}
     assert status["config"] == status["speaker"] == status["free space"] == "ok"
-    assert status["echo cancellation"] == "ok" and "hears you while it talks" in lines[4]
-    assert status["speech model"] == "PROBLEM" and "sudo ./scripts/install" in lines[6]
+    assert status["echo cancellation"] == "ok" and "hears you while it talks" in lines[5]
+    assert status["speech model"] == "PROBLEM" and "sudo ./scripts/install" in lines[7]
+    # No pose model where the config says: the markers, and how to get the model.
+    assert status["vision"] == "ok" and "fetch-pose-model" in lines[2]
     assert status["camera"] == "PROBLEM" and "python3-picamera2" in lines[1]
     assert result.returncode == 1  # something needs fixing
     assert result.stderr == ""

@@ -25,6 +25,23 @@ def _camera(settings: Settings) -> str:
     return f"{frame.shape[1]}x{frame.shape[0]} frames"
 
 
+def _vision(settings: Settings) -> str:
+    from coach.adapters.pose.files import PoseModelUnavailable
+    from coach.app.eyes import pose_tracker
+
+    mode = settings.vision.mode
+    if mode == "markers":
+        return 'the five markers (vision.mode = "markers")'
+    try:
+        pose_tracker(settings)
+    except PoseModelUnavailable as exc:
+        if mode == "pose":
+            raise RuntimeError(f"{exc}; the coach follows the five markers instead") from None
+        return f"the five markers: {exc}"
+    toe = " and a toe marker" if settings.vision.toe_marker else "; no markers needed"
+    return f"the pose model in {settings.vision.pose_model_dir}{toe}"
+
+
 def _microphone(settings: Settings) -> str:
     from coach.adapters.voice.audio import ArecordSource
 
@@ -101,6 +118,7 @@ def _space(settings: Settings) -> str:
 
 CHECKS: list[tuple[str, Callable[[Settings], str]]] = [
     ("camera", _camera),
+    ("vision", _vision),
     ("microphone", _microphone),
     ("speaker", _speaker),
     ("echo cancellation", _echo),
