@@ -83,3 +83,40 @@ def test_rolling_over_mid_set_is_no_rep_and_the_coach_asks_for_the_other_side():
     assert all(r.peak_angle < 40 for r in reps)
     said = [e.text for e in events if isinstance(e, Cue)]
     assert any(text.startswith("Roll over, please") for text in said)
+
+
+def test_feet_out_of_view_are_named_and_the_set_waits_for_them():
+    import numpy as np
+
+    from coach.core.pose.landmarks import ANKLE, FOOT_INDEX, HEEL, KNEE, Landmarks
+    from coach.core.session import FRAMING_RECHECK_S
+
+    settings = quick_settings(reps=2)
+    hidden = [i for part in (ANKLE, HEEL, FOOT_INDEX) for i in part.values()]
+
+    class FeetCut(LandmarkStream):
+        """The camera is too close: the feet fall outside the picture until t = 60."""
+
+        def landmarks_at(self, t: float) -> Landmarks:
+            found = super().landmarks_at(t)
+            if t >= 60.0:
+                return found
+            sure = found.visibility.copy()
+            sure[hidden] = 0.05
+            sure[list(KNEE.values())] = 0.9
+            return Landmarks(found.points, np.asarray(sure), found.presence, found.next_region)
+
+    streams: list[LandmarkStream] = []
+
+    def film(athlete):
+        streams.append(FeetCut(athlete, settings.camera.width, settings.camera.height, 0.17))
+        return streams[0]
+
+    tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
+    events, _ = coached(settings, Script(), film, reader=PoseReader(settings, tracker))
+    said = [(e.t, e.text) for e in events if isinstance(e, Cue)]
+    feet = [t for t, text in said if text.startswith("I can't see your feet")]
+    assert feet, said
+    lifts = [e.t for e in events if isinstance(e, Cue) and e.tag == "lift"]
+    assert lifts[0] > feet[0] + FRAMING_RECHECK_S / 2  # the set waited
+    assert sum(isinstance(e, RepCounted) for e in events) == 4
