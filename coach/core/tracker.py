@@ -1,17 +1,28 @@
 """Finds the coloured markers in a BGR frame with numpy alone.
 
 A marker seen in the last frame is looked for in a small window around where it was
-(steady-state tracking); a lost one is looked for over the whole frame at a coarse stride
-first, then refined at full resolution (acquisition).
+(steady-state tracking); a lost one is looked for over the whole frame at half resolution,
+then refined at full resolution (acquisition). Only a marker-shaped spot of the colour counts
+(`blobs`): a mat, a shirt or a wall of the same colour is never taken for a marker, and a
+marker lying on one is reported unseen rather than found somewhere in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 
 import numpy as np
 
-ACQUIRE_STRIDE = 4
+from coach.core.blobs import measured, spots
+
+ACQUIRE_STRIDE = 2
+# A 5 cm marker seen by the Pi camera module 2 from 1.5 to 3.5 m away, on a 640-pixel frame:
+# 18 to 8 pixels across. Until one has been measured, all three sizes are tried.
+MARKER_WIDTHS = (0.0125, 0.0185, 0.028)  # as shares of the frame's width
+# While tracking, the window is taken as it is when its pixels of the colour could be one
+# marker: no more than this many times a marker's area.
+MAX_AREAS_IN_WINDOW = 2.0
+CLEAN_AREAS = 1.3  # up to this, the pixels are the marker's alone
 # Half the side of the window a tracked marker is looked for in, as a share of frame width:
 # wide enough for a fast leg between two frames, small enough to stay cheap.
 WINDOW_DIVISOR = 16
@@ -45,9 +56,11 @@ class MarkerTracker:
         self._min_pixels = min_pixels
         self._window = 0
         self._last: dict[str, np.ndarray] = {}
+        self._diameter: dict[str, float] = {}  # each marker's width in pixels, once measured
 
     def reset(self) -> None:
         self._last.clear()
+        self._diameter.clear()
 
     def learn_colours(self, frame: np.ndarray) -> dict[str, np.ndarray]:
         """Re-centre each marker's colour box on how the marker looks in `frame`: dim evening
@@ -74,7 +87,9 @@ class MarkerTracker:
         """The pixels of the blob with the printed colour's hue: near `near` when the marker
         is being tracked, else the densest such area of the whole frame."""
         if near is None:
-            near = _densest(frame, lambda pixels: _same_hue(pixels, printed))
+            coarse = _same_hue(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed)
+            found = self._spot(frame, coarse)
+            near = None if found is None else found[0]
         if near is None:
             return None
         patch, _ = self._window_around(frame, near)
@@ -87,9 +102,9 @@ class MarkerTracker:
         self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
         for name, bounds in self._bounds.items():
             last = self._last.get(name)
-            centre = self._follow(frame, bounds, last) if last is not None else None
+            centre = self._follow(frame, name, bounds, last) if last is not None else None
             if centre is None:
-                centre = self._acquire(frame, bounds)
+                centre = self._acquire(frame, name, bounds)
             if centre is None:
                 self._last.pop(name, None)
             else:
@@ -97,25 +112,69 @@ class MarkerTracker:
                 found[name] = centre
         return found
 
-    def _follow(self, frame: np.ndarray, bounds: Bounds, last: np.ndarray) -> np.ndarray | None:
-        centre = self._search_near(frame, bounds, last)
+    def _follow(
+        self, frame: np.ndarray, name: str, bounds: Bounds, last: np.ndarray
+    ) -> np.ndarray | None:
+        centre = self._search_near(frame, name, bounds, last)
         if centre is not None and np.abs(centre - last).max() > self._window / 4:
             # It moved far: part of it may lie outside the window, so look again around it.
-            centre = self._search_near(frame, bounds, centre)
+            centre = self._search_near(frame, name, bounds, centre)
         return centre
 
-    def _acquire(self, frame: np.ndarray, bounds: Bounds) -> np.ndarray | None:
-        guess = _densest(frame, lambda pixels: self._mask(pixels, bounds))
-        return None if guess is None else self._search_near(frame, bounds, guess)
+    def _acquire(self, frame: np.ndarray, name: str, bounds: Bounds) -> np.ndarray | None:
+        coarse = self._mask(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], bounds)
+        found = self._spot(frame, coarse, self._diameter.get(name))
+        if found is None:
+            return None
+        guess, self._diameter[name] = found
+        return self._search_near(frame, name, bounds, guess)
+
+    def _spot(
+        self, frame: np.ndarray, coarse: np.ndarray, diameter: float | None = None
+    ) -> tuple[np.ndarray, float] | None:
+        """The most marker-like spot in a half-resolution mask, in full-resolution pixels, and
+        the marker width it was found at."""
+        widths = (diameter,) if diameter else [share * frame.shape[1] for share in MARKER_WIDTHS]
+        best = None
+        for width in widths:
+            for spot in spots(coarse, width / ACQUIRE_STRIDE, limit=1):
+                if best is None or spot.score > best[0].score:
+                    best = (spot, width)
+        if best is None:
+            return None
+        spot, width = best
+        centre, across = measured(coarse, spot, width / ACQUIRE_STRIDE)
+        return centre * ACQUIRE_STRIDE, across * ACQUIRE_STRIDE
 
     def _search_near(
-        self, frame: np.ndarray, bounds: Bounds, centre: np.ndarray
+        self, frame: np.ndarray, name: str, bounds: Bounds, centre: np.ndarray
     ) -> np.ndarray | None:
         patch, (x0, y0) = self._window_around(frame, centre)
-        ys, xs = np.nonzero(self._mask(patch, bounds))
+        mask = self._mask(patch, bounds)
+        ys, xs = np.nonzero(mask)
         if len(xs) < self._min_pixels:
             return None
-        return np.array([xs.mean() + x0, ys.mean() + y0])
+        diameter = self._diameter.get(name, MARKER_WIDTHS[1] * frame.shape[1])
+        area = math.pi / 4 * diameter**2
+        if len(xs) <= CLEAN_AREAS * area:
+            # Just the marker: take it as it is, and learn its size when all of it lies inside
+            # the window, a little at a time.
+            height, width = mask.shape
+            if xs.min() > 0 and ys.min() > 0 and xs.max() < width - 1 and ys.max() < height - 1:
+                seen = 2 * math.sqrt(len(xs) / math.pi)
+                self._diameter[name] = min(max(seen, 0.8 * diameter), 1.25 * diameter)
+            return _core_centre(xs, ys, diameter, rounds=1) + np.array([x0, y0])
+        if len(xs) <= MAX_AREAS_IN_WINDOW * area:
+            # More pixels of the colour beside it (a shirt's edge): the marker's own.
+            return _core_centre(xs, ys, diameter, rounds=2) + np.array([x0, y0])
+        # More of the colour than a marker: only a marker-shaped spot in it will do, the one
+        # nearest where the marker was.
+        candidates = spots(mask, diameter)
+        if not candidates:
+            return None
+        near = np.array(centre) - (x0, y0)
+        spot = min(candidates, key=lambda s: math.hypot(s.x - near[0], s.y - near[1]))
+        return measured(mask, spot, diameter)[0] + np.array([x0, y0])
 
     def _window_around(
         self, frame: np.ndarray, centre: np.ndarray
@@ -139,13 +198,16 @@ class MarkerTracker:
         return mask
 
 
-def _densest(frame: np.ndarray, is_marker: Callable[[np.ndarray], np.ndarray]) -> np.ndarray | None:
-    """Where the marker's pixels gather in a coarse pass over the whole frame (their median, so
-    a stray pixel elsewhere cannot win), or None if there are none."""
-    ys, xs = np.nonzero(is_marker(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE]))
-    if len(xs) == 0:
-        return None
-    return np.array([np.median(xs), np.median(ys)]) * ACQUIRE_STRIDE
+def _core_centre(xs: np.ndarray, ys: np.ndarray, diameter: float, rounds: int) -> np.ndarray:
+    """The middle of the pixels within a marker's radius of their middle, `rounds` times over:
+    a few pixels of a like-coloured shirt beside the marker do not pull it off centre."""
+    centre = np.array([xs.mean(), ys.mean()])
+    for _ in range(rounds):
+        near = (xs - centre[0]) ** 2 + (ys - centre[1]) ** 2 <= (0.6 * diameter + 1) ** 2
+        if not near.any():
+            break
+        centre = np.array([xs[near].mean(), ys[near].mean()])
+    return centre
 
 
 def _same_hue(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:

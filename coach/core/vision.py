@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from coach.core.geometry import LegAngles, measure
+from coach.core.plausible import BodyCheck
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
 from coach.core.view import CameraView
@@ -76,6 +77,7 @@ class LegReader:
         markers, camera = settings.markers, settings.camera
         self._tracker = MarkerTracker(markers.colours(), markers.colour_tolerance)
         self._smoother = MarkerSmoother()
+        self._body = BodyCheck()
         self._foot_ratio = markers.foot_to_leg_ratio
         self.view = CameraView.configured(camera)
         self._learn_colours = True
@@ -91,6 +93,8 @@ class LegReader:
             self._learn_colours = False
             self._tracker.learn_colours(frame)
         found = self._tracker.locate(frame)
+        if not self._body.plausible(found):
+            found = {}  # not a body: bridged briefly by the smoother, else unseen
         markers = self._smoother.update(t, found, width)
         angles = measure(markers, (width, height), self.view, self._foot_ratio)
         return Sighting(markers, angles, (width, height), frozenset(found))

@@ -33,6 +33,23 @@ CLOTHES_BGR, SKIN_BGR, MAT_BGR, WALL_BGR = (
 )
 
 
+BGR = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Decor:
+    """What the room and the person wear: the colours a marker must be told apart from."""
+
+    mat: BGR = MAT_BGR
+    clothes: BGR = CLOTHES_BGR
+    wall: BGR = WALL_BGR
+    floor: BGR = MAT_BGR  # beyond the mat, to the wall
+    # Patches on the wall or the floor, as shares of the picture: colour, (x, y, w, h).
+    patches: tuple[tuple[BGR, tuple[float, float, float, float]], ...] = ()
+    cushion: BGR | None = None  # under the head
+    stripes: tuple[BGR, ...] = ()  # a patterned wall: vertical stripes of these colours
+
+
 @dataclass(frozen=True)
 class CameraPose:
     distance_m: float = 2.5
@@ -48,8 +65,10 @@ class Scene:
         width: int = 640,
         height: int = 480,
         seed: int = 0,
+        decor: Decor = Decor(),
     ) -> None:
         self.pose, self._size = pose, (width, height)
+        self.decor = decor
         self._colours = {n: tuple(int(c) for c in hex_to_bgr(h)) for n, h in marker_colours.items()}
         self._rng = np.random.default_rng(seed)
         self._focal = width / 2 / math.tan(math.radians(HORIZONTAL_FOV_DEG / 2))
@@ -108,13 +127,17 @@ class Scene:
         world = self.joints(leg)
         seen = {name: self.project(point) for name, point in world.items()}
         head = world["shoulder"] - (world["hip"] - world["shoulder"]) * 0.4
+        clothes = self.decor.clothes
         limbs = [
-            (world["shoulder"], world["hip"], 0.16, CLOTHES_BGR),
+            (world["shoulder"], world["hip"], 0.16, clothes),
             (head, head, 0.11, SKIN_BGR),
-            (world["hip"], world["knee"], 0.08, CLOTHES_BGR),
-            (world["knee"], world["ankle"], 0.06, CLOTHES_BGR),
+            (world["hip"], world["knee"], 0.08, clothes),
+            (world["knee"], world["ankle"], 0.06, clothes),
             (world["ankle"], world["toe"], 0.04, SKIN_BGR),
         ]
+        if self.decor.cushion is not None:
+            under, across = head - np.array([0.0, 0.14, 0.0]), np.array([0.12, 0.0, 0.0])
+            limbs.insert(0, (under - across, under + across, 0.08, self.decor.cushion))
         for start, end, radius, colour in limbs:
             (p, depth), (q, _) = self.project(start), self.project(end)
             draw_capsule(frame, p, q, self._focal * radius / depth, colour)
@@ -127,16 +150,29 @@ class Scene:
 
     def _draw_room(self) -> np.ndarray:
         width, height = self._size
+        decor = self.decor
         room = np.empty((height, width, 3), dtype=np.uint8)
-        room[:] = WALL_BGR
-        # The mat and floor reach back to the wall, 1.2 m behind the person.
+        room[:] = decor.wall
+        if decor.stripes:
+            band = max(4, width // 24)
+            for i, x in enumerate(range(0, width, band)):
+                room[:, x : x + band] = decor.stripes[i % len(decor.stripes)]
+        # The floor reaches back to the wall, 1.2 m behind the person; the mat lies under them.
         floor_y = int(self.project(np.array([0.0, 0.0, WALL_BEHIND_M]))[0][1])
-        room[max(0, min(height, floor_y)) :] = MAT_BGR
+        floor_y = max(0, min(height, floor_y))
+        room[floor_y:] = decor.floor
+        corners = [self.project(np.array([x, 0.0, z]))[0] for x in (-1.0, 1.0) for z in (-0.3, 0.7)]
+        xs, ys = [int(c[0]) for c in corners], [int(c[1]) for c in corners]
+        room[max(0, min(ys)) : max(0, max(ys)), max(0, min(xs)) : max(0, max(xs))] = decor.mat
         for _ in range(12):  # furniture and clutter: muted colours, nothing like a marker
             x, y = self._rng.integers(0, width), self._rng.integers(0, max(floor_y, 1))
             w, h = self._rng.integers(20, 120), self._rng.integers(20, 90)
             shade = self._rng.integers(60, 200)
             room[y : y + h, x : x + w] = (shade, shade + self._rng.integers(-20, 20), shade - 15)
+        for colour, (x, y, w, h) in decor.patches:
+            room[int(y * height) : int((y + h) * height), int(x * width) : int((x + w) * width)] = (
+                colour
+            )
         # A window on one side: the light falls off across the room.
         gradient = np.linspace(1.15, 0.8, width)[None, :, None]
         return np.clip(room * gradient, 0, 255).astype(np.uint8)

@@ -1,0 +1,106 @@
+"""Markers in a room that fights back: mats, clothes, walls and cushions of the markers' own
+colours. A region of marker colour that is not marker-shaped never becomes a marker, and five
+points that cannot be a body are not read as one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach.core.blobs import spots
+from coach.core.plausible import BodyCheck
+from coach.core.tracker import MarkerTracker, hex_to_bgr
+from coach.core.vision import LegReader
+from coach.settings import Settings
+from coach.sim.athlete import LegState
+from coach.sim.scene import CameraPose, Decor, Scene
+
+SETTINGS = Settings()
+COLOURS = SETTINGS.markers.colours()
+
+
+def _disc(mask: np.ndarray, x: int, y: int, radius: int) -> None:
+    yy, xx = np.mgrid[0 : mask.shape[0], 0 : mask.shape[1]]
+    mask[(xx - x) ** 2 + (yy - y) ** 2 <= radius**2] = True
+
+
+def test_a_lone_spot_the_size_of_a_marker_is_one():
+    mask = np.zeros((120, 160), bool)
+    _disc(mask, 40, 60, 5)
+    found = spots(mask, 10)
+    assert len(found) == 1 and (found[0].x, found[0].y) == (40, 60)
+
+
+def test_a_mat_a_stripe_and_a_marker_on_the_mat_are_not_markers():
+    mask = np.zeros((120, 160), bool)
+    mask[70:120, 0:100] = True  # a mat
+    _disc(mask, 50, 68, 5)  # a marker lying on its edge: part of the mat's shape now
+    mask[10:20, 0:160] = True  # a stripe as wide as a marker
+    _disc(mask, 135, 60, 5)  # and one marker on its own
+    found = spots(mask, 10)
+    assert [(s.x, s.y) for s in found] == [(135, 60)]
+
+
+def _bgr(colour: str) -> tuple[int, int, int]:
+    return tuple(int(c) for c in hex_to_bgr(colour))
+
+
+def _muted(colour: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(int(0.6 * c + 0.4 * 90) for c in colour)
+
+
+ROOMS = {
+    f"{kind} the colour of the {name} marker": decor
+    for name, colour in COLOURS.items()
+    for kind, decor in (
+        ("a mat", Decor(mat=_bgr(colour))),
+        ("clothes", Decor(clothes=_muted(_bgr(colour)))),
+        ("a wall patch", Decor(patches=((_bgr(colour), (0.0, 0.05, 0.35, 0.3)),))),
+        ("a cushion", Decor(cushion=_bgr(colour))),
+    )
+}
+
+
+@pytest.mark.parametrize("room", sorted(ROOMS))
+def test_in_a_room_of_a_markers_colour_every_marker_is_found_where_it_is_or_not_at_all(room):
+    scene = Scene(CameraPose(2.5, 12.0, 5.0), COLOURS, seed=2, decor=ROOMS[room])
+    tracker = MarkerTracker(COLOURS, SETTINGS.markers.colour_tolerance)
+    for abduction in (0.0, 15.0, 30.0, 45.0, 30.0, 15.0, 0.0):
+        leg = LegState("right", abduction, 0.0)
+        truth = {name: scene.project(point)[0] for name, point in scene.joints(leg).items()}
+        found = tracker.locate(scene.render(leg))
+        for name, point in found.items():
+            # Within a third of a marker's width (10 px here), on a shirt of its own colour too.
+            assert np.abs(point - truth[name]).max() < 3.3, (name, point, truth[name])
+        assert len(found) >= 4  # at most the marker lying on its own colour is lost
+
+
+def test_points_that_cannot_be_a_body_are_not_one():
+    check = BodyCheck()
+    body = {
+        "shoulder": np.array([500.0, 300.0]),
+        "hip": np.array([380.0, 300.0]),
+        "knee": np.array([290.0, 280.0]),
+        "ankle": np.array([200.0, 260.0]),
+    }
+    for _ in range(10):
+        assert check.plausible(body)
+    twisted = {**body, "knee": np.array([560.0, 300.0])}  # the knee past the shoulder
+    assert not check.plausible(twisted)
+    stretched = {**body, "ankle": np.array([40.0, 260.0])}  # a shin far longer than before
+    assert not check.plausible(stretched)
+    folded = {**body, "ankle": np.array([380.0, 420.0])}  # a leg bent back under the floor
+    assert not check.plausible(folded)
+    shortened = {**body, "ankle": np.array([250.0, 270.0])}  # a knee bending toward the lens
+    assert check.plausible(shortened)
+
+
+def test_a_frame_whose_points_are_no_body_is_not_seen():
+    reader = LegReader(SETTINGS)
+    frame = np.full((480, 640, 3), 120, np.uint8)
+    yy, xx = np.mgrid[0:480, 0:640]
+    spots_at = {"shoulder": (100, 100), "hip": (600, 400), "knee": (110, 420), "ankle": (590, 90)}
+    for name, (x, y) in spots_at.items():
+        frame[(xx - x) ** 2 + (yy - y) ** 2 <= 36] = _bgr(COLOURS[name])
+    sighting = reader.sight(frame, 0.0)
+    assert sighting.angles is None and not sighting.seen
