@@ -60,12 +60,14 @@ def _ms_per_frame(locate, frames: list[np.ndarray]) -> dict[str, float]:
     }
 
 
-def _rss_mb(mode: str) -> dict[str, object]:
+def _rss_mb(mode: str) -> int:
     out = subprocess.run(
         [sys.executable, "-c", RSS_PROBE, mode, str(POSE_MODELS)],
         capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
-    return {"front_end": out[0], "rss_mb": round(int(out[1]) / 1024)}
+    if out[0] != mode:
+        raise RuntimeError(f"the {mode} front-end was asked for, {out[0]} was used")
+    return round(int(out[1]) / 1024)
 
 
 def pose_figures() -> dict[str, object]:
@@ -77,8 +79,8 @@ def pose_figures() -> dict[str, object]:
     model = BlazePose(pose_model_files(POSE_MODELS))
     figures: dict[str, object] = {
         "pose_threads": 1,
-        "pose_rss": _rss_mb("pose"),
-        "markers_rss": _rss_mb("markers"),
+        "pose_rss_mb": _rss_mb("pose"),
+        "markers_rss_mb": _rss_mb("markers"),
     }
     if not STILLS.is_dir():
         return figures | {"pose_stills": f"no real footage at {STILLS}"}

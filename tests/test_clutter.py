@@ -104,3 +104,37 @@ def test_a_frame_whose_points_are_no_body_is_not_seen():
         frame[(xx - x) ** 2 + (yy - y) ** 2 <= 36] = _bgr(COLOURS[name])
     sighting = reader.sight(frame, 0.0)
     assert sighting.angles is None and not sighting.seen
+
+
+class _Room:
+    """The 3-D scene filming the simulated athlete, in the given decor."""
+
+    def __init__(self, athlete, decor: Decor) -> None:
+        self._athlete = athlete
+        self._scene = Scene(CameraPose(2.5, 12.0, 0.0), COLOURS, 320, 240, seed=4, decor=decor)
+
+    def read(self, t: float) -> np.ndarray:
+        return self._scene.render(self._athlete.leg_at(t))
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def test_a_green_mat_is_named_once_and_every_rep_still_counts():
+    from coach.core.events import Cue, RepCounted
+    from coach.sim.athlete import RepStyle, Script
+    from tests.conftest import quick_settings
+    from tests.helpers import coached
+
+    green_mat = Decor(mat=_bgr(COLOURS["knee"]))
+    script = Script(special={("right", 1, 2): RepStyle(peak_deg=60.0)})
+    events, _ = coached(quick_settings(reps=3), script, lambda athlete: _Room(athlete, green_mat))
+    said = [e.text for e in events if isinstance(e, Cue)]
+    named = [text for text in said if text.startswith("Something green in view")]
+    assert len(named) == 1 and "knee marker" in named[0] and "spare" in named[0]
+    reps = [e for e in events if isinstance(e, RepCounted)]
+    assert [(r.side, r.rep) for r in reps] == [
+        ("right", 1), ("right", 2), ("right", 3), ("left", 1), ("left", 2), ("left", 3),
+    ]  # fmt: skip
+    faults = {(r.side, r.rep): r.faults for r in reps if r.faults}
+    assert faults == {("right", 2): ("too_high",)}

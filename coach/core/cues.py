@@ -230,6 +230,17 @@ AT_THE_EDGE = "You're at the edge of the picture: move the camera back a little.
 CROOKED = "Straighten your body: ear, hip and ankle in one line."
 
 
+def lookalike(marker: str, colour: str, spare: str | None) -> str:
+    instead = (
+        f", or wear the {spare} spare on your {marker} instead (coach markers --spares)"
+        if spare
+        else ""
+    )
+    return (
+        f"Something {colour} in view looks like your {marker} marker: cover it or move it{instead}."
+    )
+
+
 def roll_to(side: str) -> str:
     return f"Roll over, please: this set is for your {side} leg, so lie with it on top."
 

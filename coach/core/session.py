@@ -31,6 +31,7 @@ from coach.core.events import (
 )
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
+from coach.core.lookalikes import colour_word
 from coach.core.programs import Program, program_for
 from coach.core.progress import SessionRecord
 from coach.core.talk import SetTalk, Verbosity
@@ -259,6 +260,7 @@ class Coach:
         self._unchecked_per_side: Counter[str] = Counter()
         self._session_started = 0.0
         self._said_no_vision = False
+        self._named_lookalikes: set[str] = set()  # markers whose look-alikes were named
         self._tempo_scale = 1.0
         self._calibration: StillMoments | None = None
         self._sets_done = 0
@@ -390,12 +392,24 @@ class Coach:
         if sighting is not None and sighting.side not in (None, self._block.side):
             problems.insert(0, "other_side")
         if not problems or self._framing_checks >= FRAMING_CHECKS:
+            if sighting is not None:
+                self._name_lookalike(sighting)
             self._start_cycle()
             return
         self._framing_checks += 1
         assert sighting is not None
         self._say(cues.framing_advice(problems[0], sighting, self._block.side))
         self._at(FRAMING_RECHECK_S, self._check_framing)
+
+    def _name_lookalike(self, sighting: Sighting) -> None:
+        """Something in view with a marker's colour: said once a session for each marker,
+        with what to do about it. The set goes on: the coach only takes marker-shaped spots."""
+        for lookalike in sighting.lookalikes:
+            if lookalike.marker not in self._named_lookalikes:
+                self._named_lookalikes.add(lookalike.marker)
+                colour = getattr(self._settings.markers, lookalike.marker)
+                self._say(cues.lookalike(lookalike.marker, colour_word(colour), sighting.spare))
+                return
 
     def _start_cycle(self) -> None:
         if self._phase is not Phase.SET:

@@ -10,6 +10,7 @@ marker lying on one is reported unseen rather than found somewhere in it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -95,6 +96,16 @@ class MarkerTracker:
         patch, _ = self._window_around(frame, near)
         mask = _same_hue(patch, printed)
         return patch[mask] if int(mask.sum()) >= self._min_pixels else None
+
+    def mask_for(self, name: str) -> Callable[[np.ndarray], np.ndarray]:
+        """Which pixels have this marker's colour, as the tracker now sees it."""
+        bounds = self._bounds[name]
+        return lambda pixels: self._mask(pixels, bounds)
+
+    def diameter(self, width: int) -> float:
+        """The markers' usual width in pixels, measured or guessed for this frame width."""
+        seen = list(self._diameter.values())
+        return float(np.median(seen)) if seen else MARKER_WIDTHS[1] * width
 
     def locate(self, frame: np.ndarray) -> dict[str, np.ndarray]:
         """Centre of each marker found, in pixels (x, y); a missing marker is absent."""

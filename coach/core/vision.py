@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from coach.core.geometry import LegAngles, measure
+from coach.core.lookalikes import SPARE_COLOURS, Lookalike, freest_spare, lookalikes
 from coach.core.plausible import BodyCheck
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
@@ -30,6 +31,10 @@ class Sighting:
     kind: str = "markers"  # or "pose": which front-end saw it, for the words of advice
     side: str | None = None  # the side the pose model sees on top
     certainty: dict[str, float] = field(default_factory=dict)  # per point, 0..1, from the model
+    # What else in view has a marker's colour (found as the set began), and the spare colour
+    # that would stand out in this room instead.
+    lookalikes: tuple[Lookalike, ...] = ()
+    spare: str | None = None
 
     @property
     def confidence(self) -> float:
@@ -81,20 +86,42 @@ class LegReader:
         self._foot_ratio = markers.foot_to_leg_ratio
         self.view = CameraView.configured(camera)
         self._learn_colours = True
+        self._spares = MarkerTracker(SPARE_COLOURS, markers.colour_tolerance)
+        self._lookalikes: tuple[Lookalike, ...] = ()
+        self._spare: str | None = None
 
     def learn_colours(self) -> None:
-        """Take the markers' colours afresh from the next frame: the light may have changed."""
+        """Take the markers' colours afresh from the next frame: the light may have changed.
+        What else in view has their colours is looked for in that frame too."""
         self._learn_colours = True
 
     def sight(self, frame: np.ndarray, t: float) -> Sighting:
         """What the frame taken at `t` shows, smoothed over time and with brief gaps bridged."""
         height, width = frame.shape[:2]
-        if self._learn_colours:
+        learning = self._learn_colours
+        if learning:
             self._learn_colours = False
             self._tracker.learn_colours(frame)
         found = self._tracker.locate(frame)
+        if learning:
+            self._check_room(frame, found)
         if not self._body.plausible(found):
             found = {}  # not a body: bridged briefly by the smoother, else unseen
         markers = self._smoother.update(t, found, width)
         angles = measure(markers, (width, height), self.view, self._foot_ratio)
-        return Sighting(markers, angles, (width, height), frozenset(found))
+        return Sighting(
+            markers,
+            angles,
+            (width, height),
+            frozenset(found),
+            lookalikes=self._lookalikes,
+            spare=self._spare,
+        )
+
+    def _check_room(self, frame: np.ndarray, found: dict[str, np.ndarray]) -> None:
+        tracker = self._tracker
+        masks = {name: tracker.mask_for(name) for name in MARKER_NAMES}
+        diameter = tracker.diameter(frame.shape[1])
+        self._lookalikes = tuple(lookalikes(frame, masks, found, diameter))
+        spares = {name: self._spares.mask_for(name) for name in SPARE_COLOURS}
+        self._spare = freest_spare(frame, spares) if self._lookalikes else None
