@@ -93,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
     markers.add_argument(
         "--paper", choices=("a4", "letter"), default="a4", help="A4 or US Letter (default a4)"
     )
+    markers.add_argument(
+        "--spares",
+        action="store_true",
+        help="the spare colours instead, for a room where a marker's colour is already in view",
+    )
 
     command("doctor", help="check camera, microphone, speaker, button, model and space")
 
@@ -159,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "markers":
             from coach.app.markers import run_markers
 
-            return run_markers(settings.markers, args.out, args.paper)
+            return run_markers(settings.markers, args.out, args.paper, args.spares)
         if args.command == "doctor":
             from coach.app.doctor import run_doctor
 

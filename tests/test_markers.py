@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
-from coach.app.markers import DISC_MM, layout, pdf_sheet, png_sheet
+from coach.app.markers import DISC_MM, layout, marker_sheet, pdf_sheet, png_sheet, spare_sheet
 from coach.settings import MarkerSettings
 
 MM_PER_POINT = 25.4 / 72
@@ -17,7 +17,7 @@ MM_PER_POINT = 25.4 / 72
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", (297, 210)), ("letter", (279, 216))])
 def test_the_pdf_has_5_cm_discs_in_the_configured_colours_and_says_how_to_use_them(paper, size):
-    pdf = pdf_sheet(MarkerSettings(), paper).decode("latin-1")
+    pdf = pdf_sheet(marker_sheet(MarkerSettings()), paper).decode("latin-1")
     width, height = map(float, re.search(r"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
     assert (round(width * MM_PER_POINT), round(height * MM_PER_POINT)) == size
     text = " ".join(re.findall(r"\((.*?)\) Tj", pdf.replace("\\(", "[").replace("\\)", "]")))
@@ -54,7 +54,7 @@ def _decode(png: bytes) -> tuple[np.ndarray, int]:
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_nothing_on_the_sheet_prints_over_anything_else_or_off_the_page(paper):
-    (width, height), discs, lines = layout(paper)
+    (width, height), discs, lines = layout(marker_sheet(MarkerSettings()), paper)
     r = DISC_MM / 2
     boxes = [(d.x - r, d.y - r, d.x + r, d.y + r) for d in discs]
     boxes += [(ln.x, ln.y, ln.x + ln.width_mm, ln.y + ln.height_mm) for ln in lines]
@@ -66,10 +66,10 @@ def test_nothing_on_the_sheet_prints_over_anything_else_or_off_the_page(paper):
 
 
 def test_the_png_stores_its_dpi_and_its_discs_measure_5_cm_and_its_words_are_drawn():
-    page, dpi = _decode(png_sheet(MarkerSettings()))
+    page, dpi = _decode(png_sheet(marker_sheet(MarkerSettings())))
     assert dpi == 300
     assert page.shape[:2] == (2480, 3508)  # A4 landscape
-    (_, _), _, lines = layout("a4")
+    (_, _), _, lines = layout(marker_sheet(MarkerSettings()), "a4")
     for line in lines:  # every line of text left ink where the layout put it
         top, left = round(line.y / 25.4 * dpi), round(line.x / 25.4 * dpi)
         box = page[top : top + round(line.height_mm / 25.4 * dpi), left : left + 200]
@@ -93,3 +93,15 @@ def test_a_sheet_that_cannot_be_written_is_one_line(tmp_path, name, message):
     )
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+
+
+def test_the_spare_sheet_has_each_spare_colour_and_says_how_to_use_it(tmp_path):
+    from coach.core.lookalikes import SPARE_COLOURS
+
+    (width, height), discs, lines = layout(spare_sheet(), "a4")
+    assert sorted({disc.name for disc in discs}) == sorted(SPARE_COLOURS)
+    assert all(0 < disc.x < width and 0 < disc.y < height for disc in discs)
+    text = " ".join(line.text for line in lines)
+    assert "config's markers" in text and SPARE_COLOURS["orange"][1:].upper() in text
+    pdf = pdf_sheet(spare_sheet()).decode("latin-1")
+    assert pdf.startswith("%PDF-1.4") and "spare markers" in pdf

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.core.lookalikes import SPARE_COLOURS
 from coach.drawing import draw_capsule, draw_text, text_width
 from coach.settings import MarkerSettings
 from coach.settings.schema import MARKER_NAMES
@@ -33,6 +34,10 @@ PLACES = {
     "toe": "on the front of the top foot, over the toes",
 }
 TITLE = "legcoach markers: cut out the discs and stick them on as written under each"
+SPARE_TITLE = "legcoach spare markers: for a room where a marker's colour is already in view"
+# Plain words and hex digits only: the PNG's pixel font has no brackets, quotes or hash.
+SPARE_PLACE = "In place of any marker: give that marker colour {digits} in the config's markers"
+
 PRINTING = "Print at 100 % (turn off 'fit to page'), then check with a ruler: each disc is 5 cm"
 SPARES = "The second disc of each is a spare, for when one peels off or gets lost"
 EXIT_UNWRITABLE = 1
@@ -70,23 +75,45 @@ class Line:
         return LINE_MM[self.size]
 
 
-def layout(paper: str) -> tuple[tuple[float, float], list[Disc], list[Line]]:
+@dataclass(frozen=True)
+class Sheet:
+    """What a page shows: a title, and a column of two discs for each colour, with a note."""
+
+    title: str
+    colours: dict[str, str]  # label -> #rrggbb
+    notes: dict[str, str]  # label -> where it goes, or what it is for
+
+
+def marker_sheet(markers: MarkerSettings) -> Sheet:
+    return Sheet(TITLE, markers.colours(), PLACES)
+
+
+def spare_sheet() -> Sheet:
+    notes = {
+        word: SPARE_PLACE.format(digits=colour.lstrip("#").upper())
+        for word, colour in SPARE_COLOURS.items()
+    }
+    return Sheet(SPARE_TITLE, dict(SPARE_COLOURS), notes)
+
+
+def layout(sheet: Sheet, paper: str) -> tuple[tuple[float, float], list[Disc], list[Line]]:
     """The page's size, its discs and its lines of text, in mm: both formats draw this."""
     width, _ = PAPERS[paper]
     pitch = DISC_MM + GAP_MM
     left = (width - (len(MARKER_NAMES) * pitch - GAP_MM)) / 2
     lines = [
-        Line(TITLE, left, 8.0, 12),
+        Line(sheet.title, left, 8.0, 12),
         Line(PRINTING, left, 15.0, 9),
         Line(SPARES, left, 20.0, 9),
     ]
     discs = []
-    for column, name in enumerate(MARKER_NAMES):
+    for column, name in enumerate(sheet.colours):
         x = left + column * pitch
         discs += [Disc(name, x + DISC_MM / 2, 55.0), Disc(name, x + DISC_MM / 2, 55.0 + pitch)]
         lines.append(Line(name.upper(), x, 55.0 + pitch + DISC_MM / 2 + 4.0, 12))
         wrap = int(DISC_MM / Line("x", 0, 0, 8).width_mm)
-        for row, text in enumerate(textwrap.wrap(PLACES[name].capitalize(), wrap)):
+        note = sheet.notes[name]
+        for row, text in enumerate(textwrap.wrap(note[0].upper() + note[1:], wrap)):
             lines.append(Line(text, x, 55.0 + pitch + DISC_MM / 2 + 11.0 + row * 4.0, 8))
     return PAPERS[paper], discs, lines
 
@@ -96,14 +123,14 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
 
 
-def pdf_sheet(markers: MarkerSettings, paper: str = "a4") -> bytes:
-    (width_mm, height_mm), discs, lines = layout(paper)
+def pdf_sheet(sheet: Sheet, paper: str = "a4") -> bytes:
+    (width_mm, height_mm), discs, lines = layout(sheet, paper)
     points = 1 / POINT_MM
     width, height = width_mm * points, height_mm * points
     r = DISC_MM / 2 * points
     k = 0.5523 * r  # Bézier handle length for a quarter circle
     ops = []
-    colours = markers.colours()
+    colours = sheet.colours
     for disc in discs:
         x, y = disc.x * points, height - disc.y * points
         red, green, blue = (c / 255 for c in _rgb(colours[disc.name]))
@@ -145,11 +172,11 @@ def pdf_sheet(markers: MarkerSettings, paper: str = "a4") -> bytes:
     return bytes(out)
 
 
-def png_sheet(markers: MarkerSettings, paper: str = "a4") -> bytes:
-    (width_mm, height_mm), discs, lines = layout(paper)
+def png_sheet(sheet: Sheet, paper: str = "a4") -> bytes:
+    (width_mm, height_mm), discs, lines = layout(sheet, paper)
     px = DPI / 25.4
     page = np.full((round(height_mm * px), round(width_mm * px), 3), 255, dtype=np.uint8)
-    colours = markers.colours()
+    colours = sheet.colours
     for disc in discs:
         centre = np.array([disc.x * px, disc.y * px])
         draw_capsule(page, centre, centre, DISC_MM / 2 * px, _rgb(colours[disc.name]))
@@ -183,13 +210,14 @@ def _png(rgb: np.ndarray, dpi: int) -> bytes:
     )
 
 
-def run_markers(markers: MarkerSettings, out: str, paper: str = "a4") -> int:
+def run_markers(markers: MarkerSettings, out: str, paper: str = "a4", spares: bool = False) -> int:
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".png"):
         print(f"coach: {out}: the sheet is written as .pdf or .png", file=sys.stderr)
         return EXIT_UNWRITABLE
-    data = pdf_sheet(markers, paper) if suffix == ".pdf" else png_sheet(markers, paper)
+    sheet = spare_sheet() if spares else marker_sheet(markers)
+    data = pdf_sheet(sheet, paper) if suffix == ".pdf" else png_sheet(sheet, paper)
     try:
         path.write_bytes(data)
     except OSError as exc:
