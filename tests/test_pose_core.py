@@ -231,3 +231,16 @@ def test_the_detector_runs_only_when_the_body_is_lost():
     assert model.detect_calls == 2  # looked for again in the same frame
     model.present = True
     assert tracker.locate(frame) is not None and model.detect_calls == 3
+
+
+def test_a_point_is_refined_to_the_middle_of_its_heat_map_where_the_map_is_sure():
+    heatmap = np.full((64, 64, 39), -8.0, dtype=np.float32)
+    heatmap[20, 30, 0] = heatmap[20, 32, 0] = 8.0  # point 0's heat: two cells, same weight
+    heatmap[40, 40, 1] = -1.0  # point 1's map is unsure everywhere: left as regressed
+    points = np.zeros((39, 2))
+    points[0] = (30.4 / 64, 20.6 / 64)
+    points[1] = (40.5 / 64, 40.5 / 64)
+    points[2] = (1.5, 0.5)  # outside the crop: left alone
+    refined = landmarks.refine(points, heatmap)
+    assert refined[0] == pytest.approx((31 / 64, 20 / 64), abs=1e-3)
+    assert np.allclose(refined[1:], points[1:])

@@ -44,7 +44,12 @@ class BlazePose:
             ) from None
         wanted = ("Identity", "Identity_1")  # boxes and scores; landmarks and presence
         self._detector = _Network(Interpreter, str(files.detector), threads, wanted)
-        self._landmarker = _Network(Interpreter, str(files.landmarker), threads, wanted)
+        self._landmarker = _Network(
+            Interpreter,
+            str(files.landmarker),
+            threads,
+            (*wanted, "Identity_3"),  # heat maps
+        )
         self._anchors = anchor_centres()
 
     def detect(self, frame: np.ndarray) -> list[crop.Region]:
@@ -56,4 +61,6 @@ class BlazePose:
 
     def mark(self, frame: np.ndarray, region: crop.Region) -> landmarks.Landmarks:
         out = self._landmarker(crop.sample(frame, region, landmarks.INPUT_SIDE))
-        return landmarks.decode(out["Identity"], float(out["Identity_1"][0]), region)
+        return landmarks.decode(
+            out["Identity"], float(out["Identity_1"][0]), region, out["Identity_3"]
+        )
