@@ -58,6 +58,22 @@ def test_a_whole_session_is_coached_from_the_body_alone():
     assert isinstance(summary, SessionSummary) and summary.reps_per_side == {"right": 3, "left": 3}
 
 
+def test_a_bent_knee_a_forward_drift_and_a_skipped_hold_are_seen_from_the_body_too():
+    script = Script(
+        special={
+            ("right", 1, 1): RepStyle(knee_bend_deg=40.0),
+            ("right", 1, 2): RepStyle(forward_drift_deg=35.0),
+            ("right", 1, 3): RepStyle(hold_s=0.2),
+        }
+    )
+    events, _ = _coached_by_pose(quick_settings(reps=3), script)
+    faults = [(r.side, r.rep, r.faults) for r in events if isinstance(r, RepCounted)]
+    assert faults == [
+        ("right", 1, ("knee_bend",)), ("right", 2, ("forward_drift",)), ("right", 3, ("no_hold",)),
+        ("left", 1, ()), ("left", 2, ()), ("left", 3, ()),
+    ]  # fmt: skip
+
+
 def test_getting_up_in_the_middle_of_a_set_counts_no_phantom_reps():
     settings = quick_settings(reps=3)
 
