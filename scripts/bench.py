@@ -34,13 +34,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from bench_clutter import clutter_figures
 from bench_pose import pose_figures
+from bench_sessions import scripted_sessions
 
 from coach.adapters.audio.devices import PERIOD_FRAMES
 from coach.adapters.audio.echo import SpeexCanceller
 from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS, read_wav
 from coach.adapters.clock import VirtualClock
-from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.speech.player import AplayPlayer
 from coach.adapters.speech.synth import Pyttsx3Synth
 from coach.adapters.speech.worker import SpeechWorker
@@ -50,14 +51,14 @@ from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.app.listener import endpoint_for, next_result, voice_recognition
 from coach.core import cues
 from coach.core.calibration import calibrate_view
-from coach.core.events import Command, Cue, FormWarning, Priority, RepCounted, StateChanged
+from coach.core.events import Command, Cue, FormWarning, Priority, StateChanged
 from coach.core.phrases import PhraseMatcher
 from coach.core.tracker import MarkerTracker, hex_to_bgr
 from coach.core.vision import LegReader
 from coach.settings import Settings, SpeechSettings
 from coach.settings.load import settings_from_mapping
 from coach.sim import hostile, talkover
-from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
+from coach.sim.athlete import LegState, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
 from coach.sim.room import Acoustics
 from coach.sim.scene import CameraPose, Scene
@@ -481,62 +482,6 @@ def _spread(seconds: list[float]) -> dict[str, float]:
 
 
 VISION_SESSIONS = 20
-REPS_PER_SET = 6
-FAULTS = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift", "fast_lower", "no_hold")
-
-
-def _random_style(rng: np.random.Generator, faults: set[str]) -> RepStyle:
-    return RepStyle(
-        peak_deg=float(rng.uniform(55, 65) if "too_high" in faults else rng.uniform(22, 40)),
-        rotation_deg=float(rng.uniform(18, 30) if "toes_up" in faults else rng.uniform(-12, 4)),
-        hip_hike_deg=float(rng.uniform(12, 18) if "hip_hike" in faults else rng.uniform(0, 3)),
-        knee_bend_deg=float(rng.uniform(30, 45) if "knee_bend" in faults else rng.uniform(0, 8)),
-        forward_drift_deg=float(
-            rng.uniform(30, 40) if "forward_drift" in faults else rng.uniform(0, 8)
-        ),
-        lift_s=float(rng.uniform(1.6, 2.4)),
-        hold_s=float(rng.uniform(0.1, 0.5) if "no_hold" in faults else rng.uniform(2.0, 3.0)),
-        lower_s=float(rng.uniform(0.6, 1.2) if "fast_lower" in faults else rng.uniform(3.8, 5.0)),
-    )
-
-
-def _scripted_sessions(rng: np.random.Generator) -> tuple[dict[str, dict[str, int]], list[int]]:
-    """Sessions with faults on random reps; per fault true/false positives and misses."""
-    counts = {fault: {"tp": 0, "fp": 0, "fn": 0} for fault in FAULTS}
-    count_errors = []
-    base = Settings()
-    settings = replace(
-        base,
-        session=replace(
-            base.session, reps_per_set=REPS_PER_SET, sets_per_side=1, setup_pause_s=0.5
-        ),
-        camera=replace(base.camera, width=320, height=240, fps=15),
-    )
-    for _ in range(VISION_SESSIONS):
-        truth, special = {}, {}
-        for side in settings.session.legs:
-            for slot in range(1, REPS_PER_SET + 1):
-                faults = {fault for fault in FAULTS if rng.random() < 0.15}
-                truth[side, slot] = faults
-                special[side, 1, slot] = _random_style(rng, faults)
-        events: list[object] = []
-        loop, _ = build_demo(
-            settings, VirtualClock(), ConsoleSpeaker(), [events.append], Script(special=special)
-        )
-        loop.send(Command.START, "bench")
-        coach = loop.coach
-        loop.run(until=lambda coach=coach: coach.finished, max_seconds=3000)
-        reps = [e for e in events if isinstance(e, RepCounted)]
-        for side in settings.session.legs:
-            count_errors.append(sum(r.side == side for r in reps) - REPS_PER_SET)
-        for rep in reps:
-            found, expected = set(rep.faults), truth.get((rep.side, rep.rep), set())
-            for fault in FAULTS:
-                key = "tp" if fault in found and fault in expected else None
-                key = key or ("fp" if fault in found else "fn" if fault in expected else None)
-                if key:
-                    counts[fault][key] += 1
-    return counts, count_errors
 
 
 def _camera(athlete: SimulatedAthlete, settings: Settings) -> SimulatedCamera:
@@ -712,7 +657,7 @@ def _opencv_ms(frames: list[np.ndarray], settings: Settings) -> float | None:
 def vision_figures() -> dict[str, object]:
     rng = np.random.default_rng(SEED)
     abduction_mae, rotation_mae, n = _angle_errors(rng)
-    counts, count_errors = _scripted_sessions(rng)
+    counts, count_errors, _ = scripted_sessions(rng, VISION_SESSIONS)
     envelope = _envelope_errors(rng)
     timings = _timings()
     precision = {f: _share(c["tp"], c["tp"] + c["fp"]) for f, c in counts.items()}
@@ -811,13 +756,15 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("voice", "vision", "pose", "speech", "robustness"),
+        choices=("voice", "vision", "clutter", "pose", "speech", "robustness"),
         help="one section only",
     )
     args = parser.parse_args()
     figures: dict[str, object] = {}
     if args.only in (None, "vision"):
         figures |= vision_figures()
+    if args.only in (None, "clutter"):
+        figures |= clutter_figures(SEED)
     if args.only in (None, "pose"):
         figures |= pose_figures()
         figures |= {f"markers_{key}": value for key, value in _timings().items()}

@@ -9,10 +9,11 @@ import pytest
 
 from coach.core.blobs import spots
 from coach.core.plausible import BodyCheck
-from coach.core.tracker import MarkerTracker, hex_to_bgr
+from coach.core.tracker import MarkerTracker
 from coach.core.vision import LegReader
 from coach.settings import Settings
 from coach.sim.athlete import LegState
+from coach.sim.decors import bgr, fighting_rooms
 from coach.sim.scene import CameraPose, Decor, Scene
 
 SETTINGS = Settings()
@@ -41,23 +42,11 @@ def test_a_mat_a_stripe_and_a_marker_on_the_mat_are_not_markers():
     assert [(s.x, s.y) for s in found] == [(135, 60)]
 
 
-def _bgr(colour: str) -> tuple[int, int, int]:
-    return tuple(int(c) for c in hex_to_bgr(colour))
-
-
-def _muted(colour: tuple[int, int, int]) -> tuple[int, int, int]:
-    return tuple(int(0.6 * c + 0.4 * 90) for c in colour)
-
-
 ROOMS = {
-    f"{kind} the colour of the {name} marker": decor
-    for name, colour in COLOURS.items()
-    for kind, decor in (
-        ("a mat", Decor(mat=_bgr(colour))),
-        ("clothes", Decor(clothes=_muted(_bgr(colour)))),
-        ("a wall patch", Decor(patches=((_bgr(colour), (0.0, 0.05, 0.35, 0.3)),))),
-        ("a cushion", Decor(cushion=_bgr(colour))),
-    )
+    label: decor
+    for kind, rooms in fighting_rooms(COLOURS).items()
+    if kind in ("mat", "clothes", "wall", "cushion")
+    for label, decor in rooms
 }
 
 
@@ -101,7 +90,7 @@ def test_a_frame_whose_points_are_no_body_is_not_seen():
     yy, xx = np.mgrid[0:480, 0:640]
     spots_at = {"shoulder": (100, 100), "hip": (600, 400), "knee": (110, 420), "ankle": (590, 90)}
     for name, (x, y) in spots_at.items():
-        frame[(xx - x) ** 2 + (yy - y) ** 2 <= 36] = _bgr(COLOURS[name])
+        frame[(xx - x) ** 2 + (yy - y) ** 2 <= 36] = bgr(COLOURS[name])
     sighting = reader.sight(frame, 0.0)
     assert sighting.angles is None and not sighting.seen
 
@@ -126,7 +115,7 @@ def test_a_green_mat_is_named_once_and_every_rep_still_counts():
     from tests.conftest import quick_settings
     from tests.helpers import coached
 
-    green_mat = Decor(mat=_bgr(COLOURS["knee"]))
+    green_mat = Decor(mat=bgr(COLOURS["knee"]))
     script = Script(special={("right", 1, 2): RepStyle(peak_deg=60.0)})
     events, _ = coached(quick_settings(reps=3), script, lambda athlete: _Room(athlete, green_mat))
     said = [e.text for e in events if isinstance(e, Cue)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MIN_FILL = 0.45  # a disc fills pi/4 of its box; blur and a tilted marker take some of that
+MIN_FILL = 0.4  # a disc fills pi/4 of its box; blur, a tilted marker and a small one take some
 MAX_SURROUND = 0.12  # share of the ring around it that may have the colour too
 SURROUND = 3  # the ring's outer box, in marker widths
 

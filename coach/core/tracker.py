@@ -18,8 +18,9 @@ from coach.core.blobs import measured, spots
 
 ACQUIRE_STRIDE = 2
 # A 5 cm marker seen by the Pi camera module 2 from 1.5 to 3.5 m away, on a 640-pixel frame:
-# 18 to 8 pixels across. Until one has been measured, all three sizes are tried.
-MARKER_WIDTHS = (0.0125, 0.0185, 0.028)  # as shares of the frame's width
+# 18 to 8 pixels across, less when tilted or blurred. Until one has been measured, each of these
+# sizes is tried.
+MARKER_WIDTHS = (0.009, 0.0125, 0.0185, 0.028)  # as shares of the frame's width
 # While tracking, the window is taken as it is when its pixels of the colour could be one
 # marker: no more than this many times a marker's area.
 MAX_AREAS_IN_WINDOW = 2.0

@@ -67,6 +67,9 @@ class SimulatedAthlete:
         self._toes_ahead = False  # asked to point them straight ahead for the calibration
         self._raised_at: float | None = None  # asked to raise the leg a little, toes ahead
         self._lowered_at: float | None = None  # and then to lower it
+        # Each rep as performed: when its lift began, and the style it was done in, so a
+        # benchmark can match the coach's counted reps to what was really done.
+        self.performed: list[tuple[float, str, RepStyle]] = []
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, StateChanged) and event.state == "set" and event.side is not None:
@@ -87,6 +90,7 @@ class SimulatedAthlete:
             self._slot += 1
             self._style = self._script.style(self._side, self._set_no, self._slot)
             self._rep_start = event.t + REACTION_S
+            self.performed.append((self._rep_start, self._side, self._style))
 
     def leg_at(self, t: float) -> LegState:
         rest = 0.0 if self._toes_ahead else self._script.default.rotation_deg

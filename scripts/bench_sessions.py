@@ -1,0 +1,100 @@
+"""Scripted coached sessions with random faults, for scripts/bench's vision figures: the
+demo's camera, or a room that fights back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from coach.adapters.clock import VirtualClock
+from coach.adapters.frames import FrameSource
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import build_demo
+from coach.core.events import Command, RepCounted
+from coach.settings import Settings
+from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
+
+REPS_PER_SET = 6
+FAULTS = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift", "fast_lower", "no_hold")
+
+
+def random_style(rng: np.random.Generator, faults: set[str]) -> RepStyle:
+    return RepStyle(
+        peak_deg=float(rng.uniform(55, 65) if "too_high" in faults else rng.uniform(22, 40)),
+        rotation_deg=float(rng.uniform(18, 30) if "toes_up" in faults else rng.uniform(-12, 4)),
+        hip_hike_deg=float(rng.uniform(12, 18) if "hip_hike" in faults else rng.uniform(0, 3)),
+        knee_bend_deg=float(rng.uniform(30, 45) if "knee_bend" in faults else rng.uniform(0, 8)),
+        forward_drift_deg=float(
+            rng.uniform(30, 40) if "forward_drift" in faults else rng.uniform(0, 8)
+        ),
+        lift_s=float(rng.uniform(1.6, 2.4)),
+        hold_s=float(rng.uniform(0.1, 0.5) if "no_hold" in faults else rng.uniform(2.0, 3.0)),
+        lower_s=float(rng.uniform(0.6, 1.2) if "fast_lower" in faults else rng.uniform(3.8, 5.0)),
+    )
+
+
+Counts = dict[str, dict[str, int]]
+
+
+def scripted_sessions(
+    rng: np.random.Generator,
+    sessions: int,
+    camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
+    size: tuple[int, int] = (320, 240),
+) -> tuple[Counts, list[int], list[float]]:
+    """Sessions with faults on random reps, filmed by the demo's camera or `camera_for`: per
+    fault true and false positives and misses, each side's rep-count error, and each counted
+    rep's peak angle error (degrees)."""
+    counts = {fault: {"tp": 0, "fp": 0, "fn": 0} for fault in FAULTS}
+    count_errors, peak_errors = [], []
+    base = Settings()
+    settings = replace(
+        base,
+        session=replace(
+            base.session, reps_per_set=REPS_PER_SET, sets_per_side=1, setup_pause_s=0.5
+        ),
+        camera=replace(base.camera, width=size[0], height=size[1], fps=15),
+    )
+    for _ in range(sessions):
+        faults_of: dict[int, set[str]] = {}
+        special = {}
+        for side in settings.session.legs:
+            for slot in range(1, REPS_PER_SET + 1):
+                faults = {fault for fault in FAULTS if rng.random() < 0.15}
+                style = random_style(rng, faults)
+                special[side, 1, slot] = style
+                faults_of[id(style)] = faults
+        events: list[object] = []
+        script = Script(special=special)
+        loop, athlete = build_demo(
+            settings, VirtualClock(), ConsoleSpeaker(), [events.append], script, camera_for
+        )
+        loop.send(Command.START, "bench")
+        coach = loop.coach
+        loop.run(until=lambda coach=coach: coach.finished, max_seconds=3000)
+        reps = [e for e in events if isinstance(e, RepCounted)]
+        for side in settings.session.legs:
+            count_errors.append(sum(r.side == side for r in reps) - REPS_PER_SET)
+        for rep in reps:
+            style = _performed(athlete.performed, rep)
+            if style is None or not rep.form_checked:
+                continue
+            peak_errors.append(abs(rep.peak_angle - style.peak_deg))
+            found, expected = set(rep.faults), faults_of.get(id(style), set())
+            for fault in FAULTS:
+                key = "tp" if fault in found and fault in expected else None
+                key = key or ("fp" if fault in found else "fn" if fault in expected else None)
+                if key:
+                    counts[fault][key] += 1
+    return counts, count_errors, peak_errors
+
+
+def _performed(performed: list[tuple[float, str, RepStyle]], rep: RepCounted) -> RepStyle | None:
+    """The rep the athlete did that the coach counted: on the same side, the one whose lift
+    began nearest to where the counted rep's lift began (the coach's count and the athlete's
+    can part when a rep goes unseen)."""
+    began = rep.t - rep.lift_s - rep.hold_s - rep.lower_s
+    near = [(abs(start - began), style) for start, side, style in performed if side == rep.side]
+    return min(near, key=lambda pair: pair[0])[1] if near else None
