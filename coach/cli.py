@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from coach.settings import ConfigError, Settings, load_settings, locate_config
 
@@ -99,7 +100,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the spare colours instead, for a room where a marker's colour is already in view",
     )
 
-    command("doctor", help="check camera, microphone, speaker, button, model and space")
+    doctor = command("doctor", help="check camera, microphone, speaker, button, model and space")
+    doctor.add_argument(
+        "--snapshot",
+        metavar="OUT.png",
+        help="also save a camera picture with the markers ringed and look-alikes boxed",
+    )
 
     report = command("report", help="draw the progress charts (needs matplotlib)")
     report.add_argument("--out", required=True, metavar="FILE", help="report.png or report.pdf")
@@ -168,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "doctor":
             from coach.app.doctor import run_doctor
 
-            return run_doctor(settings, locate_config(args.config), out=sys.stdout)
+            snapshot = None if args.snapshot is None else Path(args.snapshot)
+            return run_doctor(settings, locate_config(args.config), sys.stdout, snapshot)
         if args.command == "report":
             from coach.app.report import run_report
 

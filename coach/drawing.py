@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import numpy as np
 
 # A 5x7 pixel font, capitals only (text is written in capitals): the replay overlay and the
@@ -99,3 +102,23 @@ def draw_text(img: np.ndarray, text: str, x: int, y: int, scale: int, colour) ->
             continue
         region = img[top : top + block.shape[0], left : left + block.shape[1]]
         region[block[: region.shape[0], : region.shape[1]]] = colour
+
+
+def encode_png(rgb: np.ndarray, dpi: int = 72) -> bytes:
+    """An RGB image as PNG bytes, with its resolution stored so printers know its true size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    height, width = rgb.shape[:2]
+    rows = np.hstack([np.zeros((height, 1), dtype=np.uint8), rgb.reshape(height, -1)])
+    per_metre = round(dpi / 0.0254)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+        + chunk(b"IEND", b"")
+    )

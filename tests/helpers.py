@@ -66,10 +66,10 @@ def coached(
     return events, loop
 
 
-def run_doctor(config: Path, state: Path) -> subprocess.CompletedProcess[str]:
+def run_doctor(config: Path, state: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """`coach doctor` with this config, its state folder in `state`."""
     return subprocess.run(
-        [sys.executable, "-m", "coach", "--config", str(config), "doctor"],
+        [sys.executable, "-m", "coach", "--config", str(config), "doctor", *options],
         capture_output=True,
         text=True,
         timeout=120,

@@ -50,7 +50,39 @@ ROOMS = {
 }
 
 
-@pytest.mark.parametrize("room", sorted(ROOMS))
+# Clothes of a marker's own saturated colour leave that marker nothing to stand out from: the
+# tracker may then take a scrap of the clothes for it, and it is the body check's to refuse.
+AWAY_FROM_THE_BODY = sorted(
+    label for label in ROOMS if not label.startswith("clothes of saturated")
+)
+# Rooms the markers do not yet survive (issue #13): strict, so a fix shows up as a failure
+# here until the room is taken off the list.
+NOT_YET = {
+    "clothes of muted knee-marker colour": "a scrap of the trousers near the ankle is taken "
+    "for the knee marker",
+    "a cushion of muted shoulder-marker colour": "the cushion pulls the shoulder 10 px off",
+    "a wall patch of muted ankle-marker colour": "the raised ankle in front of the patch is "
+    "found a few pixels off",
+    "a wall patch of saturated ankle-marker colour": "the raised ankle in front of the patch "
+    "is found a few pixels off",
+    "clothes of muted hip-marker colour": "the hip marker on the shirt is lost for good",
+    "clothes of muted shoulder-marker colour": "the shoulder marker on the shirt is lost, or "
+    "found off",
+}
+
+
+def _rooms(labels: list[str], known: set[str]) -> list:
+    return [
+        pytest.param(label, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[label]))
+        if label in known
+        else label
+        for label in labels
+    ]
+
+
+@pytest.mark.parametrize(
+    "room", _rooms(AWAY_FROM_THE_BODY, {"clothes of muted knee-marker colour"})
+)
 def test_in_a_room_of_a_markers_colour_every_marker_is_found_where_it_is_or_not_at_all(room):
     scene = Scene(CameraPose(2.5, 12.0, 5.0), COLOURS, seed=2, decor=ROOMS[room])
     tracker = MarkerTracker(COLOURS, SETTINGS.markers.colour_tolerance)
@@ -62,6 +94,21 @@ def test_in_a_room_of_a_markers_colour_every_marker_is_found_where_it_is_or_not_
             # Within a third of a marker's width (10 px here), on a shirt of its own colour too.
             assert np.abs(point - truth[name]).max() < 3.3, (name, point, truth[name])
         assert len(found) >= 4  # at most the marker lying on its own colour is lost
+
+
+@pytest.mark.parametrize("room", _rooms(sorted(ROOMS), set(NOT_YET)))
+def test_in_any_room_a_reading_is_right_or_there_is_none(room):
+    scene = Scene(CameraPose(2.5, 12.0, 0.0), COLOURS, seed=2, decor=ROOMS[room])
+    reader = LegReader(SETTINGS)
+    read = 0
+    for i in range(45):
+        abduction = 20.0 + 20.0 * np.sin(i / 6)
+        sighting = reader.sight(scene.render(LegState("right", abduction, 0.0)), i / 15)
+        if sighting.angles is not None:
+            read += 1
+            assert abs(sighting.angles.abduction - abduction) < 4.0, (i, sighting.markers)
+    if not room.startswith("clothes of saturated"):
+        assert read >= 40  # and where the clothes leave the markers alone, nearly always one
 
 
 def test_points_that_cannot_be_a_body_are_not_one():
@@ -127,3 +174,28 @@ def test_a_green_mat_is_named_once_and_every_rep_still_counts():
     ]  # fmt: skip
     faults = {(r.side, r.rep): r.faults for r in reps if r.faults}
     assert faults == {("right", 2): ("too_high",)}
+
+
+def test_the_snapshot_boxes_and_names_what_looks_like_a_marker():
+    from coach.app.snapshot import marked, summary
+
+    green_mat = Decor(mat=bgr(COLOURS["knee"]))
+    scene = Scene(CameraPose(2.5, 12.0, 0.0), COLOURS, seed=2, decor=green_mat)
+    frame = scene.render(LegState("right", 20.0, 0.0))
+    image, sighting = marked(frame, SETTINGS)
+    assert [lookalike.marker for lookalike in sighting.lookalikes] == ["knee"]
+    x0, y0, x1, y1 = sighting.lookalikes[0].box
+    assert not np.array_equal(image[y0:y1, x0:x1], frame[y0:y1, x0:x1])  # boxed and labelled
+    assert np.array_equal(image[:20, -20:], frame[:20, -20:])  # the rest left as it was
+    assert "green (the knee's)" in summary(sighting, SETTINGS)
+
+
+def test_doctor_says_plainly_when_there_is_no_camera_for_a_snapshot(tmp_path):
+    from tests.helpers import run_doctor
+
+    config = tmp_path / "coach.toml"
+    config.write_text('[speech]\nalsa_device = "null"\n')
+    result = run_doctor(config, tmp_path, "--snapshot", str(tmp_path / "room.png"))
+    line = next(line for line in result.stdout.splitlines() if " snapshot:" in line)
+    assert line.startswith("PROBLEM") and "camera" in line.lower()
+    assert not (tmp_path / "room.png").exists()

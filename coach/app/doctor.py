@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
+
 from coach.settings import Settings
 
 MIN_FREE_MB = 50
@@ -128,10 +130,33 @@ CHECKS: list[tuple[str, Callable[[Settings], str]]] = [
 ]
 
 
-def run_doctor(settings: Settings, config: Path | None, out: TextIO) -> int:
+def _snapshot(settings: Settings, path: Path) -> str:
+    from coach.adapters.camera import Picamera2Source
+    from coach.app.snapshot import marked, summary
+    from coach.drawing import encode_png
+
+    camera = Picamera2Source(settings.camera.width, settings.camera.height, settings.camera.fps)
+    try:
+        frame = camera.read(0.0)
+    finally:
+        camera.close()
+    image, sighting = marked(frame, settings)
+    try:
+        path.write_bytes(encode_png(np.ascontiguousarray(image[..., ::-1])))
+    except OSError as exc:
+        raise RuntimeError(f"{path}: cannot write it ({exc.strerror})") from None
+    return f"{path}: {summary(sighting, settings)}"
+
+
+def run_doctor(
+    settings: Settings, config: Path | None, out: TextIO, snapshot: Path | None = None
+) -> int:
     print(f"ok       config: {config or 'built-in defaults'}", file=out)
     problems = 0
-    for name, check in CHECKS:
+    checks = list(CHECKS)
+    if snapshot is not None:
+        checks.append(("snapshot", lambda s: _snapshot(s, snapshot)))
+    for name, check in checks:
         try:
             detail = check(settings)
         except Exception as exc:

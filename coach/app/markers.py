@@ -7,17 +7,15 @@ US Letter: the discs, where each goes, how to print, and why there are two of ea
 
 from __future__ import annotations
 
-import struct
 import sys
 import textwrap
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from coach.core.lookalikes import SPARE_COLOURS
-from coach.drawing import draw_capsule, draw_text, text_width
+from coach.drawing import draw_capsule, draw_text, encode_png, text_width
 from coach.settings import MarkerSettings
 from coach.settings.schema import MARKER_NAMES
 
@@ -189,25 +187,7 @@ def png_sheet(sheet: Sheet, paper: str = "a4") -> bytes:
             PNG_CELL_PX[line.size],
             (0, 0, 0),
         )
-    return _png(page, DPI)
-
-
-def _png(rgb: np.ndarray, dpi: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    height, width = rgb.shape[:2]
-    rows = np.hstack([np.zeros((height, 1), dtype=np.uint8), rgb.reshape(height, -1)])
-    per_metre = round(dpi / 0.0254)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
-        + chunk(b"IEND", b"")
-    )
+    return encode_png(page, DPI)
 
 
 def run_markers(markers: MarkerSettings, out: str, paper: str = "a4", spares: bool = False) -> int:

@@ -71,7 +71,8 @@ class MarkerTracker:
         learned = {}
         self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
         for name, printed in self._printed.items():
-            pixels = self._hue_pixels(frame, printed, self._last.get(name))
+            diameter = self._diameter.get(name, MARKER_WIDTHS[1] * frame.shape[1])
+            pixels = self._hue_pixels(frame, printed, self._last.get(name), diameter)
             if pixels is None:
                 continue
             colour = np.median(pixels, axis=0).astype(np.int16)
@@ -84,18 +85,22 @@ class MarkerTracker:
         return learned
 
     def _hue_pixels(
-        self, frame: np.ndarray, printed: np.ndarray, near: np.ndarray | None
+        self, frame: np.ndarray, printed: np.ndarray, near: np.ndarray | None, diameter: float
     ) -> np.ndarray | None:
-        """The pixels of the blob with the printed colour's hue: near `near` when the marker
-        is being tracked, else the densest such area of the whole frame."""
+        """The pixels of the marker itself with the printed colour's hue: around `near` when
+        the marker is being tracked, else around the most marker-like spot of that hue. Only
+        those within the marker's radius count: a mat of the same hue around it must not
+        become the colour learned."""
         if near is None:
             coarse = _same_hue(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed)
             found = self._spot(frame, coarse)
-            near = None if found is None else found[0]
-        if near is None:
-            return None
-        patch, _ = self._window_around(frame, near)
-        mask = _same_hue(patch, printed)
+            if found is None:
+                return None
+            near, diameter = found
+        patch, (x0, y0) = self._window_around(frame, near)
+        ys, xs = np.mgrid[0 : patch.shape[0], 0 : patch.shape[1]]
+        inside = (xs + x0 - near[0]) ** 2 + (ys + y0 - near[1]) ** 2 <= (0.75 * diameter) ** 2
+        mask = _same_hue(patch, printed) & inside
         return patch[mask] if int(mask.sum()) >= self._min_pixels else None
 
     def mask_for(self, name: str) -> Callable[[np.ndarray], np.ndarray]:
