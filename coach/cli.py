@@ -33,6 +33,19 @@ def _whole(lo: int, hi: int):
     return parse
 
 
+def _degrees(lo: float, hi: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of degrees") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value:g} is out of range (allowed: {lo} to {hi})")
+        return value
+
+    return parse
+
+
 def _common(default: object) -> argparse.ArgumentParser:
     """--config and --verbose, taken before or after the command's name (`coach demo --config
     x.toml` as well as `coach --config x.toml demo`)."""
@@ -87,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--force", action="store_true", help="let --annotate replace a file that exists"
+    )
+    analyze.add_argument(
+        "--tilt",
+        type=_degrees(-10, 45),
+        metavar="DEG",
+        help="how far the camera looked down (default: camera.tilt_deg)",
+    )
+    analyze.add_argument(
+        "--turn",
+        type=_degrees(-30, 30),
+        metavar="DEG",
+        help="how far it stood off square, + to your left (default: camera.turn_deg)",
     )
 
     markers = command("markers", help="write the marker discs at true size to print")
@@ -165,7 +190,14 @@ def main(argv: list[str] | None = None) -> int:
             from coach.app.analyze import run_analyze
 
             return run_analyze(
-                settings, args.video, args.json, args.annotate, out=sys.stdout, force=args.force
+                settings,
+                args.video,
+                args.json,
+                args.annotate,
+                out=sys.stdout,
+                force=args.force,
+                tilt_deg=args.tilt,
+                turn_deg=args.turn,
             )
         if args.command == "markers":
             from coach.app.markers import run_markers

@@ -90,13 +90,34 @@ def test_the_replay_finds_the_reps_and_faults_the_live_coach_found(recording):
     assert warnings == [(w.fault, position[w.side, w.rep]) for w in live_warnings]
 
 
+def test_a_camera_said_to_look_down_reads_the_same_recording_differently(recording):
+    path, _ = recording
+    square = [json.loads(line) for line in _coach(path, "--json").stdout.splitlines()]
+    tilted = [
+        json.loads(line) for line in _coach(path, "--json", "--tilt", "25").stdout.splitlines()
+    ]
+    assert square[0] == {"type": "camera", "tilt_deg": 0.0, "turn_deg": 0.0,
+                         "source": "as configured in [camera]"}  # fmt: skip
+    assert tilted[0]["tilt_deg"] == 25.0 and tilted[0]["source"] == "as given"
+    peaks = [[r["peak_angle"] for r in run if r["type"] == "rep"] for run in (square, tilted)]
+    assert len(peaks[0]) == len(peaks[1]) == 6 and peaks[0] != peaks[1]
+
+
+def test_a_camera_angle_out_of_range_is_refused_in_one_line(recording):
+    path, _ = recording
+    result = _coach(path, "--tilt", "60")
+    assert result.returncode == 2
+    assert "60 is out of range (allowed: -10 to 45)" in result.stderr.strip().splitlines()[-1]
+
+
 def test_the_table_has_a_line_per_rep_and_a_summary(recording):
     path, _ = recording
     result = _coach(path)
     lines = result.stdout.strip().splitlines()
-    assert lines[0].split()[:3] == ["rep", "start", "peak"]
-    assert len(lines) == 1 + 6 + 1
-    assert "leg too high" in lines[2] and "toes turned up" in lines[3]
+    assert lines[0] == "camera: looks down 0°, turned +0°, as configured in [camera]"
+    assert lines[1].split()[:3] == ["rep", "start", "peak"]
+    assert len(lines) == 1 + 1 + 6 + 1
+    assert "leg too high" in lines[3] and "toes turned up" in lines[4]
     assert lines[-1].startswith("6 reps; the leg was seen in 100% of")
 
 

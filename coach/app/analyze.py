@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 import numpy as np
@@ -16,6 +16,7 @@ from coach.app.views import FAULT_LABELS
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
 from coach.core.tracker import hex_to_bgr
+from coach.core.view import CameraView
 from coach.drawing import draw_capsule, draw_text, text_width
 from coach.settings import Settings
 
@@ -109,8 +110,12 @@ def analyze(
     overlay: Overlay | None = None,
     progress: TextIO | None = None,
     total: int | None = None,
+    view: CameraView | None = None,
 ) -> Analysis:
+    """`view`: the camera's tilt and turn to read the recording with (default: [camera])."""
     reader = open_reader(settings)
+    if view is not None:
+        reader.view = view
     watcher = FormWatcher(settings.form)
     phases = PhaseLabel()
     phase = "rest"
@@ -197,6 +202,18 @@ def _rep_record(t: float, scored: ScoredRep) -> dict[str, object]:
     }
 
 
+def _say_camera(view: CameraView, source: str, as_json: bool, out: TextIO) -> None:
+    """Which camera angles the readings rest on: they move every angle read."""
+    if as_json:
+        record = {"type": "camera", "tilt_deg": view.tilt_deg, "turn_deg": view.turn_deg}
+        print(json.dumps(record | {"source": source}), file=out)
+    else:
+        print(
+            f"camera: looks down {view.tilt_deg:g}°, turned {view.turn_deg:+g}°, {source}",
+            file=out,
+        )
+
+
 def report(result: Analysis, as_json: bool, out: TextIO) -> None:
     if as_json:
         events = [(t, 0, _rep_record(t, scored)) for t, scored in result.reps]
@@ -235,6 +252,8 @@ def run_analyze(
     annotate: str | None,
     out: TextIO,
     force: bool = False,
+    tilt_deg: float | None = None,
+    turn_deg: float | None = None,
 ) -> int:
     if annotate is not None and (problem := annotation_problem(path, annotate, force)):
         print(f"coach: {problem}", file=sys.stderr)
@@ -244,12 +263,19 @@ def run_analyze(
     except VideoUnavailable as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    view = CameraView.configured(settings.camera)
+    given = tilt_deg is not None or turn_deg is not None
+    if tilt_deg is not None:
+        view = replace(view, tilt_deg=tilt_deg)
+    if turn_deg is not None:
+        view = replace(view, turn_deg=turn_deg)
+    _say_camera(view, "as given" if given else "as configured in [camera]", as_json, out)
     overlay = None if annotate is None else Overlay(annotate, video.fps, settings.markers.colours())
     total = video.frame_count or 0
     progress = sys.stderr if sys.stderr.isatty() and total > PROGRESS_AFTER_FRAMES else None
     finished = False
     try:
-        result = analyze(video.frames(), settings, overlay, progress, total)
+        result = analyze(video.frames(), settings, overlay, progress, total, view)
         finished = True
     except VideoUnavailable as exc:
         print(f"coach: {exc}", file=sys.stderr)
