@@ -25,6 +25,9 @@ MARKER_WIDTHS = (0.009, 0.0125, 0.0185, 0.028)  # as shares of the frame's width
 # marker: no more than this many times a marker's area.
 MAX_AREAS_IN_WINDOW = 2.0
 CLEAN_AREAS = 1.3  # up to this, the pixels are the marker's alone
+# Once a marker's own colour is learned, a tighter box keeps muted look-alikes (a navy shirt
+# beside a blue marker) out of it.
+LEARNED_TOLERANCE = 0.75
 # Half the side of the window a tracked marker is looked for in, as a share of frame width:
 # wide enough for a fast leg between two frames, small enough to stay cheap.
 WINDOW_DIVISOR = 16
@@ -79,7 +82,9 @@ class MarkerTracker:
             # In dim light every colour sits closer to black, and so does everything else:
             # the box shrinks with the light so it does not take in the dark room too.
             light = float(np.linalg.norm(colour)) / float(np.linalg.norm(printed))
-            self._bounds[name] = _box(colour, round(self._tolerance * min(light, 1.0)))
+            self._bounds[name] = _box(
+                colour, round(LEARNED_TOLERANCE * self._tolerance * min(light, 1.0))
+            )
             learned[name] = colour
         self._last.clear()  # found again next frame with the new boxes
         return learned
