@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from coach.settings import ConfigError, Settings, load_settings, locate_config
@@ -20,30 +21,27 @@ def _positive(text: str) -> float:
     return value
 
 
-def _whole(lo: int, hi: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{value} is out of range (allowed: {lo} to {hi})")
-        return value
+def _ranged(cast: Callable[[str], float], what: str, lo: float, hi: float):
+    """An argument parser for a number of this kind within [lo, hi], refusing in one line."""
 
-    return parse
-
-
-def _degrees(lo: float, hi: float):
     def parse(text: str) -> float:
         try:
-            value = float(text)
+            value = cast(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number of degrees") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         if not lo <= value <= hi:
             raise argparse.ArgumentTypeError(f"{value:g} is out of range (allowed: {lo} to {hi})")
         return value
 
     return parse
+
+
+def _whole(lo: int, hi: int):
+    return _ranged(int, "a whole number", lo, hi)
+
+
+def _degrees(lo: float, hi: float):
+    return _ranged(float, "a number of degrees", lo, hi)
 
 
 def _common(default: object) -> argparse.ArgumentParser:
