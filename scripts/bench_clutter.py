@@ -8,25 +8,11 @@ import numpy as np
 from bench_sessions import FAULTS, REPS_PER_SET, scripted_sessions
 
 from coach.settings import Settings
-from coach.sim.athlete import SimulatedAthlete
 from coach.sim.decors import fighting_rooms
-from coach.sim.scene import CameraPose, Decor, Scene
+from coach.sim.scene import CameraPose, Decor, FilmedScene, Scene
 
 SESSIONS_PER_KIND = 6
 SIZE = (640, 480)  # the Pi camera's frames as the coach asks for them
-
-
-class FilmedRoom:
-    """The 3-D scene filming the simulated athlete: a FrameSource."""
-
-    def __init__(self, athlete: SimulatedAthlete, scene: Scene) -> None:
-        self._athlete, self._scene = athlete, scene
-
-    def read(self, t: float) -> np.ndarray:
-        return self._scene.render(self._athlete.leg_at(t))
-
-    def close(self) -> None:
-        """Nothing to release."""
 
 
 def _pose(rng: np.random.Generator) -> CameraPose:
@@ -44,7 +30,7 @@ def _kind_figures(rng: np.random.Generator, rooms: list[tuple[str, Decor]]) -> d
         _, decor = rooms[session % len(rooms)]
         scene = Scene(_pose(rng), colours, *SIZE, seed=int(rng.integers(1 << 30)), decor=decor)
         counts, errors, peaks = scripted_sessions(
-            rng, 1, lambda athlete, scene=scene: FilmedRoom(athlete, scene), SIZE
+            rng, 1, lambda athlete, scene=scene: FilmedScene(athlete, scene), SIZE
         )
         for fault, tally in counts.items():
             for key, value in tally.items():

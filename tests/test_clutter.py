@@ -14,7 +14,7 @@ from coach.core.vision import LegReader
 from coach.settings import Settings
 from coach.sim.athlete import LegState
 from coach.sim.decors import bgr, fighting_rooms
-from coach.sim.scene import CameraPose, Decor, Scene
+from coach.sim.scene import CameraPose, Decor, FilmedScene, Scene
 
 SETTINGS = Settings()
 COLOURS = SETTINGS.markers.colours()
@@ -141,20 +141,6 @@ def test_a_frame_whose_points_are_no_body_is_not_seen():
     assert sighting.angles is None and not sighting.seen
 
 
-class _Room:
-    """The 3-D scene filming the simulated athlete, in the given decor."""
-
-    def __init__(self, athlete, decor: Decor) -> None:
-        self._athlete = athlete
-        self._scene = Scene(CameraPose(2.5, 12.0, 0.0), COLOURS, 320, 240, seed=4, decor=decor)
-
-    def read(self, t: float) -> np.ndarray:
-        return self._scene.render(self._athlete.leg_at(t))
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
 def test_a_green_mat_is_named_once_and_every_rep_still_counts():
     from coach.core.events import Cue, RepCounted
     from coach.sim.athlete import RepStyle, Script
@@ -162,8 +148,9 @@ def test_a_green_mat_is_named_once_and_every_rep_still_counts():
     from tests.helpers import coached
 
     green_mat = Decor(mat=bgr(COLOURS["knee"]))
+    room = Scene(CameraPose(2.5, 12.0, 0.0), COLOURS, 320, 240, seed=4, decor=green_mat)
     script = Script(special={("right", 1, 2): RepStyle(peak_deg=60.0)})
-    events, _ = coached(quick_settings(reps=3), script, lambda athlete: _Room(athlete, green_mat))
+    events, _ = coached(quick_settings(reps=3), script, lambda athlete: FilmedScene(athlete, room))
     said = [e.text for e in events if isinstance(e, Cue)]
     named = [text for text in said if text.startswith("Something green in view")]
     assert len(named) == 1 and "knee marker" in named[0] and "spare" in named[0]

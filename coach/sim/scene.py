@@ -17,7 +17,7 @@ import numpy as np
 from coach.core.geometry import PELVIS_RADIUS_RATIO
 from coach.core.tracker import hex_to_bgr
 from coach.drawing import draw_capsule
-from coach.sim.athlete import LegState
+from coach.sim.athlete import LegState, SimulatedAthlete
 
 HIP_HEIGHT_M = 0.33  # the top hip above the floor, lying on the side
 TRUNK_M, LEG_M, FOOT_FORWARD_M = 0.50, 0.85, 0.14
@@ -187,3 +187,16 @@ class Scene:
         out = frame.copy()
         out[1:-1, 1:-1] = np.clip(blurred + noise, 0, 255)
         return out
+
+
+class FilmedScene:
+    """A FrameSource: the scene filming the simulated athlete as they move."""
+
+    def __init__(self, athlete: SimulatedAthlete, scene: Scene) -> None:
+        self._athlete, self._scene = athlete, scene
+
+    def read(self, t: float) -> np.ndarray:
+        return self._scene.render(self._athlete.leg_at(t))
+
+    def close(self) -> None:
+        """Nothing to release."""
