@@ -617,6 +617,7 @@ def _timings() -> dict[str, float | None]:
         for i in range(120)
     ]
     tracker = MarkerTracker(settings.markers.colours(), settings.markers.colour_tolerance)
+    tracker.learn_colours(frames[0])  # as the coach does when a set begins
     tracker.locate(frames[0])
     started = time.perf_counter()
     for frame in frames:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,10 +29,22 @@ CLEAN_AREAS = 1.3  # up to this, the pixels are the marker's alone
 # Once a marker's own colour is learned, a tighter box keeps muted look-alikes (a navy shirt
 # beside a blue marker) out of it.
 LEARNED_TOLERANCE = 0.75
+# And a pixel must point the learned colour's way: a muted shirt of the marker's hue lies 8 to 15
+# degrees off it, however it is lit. The cone is as wide as the marker's own pixels need (noise,
+# the light across the room), within these bounds.
+HUE_CONE_DEG = (3.0, 6.0)
+# A printed marker is the purest thing of its hue in view: when learning, only pixels nearly as
+# saturated as the purest ones count, so a muted shirt the marker lies on is not learned instead.
+PURITY_MARGIN = 0.08
+PUREST_FEW = 5  # the purest this many pixels set the bar: one noisy pixel does not
 # Half the side of the window a tracked marker is looked for in, as a share of frame width:
 # wide enough for a fast leg between two frames, small enough to stay cheap.
 WINDOW_DIVISOR = 16
 MIN_WINDOW = 12
+# Most frames, a marker lies wholly within a marker's width of where its last move
+# would take it: that small window is looked at first, the wide one only when it is not.
+CLOSE_WIDTHS = 1.0
+MIN_CLOSE = 6
 Bounds = tuple[np.ndarray, np.ndarray]
 
 
@@ -61,10 +74,13 @@ class MarkerTracker:
         self._min_pixels = min_pixels
         self._window = 0
         self._last: dict[str, np.ndarray] = {}
+        self._moved: dict[str, np.ndarray] = {}  # each marker's last move between two frames
         self._diameter: dict[str, float] = {}  # each marker's width in pixels, once measured
+        self._hues: dict[str, Hue] = {}  # each marker's colour direction, once learned
 
     def reset(self) -> None:
         self._last.clear()
+        self._moved.clear()
         self._diameter.clear()
 
     def learn_colours(self, frame: np.ndarray) -> dict[str, np.ndarray]:
@@ -74,8 +90,7 @@ class MarkerTracker:
         learned = {}
         self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
         for name, printed in self._printed.items():
-            diameter = self._diameter.get(name, MARKER_WIDTHS[1] * frame.shape[1])
-            pixels = self._hue_pixels(frame, printed, self._last.get(name), diameter)
+            pixels = self._hue_pixels(frame, printed)
             if pixels is None:
                 continue
             colour = np.median(pixels, axis=0).astype(np.int16)
@@ -85,33 +100,30 @@ class MarkerTracker:
             self._bounds[name] = _box(
                 colour, round(LEARNED_TOLERANCE * self._tolerance * min(light, 1.0))
             )
+            self._hues[name] = Hue.of(pixels, colour)
             learned[name] = colour
         self._last.clear()  # found again next frame with the new boxes
         return learned
 
-    def _hue_pixels(
-        self, frame: np.ndarray, printed: np.ndarray, near: np.ndarray | None, diameter: float
-    ) -> np.ndarray | None:
-        """The pixels of the marker itself with the printed colour's hue: around `near` when
-        the marker is being tracked, else around the most marker-like spot of that hue. Only
-        those within the marker's radius count: a mat of the same hue around it must not
-        become the colour learned."""
-        if near is None:
-            coarse = _same_hue(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed)
-            found = self._spot(frame, coarse)
-            if found is None:
-                return None
-            near, diameter = found
-        patch, (x0, y0) = self._window_around(frame, near)
+    def _hue_pixels(self, frame: np.ndarray, printed: np.ndarray) -> np.ndarray | None:
+        """The pixels of the marker itself with the printed colour's hue, around the most
+        marker-like spot of the purest pixels of that hue in the whole frame (not where the
+        marker was tracked: that may have been a scrap of a shirt of its colour). Only those
+        within the marker's radius count: a mat of the same hue around it must not become the
+        colour learned."""
+        found = self._spot(frame, _purest(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed))
+        if found is None:
+            return None
+        near, diameter = found
+        patch, (x0, y0) = self._window_around(frame, near, self._window)
         ys, xs = np.mgrid[0 : patch.shape[0], 0 : patch.shape[1]]
         inside = (xs + x0 - near[0]) ** 2 + (ys + y0 - near[1]) ** 2 <= (0.75 * diameter) ** 2
-        mask = _same_hue(patch, printed) & inside
+        mask = _purest(patch, printed, inside)
         return patch[mask] if int(mask.sum()) >= self._min_pixels else None
 
     def mask_for(self, name: str) -> Callable[[np.ndarray], np.ndarray]:
         """Which pixels have this marker's colour, as the tracker now sees it."""
-        bounds = self._bounds[name]
-        return lambda pixels: self._mask(pixels, bounds)
+        return lambda pixels: self._mask(pixels, name)
 
     def diameter(self, width: int) -> float:
         """The markers' usual width in pixels, measured or guessed for this frame width."""
@@ -122,34 +134,65 @@ class MarkerTracker:
         """Centre of each marker found, in pixels (x, y); a missing marker is absent."""
         found = {}
         self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
-        for name, bounds in self._bounds.items():
+        for name in self._bounds:
             last = self._last.get(name)
-            centre = self._follow(frame, name, bounds, last) if last is not None else None
+            centre = self._follow(frame, name, last) if last is not None else None
             if centre is None:
-                centre = self._acquire(frame, name, bounds)
+                centre = self._acquire(frame, name)
             if centre is None:
                 self._last.pop(name, None)
+                self._moved.pop(name, None)
             else:
+                if last is not None:
+                    self._moved[name] = centre - last
                 self._last[name] = centre
                 found[name] = centre
         return found
 
-    def _follow(
-        self, frame: np.ndarray, name: str, bounds: Bounds, last: np.ndarray
-    ) -> np.ndarray | None:
-        centre = self._search_near(frame, name, bounds, last)
+    def _follow(self, frame: np.ndarray, name: str, last: np.ndarray) -> np.ndarray | None:
+        centre = self._search_close(frame, name, last + self._moved.get(name, 0.0))
+        if centre is not None:
+            return centre
+        centre = self._search_near(frame, name, last)
         if centre is not None and np.abs(centre - last).max() > self._window / 4:
             # It moved far: part of it may lie outside the window, so look again around it.
-            centre = self._search_near(frame, name, bounds, centre)
+            centre = self._search_near(frame, name, centre)
         return centre
 
-    def _acquire(self, frame: np.ndarray, name: str, bounds: Bounds) -> np.ndarray | None:
-        coarse = self._mask(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], bounds)
+    def _search_close(
+        self, frame: np.ndarray, name: str, predicted: np.ndarray
+    ) -> np.ndarray | None:
+        """The marker when it lies wholly, and alone, in the small window around where it was
+        expected; None sends the search to the wide window."""
+        diameter = self._diameter.get(name, MARKER_WIDTHS[1] * frame.shape[1])
+        half = max(MIN_CLOSE, math.ceil(CLOSE_WIDTHS * diameter))
+        patch, corner = self._window_around(frame, predicted, half)
+        ys, xs = np.nonzero(self._in_box(patch, name))
+        if len(xs) >= self._min_pixels and not self._core_in_hue(patch, name, xs, ys):
+            # Not the marker at its heart: only its hue's own pixels can say where it is.
+            ys, xs = self._points(patch, name)
+        if not self._min_pixels <= len(xs) <= CLEAN_AREAS * math.pi / 4 * diameter**2:
+            return None
+        if not _inside(xs, ys, patch.shape):
+            return None
+        return self._just_the_marker(name, xs, ys, diameter) + corner
+
+    def _core_in_hue(self, patch: np.ndarray, name: str, xs: np.ndarray, ys: np.ndarray) -> bool:
+        """Whether the pixel in the middle of these is of the marker's learned hue: then they
+        are the marker, give or take a few at its edge, and need no checking one by one."""
+        hue = self._hues.get(name)
+        if hue is None:
+            return True
+        middle = patch[round(ys.sum() / len(ys)), round(xs.sum() / len(xs))].tolist()
+        return hue.holds_one(middle)
+
+    def _acquire(self, frame: np.ndarray, name: str) -> np.ndarray | None:
+        coarse = self._mask(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], name)
         found = self._spot(frame, coarse, self._diameter.get(name))
         if found is None:
             return None
         guess, self._diameter[name] = found
-        return self._search_near(frame, name, bounds, guess)
+        return self._search_near(frame, name, guess)
 
     def _spot(
         self, frame: np.ndarray, coarse: np.ndarray, diameter: float | None = None
@@ -168,68 +211,153 @@ class MarkerTracker:
         centre, across = measured(coarse, spot, width / ACQUIRE_STRIDE)
         return centre * ACQUIRE_STRIDE, across * ACQUIRE_STRIDE
 
-    def _search_near(
-        self, frame: np.ndarray, name: str, bounds: Bounds, centre: np.ndarray
-    ) -> np.ndarray | None:
-        patch, (x0, y0) = self._window_around(frame, centre)
-        mask = self._mask(patch, bounds)
+    def _search_near(self, frame: np.ndarray, name: str, centre: np.ndarray) -> np.ndarray | None:
+        patch, corner = self._window_around(frame, centre, self._window)
+        mask = self._mask(patch, name)
         ys, xs = np.nonzero(mask)
         if len(xs) < self._min_pixels:
             return None
         diameter = self._diameter.get(name, MARKER_WIDTHS[1] * frame.shape[1])
         area = math.pi / 4 * diameter**2
         if len(xs) <= CLEAN_AREAS * area:
-            # Just the marker: take it as it is, and learn its size when all of it lies inside
-            # the window, a little at a time.
-            height, width = mask.shape
-            if xs.min() > 0 and ys.min() > 0 and xs.max() < width - 1 and ys.max() < height - 1:
-                seen = 2 * math.sqrt(len(xs) / math.pi)
-                self._diameter[name] = min(max(seen, 0.8 * diameter), 1.25 * diameter)
-            return _core_centre(xs, ys, diameter, rounds=1) + np.array([x0, y0])
+            if _inside(xs, ys, mask.shape):
+                return self._just_the_marker(name, xs, ys, diameter) + corner
+            return _core_centre(xs, ys, diameter, rounds=1) + corner
         if len(xs) <= MAX_AREAS_IN_WINDOW * area:
             # More pixels of the colour beside it (a shirt's edge): the marker's own.
-            return _core_centre(xs, ys, diameter, rounds=2) + np.array([x0, y0])
+            return _core_centre(xs, ys, diameter, rounds=2) + corner
         # More of the colour than a marker: only a marker-shaped spot in it will do, the one
         # nearest where the marker was.
         candidates = spots(mask, diameter)
         if not candidates:
             return None
-        near = np.array(centre) - (x0, y0)
+        near = np.array(centre) - corner
         spot = min(candidates, key=lambda s: math.hypot(s.x - near[0], s.y - near[1]))
-        return measured(mask, spot, diameter)[0] + np.array([x0, y0])
+        return measured(mask, spot, diameter)[0] + corner
 
+    def _just_the_marker(
+        self, name: str, xs: np.ndarray, ys: np.ndarray, diameter: float
+    ) -> np.ndarray:
+        """The centre of a marker seen whole and alone; its size is learned from it, a little
+        at a time."""
+        seen = 2 * math.sqrt(len(xs) / math.pi)
+        self._diameter[name] = min(max(seen, 0.8 * diameter), 1.25 * diameter)
+        return _core_centre(xs, ys, diameter, rounds=1)
+
+    @staticmethod
     def _window_around(
-        self, frame: np.ndarray, centre: np.ndarray
-    ) -> tuple[np.ndarray, tuple[int, int]]:
+        frame: np.ndarray, centre: np.ndarray, half: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The part of the frame a marker at `centre` is looked for in, and its top-left corner
         (empty when the centre lies off the frame)."""
         height, width = frame.shape[:2]
-        x0 = max(int(centre[0]) - self._window, 0)
-        y0 = max(int(centre[1]) - self._window, 0)
-        x1 = min(int(centre[0]) + self._window + 1, width)
-        y1 = min(int(centre[1]) + self._window + 1, height)
-        return frame[y0 : max(y1, y0), x0 : max(x1, x0)], (x0, y0)
+        x0 = max(int(centre[0]) - half, 0)
+        y0 = max(int(centre[1]) - half, 0)
+        x1 = min(int(centre[0]) + half + 1, width)
+        y1 = min(int(centre[1]) + half + 1, height)
+        return frame[y0 : max(y1, y0), x0 : max(x1, x0)], np.array([x0, y0])
 
-    @staticmethod
-    def _mask(pixels: np.ndarray, bounds: Bounds) -> np.ndarray:
+    def _mask(self, pixels: np.ndarray, name: str) -> np.ndarray:
+        """Which pixels have the marker's colour (see `_points`), as a mask."""
+        mask = self._in_box(pixels, name)
+        hue = self._hues.get(name)
+        if hue is not None:
+            ys, xs = np.nonzero(mask)
+            off = ~hue.holds(pixels[ys, xs])
+            mask[ys[off], xs[off]] = False
+        return mask
+
+    def _points(self, pixels: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the pixels within the marker's colour box and, once its colour is
+        learned, also within its hue cone."""
+        ys, xs = np.nonzero(self._in_box(pixels, name))
+        hue = self._hues.get(name)
+        if hue is None or len(xs) == 0:
+            return ys, xs
+        keep = hue.holds(pixels[ys, xs])
+        return ys[keep], xs[keep]
+
+    def _in_box(self, pixels: np.ndarray, name: str) -> np.ndarray:
         """Pixels within the marker's colour box, channel by channel, in uint8 (no copies)."""
-        lo, hi = bounds
+        lo, hi = self._bounds[name]
         mask = (pixels[..., 0] >= lo[0]) & (pixels[..., 0] <= hi[0])
         mask &= (pixels[..., 1] >= lo[1]) & (pixels[..., 1] <= hi[1])
         mask &= (pixels[..., 2] >= lo[2]) & (pixels[..., 2] <= hi[2])
         return mask
 
 
+def _inside(xs: np.ndarray, ys: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether the pixels keep off the window's edges: all of what they belong to is in it."""
+    height, width = shape[:2]
+    return bool(xs.min() > 0 and ys.min() > 0 and xs.max() < width - 1 and ys.max() < height - 1)
+
+
 def _core_centre(xs: np.ndarray, ys: np.ndarray, diameter: float, rounds: int) -> np.ndarray:
     """The middle of the pixels within a marker's radius of their middle, `rounds` times over:
-    a few pixels of a like-coloured shirt beside the marker do not pull it off centre."""
-    centre = np.array([xs.mean(), ys.mean()])
+    a few pixels of a like-coloured shirt beside the marker do not pull it off centre. (Sums
+    over counts rather than means: this runs for every marker in every frame.)"""
+    x, y = xs.sum() / len(xs), ys.sum() / len(ys)
+    reach = (0.6 * diameter + 1) ** 2
     for _ in range(rounds):
-        near = (xs - centre[0]) ** 2 + (ys - centre[1]) ** 2 <= (0.6 * diameter + 1) ** 2
-        if not near.any():
+        near = (xs - x) ** 2 + (ys - y) ** 2 <= reach
+        count = np.count_nonzero(near)
+        if count == 0:
             break
-        centre = np.array([xs[near].mean(), ys[near].mean()])
-    return centre
+        x, y = xs.sum(where=near) / count, ys.sum(where=near) / count
+    return np.array([x, y])
+
+
+@dataclass(frozen=True)
+class Hue:
+    """A marker's learned colour as a direction, and how far from it its own pixels may point."""
+
+    direction: np.ndarray  # unit vector, BGR
+    min_cosine: float
+
+    @classmethod
+    def of(cls, pixels: np.ndarray, colour: np.ndarray) -> Hue:
+        direction = colour.astype(np.float32) / max(float(np.linalg.norm(colour)), 1e-6)
+        spread = np.degrees(np.arccos(np.clip(_cosines(pixels, direction), -1.0, 1.0)))
+        # Twice what nine in ten of its pixels need, for the light changing across the room.
+        cone = float(np.clip(2 * np.percentile(spread, 90) + 1.0, *HUE_CONE_DEG))
+        return cls(direction, math.cos(math.radians(cone)))
+
+    def holds_one(self, pixel: list[int]) -> bool:
+        """The same for one pixel, in plain floats: cheaper than an array of one."""
+        along = sum(c * d for c, d in zip(pixel, self.direction.tolist(), strict=True))
+        squared = sum(c * c for c in pixel)
+        return along > 0 and along * along >= self.min_cosine**2 * squared
+
+    def holds(self, pixels: np.ndarray) -> np.ndarray:
+        """For a list of pixels (n, 3): which point within the cone. Squared, without roots."""
+        colours = pixels.astype(np.float32)
+        along = colours @ self.direction
+        squared = np.einsum("ij,ij->i", colours, colours)
+        return (along > 0) & (along * along >= self.min_cosine**2 * squared)
+
+
+def _cosines(pixels: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    colours = pixels.astype(np.float32)
+    return (colours @ direction) / np.maximum(np.linalg.norm(colours, axis=-1), 1e-6)
+
+
+def _purest(
+    pixels: np.ndarray, printed: np.ndarray, within: np.ndarray | None = None
+) -> np.ndarray:
+    """Pixels of the printed colour's hue (and `within`, if given) that are nearly as saturated
+    as the most saturated few of them."""
+    mask = _same_hue(pixels, printed)
+    if within is not None:
+        mask &= within
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return mask
+    chosen = pixels[ys, xs].astype(np.float32)
+    saturation = 1.0 - chosen.min(axis=-1) / np.maximum(chosen.max(axis=-1), 1.0)
+    purest = np.sort(saturation)[-min(len(saturation), PUREST_FEW)]
+    dull = saturation < purest - PURITY_MARGIN
+    mask[ys[dull], xs[dull]] = False
+    return mask
 
 
 def _same_hue(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:
