@@ -106,3 +106,18 @@ def test_a_shin_that_looks_shorter_against_the_thigh_is_a_bent_knee():
     assert knee_flexion_deg(1.0, 1.0, 0.0) == pytest.approx(0.0)
     assert knee_flexion_deg(math.cos(math.radians(30)), 1.0, 0.0) == pytest.approx(30.0)
     assert knee_flexion_deg(1.0, 1.0, 25.0) == 25.0  # a bend within the picture counts too
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_a_knee_bent_toward_a_camera_looking_down_does_not_hide_how_high_the_hip_lifted(side):
+    """Seen from above, a shin swung toward the lens puts the ankle lower on the body plane: the
+    lift is then read from the thigh, as a physiotherapist would."""
+    pose = CameraPose(2.75, 27.0, 8.0)
+    scene = Scene(pose, {}, 640, 480)
+    leg = LegState(side, 38.0, -5.0, knee_bend=40.0)
+    pixels = {name: scene.project(point)[0] for name, point in scene.joints(leg).items()}
+    angles = measure(pixels, (640, 480), CameraView(27.0, 8.0), 0.17)
+    assert angles is not None and angles.abduction == pytest.approx(38.0, abs=1.0)
+    straight = {name: p for name, p in pixels.items() if name != "knee"}
+    read_by_the_ankle = measure(straight, (640, 480), CameraView(27.0, 8.0), 0.17)
+    assert read_by_the_ankle is not None and read_by_the_ankle.abduction < 32.0  # 6+ low

@@ -64,7 +64,7 @@ def measure(
     assert shoulder is not None and hip is not None and ankle is not None
     toe = pixels.get("toe")
     return LegAngles(
-        abduction=abduction_deg(shoulder, hip, ankle),
+        abduction=_abduction(shoulder, hip, knee, ankle),
         rotation=None
         if toe is None
         else rotation_deg(body["hip"], body["ankle"], view.ray(toe, size), view, foot_to_leg_ratio),
@@ -73,6 +73,25 @@ def measure(
         shin_to_thigh=None if knee is None else _ratio(ankle - knee, knee - hip),
         thigh_length=None if knee is None else float(np.hypot(*(knee - hip))),
     )
+
+
+# A leg straight on the body plane is read hip to ankle: the ankle is twice as far from the hip as
+# the knee, so its angle is twice as steady. A knee bent toward a camera that looks down shows as
+# a bend on the plane too, and lowers the ankle there: from this much bend on, the thigh alone
+# says how far the hip has lifted (the clinician's abduction), fully so this many degrees on.
+STRAIGHT_UP_TO_DEG = 4.0
+THIGH_FROM_DEG = 8.0
+
+
+def _abduction(shoulder: Point, hip: Point, knee: Point | None, ankle: Point) -> float:
+    by_leg = abduction_deg(shoulder, hip, ankle)
+    if knee is None:
+        return by_leg
+    bent = (knee_bend_deg(hip, knee, ankle) - STRAIGHT_UP_TO_DEG) / THIGH_FROM_DEG
+    share = min(max(bent, 0.0), 1.0)
+    if share == 0.0:
+        return by_leg
+    return (1 - share) * by_leg + share * abduction_deg(shoulder, hip, knee)
 
 
 def rotation_deg(

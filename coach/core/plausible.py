@@ -15,9 +15,11 @@ HISTORY = 150  # plausible frames the usual lengths are taken over (10 s at 15 f
 USUAL = 90  # percentile of the recent lengths taken as the limb's full length
 # A limb seen from the camera only shortens (turned toward it); longer means a wrong point.
 LONGEST = 1.3
-SHORTEST = {"trunk": 0.6, "thigh": 0.35, "shin": 0.35}
-# Before any history: how long each limb may be against the trunk.
+SHORTEST = {"trunk": 0.6, "thigh": 0.35, "shin": 0.35, "leg": 0.35}
+# Before any history: how long each limb may be against the trunk. The leg, hip to ankle, is
+# about 1.7 trunks: shorter than 0.7 only with the knee bent past a right angle.
 THIGH_TO_TRUNK = (0.5, 2.5)
+LEG_TO_TRUNK = (0.7, 3.5)
 SHIN_TO_THIGH = (0.4, 2.0)
 ABDUCTION_RANGE = (-30.0, 100.0)
 MAX_KNEE_BEND = 110.0
@@ -25,7 +27,12 @@ MIN_TRUNK_PX = 8.0
 
 
 def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
-    pairs = {"trunk": ("shoulder", "hip"), "thigh": ("hip", "knee"), "shin": ("knee", "ankle")}
+    pairs = {
+        "trunk": ("shoulder", "hip"),
+        "thigh": ("hip", "knee"),
+        "shin": ("knee", "ankle"),
+        "leg": ("hip", "ankle"),
+    }
     return {
         limb: float(np.hypot(*(points[b] - points[a])))
         for limb, (a, b) in pairs.items()
@@ -36,7 +43,7 @@ def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
 class BodyCheck:
     def __init__(self) -> None:
         self._seen: dict[str, deque[float]] = {
-            limb: deque(maxlen=HISTORY) for limb in ("trunk", "thigh", "shin")
+            limb: deque(maxlen=HISTORY) for limb in SHORTEST
         }
 
     def usual(self, limb: str) -> float | None:
@@ -62,8 +69,10 @@ class BodyCheck:
         trunk = lengths.get("trunk")
         if trunk is not None and trunk < MIN_TRUNK_PX:
             return False
-        thigh, shin = lengths.get("thigh"), lengths.get("shin")
+        thigh, shin, leg = (lengths.get(limb) for limb in ("thigh", "shin", "leg"))
         if trunk and thigh and not THIGH_TO_TRUNK[0] <= thigh / trunk <= THIGH_TO_TRUNK[1]:
+            return False
+        if trunk and leg and not LEG_TO_TRUNK[0] <= leg / trunk <= LEG_TO_TRUNK[1]:
             return False
         if thigh and shin and not SHIN_TO_THIGH[0] <= shin / thigh <= SHIN_TO_THIGH[1]:
             return False

@@ -117,8 +117,8 @@ class MarkerTracker:
         near, diameter = found
         patch, (x0, y0) = self._window_around(frame, near, self._window)
         ys, xs = np.mgrid[0 : patch.shape[0], 0 : patch.shape[1]]
-        inside = (xs + x0 - near[0]) ** 2 + (ys + y0 - near[1]) ** 2 <= (0.75 * diameter) ** 2
-        mask = _purest(patch, printed, inside)
+        inside = (xs + x0 - near[0]) ** 2 + (ys + y0 - near[1]) ** 2 <= (diameter / 2) ** 2
+        mask = _same_hue(patch, printed) & inside
         return patch[mask] if int(mask.sum()) >= self._min_pixels else None
 
     def mask_for(self, name: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -258,24 +258,22 @@ class MarkerTracker:
         return frame[y0 : max(y1, y0), x0 : max(x1, x0)], np.array([x0, y0])
 
     def _mask(self, pixels: np.ndarray, name: str) -> np.ndarray:
-        """Which pixels have the marker's colour (see `_points`), as a mask."""
+        """Pixels within the marker's colour box and, once its colour is learned, within its hue
+        cone or touching a pixel that is: a marker's blurred rim, half the background's colour,
+        stays with it (a small marker is mostly rim), while a muted shirt is left out."""
         mask = self._in_box(pixels, name)
         hue = self._hues.get(name)
-        if hue is not None:
-            ys, xs = np.nonzero(mask)
-            off = ~hue.holds(pixels[ys, xs])
-            mask[ys[off], xs[off]] = False
-        return mask
+        if hue is None:
+            return mask
+        ys, xs = np.nonzero(mask)
+        keep = hue.holds(pixels[ys, xs])
+        cone = np.zeros_like(mask)
+        cone[ys[keep], xs[keep]] = True
+        return mask & _grown(cone)
 
     def _points(self, pixels: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and columns of the pixels within the marker's colour box and, once its colour is
-        learned, also within its hue cone."""
-        ys, xs = np.nonzero(self._in_box(pixels, name))
-        hue = self._hues.get(name)
-        if hue is None or len(xs) == 0:
-            return ys, xs
-        keep = hue.holds(pixels[ys, xs])
-        return ys[keep], xs[keep]
+        """Rows and columns of the pixels `_mask` keeps."""
+        return np.nonzero(self._mask(pixels, name))
 
     def _in_box(self, pixels: np.ndarray, name: str) -> np.ndarray:
         """Pixels within the marker's colour box, channel by channel, in uint8 (no copies)."""
@@ -284,6 +282,16 @@ class MarkerTracker:
         mask &= (pixels[..., 1] >= lo[1]) & (pixels[..., 1] <= hi[1])
         mask &= (pixels[..., 2] >= lo[2]) & (pixels[..., 2] <= hi[2])
         return mask
+
+
+def _grown(mask: np.ndarray) -> np.ndarray:
+    """The mask and the pixels beside it, up, down, left and right."""
+    grown = mask.copy()
+    grown[1:] |= mask[:-1]
+    grown[:-1] |= mask[1:]
+    grown[:, 1:] |= mask[:, :-1]
+    grown[:, :-1] |= mask[:, 1:]
+    return grown
 
 
 def _inside(xs: np.ndarray, ys: np.ndarray, shape: tuple[int, ...]) -> bool:

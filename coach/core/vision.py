@@ -106,7 +106,11 @@ class LegReader:
         if learning:
             self._check_room(frame, found)
         if not self._body.plausible(found):
-            found = {}  # not a body: bridged briefly by the smoother, else unseen
+            # A knee found in trousers of its colour spoils the rest: without it, the leg may
+            # still be one. Otherwise not a body: bridged briefly by the smoother, else unseen.
+            found.pop("knee", None)
+            if not (found and self._body.plausible(found)):
+                found = {}
         markers = self._smoother.update(t, found, width)
         angles = measure(markers, (width, height), self.view, self._foot_ratio)
         return Sighting(
