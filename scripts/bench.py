@@ -764,7 +764,7 @@ def main() -> int:
     figures: dict[str, object] = {}
     if args.only in (None, "vision"):
         figures |= vision_figures()
-    if args.only in (None, "clutter"):
+    if args.only in (None, "vision", "clutter"):  # clutter: the rooms alone
         figures |= clutter_figures(SEED)
     if args.only in (None, "pose"):
         figures |= pose_figures()

@@ -1,18 +1,29 @@
-"""The markers in rooms that fight back, for scripts/bench (--only clutter): scripted sessions
-with random faults filmed by the 3-D scene in each kind of room (coach/sim/decors.py), with the
-camera anywhere in the setup envelope; and recordings analysed without being told the camera."""
+"""The markers in rooms that fight back, for scripts/bench (--only vision or clutter): scripted
+sessions with random faults filmed by the 3-D scene in every room of each kind
+(coach/sim/decors.py), with the camera anywhere in the setup envelope.
+
+Where the coach names something in view as a look-alike when the set begins, the person does
+what it says and starts again wearing the spare colour it named on that marker: the figures are
+for the session they then do, and `clutter_advice_taken` counts how often that happened."""
 
 from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 from bench_sessions import FAULTS, REPS_PER_SET, scripted_sessions
 
+from coach.core.lookalikes import SPARE_COLOURS
+from coach.core.vision import LegReader
 from coach.settings import Settings
+from coach.sim.athlete import LegState
 from coach.sim.decors import fighting_rooms
 from coach.sim.scene import CameraPose, Decor, FilmedScene, Scene
 
-SESSIONS_PER_KIND = 6
+MIN_SESSIONS_PER_KIND = 4  # every room once, and kinds with fewer rooms go round again
 SIZE = (640, 480)  # the Pi camera's frames as the coach asks for them
+WORKERS = 2  # one kind of room per core
 
 
 def _pose(rng: np.random.Generator) -> CameraPose:
@@ -21,16 +32,36 @@ def _pose(rng: np.random.Generator) -> CameraPose:
     )
 
 
-def _kind_figures(rng: np.random.Generator, rooms: list[tuple[str, Decor]]) -> dict[str, object]:
-    colours = Settings().markers.colours()
+def _advised(settings: Settings, scene: Scene) -> Settings | None:
+    """The settings after taking the coach's advice at the start of the set (the spare colour
+    on the marker whose look-alike it names first), or None when it names nothing."""
+    sighting = LegReader(settings).sight(scene.render(LegState("right", 0.0, -5.0)), 0.0)
+    if not sighting.lookalikes or sighting.spare is None:
+        return None
+    marker = sighting.lookalikes[0].marker
+    markers = replace(settings.markers, **{marker: SPARE_COLOURS[sighting.spare]})
+    return replace(settings, markers=markers)
+
+
+def _kind_figures(seed: int, rooms: list[tuple[str, Decor]]) -> dict[str, object]:
+    rng = np.random.default_rng(seed)
     totals = {fault: {"tp": 0, "fp": 0, "fn": 0} for fault in FAULTS}
     count_errors: list[int] = []
     peak_errors: list[float] = []
-    for session in range(SESSIONS_PER_KIND):
+    sessions = max(MIN_SESSIONS_PER_KIND, len(rooms))
+    advice_taken = 0
+    for session in range(sessions):
         _, decor = rooms[session % len(rooms)]
-        scene = Scene(_pose(rng), colours, *SIZE, seed=int(rng.integers(1 << 30)), decor=decor)
+        pose, scene_seed = _pose(rng), int(rng.integers(1 << 30))
+        settings = Settings()
+        scene = Scene(pose, settings.markers.colours(), *SIZE, seed=scene_seed, decor=decor)
+        advised = _advised(settings, scene)
+        if advised is not None:
+            advice_taken += 1
+            settings = advised
+            scene = Scene(pose, settings.markers.colours(), *SIZE, seed=scene_seed, decor=decor)
         counts, errors, peaks = scripted_sessions(
-            rng, 1, lambda athlete, scene=scene: FilmedScene(athlete, scene), SIZE
+            rng, 1, lambda athlete, scene=scene: FilmedScene(athlete, scene), SIZE, settings
         )
         for fault, tally in counts.items():
             for key, value in tally.items():
@@ -43,28 +74,30 @@ def _kind_figures(rng: np.random.Generator, rooms: list[tuple[str, Decor]]) -> d
     return {
         "abduction_mae_deg": round(float(np.mean(peak_errors)), 2) if peak_errors else None,
         # Reps whose form was read from the markers: the rest were counted by the clock.
-        "reps_form_checked": {
-            "checked": len(peak_errors),
-            "of": SESSIONS_PER_KIND * 2 * REPS_PER_SET,
-        },
+        "reps_form_checked": {"checked": len(peak_errors), "of": sessions * 2 * REPS_PER_SET},
         "fault_precision": round(tp / (tp + fp), 3) if tp + fp else None,
         "fault_recall": round(tp / (tp + fn), 3) if tp + fn else None,
         "rep_count_errors": {
             "sides": len(count_errors),
             "wrong": sum(error != 0 for error in count_errors),
         },
+        "advice_taken": {"sessions": advice_taken, "of": sessions},
         "faults": totals,
     }
 
 
 def clutter_figures(seed: int) -> dict[str, object]:
-    rng = np.random.default_rng(seed)
-    rooms = {"plain": [("the demo's room", Decor())]}
+    rooms = {"plain": [("the demo's room", Decor())] * 6}
     rooms |= fighting_rooms(Settings().markers.colours())
-    by_kind = {kind: _kind_figures(rng, kind_rooms) for kind, kind_rooms in rooms.items()}
+    with ProcessPoolExecutor(WORKERS) as pool:
+        futures = {
+            kind: pool.submit(_kind_figures, seed + i, kind_rooms)
+            for i, (kind, kind_rooms) in enumerate(rooms.items())
+        }
+        by_kind = {kind: future.result() for kind, future in futures.items()}
     figures: dict[str, object] = {
-        "clutter_scenes": f"{SESSIONS_PER_KIND} scripted sessions a kind of room, 2 sides x 6 "
-        "reps, random faults, camera anywhere in 1.5-3.5 m, tilt 0-30, turn -15 to 15 deg",
+        "clutter_scenes": "every room of each kind once (at least 4 sessions a kind), 2 sides x "
+        "6 reps, random faults, camera anywhere in 1.5-3.5 m, tilt 0-30, turn -15 to 15 deg",
     }
     for key in (
         "abduction_mae_deg",
@@ -72,6 +105,7 @@ def clutter_figures(seed: int) -> dict[str, object]:
         "fault_recall",
         "rep_count_errors",
         "reps_form_checked",
+        "advice_taken",
     ):
         figures[f"clutter_{key}"] = {kind: f[key] for kind, f in by_kind.items()}
     figures["clutter_fault_counts"] = {kind: f["faults"] for kind, f in by_kind.items()}

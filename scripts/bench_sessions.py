@@ -43,13 +43,14 @@ def scripted_sessions(
     sessions: int,
     camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
     size: tuple[int, int] = (320, 240),
+    base: Settings | None = None,
 ) -> tuple[Counts, list[int], list[float]]:
     """Sessions with faults on random reps, filmed by the demo's camera or `camera_for`: per
     fault true and false positives and misses, each side's rep-count error, and each counted
-    rep's peak angle error (degrees)."""
+    rep's peak angle error (degrees). `base`: the settings to start from (other markers)."""
     counts = {fault: {"tp": 0, "fp": 0, "fn": 0} for fault in FAULTS}
     count_errors, peak_errors = [], []
-    base = Settings()
+    base = base or Settings()
     settings = replace(
         base,
         session=replace(

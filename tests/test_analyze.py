@@ -12,7 +12,7 @@ from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter
 from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.core.events import Command, FormWarning, RepCounted
 from coach.core.session import Phase
-from coach.sim.camera import SimulatedCamera
+from coach.sim.scene import CameraPose, FilmedScene, Scene
 from tests.conftest import quick_settings
 
 pytest.importorskip("av", reason="pip install 'legcoach[video]'")
@@ -36,6 +36,11 @@ class Recorder:
         self._writer.close()
 
 
+# On a shelf, looking down, a little off square: the live coach measures it at setup, the
+# replay from the recording (which holds only the sets).
+CAMERA = CameraPose(2.5, 20.0, 8.0)
+
+
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory):
     """A recorded coached session, and what the live coach saw in it."""
@@ -44,9 +49,9 @@ def recording(tmp_path_factory):
     events, recorders = [], []
 
     def film(athlete):
-        colours, ratio = settings.markers.colours(), settings.markers.foot_to_leg_ratio
-        camera = SimulatedCamera(athlete, 320, 240, colours, ratio)
-        recorders.append(Recorder(camera, VideoWriter(str(path), 320, 240, settings.camera.fps)))
+        scene = Scene(CAMERA, settings.markers.colours(), 640, 480, seed=5)
+        camera = FilmedScene(athlete, scene)
+        recorders.append(Recorder(camera, VideoWriter(str(path), 640, 480, settings.camera.fps)))
         return recorders[0]
 
     loop, _ = build_demo(
@@ -81,7 +86,7 @@ def test_the_replay_finds_the_reps_and_faults_the_live_coach_found(recording):
     assert len(reps) == len(live_reps) == 6
     assert [r["faults"] for r in reps] == [list(e.faults) for e in live_reps]
     for replayed, seen in zip(reps, live_reps, strict=True):
-        assert replayed["peak_angle"] == pytest.approx(seen.peak_angle, abs=1.5)
+        assert replayed["peak_angle"] == pytest.approx(seen.peak_angle, abs=2.0)
         assert {"start", "peak_rotation", "lift_s", "hold_s", "lower_s"} <= replayed.keys()
     # The replay numbers reps through the whole recording; the live coach, within each set.
     position = {(e.side, e.rep): i + 1 for i, e in enumerate(live_reps)}
@@ -90,17 +95,31 @@ def test_the_replay_finds_the_reps_and_faults_the_live_coach_found(recording):
     assert warnings == [(w.fault, position[w.side, w.rep]) for w in live_warnings]
 
 
-def test_a_camera_said_to_look_down_reads_the_same_recording_differently(recording):
-    path, _ = recording
-    square = [json.loads(line) for line in _coach(path, "--json").stdout.splitlines()]
+def test_the_camera_is_measured_from_the_recording_unless_given_or_configured(recording, tmp_path):
+    path, live = recording
+    measured = [json.loads(line) for line in _coach(path, "--json").stdout.splitlines()]
+    config = tmp_path / "coach.toml"
+    config.write_text("[camera]\ncalibrate = false\n")
+    square = [
+        json.loads(line) for line in _coach(path, "--json", "--config", config).stdout.splitlines()
+    ]
     tilted = [
         json.loads(line) for line in _coach(path, "--json", "--tilt", "25").stdout.splitlines()
     ]
+    camera = measured[0]
+    assert camera["source"].startswith("measured from the recording")
+    # The sets' rest has the toes a little down, as coached: that goes into the tilt.
+    assert camera["tilt_deg"] == pytest.approx(CAMERA.tilt_deg, abs=6.0)
+    assert camera["turn_deg"] == pytest.approx(CAMERA.turn_deg, abs=4.0)
     assert square[0] == {"type": "camera", "tilt_deg": 0.0, "turn_deg": 0.0,
-                         "source": "as configured in [camera]"}  # fmt: skip
+                         "source": "as configured in [camera] (calibrate = false)"}  # fmt: skip
     assert tilted[0]["tilt_deg"] == 25.0 and tilted[0]["source"] == "as given"
-    peaks = [[r["peak_angle"] for r in run if r["type"] == "rep"] for run in (square, tilted)]
-    assert len(peaks[0]) == len(peaks[1]) == 6 and peaks[0] != peaks[1]
+    peaks = [[r["peak_angle"] for r in run if r["type"] == "rep"] for run in (square, measured)]
+    assert len(peaks[0]) == len(peaks[1]) == 6
+    live_peaks = [e.peak_angle for e in live if isinstance(e, RepCounted)]
+    # Read as square, the camera's look down hides some of each lift; measured, it does not.
+    assert max(abs(a - b) for a, b in zip(peaks[1], live_peaks, strict=True)) <= 2.0
+    assert max(abs(a - b) for a, b in zip(peaks[0], live_peaks, strict=True)) > 2.0
 
 
 def test_a_camera_angle_out_of_range_is_refused_in_one_line(recording):
@@ -114,7 +133,7 @@ def test_the_table_has_a_line_per_rep_and_a_summary(recording):
     path, _ = recording
     result = _coach(path)
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "camera: looks down 0°, turned +0°, as configured in [camera]"
+    assert lines[0].startswith("camera: looks down ") and "measured from the recording" in lines[0]
     assert lines[1].split()[:3] == ["rep", "start", "peak"]
     assert len(lines) == 1 + 1 + 6 + 1
     assert "leg too high" in lines[3] and "toes turned up" in lines[4]
@@ -264,7 +283,7 @@ def test_wide_frames_are_analysed_scaled_down(tmp_path):
 
 
 def test_the_overlay_says_which_rep_which_part_of_it_and_its_faults(recording):
-    from coach.app.analyze import analyze
+    from coach.app.analyze import analyze, recorded_view
     from coach.settings import Settings
 
     class Watching:
@@ -278,7 +297,8 @@ def test_the_overlay_says_which_rep_which_part_of_it_and_its_faults(recording):
 
     path, _ = recording
     watching = Watching()
-    analyze(VideoFile(str(path)).frames(), Settings(), overlay=watching)
+    view = recorded_view(VideoFile(str(path)).frames(), Settings())  # as `coach analyze` does
+    analyze(VideoFile(str(path)).frames(), Settings(), overlay=watching, view=view)
     statuses = watching.statuses
     # Each rep goes rest, lift, hold, lower in that order, numbered 1 to 6.
     for number in range(1, 7):

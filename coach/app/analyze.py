@@ -13,8 +13,10 @@ import numpy as np
 from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter, annotation_problem
 from coach.app.eyes import open_reader
 from coach.app.views import FAULT_LABELS
+from coach.core.calibration import calibrate_view
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
+from coach.core.recorded_view import StillMoments
 from coach.core.tracker import hex_to_bgr
 from coach.core.view import CameraView
 from coach.drawing import draw_capsule, draw_text, text_width
@@ -152,6 +154,29 @@ def analyze(
     return result
 
 
+def recorded_view(
+    frames: Iterable[tuple[float, np.ndarray]], settings: Settings
+) -> CameraView | None:
+    """The camera's tilt and turn as the recording's first still rest and first held lift show
+    them (`recorded_view`); None when it has no such moments, or they give no answer."""
+    reader = open_reader(settings)
+    moments = StillMoments()
+    size: tuple[int, int] | None = None
+    for t, frame in frames:
+        sighting = reader.sight(frame, t)
+        size = sighting.size
+        lift = None if sighting.angles is None else sighting.angles.abduction
+        moments.add(sighting.markers, lift, size[0])
+        if moments.complete:
+            break
+    moments.finish()
+    if size is None:
+        return None
+    configured = CameraView.configured(settings.camera)
+    ratio = settings.markers.foot_to_leg_ratio
+    return calibrate_view(moments.resting, moments.lifted, size, configured, ratio)
+
+
 def _annotated(frame, markers, angles: LegAngles | None, status: Status, colours) -> np.ndarray:
     out = frame.copy()
     width = frame.shape[1]
@@ -245,6 +270,40 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
     )
 
 
+def _camera_for(
+    video: VideoFile,
+    settings: Settings,
+    tilt_deg: float | None,
+    turn_deg: float | None,
+) -> tuple[CameraView | None, str]:
+    """The view to read the recording with and where it came from: as given on the command
+    line, else measured from the recording itself as the live coach does at setup (unless
+    `[camera] calibrate = false`), else as configured. None when the video cannot be read
+    (said on stderr)."""
+    view = CameraView.configured(settings.camera)
+    if tilt_deg is not None or turn_deg is not None:
+        video.close()
+        tilt_deg = view.tilt_deg if tilt_deg is None else tilt_deg
+        turn_deg = view.turn_deg if turn_deg is None else turn_deg
+        return replace(view, tilt_deg=tilt_deg, turn_deg=turn_deg), "as given"
+    if not settings.camera.calibrate:
+        video.close()
+        return view, "as configured in [camera] (calibrate = false)"
+    try:
+        found = recorded_view(video.frames(), settings)
+    except VideoUnavailable as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return None, ""
+    finally:
+        video.close()
+    if found is None:
+        return view, (
+            "as configured in [camera]: the recording shows no still rest and held lift with "
+            "the toe marker to measure it from"
+        )
+    return found, "measured from the recording (its first still rest and held lift)"
+
+
 def run_analyze(
     settings: Settings,
     path: str,
@@ -263,18 +322,16 @@ def run_analyze(
     except VideoUnavailable as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    view = CameraView.configured(settings.camera)
-    given = tilt_deg is not None or turn_deg is not None
-    if tilt_deg is not None:
-        view = replace(view, tilt_deg=tilt_deg)
-    if turn_deg is not None:
-        view = replace(view, turn_deg=turn_deg)
-    _say_camera(view, "as given" if given else "as configured in [camera]", as_json, out)
+    view, source = _camera_for(video, settings, tilt_deg, turn_deg)
+    if view is None:
+        return EXIT_UNREADABLE
+    _say_camera(view, source, as_json, out)
     overlay = None if annotate is None else Overlay(annotate, video.fps, settings.markers.colours())
     total = video.frame_count or 0
     progress = sys.stderr if sys.stderr.isatty() and total > PROGRESS_AFTER_FRAMES else None
     finished = False
     try:
+        video = VideoFile(path)  # from the start again
         result = analyze(video.frames(), settings, overlay, progress, total, view)
         finished = True
     except VideoUnavailable as exc:

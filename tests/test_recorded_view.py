@@ -1,0 +1,61 @@
+"""The camera's tilt and turn from a recording: the first still rest and the first held lift."""
+
+import numpy as np
+import pytest
+
+from coach.core.calibration import calibrate_view
+from coach.core.recorded_view import StillMoments
+from coach.core.view import CameraView
+from coach.sim.athlete import LegState
+from coach.sim.scene import CameraPose, Scene
+
+SIZE = (640, 480)
+RATIO = 0.17
+
+
+def _frames(scene: Scene, lifts: list[float]) -> list[dict[str, np.ndarray]]:
+    rng = np.random.default_rng(1)
+    return [
+        {
+            name: scene.project(point)[0] + rng.normal(0.0, 0.2, 2)
+            for name, point in scene.joints(LegState("right", lift, 0.0)).items()
+        }
+        for lift in lifts
+    ]
+
+
+def test_a_rest_then_a_held_lift_give_the_camera_as_the_live_setup_would():
+    pose = CameraPose(2.5, 20.0, 8.0)
+    scene = Scene(pose, {}, *SIZE)
+    lifts = [0.0] * 20 + list(np.linspace(0.0, 30.0, 25)) + [30.0] * 20 + [15.0, 0.0]
+    moments = StillMoments()
+    for markers, lift in zip(_frames(scene, lifts), lifts, strict=True):
+        moments.add(markers, lift, SIZE[0])
+    moments.finish()
+    assert len(moments.resting) >= 5 and len(moments.lifted) >= 5
+    view = calibrate_view(moments.resting, moments.lifted, SIZE, CameraView(), RATIO)
+    assert view is not None
+    assert view.tilt_deg == pytest.approx(20.0, abs=1.5)
+    assert view.turn_deg == pytest.approx(8.0, abs=2.5)
+
+
+def test_a_leg_that_never_stops_or_never_rests_first_gives_no_moments():
+    scene = Scene(CameraPose(2.5, 20.0, 0.0), {}, *SIZE)
+    sweeping = [15.0 + 15.0 * np.sin(i / 4) for i in range(80)]  # never still
+    held_up_first = [30.0] * 20 + [0.0] * 20  # a lift with no rest before it is no moment
+    for lifts in (sweeping, held_up_first):
+        moments = StillMoments()
+        for markers, lift in zip(_frames(scene, lifts), lifts, strict=True):
+            moments.add(markers, lift, SIZE[0])
+        moments.finish()
+        assert not moments.complete
+
+
+def test_frames_without_the_toe_are_no_moment():
+    scene = Scene(CameraPose(2.5, 20.0, 0.0), {}, *SIZE)
+    lifts = [0.0] * 20 + [30.0] * 20
+    moments = StillMoments()
+    for markers, lift in zip(_frames(scene, lifts), lifts, strict=True):
+        moments.add({k: v for k, v in markers.items() if k != "toe"}, lift, SIZE[0])
+    moments.finish()
+    assert not moments.resting and not moments.lifted
