@@ -56,6 +56,8 @@ ANKLE_PASSES_ITS_COLOUR = "a wall patch of saturated ankle-marker colour"
 AWAY_FROM_THE_BODY = sorted(
     label for label in ROOMS if not label.startswith("clothes of saturated")
 )
+
+
 @pytest.mark.parametrize("room", AWAY_FROM_THE_BODY)
 def test_in_a_room_of_a_markers_colour_every_marker_is_found_where_it_is_or_not_at_all(room):
     scene = Scene(CameraPose(2.5, 12.0, 5.0), COLOURS, seed=2, decor=ROOMS[room])

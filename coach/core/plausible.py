@@ -42,9 +42,7 @@ def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
 
 class BodyCheck:
     def __init__(self) -> None:
-        self._seen: dict[str, deque[float]] = {
-            limb: deque(maxlen=HISTORY) for limb in SHORTEST
-        }
+        self._seen: dict[str, deque[float]] = {limb: deque(maxlen=HISTORY) for limb in SHORTEST}
 
     def usual(self, limb: str) -> float | None:
         seen = self._seen[limb]

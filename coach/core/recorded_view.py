@@ -45,9 +45,11 @@ class StillMoments:
             return
         pose = {name: np.asarray(markers[name], dtype=float) for name in NEEDED}
         raised = abduction >= MIN_LIFT_DEG
-        moving = bool(self._run) and max(
-            float(np.abs(pose[name] - self._run[-1][name]).max()) for name in NEEDED
-        ) > STILL_SHARE * width
+        moving = (
+            bool(self._run)
+            and max(float(np.abs(pose[name] - self._run[-1][name]).max()) for name in NEEDED)
+            > STILL_SHARE * width
+        )
         if moving or raised != self._run_raised or not (raised or abduction < DOWN_DEG):
             self._end_run()
         if raised or abduction < DOWN_DEG:
