@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from bench_clutter import clutter_figures
 from bench_pose import pose_figures
+from bench_recordings import recording_figures
 from bench_sessions import scripted_sessions
 
 from coach.adapters.audio.devices import PERIOD_FRAMES
@@ -764,8 +765,9 @@ def main() -> int:
     figures: dict[str, object] = {}
     if args.only in (None, "vision"):
         figures |= vision_figures()
-    if args.only in (None, "vision", "clutter"):  # clutter: the rooms alone
+    if args.only in (None, "vision", "clutter"):  # clutter: the rooms and recordings alone
         figures |= clutter_figures(SEED)
+        figures |= recording_figures(SEED)
     if args.only in (None, "pose"):
         figures |= pose_figures()
         figures |= {f"markers_{key}": value for key, value in _timings().items()}
