@@ -7,10 +7,15 @@ and with what the live coach read, which had measured the camera at setup."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import numpy as np
-from bench_sessions import FAULTS, REPS_PER_SET, random_style
+from bench_sessions import (
+    REPS_PER_SET,
+    lift_began,
+    performed_near,
+    random_reps,
+    session_settings,
+)
 
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
@@ -19,7 +24,7 @@ from coach.app.demo import build_demo
 from coach.core.events import Command, RepCounted
 from coach.core.session import Phase
 from coach.settings import Settings
-from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
+from coach.sim.athlete import LegState, Script, SimulatedAthlete
 from coach.sim.scene import CameraPose, Scene
 
 RECORDINGS = 6
@@ -51,20 +56,9 @@ def _played(scene: Scene, kept: list[tuple[float, LegState]]) -> Iterator[tuple[
         yield t - start, scene.render(leg)
 
 
-def _nearest(performed: list[tuple[float, str, RepStyle]], began: float) -> RepStyle:
-    return min(performed, key=lambda item: abs(item[0] - began))[2]
-
-
 def recording_figures(seed: int) -> dict[str, object]:
     rng = np.random.default_rng(seed)
-    base = Settings()
-    settings = replace(
-        base,
-        session=replace(
-            base.session, reps_per_set=REPS_PER_SET, sets_per_side=1, setup_pause_s=0.5
-        ),
-        camera=replace(base.camera, width=SIZE[0], height=SIZE[1], fps=15),
-    )
+    settings = session_settings(Settings(), SIZE)
     truth_errors: list[float] = []
     live_differences: list[float] = []
     tilt_errors: list[float] = []
@@ -75,11 +69,7 @@ def recording_figures(seed: int) -> dict[str, object]:
             float(rng.uniform(1.5, 3.5)), float(rng.uniform(0, 30)), float(rng.uniform(-15, 15))
         )
         scene = Scene(pose, settings.markers.colours(), *SIZE, seed=int(rng.integers(1 << 30)))
-        special = {
-            (side, 1, slot): random_style(rng, {f for f in FAULTS if rng.random() < 0.15})
-            for side in settings.session.legs
-            for slot in range(1, REPS_PER_SET + 1)
-        }
+        special, _ = random_reps(rng, settings.session.legs)
         recorders: list[_SetRecorder] = []
 
         def film(
@@ -114,9 +104,11 @@ def recording_figures(seed: int) -> dict[str, object]:
             if rep is None:
                 continue
             began = rep.start + offset
-            truth_errors.append(abs(rep.peak_angle - _nearest(athlete.performed, began).peak_deg))
+            done = performed_near(athlete.performed, began)
+            if done is not None:
+                truth_errors.append(abs(rep.peak_angle - done.peak_deg))
             if live:
-                seen = min(live, key=lambda e: abs(e.t - e.lift_s - e.hold_s - e.lower_s - began))
+                seen = min(live, key=lambda e: abs(lift_began(e) - began))
                 live_differences.append(abs(rep.peak_angle - seen.peak_angle))
     return {
         "recording_scenes": f"{RECORDINGS} coached sessions in the demo's room, 2 sides x "

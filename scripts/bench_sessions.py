@@ -38,6 +38,45 @@ def random_style(rng: np.random.Generator, faults: set[str]) -> RepStyle:
 Counts = dict[str, dict[str, int]]
 
 
+def session_settings(base: Settings, size: tuple[int, int]) -> Settings:
+    """One short set a side, a quick setup, frames of `size` at 15 per second."""
+    return replace(
+        base,
+        session=replace(
+            base.session, reps_per_set=REPS_PER_SET, sets_per_side=1, setup_pause_s=0.5
+        ),
+        camera=replace(base.camera, width=size[0], height=size[1], fps=15),
+    )
+
+
+def random_reps(
+    rng: np.random.Generator, legs: tuple[str, ...]
+) -> tuple[dict[tuple[str, int, int], RepStyle], dict[int, set[str]]]:
+    """Every rep of a set a side, each fault drawn at random: the script's reps, and each
+    style's faults (keyed by the style's identity)."""
+    special, faults_of = {}, {}
+    for side in legs:
+        for slot in range(1, REPS_PER_SET + 1):
+            faults = {fault for fault in FAULTS if rng.random() < 0.15}
+            style = random_style(rng, faults)
+            special[side, 1, slot] = style
+            faults_of[id(style)] = faults
+    return special, faults_of
+
+
+def lift_began(rep: RepCounted) -> float:
+    return rep.t - rep.lift_s - rep.hold_s - rep.lower_s
+
+
+def performed_near(
+    performed: list[tuple[float, str, RepStyle]], began: float, side: str | None = None
+) -> RepStyle | None:
+    """The rep the athlete did whose lift began nearest `began` (on `side`, if given): the
+    coach's count and the athlete's can part when a rep goes unseen."""
+    near = [(abs(start - began), style) for start, on, style in performed if side in (None, on)]
+    return min(near, key=lambda pair: pair[0])[1] if near else None
+
+
 def scripted_sessions(
     rng: np.random.Generator,
     sessions: int,
@@ -50,23 +89,9 @@ def scripted_sessions(
     rep's peak angle error (degrees). `base`: the settings to start from (other markers)."""
     counts = {fault: {"tp": 0, "fp": 0, "fn": 0} for fault in FAULTS}
     count_errors, peak_errors = [], []
-    base = base or Settings()
-    settings = replace(
-        base,
-        session=replace(
-            base.session, reps_per_set=REPS_PER_SET, sets_per_side=1, setup_pause_s=0.5
-        ),
-        camera=replace(base.camera, width=size[0], height=size[1], fps=15),
-    )
+    settings = session_settings(base or Settings(), size)
     for _ in range(sessions):
-        faults_of: dict[int, set[str]] = {}
-        special = {}
-        for side in settings.session.legs:
-            for slot in range(1, REPS_PER_SET + 1):
-                faults = {fault for fault in FAULTS if rng.random() < 0.15}
-                style = random_style(rng, faults)
-                special[side, 1, slot] = style
-                faults_of[id(style)] = faults
+        special, faults_of = random_reps(rng, settings.session.legs)
         events: list[object] = []
         script = Script(special=special)
         loop, athlete = build_demo(
@@ -79,7 +104,7 @@ def scripted_sessions(
         for side in settings.session.legs:
             count_errors.append(sum(r.side == side for r in reps) - REPS_PER_SET)
         for rep in reps:
-            style = _performed(athlete.performed, rep)
+            style = performed_near(athlete.performed, lift_began(rep), rep.side)
             if style is None or not rep.form_checked:
                 continue
             peak_errors.append(abs(rep.peak_angle - style.peak_deg))
@@ -90,12 +115,3 @@ def scripted_sessions(
                 if key:
                     counts[fault][key] += 1
     return counts, count_errors, peak_errors
-
-
-def _performed(performed: list[tuple[float, str, RepStyle]], rep: RepCounted) -> RepStyle | None:
-    """The rep the athlete did that the coach counted: on the same side, the one whose lift
-    began nearest to where the counted rep's lift began (the coach's count and the athlete's
-    can part when a rep goes unseen)."""
-    began = rep.t - rep.lift_s - rep.hold_s - rep.lower_s
-    near = [(abs(start - began), style) for start, side, style in performed if side == rep.side]
-    return min(near, key=lambda pair: pair[0])[1] if near else None

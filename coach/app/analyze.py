@@ -271,31 +271,23 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
 
 
 def _camera_for(
-    video: VideoFile,
-    settings: Settings,
-    tilt_deg: float | None,
-    turn_deg: float | None,
-) -> tuple[CameraView | None, str]:
+    path: str, settings: Settings, tilt_deg: float | None, turn_deg: float | None
+) -> tuple[CameraView, str]:
     """The view to read the recording with and where it came from: as given on the command
     line, else measured from the recording itself as the live coach does at setup (unless
-    `[camera] calibrate = false`), else as configured. None when the video cannot be read
-    (said on stderr)."""
+    `[camera] calibrate = false`), else as configured. Raises VideoUnavailable."""
     view = CameraView.configured(settings.camera)
     if tilt_deg is not None or turn_deg is not None:
-        video.close()
         tilt_deg = view.tilt_deg if tilt_deg is None else tilt_deg
         turn_deg = view.turn_deg if turn_deg is None else turn_deg
         return replace(view, tilt_deg=tilt_deg, turn_deg=turn_deg), "as given"
     if not settings.camera.calibrate:
-        video.close()
         return view, "as configured in [camera] (calibrate = false)"
+    measuring = VideoFile(path)  # a pass of its own, over the start of the recording only
     try:
-        found = recorded_view(video.frames(), settings)
-    except VideoUnavailable as exc:
-        print(f"coach: {exc}", file=sys.stderr)
-        return None, ""
+        found = recorded_view(measuring.frames(), settings)
     finally:
-        video.close()
+        measuring.close()
     if found is None:
         return view, (
             "as configured in [camera]: the recording shows no still rest and held lift with "
@@ -322,8 +314,11 @@ def run_analyze(
     except VideoUnavailable as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    view, source = _camera_for(video, settings, tilt_deg, turn_deg)
-    if view is None:
+    try:
+        view, source = _camera_for(path, settings, tilt_deg, turn_deg)
+    except VideoUnavailable as exc:
+        video.close()
+        print(f"coach: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     _say_camera(view, source, as_json, out)
     overlay = None if annotate is None else Overlay(annotate, video.fps, settings.markers.colours())
@@ -331,7 +326,6 @@ def run_analyze(
     progress = sys.stderr if sys.stderr.isatty() and total > PROGRESS_AFTER_FRAMES else None
     finished = False
     try:
-        video = VideoFile(path)  # from the start again
         result = analyze(video.frames(), settings, overlay, progress, total, view)
         finished = True
     except VideoUnavailable as exc:

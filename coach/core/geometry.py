@@ -89,8 +89,6 @@ def _abduction(shoulder: Point, hip: Point, knee: Point | None, ankle: Point) ->
         return by_leg
     bent = (knee_bend_deg(hip, knee, ankle) - STRAIGHT_UP_TO_DEG) / THIGH_FROM_DEG
     share = min(max(bent, 0.0), 1.0)
-    if share == 0.0:
-        return by_leg
     return (1 - share) * by_leg + share * abduction_deg(shoulder, hip, knee)
 
 

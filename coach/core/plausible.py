@@ -62,6 +62,16 @@ class BodyCheck:
             self._seen[limb].append(length)
         return True
 
+    def body_in(self, points: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The points that make a body: all of them, or all but the knee when a knee found in
+        trousers of its colour is what spoils the rest, or none."""
+        if self.plausible(points):
+            return points
+        without_knee = {name: point for name, point in points.items() if name != "knee"}
+        if "knee" in points and without_knee and self.plausible(without_knee):
+            return without_knee
+        return {}
+
     @staticmethod
     def _shaped_like_a_body(points: dict[str, np.ndarray], lengths: dict[str, float]) -> bool:
         trunk = lengths.get("trunk")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -130,6 +131,10 @@ class MarkerTracker:
         seen = list(self._diameter.values())
         return float(np.median(seen)) if seen else MARKER_WIDTHS[1] * width
 
+    def _diameter_of(self, name: str, width: int) -> float:
+        """This marker's width in pixels, measured, or the usual guess for this frame width."""
+        return self._diameter.get(name, MARKER_WIDTHS[1] * width)
+
     def locate(self, frame: np.ndarray) -> dict[str, np.ndarray]:
         """Centre of each marker found, in pixels (x, y); a missing marker is absent."""
         found = {}
@@ -164,13 +169,13 @@ class MarkerTracker:
     ) -> np.ndarray | None:
         """The marker when it lies wholly, and alone, in the small window around where it was
         expected; None sends the search to the wide window."""
-        diameter = self._diameter.get(name, MARKER_WIDTHS[1] * frame.shape[1])
+        diameter = self._diameter_of(name, frame.shape[1])
         half = max(MIN_CLOSE, math.ceil(CLOSE_WIDTHS * diameter))
         patch, corner = self._window_around(frame, predicted, half)
         ys, xs = np.nonzero(self._in_box(patch, name))
         if len(xs) >= self._min_pixels and not self._core_in_hue(patch, name, xs, ys):
             # Not the marker at its heart: only its hue's own pixels can say where it is.
-            ys, xs = self._points(patch, name)
+            ys, xs = np.nonzero(self._mask(patch, name))
         if not self._min_pixels <= len(xs) <= CLEAN_AREAS * math.pi / 4 * diameter**2:
             return None
         if not _inside(xs, ys, patch.shape):
@@ -217,7 +222,7 @@ class MarkerTracker:
         ys, xs = np.nonzero(mask)
         if len(xs) < self._min_pixels:
             return None
-        diameter = self._diameter.get(name, MARKER_WIDTHS[1] * frame.shape[1])
+        diameter = self._diameter_of(name, frame.shape[1])
         area = math.pi / 4 * diameter**2
         if len(xs) <= CLEAN_AREAS * area:
             if _inside(xs, ys, mask.shape):
@@ -271,10 +276,6 @@ class MarkerTracker:
         cone[ys[keep], xs[keep]] = True
         return mask & _grown(cone)
 
-    def _points(self, pixels: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and columns of the pixels `_mask` keeps."""
-        return np.nonzero(self._mask(pixels, name))
-
     def _in_box(self, pixels: np.ndarray, name: str) -> np.ndarray:
         """Pixels within the marker's colour box, channel by channel, in uint8 (no copies)."""
         lo, hi = self._bounds[name]
@@ -322,6 +323,11 @@ class Hue:
     direction: np.ndarray  # unit vector, BGR
     min_cosine: float
 
+    @cached_property
+    def _plain(self) -> tuple[tuple[float, ...], float]:
+        """The direction as plain floats and the squared cosine, for `holds_one`."""
+        return tuple(self.direction.tolist()), self.min_cosine**2
+
     @classmethod
     def of(cls, pixels: np.ndarray, colour: np.ndarray) -> Hue:
         direction = colour.astype(np.float32) / max(float(np.linalg.norm(colour)), 1e-6)
@@ -332,9 +338,9 @@ class Hue:
 
     def holds_one(self, pixel: list[int]) -> bool:
         """The same for one pixel, in plain floats: cheaper than an array of one."""
-        along = sum(c * d for c, d in zip(pixel, self.direction.tolist(), strict=True))
-        squared = sum(c * c for c in pixel)
-        return along > 0 and along * along >= self.min_cosine**2 * squared
+        direction, squared_cosine = self._plain
+        along = sum(c * d for c, d in zip(pixel, direction, strict=True))
+        return along > 0 and along * along >= squared_cosine * sum(c * c for c in pixel)
 
     def holds(self, pixels: np.ndarray) -> np.ndarray:
         """For a list of pixels (n, 3): which point within the cone. Squared, without roots."""
@@ -349,14 +355,10 @@ def _cosines(pixels: np.ndarray, direction: np.ndarray) -> np.ndarray:
     return (colours @ direction) / np.maximum(np.linalg.norm(colours, axis=-1), 1e-6)
 
 
-def _purest(
-    pixels: np.ndarray, printed: np.ndarray, within: np.ndarray | None = None
-) -> np.ndarray:
-    """Pixels of the printed colour's hue (and `within`, if given) that are nearly as saturated
-    as the most saturated few of them."""
+def _purest(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:
+    """Pixels of the printed colour's hue that are nearly as saturated as the most saturated
+    few of them."""
     mask = _same_hue(pixels, printed)
-    if within is not None:
-        mask &= within
     ys, xs = np.nonzero(mask)
     if len(xs) == 0:
         return mask
@@ -369,9 +371,6 @@ def _purest(
 
 
 def _same_hue(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:
-    colours = pixels.astype(np.float32)
-    brightness = np.linalg.norm(colours, axis=-1)
-    cosine = (colours @ printed.astype(np.float32)) / (
-        np.maximum(brightness, 1e-6) * float(np.linalg.norm(printed))
-    )
-    return (cosine >= SAME_HUE_COSINE) & (brightness >= MIN_BRIGHTNESS)
+    direction = printed.astype(np.float32) / float(np.linalg.norm(printed))
+    bright = np.linalg.norm(pixels.astype(np.float32), axis=-1) >= MIN_BRIGHTNESS
+    return (_cosines(pixels, direction) >= SAME_HUE_COSINE) & bright

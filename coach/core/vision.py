@@ -105,12 +105,8 @@ class LegReader:
         found = self._tracker.locate(frame)
         if learning:
             self._check_room(frame, found)
-        if not self._body.plausible(found):
-            # A knee found in trousers of its colour spoils the rest: without it, the leg may
-            # still be one. Otherwise not a body: bridged briefly by the smoother, else unseen.
-            found.pop("knee", None)
-            if not (found and self._body.plausible(found)):
-                found = {}
+        # Points that are no body are not seen: bridged briefly by the smoother, else unseen.
+        found = self._body.body_in(found)
         markers = self._smoother.update(t, found, width)
         angles = measure(markers, (width, height), self.view, self._foot_ratio)
         return Sighting(
