@@ -1,7 +1,8 @@
 """Renders the simulated athlete as a camera would see them, with the coloured markers on.
 
 A first cut in the image plane: the body lies along the image's horizontal axis, limbs are drawn
-as filled capsules, and the frame is BGR like the Pi camera's "RGB888".
+as filled capsules, and the frame is BGR like the Pi camera's "RGB888". What leaves the body's
+plane (a bent knee, a leg swung forward, the toes) is drawn with the lens' perspective.
 """
 
 from __future__ import annotations
@@ -67,33 +68,42 @@ class SimulatedCamera:
         head_right = leg.side == "right"  # lying on the left side, facing the camera
         toward_feet = np.array([-1.0 if head_right else 1.0, 0.0])
         leg_length, trunk_length = 0.36 * width, 0.26 * width
-        body_y = 0.66 * height
+        # Low in the picture: the camera stands above the body and sees a knee bend toward it
+        # (coach/core/depth.py), although it looks straight ahead.
+        body_y = 0.75 * height
         shoulder = np.array([width / 2 - toward_feet[0] * 0.36 * width, body_y])
         # A hitched hip tilts the pelvis: the top hip marker swings toward the shoulder.
         hike = PELVIS_RADIUS_RATIO * trunk_length * math.sin(math.radians(leg.hip_hike))
         hip = shoulder + toward_feet * (trunk_length - hike)
         angle = math.radians(leg.abduction)
         leg_dir = toward_feet * math.cos(angle) + np.array([0.0, -math.sin(angle)])
-        # A leg drifting forward, toward the camera, looks shorter from the hip on.
-        thigh = leg_length / 2 * math.cos(math.radians(leg.forward_drift))
-        knee = hip + leg_dir * thigh
-        # A bending knee swings the shin toward the camera: it looks shorter, not bent.
-        ankle = knee + leg_dir * thigh * math.cos(math.radians(leg.knee_bend))
         ceiling_normal = np.array([leg_dir[1], -leg_dir[0]])
         if ceiling_normal[1] > 0:
             ceiling_normal = -ceiling_normal
+        # Points as (picture x, picture y, pixels toward the camera): the body plane is seen
+        # square on, and what stands out of it toward the lens is drawn nearer, as a lens would.
+        drift, bend = math.radians(leg.forward_drift), math.radians(leg.knee_bend)
+        along = np.append(leg_dir, 0.0)
+        toward_camera = np.array([0.0, 0.0, 1.0])
+        thigh_dir = along * math.cos(drift) + toward_camera * math.sin(drift)
+        front = toward_camera * math.cos(drift) - along * math.sin(drift)
+        knee = np.append(hip, 0.0) + thigh_dir * leg_length / 2
+        ankle = knee + (thigh_dir * math.cos(bend) + front * math.sin(bend)) * leg_length / 2
         foot = self._foot_ratio * leg_length
+        turn = math.radians(leg.rotation)
         toe = (
             ankle
-            + leg_dir * TOE_ALONG_LEG * leg_length
-            + ceiling_normal * foot * math.sin(math.radians(leg.rotation))
+            + along * TOE_ALONG_LEG * leg_length
+            + (toward_camera * math.cos(turn) + np.append(ceiling_normal, 0.0) * math.sin(turn))
+            * foot
         )
-        # The toe stands in front of the body, nearer the lens, so it looks a little further
-        # from the middle of the picture than a point on the body would.
         focal = width / 2 / math.tan(math.radians(HORIZONTAL_FOV_DEG / 2))
         centre = np.array([width / 2, height / 2])
-        nearer = foot * math.cos(math.radians(leg.rotation)) / focal
-        toe = centre + (toe - centre) / (1.0 - nearer)
+
+        def seen(point: np.ndarray) -> np.ndarray:
+            return centre + (point[:2] - centre) / (1.0 - point[2] / focal)
+
+        knee, ankle, toe = seen(knee), seen(ankle), seen(toe)
         jitter = self._rng.normal(0.0, 0.3, size=(5, 2))
         names = ("shoulder", "hip", "knee", "ankle", "toe")
         points = (shoulder, hip, knee, ankle, toe)
@@ -107,7 +117,7 @@ class SimulatedCamera:
         width, height = self._size
         frame = np.empty((height, width, 3), dtype=np.uint8)
         frame[:] = WALL_BGR
-        frame[int(0.7 * height) :] = MAT_BGR
+        frame[int(0.79 * height) :] = MAT_BGR
         noise = self._rng.integers(-6, 7, size=frame.shape, dtype=np.int16)
         frame = np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
         rest = self.joints(LegState(side, 0.0, 0.0))

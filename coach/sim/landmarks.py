@@ -55,7 +55,7 @@ class LandmarkStream:
         self._size = (width, height)
         self._posture = posture
         self._rng = np.random.default_rng(seed)
-        self._blank = np.zeros((2, 2, 3), dtype=np.uint8)
+        self._blank = np.zeros((height, width, 3), dtype=np.uint8)  # the size the points use
         self._t = 0.0
 
     def read(self, t: float) -> np.ndarray:

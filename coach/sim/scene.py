@@ -1,5 +1,6 @@
 """A person lying on a mat in a room, seen through a pinhole camera placed anywhere in the setup
-envelope: 1.5 to 3.5 m away, tilted down by up to 30 degrees, turned by up to 15.
+envelope of docs/setup.md: 1.5 to 3.5 m away, looking down by 15 to 30 degrees, turned by up to
+15 (`random_pose`), or anywhere else a test puts it.
 
 World axes: x to the camera's right, y up to the ceiling, z away from the camera; the body lies
 along x in its frontal plane z = 0, head to the camera's right when the right leg is on top.
@@ -55,6 +56,30 @@ class CameraPose:
     distance_m: float = 2.5
     tilt_deg: float = 0.0  # looking down
     turn_deg: float = 0.0  # off square, about the vertical
+
+
+ENVELOPE_DISTANCE_M = (1.5, 3.5)
+ENVELOPE_TILT_DEG = (15.0, 30.0)
+ENVELOPE_TURN_DEG = (-15.0, 15.0)
+
+
+def random_pose(
+    rng: np.random.Generator, tilt_deg: tuple[float, float] = ENVELOPE_TILT_DEG
+) -> CameraPose:
+    """A camera placed at random in the setup envelope (or with its tilt drawn from `tilt_deg`)."""
+    return CameraPose(
+        float(rng.uniform(*ENVELOPE_DISTANCE_M)),
+        float(rng.uniform(*tilt_deg)),
+        float(rng.uniform(*ENVELOPE_TURN_DEG)),
+    )
+
+
+def envelope_text(tilt_deg: tuple[float, float] = ENVELOPE_TILT_DEG) -> str:
+    (near, far), (left, right) = ENVELOPE_DISTANCE_M, ENVELOPE_TURN_DEG
+    return (
+        f"camera anywhere in {near:g}-{far:g} m, tilt {tilt_deg[0]:g}-{tilt_deg[1]:g}, "
+        f"turn {left:g} to {right:g} deg"
+    )
 
 
 class Scene:
@@ -114,8 +139,11 @@ class Scene:
         direction = in_plane * math.cos(drift) + toward_camera * math.sin(drift)
         ceiling = up * math.cos(a) - along * math.sin(a)
         knee = hip + direction * LEG_M / 2
+        # The knee bends the shin toward the front of the thigh, square to it, so the shin keeps
+        # its length and makes the scripted angle with the thigh even when the thigh drifts.
+        front = toward_camera * math.cos(drift) - in_plane * math.sin(drift)
         bend = math.radians(leg.knee_bend)
-        shin = direction * math.cos(bend) + toward_camera * math.sin(bend)
+        shin = direction * math.cos(bend) + front * math.sin(bend)
         ankle = knee + shin * LEG_M / 2
         turn = math.radians(leg.rotation)
         foot = toward_camera * math.cos(turn) + ceiling * math.sin(turn)
