@@ -130,6 +130,7 @@ def analyze(
         if angles is not None:
             result.frames_seen += 1
             onsets, scored = watcher.update(t, angles)
+            angles = replace(angles, abduction=watcher.lift)
             result.warnings += [(t, onset.fault, watcher.current_rep) for onset in onsets]
             phase = phases.update(angles.abduction, watcher.in_rep)
             if scored is not None:

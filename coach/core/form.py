@@ -10,7 +10,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from coach.core.geometry import LegAngles, forward_drift_deg, knee_flexion_deg, side_bend_deg
+from coach.core.depth import out_of_plane
+from coach.core.geometry import LegAngles, placed_abduction, side_bend_deg
 from coach.core.reps import Rep, RepSegmenter
 from coach.core.rules import FaultOnset, FormRules, Reading
 from coach.settings import FormSettings
@@ -21,8 +22,7 @@ REST_READINGS = 8  # about half a second still, at the start of a set, to learn 
 @dataclass(frozen=True)
 class RestPose:
     trunk_length: float
-    shin_to_thigh: float | None
-    thigh_length: float | None
+    limbs: tuple[float, float] | None  # thigh and shin lengths on the body plane
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class FormWatcher:
     def reset(self) -> None:
         """A new set: counting starts again from nothing."""
         self.reps_done = 0
+        self.lift = 0.0
         self.restart_rep()
 
     def restart_rep(self) -> None:
@@ -63,6 +64,7 @@ class FormWatcher:
         self._faults: set[str] = set()
         self._rest: RestPose | None = None
         self._rest_readings: list[LegAngles] = []
+        self._placed_before = False
 
     @property
     def in_rep(self) -> bool:
@@ -74,9 +76,10 @@ class FormWatcher:
 
     def update(self, t: float, angles: LegAngles) -> tuple[list[FaultOnset], ScoredRep | None]:
         reading = self._reading(angles)
+        self.lift = reading.abduction  # as the reps are counted from; see `placed_abduction`
         onsets = self._rules.update(t, reading)
         self._faults.update(onset.fault for onset in onsets)
-        rep = self._segmenter.update(t, angles.abduction, angles.rotation, reading.side_bend)
+        rep = self._segmenter.update(t, reading.abduction, angles.rotation, reading.side_bend)
         return onsets, (None if rep is None else self._score(rep))
 
     def _reading(self, angles: LegAngles) -> Reading:
@@ -87,18 +90,22 @@ class FormWatcher:
         rest = self._rest
         if rest is None:
             return Reading(angles.abduction, angles.rotation)
-        knee = None
-        if angles.shin_to_thigh is not None and rest.shin_to_thigh is not None:
-            knee = knee_flexion_deg(
-                angles.shin_to_thigh, rest.shin_to_thigh, angles.knee_bend or 0.0
-            )
         side = (
             side_bend_deg(angles.trunk_length, rest.trunk_length) if rest.trunk_length > 0 else None
         )
-        drift = None
-        if angles.thigh_length is not None and rest.thigh_length:
-            drift = forward_drift_deg(angles.thigh_length, rest.thigh_length)
-        return Reading(angles.abduction, angles.rotation, side, knee, drift)
+        if angles.rays is None or rest.limbs is None:
+            return Reading(angles.abduction, angles.rotation, side)
+        placed = out_of_plane(angles.rays, *rest.limbs)
+        # A leg placed out of the plane in one frame alone is noise: the lift, which counts
+        # reps and times them, keeps to the picture until a second frame agrees.
+        steady, self._placed_before = self._placed_before and placed.placed, placed.placed
+        return Reading(
+            placed_abduction(angles.rays, placed) if steady else angles.abduction,
+            angles.rotation,
+            side,
+            placed.knee_bend,
+            placed.forward_drift,
+        )
 
     def count_unseen(self) -> ScoredRep:
         """A rep the camera could not see, counted because the tempo said it happened."""
@@ -112,10 +119,10 @@ class FormWatcher:
 
 
 def _rest_pose(readings: list[LegAngles]) -> RestPose:
-    ratios = [r.shin_to_thigh for r in readings if r.shin_to_thigh is not None]
-    thighs = [r.thigh_length for r in readings if r.thigh_length is not None]
+    limbs = [r.rays.lengths() for r in readings if r.rays is not None]
     return RestPose(
         trunk_length=statistics.median(r.trunk_length for r in readings),
-        shin_to_thigh=statistics.median(ratios) if ratios else None,
-        thigh_length=statistics.median(thighs) if thighs else None,
+        limbs=None
+        if not limbs
+        else (statistics.median(t for t, _ in limbs), statistics.median(s for _, s in limbs)),
     )

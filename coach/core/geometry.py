@@ -9,11 +9,18 @@ ankle: how far it has swung toward the ceiling around the leg is the leg's rotat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from coach.core.depth import LegRays, OutOfPlane
 from coach.core.view import CameraView
+
+# Two marker centres, each found to within about half a pixel, and what lies between them.
+MARKER_NOISE_PX = 1.5
+
+# Two marker centres, each found to within about half a pixel, and what lies between them.
+MARKER_NOISE_PX = 1.5
 
 Point = np.ndarray  # shape (2,): x along the body, y down, as in a picture taken square on
 _UP = np.array([0.0, -1.0])
@@ -25,8 +32,9 @@ class LegAngles:
     rotation: float | None  # degrees; + = toes turning to the ceiling; None without a toe marker
     knee_bend: float | None  # degrees, on the body plane; 0 = straight; None without a knee marker
     trunk_length: float = 0.0  # shoulder to hip on the body plane: shortens when the waist crunches
-    shin_to_thigh: float | None = None  # shrinks when the knee bends toward the camera
-    thigh_length: float | None = None  # hip to knee on the body plane: shorter if drifting forward
+    # Where the hip, knee and ankle point, for placing the knee and ankle out of the plane
+    # (see `depth`); None without a knee marker.
+    rays: LegRays | None = field(default=None, compare=False)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -51,9 +59,14 @@ def knee_bend_deg(hip: Point, knee: Point, ankle: Point) -> float:
 
 
 def measure(
-    pixels: dict[str, Point], size: tuple[int, int], view: CameraView, foot_to_leg_ratio: float
+    pixels: dict[str, Point],
+    size: tuple[int, int],
+    view: CameraView,
+    foot_to_leg_ratio: float,
+    noise_px: float = MARKER_NOISE_PX,
 ) -> LegAngles | None:
-    """Angles from whichever markers were seen; None when the leg itself cannot be placed."""
+    """Angles from whichever markers were seen; None when the leg itself cannot be placed.
+    `noise_px`: how much a still limb's length may vary between frames (see `depth`)."""
     if any(name not in pixels for name in ("shoulder", "hip", "ankle")):
         return None
     body = {
@@ -70,8 +83,17 @@ def measure(
         else rotation_deg(body["hip"], body["ankle"], view.ray(toe, size), view, foot_to_leg_ratio),
         knee_bend=None if knee is None else knee_bend_deg(hip, knee, ankle),
         trunk_length=float(np.hypot(*(hip - shoulder))),
-        shin_to_thigh=None if knee is None else _ratio(ankle - knee, knee - hip),
-        thigh_length=None if knee is None else float(np.hypot(*(knee - hip))),
+        rays=None
+        if knee is None
+        else LegRays(
+            body["shoulder"],
+            body["hip"],
+            body["knee"],
+            body["ankle"],
+            view,
+            view.focal_px(size[0]),
+            noise_px,
+        ),
     )
 
 
@@ -90,6 +112,13 @@ def _abduction(shoulder: Point, hip: Point, knee: Point | None, ankle: Point) ->
     bent = (knee_bend_deg(hip, knee, ankle) - STRAIGHT_UP_TO_DEG) / THIGH_FROM_DEG
     share = min(max(bent, 0.0), 1.0)
     return (1 - share) * by_leg + share * abduction_deg(shoulder, hip, knee)
+
+
+def placed_abduction(rays: LegRays, placed: OutOfPlane) -> float:
+    """The lift with the knee and ankle where `depth` placed them: a leg swung forward or a knee
+    bent toward the lens no longer moves the points it is read from."""
+    flat = rays.view.in_plane
+    return _abduction(flat(rays.shoulder), flat(rays.hip), flat(placed.knee), flat(placed.ankle))
 
 
 def rotation_deg(
@@ -117,10 +146,6 @@ def rotation_deg(
     return math.degrees(math.atan2(s * m - a0, 1 - s * k))
 
 
-def _ratio(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.hypot(*a)) / max(float(np.hypot(*b)), 1e-9)
-
-
 # How far the top hip marker sits from the pelvis' centre of tilt, as a share of the
 # shoulder-to-hip distance: about half a pelvis width against the trunk (anthropometric tables).
 PELVIS_RADIUS_RATIO = 0.35
@@ -130,16 +155,3 @@ def side_bend_deg(trunk_length: float, rest_trunk_length: float) -> float:
     """Lateral pelvic tilt (+ = hip hitched toward the ribs) from how much the trunk shortened."""
     shortening = (rest_trunk_length - trunk_length) / (PELVIS_RADIUS_RATIO * rest_trunk_length)
     return math.degrees(math.asin(float(np.clip(shortening, -1.0, 1.0))))
-
-
-def knee_flexion_deg(shin_to_thigh: float, rest_shin_to_thigh: float, in_picture: float) -> float:
-    """Knee bend from the shin foreshortening against the thigh (a bend toward or away from
-    the camera), or bending within the body plane, whichever is larger."""
-    seen = math.degrees(math.acos(float(np.clip(shin_to_thigh / rest_shin_to_thigh, 0.0, 1.0))))
-    return max(seen, in_picture)
-
-
-def forward_drift_deg(thigh_length: float, rest_thigh_length: float) -> float:
-    """How far the thigh has swung forward, out of the body's plane toward the camera (hip
-    flexion), from how much shorter it looks than at rest."""
-    return math.degrees(math.acos(float(np.clip(thigh_length / rest_thigh_length, 0.0, 1.0))))

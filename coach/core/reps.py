@@ -114,11 +114,11 @@ class RepSegmenter:
             self._phase = _Phase.REST
 
     def _finish(self, track: _Track, end: float) -> Rep | None:
-        peak = max(lift for _, lift in track.samples)
+        times = [t for t, _ in track.samples]
+        lifts = _median_of_three([lift for _, lift in track.samples])
+        peak = max(lifts)
         if peak < self._min_peak:
             return None
-        times = [t for t, _ in track.samples]
-        lifts = [lift for _, lift in track.samples]
         top = lifts.index(peak)
         lift_from, lift_to = _movement(times[: top + 1], lifts[: top + 1], peak)
         back = len(lifts) - top
@@ -134,6 +134,15 @@ class RepSegmenter:
             peak_rotation=track.peak_rotation,
             peak_side_bend=track.peak_side_bend,
         )
+
+
+def _median_of_three(lifts: list[float]) -> list[float]:
+    """Each reading with its neighbours' median: one jittery frame at the top would otherwise
+    raise the peak, and with it the levels the lift and lowering are timed at."""
+    if len(lifts) < 3:
+        return lifts
+    middle = [sorted(lifts[i - 1 : i + 2])[1] for i in range(1, len(lifts) - 1)]
+    return [lifts[0], *middle, lifts[-1]]
 
 
 def _movement(times: list[float], lifts: list[float], peak: float) -> tuple[float, float]:

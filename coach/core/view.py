@@ -60,8 +60,19 @@ class CameraView:
     def ray(self, pixel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         """The direction a pixel looks in, in camera coordinates (x right, y down, z ahead)."""
         width, height = size
-        focal = width / 2 / math.tan(math.radians(self.horizontal_fov_deg / 2))
+        focal = self.focal_px(width)
         return np.array([(pixel[0] - width / 2) / focal, (pixel[1] - height / 2) / focal, 1.0])
+
+    def focal_px(self, width: int) -> float:
+        """Pixels per unit of length on a plane one unit in front of the lens."""
+        return width / 2 / math.tan(math.radians(self.horizontal_fov_deg / 2))
+
+    def elevation_deg(self, pixel: np.ndarray, size: tuple[int, int]) -> float:
+        """How far above the pixel's point the camera stands, in degrees seen from the point."""
+        direction = self.ray(pixel, size)
+        return -math.degrees(
+            math.asin(float(direction @ self.up) / float(np.linalg.norm(direction)))
+        )
 
     def on_body_plane(self, pixel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         """Where the pixel's ray meets the body plane, with the plane one unit from the camera."""

@@ -91,8 +91,9 @@ class FormSettings:
     max_abduction_deg: float = field(default=45.0, metadata=number(20, 80, "degrees"))
     max_rotation_deg: float = field(default=10.0, metadata=number(0, 45, "degrees"))
     max_side_bend_deg: float = field(default=8.0, metadata=number(2, 30, "degrees"))
-    max_knee_bend_deg: float = field(default=20.0, metadata=number(5, 60, "degrees"))
-    max_forward_drift_deg: float = field(default=20.0, metadata=number(5, 60, "degrees"))
+    # Not so small that marker noise alone would reach it (see coach/core/depth.py).
+    max_knee_bend_deg: float = field(default=20.0, metadata=number(10, 60, "degrees"))
+    max_forward_drift_deg: float = field(default=20.0, metadata=number(10, 60, "degrees"))
     rep_min_peak_deg: float = field(default=15.0, metadata=number(5, 40, "degrees"))
     min_lower_ratio: float = field(default=1.5, metadata=number(1, 4))
     min_hold_s: float = field(default=1.5, metadata=number(0, 10, "seconds"))

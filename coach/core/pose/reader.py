@@ -21,6 +21,10 @@ TOE_MARKER_REACH = 0.12
 # that through at the top of a lift and made a 2 s hold read 1.25 s; a plain 1 Hz low-pass held
 # it to 1.6-2.0 s on the simulated stream, for about 0.16 s of lag.
 POSE_CUTOFF_HZ = 1.0
+# How much a still limb's length may vary between frames, at 640 px: that jitter at each end,
+# over three and a half of its standard deviations (see `coach.core.depth`): bends and forward
+# swings under about 21 degrees are not told apart from it.
+POSE_NOISE_PX = 7.5
 
 
 class PoseReader:
@@ -52,7 +56,8 @@ class PoseReader:
             if toe is not None:
                 found["toe"], sure["toe"] = toe, 1.0
         markers = self._smoother.update(t, found, width)
-        angles = measure(markers, (width, height), self.view, self._foot_ratio)
+        noise = POSE_NOISE_PX * width / 640
+        angles = measure(markers, (width, height), self.view, self._foot_ratio, noise)
         return Sighting(
             markers, angles, (width, height), frozenset(found), BODY_POINTS, "pose", side, sure
         )

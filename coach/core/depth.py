@@ -1,0 +1,155 @@
+"""How far the thigh and shin stand out of the body plane toward the camera.
+
+A knee bending or a leg swinging forward moves the knee or the ankle toward the lens, out of the
+plane the lift happens in. Taking such a point back to the plane along its ray hides that: what
+turning toward the lens shortens, coming nearer to it enlarges, and a 32° knee bend seen square
+on reads as 1°. Instead each joint is put where it must be: on its own ray, at the length the
+limb had at rest from the joint before it. A ray meets that sphere twice; the knee bends and the
+hip flexes toward the front of the body, so the answer is the smaller turn toward the front.
+When both answers lie in front, the camera cannot tell them apart (the far one is a ghost that a
+straight leg shows too), and the smaller is taken: a warning is never made up from a ghost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach.core.view import CameraView
+
+# A camera that stands less than this far above the hip (in degrees, seen from the hip) is
+# nearly in the plane a knee bends in: a bent shin and a straight one then fall on the same
+# pixels, and a bend goes unseen.
+MIN_ELEVATION_DEG = 10.0
+# A limb that looks `LegRays.noise_px` shorter than at rest may only be noise: markers are
+# found to within about half a pixel each, a pose model's joints less closely. Turning out of
+# the plane by less than that foreshortening shows is read as none, so that a thigh shaken
+# forward by noise does not also bend the knee it carries: with markers, about 9 degrees for a
+# 115-pixel thigh and 17 for a 35-pixel one.
+# A joint found this far behind the plane is still read as in it: noise, or a leg at rest that
+# lies a little behind the hip.
+BEHIND_TOLERANCE_DEG = 3.0
+# Placements whose shins lie within this share of the shin's length as near the knee's hinge
+# plane as the best one are as good as it: pixel noise moves a shin that much.
+HINGE_MARGIN = 0.03
+
+
+@dataclass(frozen=True)
+class LegRays:
+    """The shoulder and hip on the body plane and where the knee's and ankle's rays meet it, in
+    camera coordinates with the plane one unit away (see `CameraView.on_body_plane`)."""
+
+    shoulder: np.ndarray
+    hip: np.ndarray
+    knee: np.ndarray
+    ankle: np.ndarray
+    view: CameraView
+    focal_px: float  # pixels per unit of the plane: how many pixels a limb spans
+    noise_px: float  # how far apart two readings of a still limb's length may lie
+
+    def lengths(self) -> tuple[float, float]:
+        """Thigh and shin as seen on the plane: their true lengths while the leg lies in it."""
+        return _length(self.knee - self.hip), _length(self.ankle - self.knee)
+
+
+@dataclass(frozen=True)
+class OutOfPlane:
+    forward_drift: float  # degrees the thigh points out of the plane toward the camera
+    knee_bend: float  # degrees between thigh and shin, in any direction
+    # Where to read the lift from, in the coordinates of `LegRays`: the knee and ankle as placed
+    # where they stand out of the plane, else as the picture shows them (a placement within
+    # noise of the plane would only add that noise to the lift).
+    knee: np.ndarray
+    ankle: np.ndarray
+    placed: bool = True  # False: the leg lies in the plane, within noise
+
+
+def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
+    """The thigh's swing forward and the knee's bend, from the limb lengths learned at rest."""
+    front = -rays.view.away
+    placed = _best(rays.hip, _on_ray(rays.hip, rays.knee, thigh), rays.ankle, shin, front)
+    if abs(placed.swing) >= _noise_floor_deg(rays.noise_px / (thigh * rays.focal_px)):
+        return OutOfPlane(placed.swing, placed.bend, placed.knee, placed.ankle)
+    bent = _best(rays.hip, [rays.knee], rays.ankle, shin, front)
+    if bent.bend >= _noise_floor_deg(rays.noise_px / (shin * rays.focal_px)):
+        return OutOfPlane(0.0, bent.bend, rays.knee, bent.ankle)
+    as_seen = _Placement.of(rays.hip, rays.knee, rays.ankle, shin, front)
+    return OutOfPlane(0.0, as_seen.bend, rays.knee, rays.ankle, placed=False)
+
+
+def _noise_floor_deg(share: float) -> float:
+    """The turn out of the plane that shortens a limb by `share` of its length."""
+    return math.degrees(math.acos(max(1.0 - share, 0.0)))
+
+
+def _best(
+    hip: np.ndarray, knees: list[np.ndarray], ankle_ray: np.ndarray, shin: float, front: np.ndarray
+) -> _Placement:
+    """Of the shins at their length from each knee, those nearest a knee's hinge plane; of
+    those, the least turned."""
+    placements = [
+        _Placement.of(hip, knee, ankle, shin, front)
+        for knee in knees
+        for ankle in _on_ray(knee, ankle_ray, shin)
+    ]
+    best = min(p.off_hinge for p in placements)
+    return min((p for p in placements if p.off_hinge <= best + HINGE_MARGIN), key=_least_turned)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    knee: np.ndarray
+    ankle: np.ndarray
+    swing: float  # the thigh's turn out of the plane toward the front
+    bend: float  # the knee's, in any direction
+    off_hinge: float  # how far the shin leaves the knee's hinge plane, in shin lengths
+
+    @classmethod
+    def of(
+        cls, hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, shin: float, front: np.ndarray
+    ) -> _Placement:
+        thigh_dir, shin_dir = _unit(knee - hip), _unit(ankle - knee)
+        hinge_axis = _unit(np.cross(thigh_dir, front))
+        return cls(
+            knee,
+            ankle,
+            swing=_turn_out_of_plane(knee - hip, front),
+            bend=math.degrees(math.acos(float(np.clip(thigh_dir @ shin_dir, -1.0, 1.0)))),
+            off_hinge=abs(float((ankle - knee) @ hinge_axis)) / shin,
+        )
+
+
+def _least_turned(placement: _Placement) -> tuple[bool, float]:
+    """Ties go to a thigh in front of the plane, then to the straightest leg: a ghost never
+    makes a warning up."""
+    return placement.swing < -BEHIND_TOLERANCE_DEG, abs(placement.swing) + placement.bend
+
+
+def _on_ray(centre: np.ndarray, ray: np.ndarray, length: float) -> list[np.ndarray]:
+    return [s * ray for s in _sphere_hits(centre, ray, length)]
+
+
+def _sphere_hits(centre: np.ndarray, ray: np.ndarray, radius: float) -> list[float]:
+    """Where along `ray` (from the camera) the sphere is met; a ray that passes by (a limb that
+    looks longer than it was at rest) gives its nearest point instead."""
+    a, b = float(ray @ ray), -2.0 * float(ray @ centre)
+    c = float(centre @ centre) - radius * radius
+    disc = b * b - 4.0 * a * c
+    if disc <= 0.0:
+        return [-b / (2.0 * a)]
+    root = math.sqrt(disc)
+    return [(-b - root) / (2.0 * a), (-b + root) / (2.0 * a)]
+
+
+def _turn_out_of_plane(limb: np.ndarray, front: np.ndarray) -> float:
+    return math.degrees(math.asin(float(np.clip(_unit(limb) @ front, -1.0, 1.0))))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(_length(v), 1e-12)
+
+
+def _length(v: np.ndarray) -> float:
+    return float(np.linalg.norm(v))
