@@ -156,6 +156,13 @@ class StillMoments:
             self._moments[-1].append(markers)
             self.size = size
 
+    def hip_elevation_deg(self, view: CameraView) -> float | None:
+        """How far above the resting hip the camera stands, under `view`; None if unseen."""
+        hips = [pose["hip"] for pose in (self._moments or [[]])[0] if "hip" in pose]
+        if not hips or self.size is None:
+            return None
+        return view.elevation_deg(np.median(hips, axis=0), self.size)
+
     def view(self, configured: CameraView, foot_to_leg_ratio: float) -> CameraView | None:
         """The camera's view as the moments show it; None if they show too little."""
         resting, lifted = (*self._moments, [], [])[:2]

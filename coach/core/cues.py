@@ -64,6 +64,10 @@ CALIBRATED = "Thank you. Lower the leg."
 NOT_CALIBRATED = (
     "Lower the leg. I couldn't see your foot well enough, so I'll go by the camera settings."
 )
+CAMERA_LOW = (
+    "One thing for next time: the camera sits too low for me to see a bent knee or a leg "
+    "swinging forward. Put it higher, looking down at you."
+)
 
 
 def foot_cue(neutral_foot: bool) -> str:
@@ -349,7 +353,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [*SHORT_TEMPO.values(), LAST_THREE, CLEAN_STREAK, *PRAISE_FOR_FIXING.values()]
     said += [FEEL_IT, WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY, MORE_CUES, MOST_CUES]
-    said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED]
+    said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED, CAMERA_LOW]
     said += [foot_cue(False), foot_cue(True)]
     said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_OPEN, CLAMSHELL_CLOSE, BURSITIS_HOLDS]
     said += [WALL_SLIDE_SETUP, WALL_SLIDE_UP, WALL_SLIDE_DOWN, hold_for(settings.programs.hold_s)]

@@ -14,6 +14,7 @@ from enum import Enum
 
 from coach.core import cues, progress, talk
 from coach.core.calibration import StillMoments
+from coach.core.depth import MIN_ELEVATION_DEG
 from coach.core.events import (
     Beat,
     Command,
@@ -368,6 +369,10 @@ class Coach:
         else:
             self._out.append(ViewCalibrated(self._now, found.tilt_deg, found.turn_deg))
             self._say(cues.CALIBRATED, tag="calibrated")
+            assert moments is not None
+            elevation = moments.hip_elevation_deg(found)
+            if elevation is not None and elevation < MIN_ELEVATION_DEG:
+                self._say(cues.CAMERA_LOW, tag="camera_low")
         self._after_calibration()
 
     def _after_calibration(self) -> None:
