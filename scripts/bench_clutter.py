@@ -1,6 +1,8 @@
 """The markers in rooms that fight back, for scripts/bench (--only vision or clutter): scripted
 sessions with random faults filmed by the 3-D scene in every room of each kind
-(coach/sim/decors.py), with the camera anywhere in the setup envelope.
+(coach/sim/decors.py), with the camera anywhere in the setup envelope; and, apart, sessions in
+the plain room filmed from below it (`low_camera`: a camera about level with the hip, which
+cannot see a knee bend toward it and says so at setup).
 
 Where the coach names something in view as a look-alike when the set begins, the person does
 what it says and starts again wearing the spare colour it named on that marker: the figures are
@@ -19,17 +21,12 @@ from coach.core.vision import LegReader
 from coach.settings import Settings
 from coach.sim.athlete import LegState
 from coach.sim.decors import fighting_rooms
-from coach.sim.scene import CameraPose, Decor, FilmedScene, Scene
+from coach.sim.scene import ENVELOPE_TILT_DEG, Decor, FilmedScene, Scene, envelope_text, random_pose
 
 MIN_SESSIONS_PER_KIND = 4  # every room once, and kinds with fewer rooms go round again
+LOW_TILT_DEG = (0.0, 12.0)  # below the envelope: the coach asks for the camera to go higher
 SIZE = (640, 480)  # the Pi camera's frames as the coach asks for them
 WORKERS = 2  # one kind of room per core
-
-
-def _pose(rng: np.random.Generator) -> CameraPose:
-    return CameraPose(
-        float(rng.uniform(1.5, 3.5)), float(rng.uniform(0.0, 30.0)), float(rng.uniform(-15, 15))
-    )
 
 
 def _advised(settings: Settings, scene: Scene) -> Settings | None:
@@ -43,7 +40,9 @@ def _advised(settings: Settings, scene: Scene) -> Settings | None:
     return replace(settings, markers=markers)
 
 
-def _kind_figures(seed: int, rooms: list[tuple[str, Decor]]) -> dict[str, object]:
+def _kind_figures(
+    seed: int, rooms: list[tuple[str, Decor]], tilt_deg: tuple[float, float]
+) -> dict[str, object]:
     rng = np.random.default_rng(seed)
     totals = {fault: {"tp": 0, "fp": 0, "fn": 0} for fault in FAULTS}
     count_errors: list[int] = []
@@ -52,7 +51,7 @@ def _kind_figures(seed: int, rooms: list[tuple[str, Decor]]) -> dict[str, object
     advice_taken = 0
     for session in range(sessions):
         _, decor = rooms[session % len(rooms)]
-        pose, scene_seed = _pose(rng), int(rng.integers(1 << 30))
+        pose, scene_seed = random_pose(rng, tilt_deg), int(rng.integers(1 << 30))
         settings = Settings()
         scene = Scene(pose, settings.markers.colours(), *SIZE, seed=scene_seed, decor=decor)
         advised = _advised(settings, scene)
@@ -87,17 +86,19 @@ def _kind_figures(seed: int, rooms: list[tuple[str, Decor]]) -> dict[str, object
 
 
 def clutter_figures(seed: int) -> dict[str, object]:
-    rooms = {"plain": [("the demo's room", Decor())] * 6}
-    rooms |= fighting_rooms(Settings().markers.colours())
+    plain = [("the demo's room", Decor())] * 6
+    rooms = {"plain": plain} | fighting_rooms(Settings().markers.colours())
     with ProcessPoolExecutor(WORKERS) as pool:
         futures = {
-            kind: pool.submit(_kind_figures, seed + i, kind_rooms)
+            kind: pool.submit(_kind_figures, seed + i, kind_rooms, ENVELOPE_TILT_DEG)
             for i, (kind, kind_rooms) in enumerate(rooms.items())
         }
+        futures["low_camera"] = pool.submit(_kind_figures, seed + len(rooms), plain, LOW_TILT_DEG)
         by_kind = {kind: future.result() for kind, future in futures.items()}
     figures: dict[str, object] = {
         "clutter_scenes": "every room of each kind once (at least 4 sessions a kind), 2 sides x "
-        "6 reps, random faults, camera anywhere in 1.5-3.5 m, tilt 0-30, turn -15 to 15 deg",
+        f"6 reps, random faults, {envelope_text()}; low_camera: the plain room, "
+        f"{envelope_text(LOW_TILT_DEG)}",
     }
     for key in (
         "abduction_mae_deg",

@@ -25,7 +25,7 @@ from coach.core.events import Command, RepCounted
 from coach.core.session import Phase
 from coach.settings import Settings
 from coach.sim.athlete import LegState, Script, SimulatedAthlete
-from coach.sim.scene import CameraPose, Scene
+from coach.sim.scene import Scene, envelope_text, random_pose
 
 RECORDINGS = 6
 SIZE = (640, 480)
@@ -65,9 +65,7 @@ def recording_figures(seed: int) -> dict[str, object]:
     turn_errors: list[float] = []
     count_errors = 0
     for _ in range(RECORDINGS):
-        pose = CameraPose(
-            float(rng.uniform(1.5, 3.5)), float(rng.uniform(0, 30)), float(rng.uniform(-15, 15))
-        )
+        pose = random_pose(rng)
         scene = Scene(pose, settings.markers.colours(), *SIZE, seed=int(rng.integers(1 << 30)))
         special, _ = random_reps(rng, settings.session.legs)
         recorders: list[_SetRecorder] = []
@@ -112,8 +110,8 @@ def recording_figures(seed: int) -> dict[str, object]:
                 live_differences.append(abs(rep.peak_angle - seen.peak_angle))
     return {
         "recording_scenes": f"{RECORDINGS} coached sessions in the demo's room, 2 sides x "
-        f"{REPS_PER_SET} reps, random faults, camera anywhere in 1.5-3.5 m, tilt 0-30, turn "
-        "-15 to 15 deg; the sets recorded and analysed with the camera measured from them",
+        f"{REPS_PER_SET} reps, random faults, {envelope_text()}; the sets recorded and "
+        "analysed with the camera measured from them",
         "recording_peak_mae_deg": round(float(np.mean(truth_errors)), 2) if truth_errors else None,
         "recording_vs_live_peak_deg": round(float(np.mean(live_differences)), 2)
         if live_differences
