@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from coach.core.calibration import MIN_SAMPLES, StillMoments, calibrate_view
-from coach.core.events import FormWarning, ViewCalibrated
+from coach.core.events import Cue, FormWarning, ViewCalibrated
 from coach.core.view import CameraView
 from coach.settings import Settings
 from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
@@ -139,3 +139,15 @@ def test_frames_from_before_the_person_could_act_on_the_request_are_left_out():
     view = moments.view(CameraView(), RATIO)
     assert view is not None and view.tilt_deg == pytest.approx(20.0, abs=1.0)
     assert StillMoments().view(CameraView(), RATIO) is None  # nothing seen at all
+
+
+def test_from_near_hip_height_the_coach_asks_for_the_camera_higher_and_from_above_it_does_not():
+    """A camera level with the hip cannot see a bent knee (coach/core/depth.py): the person is
+    told once, after the toes-ahead moments, and only then."""
+
+    def asked_higher(tilt: float) -> int:
+        events = _coached(calibrate=True, tilt=tilt, turn=0.0)
+        return sum(isinstance(e, Cue) and e.tag == "camera_low" for e in events)
+
+    assert asked_higher(3.0) == 1
+    assert asked_higher(20.0) == 0
