@@ -2,12 +2,13 @@
 
 A knee bending or a leg swinging forward moves the knee or the ankle toward the lens, out of the
 plane the lift happens in. Taking such a point back to the plane along its ray hides that: what
-turning toward the lens shortens, coming nearer to it enlarges, and a 32° knee bend seen square
-on reads as 1°. Instead each joint is put where it must be: on its own ray, at the length the
-limb had at rest from the joint before it. A ray meets that sphere twice; the knee bends and the
-hip flexes toward the front of the body, so the answer is the smaller turn toward the front.
-When both answers lie in front, the camera cannot tell them apart (the far one is a ghost that a
-straight leg shows too), and the smaller is taken: a warning is never made up from a ghost.
+turning toward the lens shortens, coming nearer to it enlarges: a 32° knee bend read 15° to 23°
+from a camera looking down 10° to 30°, and 1° square on. Instead each joint is put where it must be: on its own ray, at the length the
+limb had at rest from the joint before it. A ray meets that sphere twice, so a knee has two
+places and an ankle two for each. A knee is a hinge: its shin stays in the plane of the thigh
+and the body's front, and of the four legs the ones nearest that are kept; of those, the least
+turned. Where the camera stands in that plane itself (level with the hip) a bent leg and a
+straight one look alike, and the straight one is taken: a warning is never made up from a ghost.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ MIN_ELEVATION_DEG = 10.0
 # the plane by less than that foreshortening shows is read as none, so that a thigh shaken
 # forward by noise does not also bend the knee it carries: with markers, about 9 degrees for a
 # 115-pixel thigh and 17 for a 35-pixel one.
+
 # A joint found this far behind the plane is still read as in it: noise, or a leg at rest that
 # lies a little behind the hip.
 BEHIND_TOLERANCE_DEG = 3.0
