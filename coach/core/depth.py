@@ -2,13 +2,14 @@
 
 A knee bending or a leg swinging forward moves the knee or the ankle toward the lens, out of the
 plane the lift happens in. Taking such a point back to the plane along its ray hides that: what
-turning toward the lens shortens, coming nearer to it enlarges: a 32° knee bend read 15° to 23°
-from a camera looking down 10° to 30°, and 1° square on. Instead each joint is put where it must be: on its own ray, at the length the
-limb had at rest from the joint before it. A ray meets that sphere twice, so a knee has two
-places and an ankle two for each. A knee is a hinge: its shin stays in the plane of the thigh
-and the body's front, and of the four legs the ones nearest that are kept; of those, the least
-turned. Where the camera stands in that plane itself (level with the hip) a bent leg and a
-straight one look alike, and the straight one is taken: a warning is never made up from a ghost.
+turning toward the lens shortens, coming nearer to it enlarges, and a 32° knee bend read 15° to
+23° from a camera looking down 10° to 30°, and 1° square on. Instead each joint is put where it
+must be: on its own ray, at the length the limb had at rest from the joint before it. A ray
+meets that sphere twice, so a knee has two places and an ankle two for each. A knee is a hinge:
+its shin stays in the plane of the thigh and the body's front, and of the four legs the ones
+nearest that are kept; of those, the least turned. Where the camera stands in that plane itself
+(level with the hip) a bent leg and a straight one look alike, and the straight one is taken: a
+warning is never made up from a ghost.
 """
 
 from __future__ import annotations
