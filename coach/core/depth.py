@@ -52,6 +52,11 @@ class LegRays:
     focal_px: float  # pixels per unit of the plane: how many pixels a limb spans
     noise_px: float  # how far apart two readings of a still limb's length may lie
 
+    def noise_floor_deg(self, length: float) -> float:
+        """The turn out of the plane that shortens a limb of `length` by no more than noise."""
+        share = self.noise_px / max(length * self.focal_px, 1e-9)
+        return math.degrees(math.acos(max(1.0 - share, 0.0)))
+
     def lengths(self) -> tuple[float, float]:
         """Thigh and shin as seen on the plane: their true lengths while the leg lies in it."""
         return _length(self.knee - self.hip), _length(self.ankle - self.knee)
@@ -73,18 +78,13 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
     """The thigh's swing forward and the knee's bend, from the limb lengths learned at rest."""
     front = -rays.view.away
     placed = _best(rays.hip, _on_ray(rays.hip, rays.knee, thigh), rays.ankle, shin, front)
-    if abs(placed.swing) >= _noise_floor_deg(rays.noise_px / (thigh * rays.focal_px)):
+    if abs(placed.swing) >= rays.noise_floor_deg(thigh):
         return OutOfPlane(placed.swing, placed.bend, placed.knee, placed.ankle)
     bent = _best(rays.hip, [rays.knee], rays.ankle, shin, front)
-    if bent.bend >= _noise_floor_deg(rays.noise_px / (shin * rays.focal_px)):
+    if bent.bend >= rays.noise_floor_deg(shin):
         return OutOfPlane(0.0, bent.bend, rays.knee, bent.ankle)
     as_seen = _Placement.of(rays.hip, rays.knee, rays.ankle, shin, front)
     return OutOfPlane(0.0, as_seen.bend, rays.knee, rays.ankle, placed=False)
-
-
-def _noise_floor_deg(share: float) -> float:
-    """The turn out of the plane that shortens a limb by `share` of its length."""
-    return math.degrees(math.acos(max(1.0 - share, 0.0)))
 
 
 def _best(

@@ -19,9 +19,6 @@ from coach.core.view import CameraView
 # Two marker centres, each found to within about half a pixel, and what lies between them.
 MARKER_NOISE_PX = 1.5
 
-# Two marker centres, each found to within about half a pixel, and what lies between them.
-MARKER_NOISE_PX = 1.5
-
 Point = np.ndarray  # shape (2,): x along the body, y down, as in a picture taken square on
 _UP = np.array([0.0, -1.0])
 
