@@ -1,4 +1,4 @@
-"""The camera's tilt and turn from a recording: the first still rest and the first held lift."""
+"""The camera's tilt and turn from a recording: its still rests and held lifts."""
 
 import numpy as np
 import pytest
@@ -13,12 +13,18 @@ SIZE = (640, 480)
 RATIO = 0.17
 
 
-def _frames(scene: Scene, lifts: list[float]) -> list[dict[str, np.ndarray]]:
+def _frames(
+    scene: Scene, lifts: list[float], side: str = "right", toes_at_top: float = 0.0
+) -> list[dict[str, np.ndarray]]:
+    """The markers as found, for each lift angle; the toes turn by `toes_at_top` as it rises."""
     rng = np.random.default_rng(1)
+    top = max(lifts)
     return [
         {
             name: scene.project(point)[0] + rng.normal(0.0, 0.2, 2)
-            for name, point in scene.joints(LegState("right", lift, 0.0)).items()
+            for name, point in scene.joints(
+                LegState(side, lift, toes_at_top * lift / top if top else 0.0)
+            ).items()
         }
         for lift in lifts
     ]
@@ -37,6 +43,26 @@ def test_a_rest_then_a_held_lift_give_the_camera_as_the_live_setup_would():
     assert view is not None
     assert view.tilt_deg == pytest.approx(20.0, abs=1.5)
     assert view.turn_deg == pytest.approx(8.0, abs=2.5)
+
+
+def test_toes_turned_down_at_the_top_do_not_move_the_turn():
+    """A recording promises no toes held ahead: the turn comes from the thighs of both sides."""
+    pose = CameraPose(2.5, 22.0, -11.0)
+    scene = Scene(pose, {}, *SIZE)
+    ramp = list(np.linspace(0.0, 32.0, 25))
+    lifts = [0.0] * 20 + (ramp + [32.0] * 20 + ramp[::-1]) * 4
+    moments = StillMoments()
+    for side in ("right", "left"):
+        for markers, lift in zip(_frames(scene, lifts, side, -8.0), lifts, strict=True):
+            moments.add(markers, lift, SIZE[0])
+    moments.finish()
+    assert moments.complete
+    view = moments.view(SIZE, CameraView(), RATIO)
+    assert view is not None
+    assert view.turn_deg == pytest.approx(-11.0, abs=1.5)
+    assert view.tilt_deg == pytest.approx(22.0, abs=1.5)
+    toes_only = calibrate_view(moments.resting, moments.lifted, SIZE, CameraView(), RATIO)
+    assert toes_only is not None and abs(toes_only.turn_deg + 11.0) > 5.0  # what it replaces
 
 
 def test_a_leg_that_never_stops_or_never_rests_first_gives_no_moments():
@@ -59,3 +85,15 @@ def test_frames_without_the_toe_are_no_moment():
         moments.add({k: v for k, v in markers.items() if k != "toe"}, lift, SIZE[0])
     moments.finish()
     assert not moments.resting and not moments.lifted
+
+
+def test_without_the_knee_marker_the_turn_is_the_toes_as_at_the_live_setup():
+    scene = Scene(CameraPose(2.5, 20.0, 8.0), {}, *SIZE)
+    lifts = [0.0] * 20 + [30.0] * 20
+    moments = StillMoments()
+    for markers, lift in zip(_frames(scene, lifts), lifts, strict=True):
+        moments.add({k: v for k, v in markers.items() if k != "knee"}, lift, SIZE[0])
+    moments.finish()
+    toes = calibrate_view(moments.resting, moments.lifted, SIZE, CameraView(), RATIO)
+    assert toes is not None
+    assert moments.view(SIZE, CameraView(), RATIO) == toes

@@ -13,7 +13,6 @@ import numpy as np
 from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter, annotation_problem
 from coach.app.eyes import open_reader
 from coach.app.views import FAULT_LABELS
-from coach.core.calibration import calibrate_view
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
 from coach.core.recorded_view import StillMoments
@@ -158,8 +157,8 @@ def analyze(
 def recorded_view(
     frames: Iterable[tuple[float, np.ndarray]], settings: Settings
 ) -> CameraView | None:
-    """The camera's tilt and turn as the recording's first still rest and first held lift show
-    them (`recorded_view`); None when it has no such moments, or they give no answer."""
+    """The camera's tilt and turn as the recording's still rests and held lifts show them
+    (`recorded_view`); None when it has no such moments, or they give no answer."""
     reader = open_reader(settings)
     moments = StillMoments()
     size: tuple[int, int] | None = None
@@ -174,8 +173,7 @@ def recorded_view(
     if size is None:
         return None
     configured = CameraView.configured(settings.camera)
-    ratio = settings.markers.foot_to_leg_ratio
-    return calibrate_view(moments.resting, moments.lifted, size, configured, ratio)
+    return moments.view(size, configured, settings.markers.foot_to_leg_ratio)
 
 
 def _annotated(frame, markers, angles: LegAngles | None, status: Status, colours) -> np.ndarray:
@@ -294,7 +292,7 @@ def _camera_for(
             "as configured in [camera]: the recording shows no still rest and held lift with "
             "the toe marker to measure it from"
         )
-    return found, "measured from the recording (its first still rest and held lift)"
+    return found, "measured from the recording (its still rests and held lifts)"
 
 
 def run_analyze(

@@ -1,0 +1,56 @@
+"""The camera's turn from the thigh's length: found without the toes, and not led by one lift
+swung forward."""
+
+import numpy as np
+import pytest
+
+from coach.core.thigh_turn import turn_from_thighs
+from coach.core.view import CameraView
+from coach.sim.athlete import LegState
+from coach.sim.scene import CameraPose, Scene
+
+SIZE = (640, 480)
+
+
+def _seen(scene: Scene, leg: LegState, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Where the markers show, found to within a fifth of a pixel or so, as still moments are."""
+    return {
+        name: scene.project(point)[0] + rng.normal(0.0, 0.2, 2)
+        for name, point in scene.joints(leg).items()
+    }
+
+
+def _pairs(pose: CameraPose, lifts: list[LegState]) -> list[tuple[dict, dict]]:
+    rng = np.random.default_rng(3)
+    scene = Scene(pose, {}, *SIZE)
+    rests = {side: _seen(scene, LegState(side, 0.0, 0.0), rng) for side in ("right", "left")}
+    return [(rests[leg.side], _seen(scene, leg, rng)) for leg in lifts]
+
+
+@pytest.mark.parametrize(("tilt", "turn"), [(22.0, -12.0), (28.0, 10.0), (16.0, 0.0)])
+def test_the_turn_comes_from_the_thighs_with_the_toes_turned_down(tilt, turn):
+    lifts = [LegState(side, lift, -8.0) for side in ("right", "left") for lift in (20, 30, 38)]
+    found = turn_from_thighs(_pairs(CameraPose(2.5, tilt, turn), lifts), CameraView(tilt), SIZE)
+    assert found == pytest.approx(turn, abs=1.0)
+
+
+def test_one_lift_swung_forward_does_not_lead_the_others():
+    turn = 9.0
+    clean = [LegState(side, lift, 0.0) for side in ("right", "left") for lift in (25, 35)]
+    swung = LegState("right", 32.0, 0.0, forward_drift=35.0)
+    alone = turn_from_thighs(_pairs(CameraPose(2.5, 20.0, turn), [swung]), CameraView(20.0), SIZE)
+    together = turn_from_thighs(
+        _pairs(CameraPose(2.5, 20.0, turn), [swung, *clean]), CameraView(20.0), SIZE
+    )
+    assert alone is None or abs(alone - turn) > 5.0  # on its own it would mislead
+    assert together == pytest.approx(turn, abs=1.5)
+
+
+def test_no_lifts_or_thighs_that_agree_on_no_turn_give_no_turn():
+    assert turn_from_thighs([], CameraView(20.0), SIZE) is None
+    pairs = _pairs(CameraPose(2.5, 20.0, 5.0), [LegState("right", 30.0, 0.0)])
+    shrunk = [
+        (rest, {**lift, "knee": lift["hip"] + 0.7 * (lift["knee"] - lift["hip"])})
+        for rest, lift in pairs
+    ]  # a knee marker that slid up the thigh: 30 % shorter, which no turn explains
+    assert turn_from_thighs(shrunk, CameraView(20.0), SIZE) is None
