@@ -94,3 +94,16 @@ def test_lift_hold_and_lower_are_timed_as_the_person_moved(peak, lift, hold, low
     assert rep.lift_s == pytest.approx(lift, abs=0.2)
     assert rep.hold_s == pytest.approx(hold, abs=0.2)
     assert rep.lower_s == pytest.approx(lower, abs=0.2)
+
+
+def test_a_rep_that_rises_again_at_once_starts_when_it_rises_not_with_the_rep_before():
+    # The leg touches down for one frame between two lifts (a bounce, or one frame misread),
+    # then rises again straight away, never lying still below the end level.
+    first = [(t, a) for t, a in _rep(30, rest_after=0.0) if t < 3.5 or a > 3.5]
+    second = [(t, a) for t, a in _rep(30, rest_before=0.0) if a > 3.5 or t > 4.0]
+    bounce_at = first[-1][0] + 1 / FPS
+    segmenter = RepSegmenter(15)
+    reps = _run(segmenter, [*first, (bounce_at, 1.0)])
+    reps += _run(segmenter, second, offset=bounce_at + 1 / FPS)
+    assert len(reps) == 2
+    assert reps[1].start > reps[0].end

@@ -90,6 +90,7 @@ class RepSegmenter:
                 self._track = _Track(
                     start=self._left_rest_at if self._left_rest_at is not None else t
                 )
+                self._left_rest_at = None  # spent: the next rep leaves rest on its own
             elif lift <= self._end_below:
                 self._baseline += BASELINE_SMOOTHING * (abduction - self._baseline)
                 self._left_rest_at = None
