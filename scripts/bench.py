@@ -758,7 +758,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("voice", "vision", "clutter", "pose", "speech", "robustness"),
+        choices=("voice", "vision", "clutter", "recordings", "pose", "speech", "robustness"),
         help="one section only",
     )
     args = parser.parse_args()
@@ -767,6 +767,7 @@ def main() -> int:
         figures |= vision_figures()
     if args.only in (None, "vision", "clutter"):  # clutter: the rooms and recordings alone
         figures |= clutter_figures(SEED)
+    if args.only in (None, "vision", "clutter", "recordings"):
         figures |= recording_figures(SEED)
     if args.only in (None, "pose"):
         figures |= pose_figures()
