@@ -151,3 +151,14 @@ def test_from_near_hip_height_the_coach_asks_for_the_camera_higher_and_from_abov
 
     assert asked_higher(3.0) == 1
     assert asked_higher(20.0) == 0
+
+
+@pytest.mark.parametrize("toes_off", [-5.0, 5.0])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_toes_a_little_off_ahead_only_when_raised_do_not_move_the_turn(toes_off, side):
+    """Nobody points their toes exactly ahead: taken from the toes, 5 degrees off at the top
+    moved the turn by 12 to 16. The thigh, which keeps its length, gives it instead."""
+    view = _calibrate(CameraPose(2.5, 22.0, 10.0), side, 0.0, toes_off)
+    assert view is not None
+    assert view.turn_deg == pytest.approx(10.0, abs=1.5)
+    assert view.tilt_deg == pytest.approx(22.0, abs=1.0)

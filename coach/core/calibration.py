@@ -2,11 +2,12 @@
 
 A camera that looks down sees a level foot as turned toward the floor, by about its tilt; the
 foot pointing straight ahead is the one pose whose rotation is known (zero), so the tilt that
-makes it read zero is the camera's. A turned camera hardly changes how a resting foot looks,
-but it does once the leg is raised: the same foot, lifted a little with the toes still ahead,
-then shows the turn. A person holds their foot the same way in both moments far better than
-they can point it exactly ahead, and a common error there is taken up by the tilt almost
-entirely, so the turn rests on the difference between the two, which is small.
+makes it read zero is the camera's. The turn comes from the thigh, which keeps its length only
+under the right one (`thigh_turn`), once the leg is raised a little: toes held 5° off at the
+top moved a turn taken from them by 12° to 16°. Without the knee marker, or from a camera so
+low that the thigh shows no turn, the toes give the turn: a turned camera hardly changes how a
+resting foot looks, but it does once the leg is raised, and a person holds their foot the same
+way in both moments far better than they can point it exactly ahead.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from coach.core.geometry import measure
+from coach.core.thigh_turn import Pose, turn_from_thighs
 from coach.core.view import CameraView
 
 TILT_RANGE_DEG = (-10.0, 45.0)  # what the setup guide allows, with some slack below level
@@ -30,8 +32,6 @@ _NUDGE_DEG = 0.1  # for the slopes
 _MAX_STEP_DEG = 10.0
 _SETTLED_DEG = 0.2  # both readings this close to zero
 
-Pose = dict[str, np.ndarray]
-
 
 def still_pose(samples: list[Pose]) -> Pose | None:
     """The median position of each marker over frames that showed the leg and the toe."""
@@ -41,16 +41,26 @@ def still_pose(samples: list[Pose]) -> Pose | None:
     return {name: np.median([s[name] for s in whole], axis=0) for name in _NEEDED}
 
 
+def still_thigh(samples: list[Pose]) -> Pose | None:
+    """The median hip and knee over frames that showed the knee, if enough did."""
+    whole = [s for s in samples if "hip" in s and "knee" in s]
+    if len(whole) < MIN_SAMPLES:
+        return None
+    return {name: np.median([s[name] for s in whole], axis=0) for name in ("hip", "knee")}
+
+
 def calibrate_view(
     resting: list[Pose],
     lifted: list[Pose],
     size: tuple[int, int],
     view: CameraView,
     foot_to_leg_ratio: float,
+    thighs: list[tuple[Pose, Pose]] | None = None,
 ) -> CameraView | None:
-    """The view under which both still moments have their toes straight ahead: the tilt from
-    the resting one, the turn from the lifted one (kept as configured if the leg was not raised
-    enough, or not seen). None when the resting moment gives no tilt in range."""
+    """The camera's view: the tilt under which the resting toes point straight ahead; the turn
+    under which the (rest, lift) `thighs` keep their length (default: the two moments' own), or
+    else the lifted toes point ahead too. The turn is kept as configured if the leg was not
+    raised enough, or not seen. None when the resting moment gives no tilt in range."""
     rest, raised = still_pose(resting), still_pose(lifted)
     if rest is None:
         return None
@@ -64,7 +74,12 @@ def calibrate_view(
         return None
     view = replace(view, tilt_deg=tilt)
     if raised is not None:
-        view = _both_ahead(rest, raised, view, size, foot_to_leg_ratio) or view
+        if thighs is None:
+            at_rest, up = still_thigh(resting), still_thigh(lifted)
+            thighs = [] if at_rest is None or up is None else [(at_rest, up)]
+        view = _thighs_and_toes(rest, thighs, view, size, foot_to_leg_ratio) or (
+            _both_ahead(rest, raised, view, size, foot_to_leg_ratio) or view
+        )
     return replace(view, tilt_deg=round(view.tilt_deg, 1), turn_deg=round(view.turn_deg, 1))
 
 
@@ -88,6 +103,33 @@ def _rotation(pose: Pose, view: CameraView, size: tuple[int, int], ratio: float)
     angles = measure(pose, size, view, ratio)
     assert angles is not None and angles.rotation is not None
     return angles.rotation
+
+
+def _thighs_and_toes(
+    rest: Pose,
+    thighs: list[tuple[Pose, Pose]],
+    view: CameraView,
+    size: tuple[int, int],
+    ratio: float,
+) -> CameraView | None:
+    """The turn from the thighs and the tilt from the resting toes, each found with the other
+    held, in turn until they settle: at 30° down and 15° turned, the tilt read at no turn was
+    4° high, and the thighs' turn read at that tilt 2° short. None if the thighs give no turn."""
+    for _ in range(_NEWTON_STEPS):
+        turn = turn_from_thighs(thighs, view, size, TURN_RANGE_DEG)
+        if turn is None:
+            return None
+        turned = replace(view, turn_deg=turn)
+        tilt = _toes_ahead_at(rest, turned, "tilt_deg", TILT_RANGE_DEG, size, ratio)
+        if tilt is None:
+            return None
+        settled = (
+            abs(turn - view.turn_deg) < _SETTLED_DEG and abs(tilt - view.tilt_deg) < _SETTLED_DEG
+        )
+        view = replace(turned, tilt_deg=tilt)
+        if settled:
+            break
+    return view
 
 
 def _both_ahead(

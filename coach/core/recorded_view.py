@@ -12,12 +12,11 @@ lift, as the live setup takes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from coach.core.calibration import MIN_LIFT_DEG, MIN_SAMPLES, Pose, calibrate_view
-from coach.core.thigh_turn import turn_from_thighs
+from coach.core.calibration import MIN_LIFT_DEG, MIN_SAMPLES, Pose, calibrate_view, still_thigh
 from coach.core.view import CameraView
 
 NEEDED = ("shoulder", "hip", "ankle", "toe")
@@ -110,31 +109,16 @@ class StillMoments:
         self, size: tuple[int, int], configured: CameraView, foot_to_leg_ratio: float
     ) -> CameraView | None:
         """The camera as these moments show it; None without a still rest to take the tilt from."""
-        found = calibrate_view(self.resting, self.lifted, size, configured, foot_to_leg_ratio)
-        if found is None:
-            return None
-        turn = turn_from_thighs(self._thigh_pairs(), found, size)
-        if turn is None:
-            return found
-        # The tilt again, at this turn: the toe-based one may have leant on the toes' turn.
         return calibrate_view(
-            self.resting, [], size, replace(found, turn_deg=turn), foot_to_leg_ratio
+            self.resting, self.lifted, size, configured, foot_to_leg_ratio, self._thigh_pairs()
         )
 
     def _thigh_pairs(self) -> list[tuple[Pose, Pose]]:
         pairs = []
         for side in self._sides.values():
-            rest = _still_thigh(side.rest)
+            rest = still_thigh(side.rest)
             for lift in side.lifts:
-                raised = _still_thigh(lift)
+                raised = still_thigh(lift)
                 if rest is not None and raised is not None:
                     pairs.append((rest, raised))
         return pairs
-
-
-def _still_thigh(run: list[Pose]) -> Pose | None:
-    """The hip and knee where a still stretch held them, if the knee was seen in enough of it."""
-    whole = [pose for pose in run if "knee" in pose]
-    if len(whole) < MIN_SAMPLES:
-        return None
-    return {name: np.median([pose[name] for pose in whole], axis=0) for name in ("hip", "knee")}

@@ -1,17 +1,18 @@
-"""The camera's turn from the thigh's length as the leg rises, for a recording nobody measured.
+"""The camera's turn from the thigh's length as the leg rises.
 
 A thigh keeps its length. Taken back to the body plane under the wrong turn it seems not to: a
 camera turned and looking down sees the body's long axis sheared, so a thigh raised out of that
 axis comes back longer or shorter than it lay, by about 0.3 % a degree. The turn under which
 each held lift's thigh is as long as the same side's resting one is the camera's. It asks
-nothing of the feet: the toe-based turn (`calibration`) needs the toes straight ahead at the top
-of a lift, which the live setup asks for and a recording cannot promise; on the benchmark's
-recordings a foot turned down 8° in the first rep moved that turn by 15°, and the knees and
-ankles placed in 3-D from it (`depth`) read clean reps as swung forward and 25° too high.
+nothing of the feet, unlike the toe-based turn (`calibration`), which needs the toes straight
+ahead at the top of the lift: toes 5° off there moved that turn by 12° to 16°, and the knees
+and ankles placed in 3-D from it (`depth`) then read clean reps as swung forward and up to 25°
+too high.
 
 A leg swung forward shortens the thigh by more than any turn does, and in only one direction,
 so each lift counts as one vote (a Huber loss), and lifts from both sides balance the turns to
-which one side's lifts are least sensitive.
+which one side's lifts are least sensitive. From a camera nearly level with the body there is
+no shear to see, and no turn is given; the toes give it then.
 """
 
 from __future__ import annotations
@@ -21,44 +22,70 @@ from dataclasses import replace
 
 import numpy as np
 
-from coach.core.calibration import TURN_RANGE_DEG, Pose
 from coach.core.view import CameraView
+
+Pose = dict[str, np.ndarray]
 
 COARSE_STEP_DEG = 0.5
 FINE_STEP_DEG = 0.05
 # Thighs that disagree by less than this share of their length weigh by the square of it; a
 # thigh swung forward, which disagrees more, only by its size.
 VOTE_SHARE = 0.01
+# Below this change of length a degree (the thighs' mean), a turn hides in the markers' noise
+# of about 0.1 %: lifts too low to show it.
+MIN_SHARE_PER_DEG = 0.001
+# From a camera looking down less than this there is too little shear to tell a turn to the
+# left from one to the right: the thighs agreed at -15° and at +17° alike.
+MIN_TILT_DEG = 10.0
+# Another turn at least this far from the best, where the thighs disagree by no more than this
+# share each, is as good an answer: the thighs then give none.
+OTHER_ANSWER_DEG = 3.0
+OTHER_ANSWER_SHARE = 0.002
 
 
 def turn_from_thighs(
-    pairs: list[tuple[Pose, Pose]], view: CameraView, size: tuple[int, int]
+    pairs: list[tuple[Pose, Pose]],
+    view: CameraView,
+    size: tuple[int, int],
+    bounds: tuple[float, float],
 ) -> float | None:
-    """The turn (degrees) under which each (rest, lift) pair's thighs are equally long, with
-    `view`'s tilt; None without pairs, or when the best lies at the edge of the range a setup
-    allows (the lifts then agree on no turn)."""
-    if not pairs:
+    """The turn (degrees) under which each (rest, lift) pair's thighs, hip to knee, are equally
+    long, with `view`'s tilt. None without pairs; from a camera too level; when the thighs hardly
+    change with the turn, or agree as well on another; or when the best lies at an end of
+    `bounds` (the lifts then agree on no turn in it)."""
+    if not pairs or view.tilt_deg < MIN_TILT_DEG:
         return None
 
-    def disagreement(turn: float) -> float:
+    def shares(turn: float) -> np.ndarray:
         turned = replace(view, turn_deg=float(turn))
-        shares = np.array(
+        return np.array(
             [
                 math.log(_thigh(lift, turned, size) / _thigh(rest, turned, size))
                 for rest, lift in pairs
             ]
         )
-        small = np.abs(shares) < VOTE_SHARE
-        huber = np.where(small, shares**2 / 2, VOTE_SHARE * (np.abs(shares) - VOTE_SHARE / 2))
-        return float(huber.sum())
 
-    low, high = TURN_RANGE_DEG
+    def disagreement(turn: float) -> float:
+        size_of = np.abs(shares(turn))
+        small = size_of < VOTE_SHARE
+        return float(np.where(small, size_of**2 / 2, VOTE_SHARE * (size_of - VOTE_SHARE / 2)).sum())
+
+    low, high = bounds
     coarse = np.arange(low, high + COARSE_STEP_DEG / 2, COARSE_STEP_DEG)
-    best = float(min(coarse, key=disagreement))
+    costs = np.array([disagreement(turn) for turn in coarse])
+    best = float(coarse[int(np.argmin(costs))])
     if best in (low, high):
         return None
+    good_enough = len(pairs) * OTHER_ANSWER_SHARE**2 / 2
+    inner = slice(1, -1)
+    minima = coarse[inner][(costs[inner] <= costs[:-2]) & (costs[inner] <= costs[2:])]
+    others = [turn for turn in minima if abs(turn - best) > OTHER_ANSWER_DEG]
+    if any(disagreement(turn) <= good_enough for turn in others):
+        return None
     fine = np.arange(best - COARSE_STEP_DEG, best + COARSE_STEP_DEG, FINE_STEP_DEG)
-    return round(float(min(fine, key=disagreement)), 1)
+    best = float(min(fine, key=disagreement))
+    slope = np.abs(shares(best + 1.0) - shares(best - 1.0)).mean() / 2
+    return round(best, 1) if slope >= MIN_SHARE_PER_DEG else None
 
 
 def _thigh(pose: Pose, view: CameraView, size: tuple[int, int]) -> float:
