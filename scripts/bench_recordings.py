@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 from bench_sessions import (
     REPS_PER_SET,
+    calibration_toes,
     lift_began,
     performed_near,
     random_reps,
@@ -82,7 +83,7 @@ def recording_figures(seed: int) -> dict[str, object]:
             VirtualClock(),
             ConsoleSpeaker(),
             [events.append],
-            Script(special=special),
+            Script(special=special, calibration_toes_deg=calibration_toes(rng)),
             film,
         )
         recorders[0].recording = lambda loop=loop: loop.coach.phase is not Phase.SETUP

@@ -17,6 +17,7 @@ from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
 
 REPS_PER_SET = 6
+CALIBRATION_TOES_DEG = 5.0
 FAULTS = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift", "fast_lower", "no_hold")
 
 
@@ -64,6 +65,11 @@ def random_reps(
     return special, faults_of
 
 
+def calibration_toes(rng: np.random.Generator) -> float:
+    """How far off ahead a person holds the toes at the setup's raise: a few degrees."""
+    return float(rng.uniform(-CALIBRATION_TOES_DEG, CALIBRATION_TOES_DEG))
+
+
 def lift_began(rep: RepCounted) -> float:
     return rep.t - rep.lift_s - rep.hold_s - rep.lower_s
 
@@ -93,7 +99,7 @@ def scripted_sessions(
     for _ in range(sessions):
         special, faults_of = random_reps(rng, settings.session.legs)
         events: list[object] = []
-        script = Script(special=special)
+        script = Script(special=special, calibration_toes_deg=calibration_toes(rng))
         loop, athlete = build_demo(
             settings, VirtualClock(), ConsoleSpeaker(), [events.append], script, camera_for
         )

@@ -35,6 +35,9 @@ class Script:
 
     default: RepStyle = field(default_factory=RepStyle)
     special: dict[tuple[str, int, int], RepStyle] = field(default_factory=dict)
+    # Asked to keep the toes ahead with the leg raised a little, nobody points them exactly:
+    # how far toward the ceiling (+) they turn at the top of the setup's raise.
+    calibration_toes_deg: float = 0.0
 
     def style(self, side: str, set_no: int, slot: int) -> RepStyle:
         return self.special.get((side, set_no, slot), self.default)
@@ -98,7 +101,8 @@ class SimulatedAthlete:
             down = 0.0 if self._lowered_at is None else _ease((t - self._lowered_at) / 2)
             if down < 1.0:
                 lift = CALIBRATION_LIFT_DEG * _ease(t - self._raised_at) * (1.0 - down)
-                return LegState(self._side, lift, rest)
+                toes = self._script.calibration_toes_deg * lift / CALIBRATION_LIFT_DEG
+                return LegState(self._side, lift, rest + toes)
             self._raised_at = self._lowered_at = None
         if self._rep_start is None or t < self._rep_start:
             return LegState(self._side, 0.0, rest)
