@@ -81,3 +81,26 @@ def test_limbs_read_a_little_long_or_short_give_no_fault(pose, error):
     assert lifted.rays is not None
     placed = out_of_plane(lifted.rays, thigh * error, shin * error)
     assert placed.knee_bend < 12.0 and abs(placed.forward_drift) < 12.0
+
+
+@pytest.mark.parametrize("knee_off_px", [(0.0, -4.0), (4.0, -4.0), (0.0, -8.0), (-4.0, -16.0)])
+def test_a_knee_marker_found_a_little_off_never_puts_the_thigh_behind_the_body(knee_off_px):
+    """At the top of a high lift swung forward, a knee marker found a few pixels high (half
+    covered) had put the thigh 75° behind the body and bent the knee 95°."""
+    pose = CameraPose(3.0, 28.0, -9.6)
+    scene = Scene(pose, {})
+    view = CameraView(pose.tilt_deg, pose.turn_deg)
+
+    def rays(leg: LegState, knee_off: tuple[float, float] = (0.0, 0.0)):
+        pixels = {name: scene.project(point)[0] for name, point in scene.joints(leg).items()}
+        pixels["knee"] = pixels["knee"] + knee_off
+        angles = measure(pixels, SIZE, view, 0.17)
+        assert angles is not None and angles.rays is not None
+        return angles.rays
+
+    rest = rays(LegState("right", 0.0, 0.0))
+    seen = rays(LegState("right", 60.0, -10.0, knee_bend=2.0, forward_drift=28.0), knee_off_px)
+    placed = out_of_plane(seen, *rest.lengths())
+    assert placed.forward_drift > 10.0  # still swung forward, as it is
+    assert placed.knee_bend < 30.0
+    assert placed_abduction(seen, placed) == pytest.approx(60.0, abs=3.0)

@@ -34,6 +34,10 @@ MIN_ELEVATION_DEG = 10.0
 # A joint found this far behind the plane is still read as in it: noise, or a leg at rest that
 # lies a little behind the hip.
 BEHIND_TOLERANCE_DEG = 3.0
+# A thigh placed further behind the plane than this is no body's (a hip extends only a little
+# with the leg raised): a knee marker found a few pixels off at the top of a lift, as when it
+# is half covered, put the thigh 75° behind with the knee bent 95°.
+MAX_BEHIND_DEG = 30.0
 # Placements whose shins lie within this share of the shin's length as near the knee's hinge
 # plane as the best one are as good as it: pixel noise moves a shin that much.
 HINGE_MARGIN = 0.03
@@ -78,9 +82,10 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
     """The thigh's swing forward and the knee's bend, from the limb lengths learned at rest."""
     front = -rays.view.away
     placed = _best(rays.hip, _on_ray(rays.hip, rays.knee, thigh), rays.ankle, shin, front)
-    if abs(placed.swing) >= rays.noise_floor_deg(thigh):
+    if placed is not None and abs(placed.swing) >= rays.noise_floor_deg(thigh):
         return OutOfPlane(placed.swing, placed.bend, placed.knee, placed.ankle)
     bent = _best(rays.hip, [rays.knee], rays.ankle, shin, front)
+    assert bent is not None  # a knee on the plane is never behind it
     if bent.bend >= rays.noise_floor_deg(shin):
         return OutOfPlane(0.0, bent.bend, rays.knee, bent.ankle)
     as_seen = _Placement.of(rays.hip, rays.knee, rays.ankle, shin, front)
@@ -89,14 +94,17 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
 
 def _best(
     hip: np.ndarray, knees: list[np.ndarray], ankle_ray: np.ndarray, shin: float, front: np.ndarray
-) -> _Placement:
+) -> _Placement | None:
     """Of the shins at their length from each knee, those nearest a knee's hinge plane; of
-    those, the least turned."""
+    those, the least turned. None if every knee puts the thigh where no body can."""
     placements = [
         _Placement.of(hip, knee, ankle, shin, front)
         for knee in knees
         for ankle in _on_ray(knee, ankle_ray, shin)
     ]
+    placements = [p for p in placements if p.swing >= -MAX_BEHIND_DEG]
+    if not placements:
+        return None
     best = min(p.off_hinge for p in placements)
     return min((p for p in placements if p.off_hinge <= best + HINGE_MARGIN), key=_least_turned)
 
