@@ -77,23 +77,23 @@ def test_a_leg_that_never_stops_or_never_rests_first_gives_no_moments():
         assert not moments.complete
 
 
-def test_frames_without_the_toe_are_no_moment():
-    scene = Scene(CameraPose(2.5, 20.0, 0.0), {}, *SIZE)
+def _rest_and_lift_without(pose: CameraPose, missing: str) -> StillMoments:
+    """A still rest and a held lift in which one marker is never seen."""
     lifts = [0.0] * 20 + [30.0] * 20
     moments = StillMoments()
-    for markers, lift in zip(_frames(scene, lifts), lifts, strict=True):
-        moments.add({k: v for k, v in markers.items() if k != "toe"}, lift, SIZE[0])
+    for markers, lift in zip(_frames(Scene(pose, {}, *SIZE), lifts), lifts, strict=True):
+        moments.add({k: v for k, v in markers.items() if k != missing}, lift, SIZE[0])
     moments.finish()
+    return moments
+
+
+def test_frames_without_the_toe_are_no_moment():
+    moments = _rest_and_lift_without(CameraPose(2.5, 20.0, 0.0), "toe")
     assert not moments.resting and not moments.lifted
 
 
 def test_without_the_knee_marker_the_turn_is_the_toes_as_at_the_live_setup():
-    scene = Scene(CameraPose(2.5, 20.0, 8.0), {}, *SIZE)
-    lifts = [0.0] * 20 + [30.0] * 20
-    moments = StillMoments()
-    for markers, lift in zip(_frames(scene, lifts), lifts, strict=True):
-        moments.add({k: v for k, v in markers.items() if k != "knee"}, lift, SIZE[0])
-    moments.finish()
+    moments = _rest_and_lift_without(CameraPose(2.5, 20.0, 8.0), "knee")
     toes = calibrate_view(moments.resting, moments.lifted, SIZE, CameraView(), RATIO)
     assert toes is not None
     assert moments.view(SIZE, CameraView(), RATIO) == toes
