@@ -65,6 +65,7 @@ def recording_figures(seed: int) -> dict[str, object]:
     tilt_errors: list[float] = []
     turn_errors: list[float] = []
     count_errors = 0
+    faults_agreed, matched = 0, 0
     for _ in range(RECORDINGS):
         pose = random_pose(rng)
         scene = Scene(pose, settings.markers.colours(), *SIZE, seed=int(rng.integers(1 << 30)))
@@ -109,6 +110,8 @@ def recording_figures(seed: int) -> dict[str, object]:
             if live:
                 seen = min(live, key=lambda e: abs(lift_began(e) - began))
                 live_differences.append(abs(rep.peak_angle - seen.peak_angle))
+                matched += 1
+                faults_agreed += set(scored.faults) == set(seen.faults)
     return {
         "recording_scenes": f"{RECORDINGS} coached sessions in the demo's room, 2 sides x "
         f"{REPS_PER_SET} reps, random faults, {envelope_text()}; the sets recorded and "
@@ -124,4 +127,6 @@ def recording_figures(seed: int) -> dict[str, object]:
             "of": RECORDINGS,
         },
         "recording_rep_count_errors": count_errors,
+        # Reps read back with exactly the faults the live coach gave the same rep.
+        "recording_faults_as_live": f"{faults_agreed}/{matched}",
     }
