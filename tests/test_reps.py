@@ -107,3 +107,20 @@ def test_a_rep_that_rises_again_at_once_starts_when_it_rises_not_with_the_rep_be
     reps += _run(segmenter, second, offset=bounce_at + 1 / FPS)
     assert len(reps) == 2
     assert reps[1].start > reps[0].end
+
+
+def test_readings_that_stop_near_the_end_of_the_lowering_still_count_the_rep():
+    # The recording stops (or the person turns round) as the leg comes to rest.
+    samples = [(t, a) for t, a in _rep(30, rest_after=0.0) if t < 8.5]  # down to 4 degrees
+    segmenter = RepSegmenter(15)
+    assert _run(segmenter, samples) == []
+    rep = segmenter.close()
+    assert rep is not None and rep.peak_angle == pytest.approx(30.0, abs=0.5)
+    assert rep.lower_s == pytest.approx(4.0, abs=0.6)
+
+
+def test_readings_that_stop_at_the_top_count_no_rep():
+    samples = [(t, a) for t, a in _rep(30) if t < 4.0]  # the lift and part of the hold
+    segmenter = RepSegmenter(15)
+    assert _run(segmenter, samples) == []
+    assert segmenter.close() is None

@@ -107,6 +107,12 @@ class FormWatcher:
             placed.forward_drift,
         )
 
+    def close(self) -> ScoredRep | None:
+        """No more readings of this set: the rep under way, if its lowering got far enough to
+        be timed (see `RepSegmenter.close`)."""
+        rep = self._segmenter.close()
+        return None if rep is None else self._score(rep)
+
     def count_unseen(self) -> ScoredRep:
         """A rep the camera could not see, counted because the tempo said it happened."""
         return self._score(None)

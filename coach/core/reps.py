@@ -108,6 +108,19 @@ class RepSegmenter:
         track, self._track = self._track, None
         return self._finish(track, t)
 
+    def close(self) -> Rep | None:
+        """The readings stop (the person turned round to the other leg, or the recording
+        ended): a rep whose lowering has passed the level it is timed at ends as it stands;
+        one stopped short of that cannot be timed, and is dropped."""
+        track, self._track = self._track, None
+        self._phase = _Phase.REST if self._phase is _Phase.MOVING else self._phase
+        if track is None or not track.samples:
+            return None
+        lifts = [lift for _, lift in track.samples]
+        if lifts[-1] > QUARTER * max(lifts):
+            return None
+        return self._finish(track, track.samples[-1][0])
+
     def _settle(self, t: float, abduction: float) -> None:
         if self._baseline is None or abs(abduction - self._baseline) > self._start_above / 2:
             self._baseline, self._still_since = abduction, t
