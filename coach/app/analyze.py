@@ -14,7 +14,7 @@ from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter, annot
 from coach.app.eyes import open_reader
 from coach.app.views import FAULT_LABELS
 from coach.core.form import FormWatcher, ScoredRep
-from coach.core.geometry import LegAngles
+from coach.core.geometry import LegAngles, head_to_the_right
 from coach.core.recorded_view import StillMoments
 from coach.core.tracker import hex_to_bgr
 from coach.core.view import CameraView
@@ -121,6 +121,7 @@ def analyze(
     phases = PhaseLabel()
     phase = "rest"
     result = Analysis()
+    lying: bool | None = None  # which way the body lies: head to the right of the picture
     for t, frame in frames:
         result.frames += 1
         sighting = reader.sight(frame, t)
@@ -128,13 +129,18 @@ def analyze(
         rep_shown = watcher.current_rep
         if angles is not None:
             result.frames_seen += 1
+            now_lying = head_to_the_right(markers)
+            if None not in (lying, now_lying) and now_lying != lying:
+                # Round to the other leg, as the live coach's next set: the rest pose anew.
+                _closed(watcher, t, result)
+                watcher.restart_rep()
+            lying = lying if now_lying is None else now_lying
             onsets, scored = watcher.update(t, angles)
             angles = replace(angles, abduction=watcher.lift)
             result.warnings += [(t, onset.fault, watcher.current_rep) for onset in onsets]
             phase = phases.update(angles.abduction, watcher.in_rep)
             if scored is not None:
-                result.warnings += [(t, fault, scored.number) for fault in scored.tempo_faults]
-                result.reps.append((t, scored))
+                _add_rep(result, t, scored)
         if overlay is not None:
             # The faults of the rep under way, and for a moment those a finished rep got.
             shown = tuple(
@@ -149,9 +155,22 @@ def analyze(
             share = min(result.frames / total, 1.0)
             bar = "#" * round(30 * share)
             print(f"\ranalysing [{bar:<30}] {share:4.0%}", end="", file=progress, flush=True)
+    if result.frames:
+        _closed(watcher, t, result)
     if progress is not None and total:
         print(file=progress)
     return result
+
+
+def _closed(watcher: FormWatcher, t: float, result: Analysis) -> None:
+    """The rep under way when the readings of a side stop, if it came far enough down."""
+    if (scored := watcher.close()) is not None:
+        _add_rep(result, t, scored)
+
+
+def _add_rep(result: Analysis, t: float, scored: ScoredRep) -> None:
+    result.warnings += [(t, fault, scored.number) for fault in scored.tempo_faults]
+    result.reps.append((t, scored))
 
 
 def recorded_view(

@@ -50,6 +50,14 @@ def abduction_deg(shoulder: Point, hip: Point, ankle: Point) -> float:
     return math.degrees(math.atan2(leg @ _ceiling_normal(trunk), leg @ trunk))
 
 
+def head_to_the_right(points: dict[str, Point]) -> bool | None:
+    """Which way the body lies in the picture, which changes when the person turns round to
+    work the other leg; None without the shoulder and the hip."""
+    if "shoulder" not in points or "hip" not in points:
+        return None
+    return bool(points["shoulder"][0] > points["hip"][0])
+
+
 def knee_bend_deg(hip: Point, knee: Point, ankle: Point) -> float:
     thigh, shin = _unit(knee - hip), _unit(ankle - knee)
     return math.degrees(math.acos(float(np.clip(thigh @ shin, -1.0, 1.0))))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coach.core.calibration import MIN_LIFT_DEG, MIN_SAMPLES, Pose, calibrate_view, still_thigh
+from coach.core.geometry import head_to_the_right
 from coach.core.view import CameraView
 
 NEEDED = ("shoulder", "hip", "ankle", "toe")
@@ -67,7 +68,7 @@ class StillMoments:
             return
         pose = {name: np.asarray(point, dtype=float) for name, point in markers.items()}
         raised = abduction >= MIN_LIFT_DEG
-        head_right = bool(pose["shoulder"][0] > pose["hip"][0])
+        head_right = head_to_the_right(pose)
         moving = (
             bool(self._run)
             and max(float(np.abs(pose[name] - self._run[-1][name]).max()) for name in NEEDED)
