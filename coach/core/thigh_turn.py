@@ -76,11 +76,14 @@ def turn_from_thighs(
     best = float(coarse[int(np.argmin(costs))])
     if best in (low, high):
         return None
-    good_enough = len(pairs) * OTHER_ANSWER_SHARE**2 / 2
     inner = slice(1, -1)
-    minima = coarse[inner][(costs[inner] <= costs[:-2]) & (costs[inner] <= costs[2:])]
-    others = [turn for turn in minima if abs(turn - best) > OTHER_ANSWER_DEG]
-    if any(disagreement(turn) <= good_enough for turn in others):
+    rivals = (
+        (costs[inner] <= costs[:-2])
+        & (costs[inner] <= costs[2:])
+        & (np.abs(coarse[inner] - best) > OTHER_ANSWER_DEG)
+        & (costs[inner] <= len(pairs) * OTHER_ANSWER_SHARE**2 / 2)
+    )  # other turns where the thighs agree as well: local minima, far off, about as good
+    if rivals.any():
         return None
     fine = np.arange(best - COARSE_STEP_DEG, best + COARSE_STEP_DEG, FINE_STEP_DEG)
     best = float(min(fine, key=disagreement))
