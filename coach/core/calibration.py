@@ -26,27 +26,22 @@ TURN_RANGE_DEG = (-30.0, 30.0)
 MIN_LIFT_DEG = 12.0  # a leg lower than this shows too little of the turn to measure it
 MIN_SAMPLES = 5  # a third of a second at 15 frames per second
 _NEEDED = ("shoulder", "hip", "ankle", "toe")
+THIGH = ("hip", "knee")  # what the turn is measured from (`thigh_turn`)
 _BISECTION_STEPS = 40  # far finer than the markers can tell
 _NEWTON_STEPS = 20
+_ALTERNATIONS = 20  # at most: the turn, then the tilt, again until neither moves
 _NUDGE_DEG = 0.1  # for the slopes
 _MAX_STEP_DEG = 10.0
 _SETTLED_DEG = 0.2  # both readings this close to zero
 
 
-def still_pose(samples: list[Pose]) -> Pose | None:
-    """The median position of each marker over frames that showed the leg and the toe."""
-    whole = [s for s in samples if all(name in s for name in _NEEDED)]
+def still_pose(samples: list[Pose], names: tuple[str, ...] = _NEEDED) -> Pose | None:
+    """The median position of each of `names` (default: the leg and the toe) over the frames
+    that showed them all, if enough did."""
+    whole = [s for s in samples if all(name in s for name in names)]
     if len(whole) < MIN_SAMPLES:
         return None
-    return {name: np.median([s[name] for s in whole], axis=0) for name in _NEEDED}
-
-
-def still_thigh(samples: list[Pose]) -> Pose | None:
-    """The median hip and knee over frames that showed the knee, if enough did."""
-    whole = [s for s in samples if "hip" in s and "knee" in s]
-    if len(whole) < MIN_SAMPLES:
-        return None
-    return {name: np.median([s[name] for s in whole], axis=0) for name in ("hip", "knee")}
+    return {name: np.median([s[name] for s in whole], axis=0) for name in names}
 
 
 def calibrate_view(
@@ -75,10 +70,12 @@ def calibrate_view(
     view = replace(view, tilt_deg=tilt)
     if raised is not None:
         if thighs is None:
-            at_rest, up = still_thigh(resting), still_thigh(lifted)
+            at_rest, up = still_pose(resting, THIGH), still_pose(lifted, THIGH)
             thighs = [] if at_rest is None or up is None else [(at_rest, up)]
-        view = _thighs_and_toes(rest, thighs, view, size, foot_to_leg_ratio) or (
-            _both_ahead(rest, raised, view, size, foot_to_leg_ratio) or view
+        view = (
+            _thighs_and_toes(rest, thighs, view, size, foot_to_leg_ratio)
+            or _both_ahead(rest, raised, view, size, foot_to_leg_ratio)
+            or view
         )
     return replace(view, tilt_deg=round(view.tilt_deg, 1), turn_deg=round(view.turn_deg, 1))
 
@@ -115,7 +112,7 @@ def _thighs_and_toes(
     """The turn from the thighs and the tilt from the resting toes, each found with the other
     held, in turn until they settle: at 30° down and 15° turned, the tilt read at no turn was
     4° high, and the thighs' turn read at that tilt 2° short. None if the thighs give no turn."""
-    for _ in range(_NEWTON_STEPS):
+    for _ in range(_ALTERNATIONS):
         turn = turn_from_thighs(thighs, view, size, TURN_RANGE_DEG)
         if turn is None:
             return None

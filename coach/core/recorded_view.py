@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coach.core.calibration import MIN_LIFT_DEG, MIN_SAMPLES, Pose, calibrate_view, still_thigh
+from coach.core.calibration import (
+    MIN_LIFT_DEG,
+    MIN_SAMPLES,
+    THIGH,
+    Pose,
+    calibrate_view,
+    still_pose,
+)
 from coach.core.geometry import head_to_the_right
 from coach.core.view import CameraView
 
@@ -117,9 +124,9 @@ class StillMoments:
     def _thigh_pairs(self) -> list[tuple[Pose, Pose]]:
         pairs = []
         for side in self._sides.values():
-            rest = still_thigh(side.rest)
+            rest = still_pose(side.rest, THIGH)
             for lift in side.lifts:
-                raised = still_thigh(lift)
+                raised = still_pose(lift, THIGH)
                 if rest is not None and raised is not None:
                     pairs.append((rest, raised))
         return pairs
