@@ -51,3 +51,25 @@ def test_a_covered_marker_is_reported_missing_not_guessed():
     found = MarkerTracker(MARKERS.colours(), MARKERS.colour_tolerance).locate(frame)
     assert "knee" not in found
     assert {"shoulder", "hip", "ankle", "toe"} <= set(found)
+
+
+def test_a_marker_seen_only_in_part_for_a_while_is_found_again_whole():
+    """Half hidden by the foot at the top of a lift, a marker looks smaller for a few frames;
+    once it shows whole again it must be found, whatever size it last seemed."""
+    camera = _camera(640, 480)
+    tracker = MarkerTracker(MARKERS.colours(), MARKERS.colour_tolerance)
+    frame, truth = _frame(camera, LegState("right", 20, 0))
+    tracker.locate(frame)
+    x, y = truth["ankle"].astype(int)
+    for covered in (0, 2, 3, 4, 5, 5, 5):  # more of it hidden each frame, down to a sliver
+        sliver = frame.copy()
+        sliver[y - 12 : y + 13, x - 12 : x + covered] = (70, 60, 60)
+        assert "ankle" in tracker.locate(sliver)
+    hidden = frame.copy()
+    hidden[y - 12 : y + 13, x - 12 : x + 13] = (70, 60, 60)
+    assert "ankle" not in tracker.locate(hidden)
+    for abduction in (15, 10, 5, 0):
+        frame, truth = _frame(camera, LegState("right", abduction, 0))
+        found = tracker.locate(frame)
+        assert "ankle" in found, abduction
+        assert np.abs(found["ankle"] - truth["ankle"]).max() < 1.0

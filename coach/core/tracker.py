@@ -194,6 +194,10 @@ class MarkerTracker:
     def _acquire(self, frame: np.ndarray, name: str) -> np.ndarray | None:
         coarse = self._mask(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], name)
         found = self._spot(frame, coarse, self._diameter.get(name))
+        if found is None and name in self._diameter:
+            # The width learned may be a sliver's: a marker half hidden by the foot at the top
+            # of a lift shrinks it, and the whole marker seen again would never match it.
+            found = self._spot(frame, coarse)
         if found is None:
             return None
         guess, self._diameter[name] = found
