@@ -85,13 +85,14 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
     if placed is not None and abs(placed.swing) >= rays.noise_floor_deg(thigh):
         return OutOfPlane(placed.swing, placed.bend, placed.knee, placed.ankle)
     # A thigh swung forward by less than noise shows still brings the shin nearer the lens,
-    # where it looks longer than at rest: with the knee pinned to the plane, only a bend (of
-    # about the ankle ray's slant, some 20°) can explain that. If the straight leg swung a
-    # little explains the picture, the knee is straight.
-    straight = placed is not None and placed.bend < rays.noise_floor_deg(shin)
-    bent = None if straight else _best(rays.hip, [rays.knee], rays.ankle, shin, front)
-    if bent is not None and bent.bend >= rays.noise_floor_deg(shin):
-        return OutOfPlane(0.0, bent.bend, rays.knee, bent.ankle)
+    # where it looks longer than at rest: with the knee pinned to the plane, only a bend of
+    # about the ankle ray's slant (some 20°), off the knee's hinge, explains that. So the knee
+    # placed at the thigh's length competes with the pinned one, and the hinge decides.
+    knees = [rays.knee] if placed is None else [rays.knee, placed.knee]
+    bent = _best(rays.hip, knees, rays.ankle, shin, front)
+    assert bent is not None  # a knee on the plane is never behind it
+    if bent.bend >= rays.noise_floor_deg(shin):
+        return OutOfPlane(0.0, bent.bend, bent.knee, bent.ankle)
     as_seen = _Placement.of(rays.hip, rays.knee, rays.ankle, shin, front)
     return OutOfPlane(0.0, as_seen.bend, rays.knee, rays.ankle, placed=False)
 
