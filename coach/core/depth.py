@@ -30,6 +30,11 @@ MIN_ELEVATION_DEG = 10.0
 # the plane by less than that foreshortening shows is read as none, so that a thigh shaken
 # forward by noise does not also bend the knee it carries: with markers, about 9 degrees for a
 # 115-pixel thigh and 17 for a 35-pixel one.
+# The lift, though, is read from the placed leg in step with how far its swing stands out of
+# noise: not at all below this share of the floor, wholly at the floor. Read from the picture
+# up to the floor and from the placed leg past it, a 9° swing from a camera 30° down stepped
+# the lift by 5° as noise took it over and back, and a 3-second hold was timed at half a second.
+BLEND_FROM_FLOOR = 0.5
 
 # A joint found this far behind the plane is still read as in it: noise, or a leg at rest that
 # lies a little behind the hip.
@@ -75,14 +80,15 @@ class OutOfPlane:
     # noise of the plane would only add that noise to the lift).
     knee: np.ndarray
     ankle: np.ndarray
-    placed: bool = True  # False: the leg lies in the plane, within noise
+    placed: bool = True  # False: the leg lies in the plane, within noise, and is read as seen
 
 
 def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
     """The thigh's swing forward and the knee's bend, from the limb lengths learned at rest."""
     front = -rays.view.away
     placed = _best(rays.hip, _on_ray(rays.hip, rays.knee, thigh), rays.ankle, shin, front)
-    if placed is not None and abs(placed.swing) >= rays.noise_floor_deg(thigh):
+    floor = rays.noise_floor_deg(thigh)
+    if placed is not None and abs(placed.swing) >= floor:
         return OutOfPlane(placed.swing, placed.bend, placed.knee, placed.ankle)
     # A thigh swung forward by less than noise shows still brings the shin nearer the lens,
     # where it looks longer than at rest: with the knee pinned to the plane, only a bend of
@@ -94,7 +100,14 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
     if bent.bend >= rays.noise_floor_deg(shin):
         return OutOfPlane(0.0, bent.bend, bent.knee, bent.ankle)
     as_seen = _Placement.of(rays.hip, rays.knee, rays.ankle, shin, front)
-    return OutOfPlane(0.0, as_seen.bend, rays.knee, rays.ankle, placed=False)
+    start = BLEND_FROM_FLOOR * floor
+    share = 0.0 if placed is None else (abs(placed.swing) - start) / (floor - start)
+    if share <= 0.0:
+        return OutOfPlane(0.0, as_seen.bend, rays.knee, rays.ankle, placed=False)
+    assert placed is not None
+    knee = rays.knee + share * (placed.knee - rays.knee)
+    ankle = rays.ankle + share * (placed.ankle - rays.ankle)
+    return OutOfPlane(0.0, as_seen.bend, knee, ankle)
 
 
 def _best(
