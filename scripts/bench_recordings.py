@@ -98,7 +98,7 @@ def recording_figures(seed: int) -> dict[str, object]:
             turn_errors.append(abs(view.turn_deg - pose.turn_deg))
         result = analyze(_played(scene, kept), settings, view=view)
         live = [e for e in events if isinstance(e, RepCounted) and e.form_checked]
-        count_errors += abs(len(result.reps) - 2 * REPS_PER_SET)
+        count_errors += abs(len(result.reps) - len(athlete.performed))  # every rep done
         for _, scored in result.reps:
             rep = scored.rep
             if rep is None:

@@ -108,7 +108,10 @@ def scripted_sessions(
         loop.run(until=lambda coach=coach: coach.finished, max_seconds=3000)
         reps = [e for e in events if isinstance(e, RepCounted)]
         for side in settings.session.legs:
-            count_errors.append(sum(r.side == side for r in reps) - REPS_PER_SET)
+            # Against the reps done, not the set's length: the person goes on lifting until
+            # the coach has counted a whole set, so a rep it missed shows only there.
+            done = sum(on == side for _, on, _ in athlete.performed)
+            count_errors.append(sum(r.side == side for r in reps) - done)
         for rep in reps:
             style = performed_near(athlete.performed, lift_began(rep), rep.side)
             if style is None or not rep.form_checked:
