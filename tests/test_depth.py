@@ -1,6 +1,8 @@
 """The knee and ankle placed out of the body plane from their rest lengths: exact points from the
 3-D scene, so only the geometry is tested."""
 
+from itertools import pairwise
+
 import pytest
 
 from coach.core.depth import out_of_plane
@@ -80,7 +82,7 @@ def test_the_lift_grows_smoothly_as_a_swing_rises_out_of_noise(pose):
     lifts = [
         _placed(pose, LegState("right", 26.0, -5.0, forward_drift=d / 4))[1] for d in range(49)
     ]
-    steps = [abs(b - a) for a, b in zip(lifts, lifts[1:], strict=False)]
+    steps = [abs(b - a) for a, b in pairwise(lifts)]
     assert max(steps) < 1.0
 
 
