@@ -12,8 +12,7 @@ import numpy as np
 from bench_sessions import (
     REPS_PER_SET,
     calibration_toes,
-    lift_began,
-    performed_near,
+    performed_ending_near,
     random_reps,
     session_settings,
 )
@@ -103,12 +102,12 @@ def recording_figures(seed: int) -> dict[str, object]:
             rep = scored.rep
             if rep is None:
                 continue
-            began = rep.start + offset
-            done = performed_near(athlete.performed, began)
+            ended = rep.end + offset
+            done = performed_ending_near(athlete.performed, ended)
             if done is not None:
                 truth_errors.append(abs(rep.peak_angle - done.peak_deg))
             if live:
-                seen = min(live, key=lambda e: abs(lift_began(e) - began))
+                seen = min(live, key=lambda e: abs(e.t - ended))
                 live_differences.append(abs(rep.peak_angle - seen.peak_angle))
                 matched += 1
                 faults_agreed += set(scored.faults) == set(seen.faults)

@@ -70,16 +70,21 @@ def calibration_toes(rng: np.random.Generator) -> float:
     return float(rng.uniform(-CALIBRATION_TOES_DEG, CALIBRATION_TOES_DEG))
 
 
-def lift_began(rep: RepCounted) -> float:
-    return rep.t - rep.lift_s - rep.hold_s - rep.lower_s
+Performed = list[tuple[float, str, RepStyle]]
 
 
-def performed_near(
-    performed: list[tuple[float, str, RepStyle]], began: float, side: str | None = None
+def performed_ending_near(
+    performed: Performed, ended: float, side: str | None = None
 ) -> RepStyle | None:
-    """The rep the athlete did whose lift began nearest `began` (on `side`, if given): the
-    coach's count and the athlete's can part when a rep goes unseen."""
-    near = [(abs(start - began), style) for start, on, style in performed if side in (None, on)]
+    """The rep the athlete did that ended nearest `ended` (on `side`, if given): the coach's
+    count and the athlete's can part when a rep goes unseen. Matched by its end, when the coach
+    counts it: where it began is worked back from the durations the coach measured, and a rep
+    timed wrong was matched to the rep before it."""
+    near = [
+        (abs(start + s.lift_s + s.hold_s + s.lower_s - ended), s)
+        for start, on, s in performed
+        if side in (None, on)
+    ]
     return min(near, key=lambda pair: pair[0])[1] if near else None
 
 
@@ -113,7 +118,7 @@ def scripted_sessions(
             done = sum(on == side for _, on, _ in athlete.performed)
             count_errors.append(sum(r.side == side for r in reps) - done)
         for rep in reps:
-            style = performed_near(athlete.performed, lift_began(rep), rep.side)
+            style = performed_ending_near(athlete.performed, rep.t, rep.side)
             if style is None or not rep.form_checked:
                 continue
             peak_errors.append(abs(rep.peak_angle - style.peak_deg))
