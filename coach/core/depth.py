@@ -101,10 +101,9 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
         return OutOfPlane(0.0, bent.bend, bent.knee, bent.ankle)
     as_seen = _Placement.of(rays.hip, rays.knee, rays.ankle, shin, front)
     start = BLEND_FROM_FLOOR * floor
-    share = 0.0 if placed is None else (abs(placed.swing) - start) / (floor - start)
-    if share <= 0.0:
+    if placed is None or abs(placed.swing) <= start:
         return OutOfPlane(0.0, as_seen.bend, rays.knee, rays.ankle, placed=False)
-    assert placed is not None
+    share = (abs(placed.swing) - start) / (floor - start)
     knee = rays.knee + share * (placed.knee - rays.knee)
     ankle = rays.ankle + share * (placed.ankle - rays.ankle)
     return OutOfPlane(0.0, as_seen.bend, knee, ankle)
