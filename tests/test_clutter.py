@@ -132,6 +132,80 @@ def test_a_frame_whose_points_are_no_body_is_not_seen():
     assert sighting.angles is None and not sighting.seen
 
 
+BODY = {
+    "shoulder": np.array([500.0, 300.0]),
+    "hip": np.array([380.0, 300.0]),
+    "knee": np.array([290.0, 280.0]),
+    "ankle": np.array([200.0, 260.0]),
+}
+
+
+def _steady(check: BodyCheck, body: dict[str, np.ndarray], frames: int = 10) -> float:
+    """Shows the check the body still for a while; returns the time of the next frame."""
+    for i in range(frames):
+        assert check.body_in(body, i / 15).keys() == body.keys()
+    return frames / 15
+
+
+def test_of_the_spots_of_a_markers_colour_the_one_that_makes_a_body_is_taken():
+    check = BodyCheck()
+    t = _steady(check, BODY)
+    stub = np.array([300.0, 40.0])  # a piece of a stripe up the wall, found first
+    chosen = check.body_in({**BODY, "knee": stub}, t, {"knee": [BODY["knee"] + 1.0]})
+    assert chosen.keys() == BODY.keys()
+    assert np.array_equal(chosen["knee"], BODY["knee"] + 1.0)
+
+
+def test_a_point_cannot_jump_farther_than_a_leg_swings_in_a_moment():
+    check = BodyCheck()
+    t = _steady(check, BODY)
+    turn = np.radians(45.0)  # the leg lifted 45 degrees about the hip
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    lifted = {
+        name: BODY["hip"] + rotation @ (point - BODY["hip"]) if name in ("knee", "ankle") else point
+        for name, point in BODY.items()
+    }
+    # In one frame the ankle would have moved three quarters of a leg: a spot elsewhere, not
+    # the ankle. The knee, half as far from the hip, could have.
+    assert check.body_in(lifted, t).keys() == {"shoulder", "hip", "knee"}
+    # A second later a quick lift could have put it there.
+    assert check.body_in(lifted, t + 1.0).keys() == BODY.keys()
+
+
+def test_a_toe_marker_found_far_from_the_foot_is_left_out():
+    check = BodyCheck()
+    far = check.body_in({**BODY, "toe": np.array([600.0, 40.0])}, 0.0)
+    assert far.keys() == BODY.keys()
+    near = check.body_in({**BODY, "toe": BODY["ankle"] + [-25.0, 5.0]}, 1 / 15)
+    assert near.keys() == BODY.keys() | {"toe"}
+
+
+# Saturated stripes of every marker colour, cut short by pictures: stubs of them are compact
+# and of a marker's colour. Camera poses where each stub once passed for a marker.
+STRIPED_WALL = dict(fighting_rooms(COLOURS)["pattern"])["a wall striped in every marker colour"]
+
+
+@pytest.mark.parametrize(
+    ("seed", "pose"),
+    [
+        (1, CameraPose(2.52, 23.8, -10.7)),
+        (5, CameraPose(2.93, 20.2, 0.5)),
+        (6, CameraPose(2.55, 8.6, -3.9)),
+        (7, CameraPose(2.68, 22.4, 8.3)),
+    ],
+)
+def test_on_a_wall_striped_in_every_marker_colour_the_leg_is_read_right(seed, pose):
+    scene = Scene(pose, COLOURS, seed=seed, decor=STRIPED_WALL)
+    reader = LegReader(SETTINGS)
+    read = []
+    for i in range(45):
+        abduction = 20.0 + 20.0 * np.sin(i / 6)
+        sighting = reader.sight(scene.render(LegState("right", abduction, 0.0)), i / 15)
+        if sighting.angles is not None:
+            read.append(sighting.angles.abduction - abduction)
+    assert len(read) >= 40 and max(map(abs, read)) < 4.0, read
+
+
 def test_a_green_mat_is_named_once_and_every_rep_still_counts():
     from coach.core.events import Cue, RepCounted
     from coach.sim.athlete import RepStyle, Script

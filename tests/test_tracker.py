@@ -73,3 +73,23 @@ def test_a_marker_seen_only_in_part_for_a_while_is_found_again_whole():
         found = tracker.locate(frame)
         assert "ankle" in found, abduction
         assert np.abs(found["ankle"] - truth["ankle"]).max() < 1.0
+
+
+def test_a_piece_of_stripe_wider_than_the_markers_is_not_taken_for_one():
+    """A stripe of a marker's colour cut short by a picture frame is a compact patch: marker-
+    shaped at some size, but not at the size the other four markers show."""
+    camera = _camera(640, 480)
+    frame, truth = _frame(camera, LegState("right", 20, 0))
+    frame[40:62, 500:524] = hex_to_bgr(MARKERS.shoulder)  # a stub, away from the body
+    found = MarkerTracker(MARKERS.colours(), MARKERS.colour_tolerance).locate(frame)
+    assert np.abs(found["shoulder"] - truth["shoulder"]).max() < 1.0
+
+
+def test_a_marker_is_centred_on_itself_when_its_window_cuts_a_stripe_of_its_colour():
+    camera = _camera(640, 480)
+    frame, truth = _frame(camera, LegState("right", 20, 0))
+    x, y = truth["shoulder"].astype(int)
+    # The edge of a wide stripe of its colour, two pixels of it inside the marker's window.
+    frame[y - 20 : y + 6, x - 100 : x - 38] = hex_to_bgr(MARKERS.shoulder)
+    found = MarkerTracker(MARKERS.colours(), MARKERS.colour_tolerance).locate(frame)
+    assert np.abs(found["shoulder"] - truth["shoulder"]).max() < 1.0

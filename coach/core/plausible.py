@@ -1,11 +1,15 @@
 """Is this a body? Five points found by colour are checked against what a leg can do before any
 angle is read from them: the order along the body, the limbs' lengths against the lengths seen
-so far, and angles a hip and a knee can make. A frame that fails is not seen, never misread.
+so far, angles a hip and a knee can make, and how far a point can move since it was last seen.
+A frame that fails is not seen, never misread; where the tracker found other spots of a
+marker's colour, the one that makes a body is taken instead.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
+from itertools import product
 
 import numpy as np
 
@@ -15,12 +19,17 @@ HISTORY = 150  # plausible frames the usual lengths are taken over (10 s at 15 f
 USUAL = 90  # percentile of the recent lengths taken as the limb's full length
 # A limb seen from the camera only shortens (turned toward it); longer means a wrong point.
 LONGEST = 1.3
-SHORTEST = {"trunk": 0.6, "thigh": 0.35, "shin": 0.35, "leg": 0.35}
+SHORTEST = {"trunk": 0.6, "thigh": 0.35, "shin": 0.35, "leg": 0.35, "foot": 0.0}
 # Before any history: how long each limb may be against the trunk. The leg, hip to ankle, is
 # about 1.7 trunks: shorter than 0.7 only with the knee bent past a right angle.
 THIGH_TO_TRUNK = (0.5, 2.5)
 LEG_TO_TRUNK = (0.7, 3.5)
 SHIN_TO_THIGH = (0.4, 2.0)
+FOOT_TO_LEG = 0.8  # the toe marker is a foot from the ankle, a fifth of a leg; toward the lens less
+# A point may move this many leg lengths a second since it was last part of a body (a quick
+# lift swings the ankle two), and a fifth of a leg more for noise. Farther is another spot.
+FASTEST_LEGS_PER_S = 3.0
+JITTER_LEGS = 0.2
 ABDUCTION_RANGE = (-30.0, 100.0)
 MAX_KNEE_BEND = 110.0
 MIN_TRUNK_PX = 8.0
@@ -32,6 +41,7 @@ def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
         "thigh": ("hip", "knee"),
         "shin": ("knee", "ankle"),
         "leg": ("hip", "ankle"),
+        "foot": ("ankle", "toe"),
     }
     return {
         limb: float(np.hypot(*(points[b] - points[a])))
@@ -43,14 +53,40 @@ def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
 class BodyCheck:
     def __init__(self) -> None:
         self._seen: dict[str, deque[float]] = {limb: deque(maxlen=HISTORY) for limb in SHORTEST}
+        self._last: dict[str, tuple[float, np.ndarray]] = {}  # each point when last in a body
 
     def usual(self, limb: str) -> float | None:
         seen = self._seen[limb]
         return float(np.percentile(seen, USUAL)) if len(seen) >= 5 else None
 
     def plausible(self, points: dict[str, np.ndarray]) -> bool:
-        """Whether these points can be a person lying on their side; a plausible frame's
-        lengths are remembered."""
+        """Whether these points, all of them, can be a person lying on their side; a plausible
+        frame's lengths are remembered."""
+        if not self._fits(points, None):
+            return False
+        self._remember(points, None)
+        return True
+
+    def body_in(
+        self,
+        points: dict[str, np.ndarray],
+        t: float | None = None,
+        others: dict[str, list[np.ndarray]] | None = None,
+    ) -> dict[str, np.ndarray]:
+        """The points that make a body, with any of `others` (other spots of a marker's colour)
+        in a point's place where that makes one: all five, or all but a point that spoils the
+        rest (a knee in trousers of its colour, a toe or an ankle jumped to a stripe), or none."""
+        choices = {
+            name: self._nearest_first(name, [point, *(others or {}).get(name, [])], t)
+            for name, point in points.items()
+        }
+        for body in _bodies(choices):
+            if self._fits(body, t):
+                self._remember(body, t)
+                return body
+        return {}
+
+    def _fits(self, points: dict[str, np.ndarray], t: float | None) -> bool:
         lengths = _lengths(points)
         if not self._shaped_like_a_body(points, lengths):
             return False
@@ -58,19 +94,35 @@ class BodyCheck:
             usual = self.usual(limb)
             if usual is not None and not SHORTEST[limb] * usual <= length <= LONGEST * usual:
                 return False
-        for limb, length in lengths.items():
-            self._seen[limb].append(length)
+        return t is None or self._could_have_moved(points, t)
+
+    def _could_have_moved(self, points: dict[str, np.ndarray], t: float) -> bool:
+        leg = self.usual("leg")
+        if leg is None:
+            return True
+        for name, point in points.items():
+            if name in self._last:
+                then, where = self._last[name]
+                reach = (FASTEST_LEGS_PER_S * max(t - then, 0.0) + JITTER_LEGS) * leg
+                if float(np.hypot(*(point - where))) > reach:
+                    return False
         return True
 
-    def body_in(self, points: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The points that make a body: all of them, or all but the knee when a knee found in
-        trousers of its colour is what spoils the rest, or none."""
-        if self.plausible(points):
-            return points
-        without_knee = {name: point for name, point in points.items() if name != "knee"}
-        if "knee" in points and without_knee and self.plausible(without_knee):
-            return without_knee
-        return {}
+    def _remember(self, points: dict[str, np.ndarray], t: float | None) -> None:
+        for limb, length in _lengths(points).items():
+            self._seen[limb].append(length)
+        if t is not None:
+            self._last.update({name: (t, point) for name, point in points.items()})
+
+    def _nearest_first(
+        self, name: str, spots: list[np.ndarray], t: float | None
+    ) -> list[np.ndarray]:
+        """A marker's spots, the one nearest where it last was first (else the tracker's
+        order): the marker moves little between two frames."""
+        if t is None or name not in self._last:
+            return spots
+        where = self._last[name][1]
+        return sorted(spots, key=lambda spot: float(np.hypot(*(spot - where))))
 
     @staticmethod
     def _shaped_like_a_body(points: dict[str, np.ndarray], lengths: dict[str, float]) -> bool:
@@ -84,8 +136,12 @@ class BodyCheck:
             return False
         if thigh and shin and not SHIN_TO_THIGH[0] <= shin / thigh <= SHIN_TO_THIGH[1]:
             return False
-        if all(name in points for name in ("shoulder", "hip", "ankle")):
-            lift = abduction_deg(points["shoulder"], points["hip"], points["ankle"])
+        foot = lengths.get("foot")
+        if leg and foot and foot / leg > FOOT_TO_LEG:
+            return False
+        far = "ankle" if "ankle" in points else "knee"  # the leg's line: along the thigh will do
+        if all(name in points for name in ("shoulder", "hip", far)):
+            lift = abduction_deg(points["shoulder"], points["hip"], points[far])
             if not ABDUCTION_RANGE[0] <= lift <= ABDUCTION_RANGE[1]:
                 return False
         leg = ("hip", "knee", "ankle")
@@ -93,3 +149,26 @@ class BodyCheck:
             all(name in points for name in leg)
             and knee_bend_deg(*(points[name] for name in leg)) > MAX_KNEE_BEND
         )
+
+
+# Points the body can do without, one at a time, and still be read: the knee (its marker in
+# trousers of its colour), the toe, then the ankle (bridged for a moment by the smoother).
+EXPENDABLE = ("knee", "toe", "ankle")
+
+
+def _bodies(choices: dict[str, list[np.ndarray]]) -> Iterator[dict[str, np.ndarray]]:
+    """Every body the spots can make, those taking each marker's first spots first, then
+    each with one expendable point left out."""
+    yield from _picks(choices)
+    for left_out in EXPENDABLE:
+        if left_out in choices and len(choices) > 1:
+            yield from _picks({n: spots for n, spots in choices.items() if n != left_out})
+
+
+def _picks(choices: dict[str, list[np.ndarray]]) -> Iterator[dict[str, np.ndarray]]:
+    names = list(choices)
+    ranks = sorted(
+        product(*(range(len(choices[name])) for name in names)), key=lambda pick: sum(pick)
+    )
+    for pick in ranks:
+        yield {name: choices[name][rank] for name, rank in zip(names, pick, strict=True)}

@@ -16,9 +16,10 @@ from functools import cached_property
 
 import numpy as np
 
-from coach.core.blobs import measured, spots
+from coach.core.blobs import Spot, measured, spots
 
 ACQUIRE_STRIDE = 2
+CANDIDATES = 3  # spots kept for a marker looked for afresh: the best, and two for the body check
 # A 5 cm marker seen by the Pi camera module 2 from 1.5 to 3.5 m away, on a 640-pixel frame:
 # 18 to 8 pixels across, less when tilted or blurred. Until one has been measured, each of these
 # sizes is tried.
@@ -46,6 +47,9 @@ MIN_WINDOW = 12
 # would take it: that small window is looked at first, the wide one only when it is not.
 CLOSE_WIDTHS = 1.0
 MIN_CLOSE = 6
+# The markers' widths in one picture differ by the body's depth across the view and the blur:
+# a spot more than this many times wider or narrower than most is not one of them.
+SIZE_SPREAD = 1.4
 Bounds = tuple[np.ndarray, np.ndarray]
 
 
@@ -78,6 +82,7 @@ class MarkerTracker:
         self._moved: dict[str, np.ndarray] = {}  # each marker's last move between two frames
         self._diameter: dict[str, float] = {}  # each marker's width in pixels, once measured
         self._hues: dict[str, Hue] = {}  # each marker's colour direction, once learned
+        self._others: dict[str, list[np.ndarray]] = {}  # runners-up, where one was acquired
 
     def reset(self) -> None:
         self._last.clear()
@@ -112,10 +117,10 @@ class MarkerTracker:
         marker was tracked: that may have been a scrap of a shirt of its colour). Only those
         within the marker's radius count: a mat of the same hue around it must not become the
         colour learned."""
-        found = self._spot(frame, _purest(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed))
-        if found is None:
+        found = self._spots(frame, _purest(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed))
+        if not found:
             return None
-        near, diameter = found
+        near, diameter = found[0]
         patch, (x0, y0) = self._window_around(frame, near, self._window)
         ys, xs = np.mgrid[0 : patch.shape[0], 0 : patch.shape[1]]
         inside = (xs + x0 - near[0]) ** 2 + (ys + y0 - near[1]) ** 2 <= (diameter / 2) ** 2
@@ -137,22 +142,62 @@ class MarkerTracker:
 
     def locate(self, frame: np.ndarray) -> dict[str, np.ndarray]:
         """Centre of each marker found, in pixels (x, y); a missing marker is absent."""
-        found = {}
+        found: dict[str, np.ndarray] = {}
+        acquired = []
+        self._others.clear()
         self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
         for name in self._bounds:
             last = self._last.get(name)
             centre = self._follow(frame, name, last) if last is not None else None
             if centre is None:
                 centre = self._acquire(frame, name)
-            if centre is None:
-                self._last.pop(name, None)
-                self._moved.pop(name, None)
-            else:
-                if last is not None:
-                    self._moved[name] = centre - last
-                self._last[name] = centre
+                acquired.append(name)
+            if centre is not None:
                 found[name] = centre
+        usual = self._usual_width()
+        for name in acquired:
+            if name in found and usual is not None and not _same_size(self._diameter[name], usual):
+                # Five markers of one print lie at about one distance: a spot of another size
+                # is a piece of something else (a stripe cut off by a picture frame).
+                self._diameter[name] = usual
+                centre = self._acquire(frame, name)
+                found.pop(name)
+                if centre is not None and _same_size(self._diameter[name], usual):
+                    found[name] = centre
+        for name in self._bounds:
+            last = self._last.pop(name, None)
+            self._moved.pop(name, None)
+            if name in found:
+                if last is not None:
+                    self._moved[name] = found[name] - last
+                self._last[name] = found[name]
         return found
+
+    def others(self) -> dict[str, list[np.ndarray]]:
+        """For each marker looked for afresh in the last frame, the next most marker-like
+        spots of its colour, best first: one of them may be the marker when the best is not."""
+        return dict(self._others)
+
+    def settle(self, kept: dict[str, np.ndarray]) -> None:
+        """Follow each marker from where the body check placed it; a marker it refused is
+        looked for afresh, not followed on whatever it was wrongly found on."""
+        for name in list(self._last):
+            if name not in kept:
+                del self._last[name]
+                self._moved.pop(name, None)
+            elif not np.array_equal(kept[name], self._last[name]):
+                self._last[name] = kept[name]
+                self._moved.pop(name, None)
+
+    def _usual_width(self) -> float | None:
+        """The width most markers measure, once three or more have been: the middle of the
+        largest group of about one size."""
+        widths = sorted(self._diameter.values())
+        if len(widths) < 3:
+            return None
+        groups = [[w for w in widths if _same_size(w, width)] for width in widths]
+        largest = max(groups, key=len)  # the first of the largest: the smaller size wins ties
+        return float(np.median(largest))
 
     def _follow(self, frame: np.ndarray, name: str, last: np.ndarray) -> np.ndarray | None:
         centre = self._search_close(frame, name, last + self._moved.get(name, 0.0))
@@ -193,32 +238,44 @@ class MarkerTracker:
 
     def _acquire(self, frame: np.ndarray, name: str) -> np.ndarray | None:
         coarse = self._mask(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], name)
-        found = self._spot(frame, coarse, self._diameter.get(name))
-        if found is None and name in self._diameter:
+        found = self._spots(frame, coarse, self._diameter.get(name), CANDIDATES)
+        if not found and name in self._diameter:
             # The width learned may be a sliver's: a marker half hidden by the foot at the top
             # of a lift shrinks it, and the whole marker seen again would never match it.
-            found = self._spot(frame, coarse)
-        if found is None:
+            found = self._spots(frame, coarse, limit=CANDIDATES)
+        if not found:
             return None
-        guess, self._diameter[name] = found
+        (guess, self._diameter[name]), *others = found
+        refined = (self._search_near(frame, name, other) for other, _ in others)
+        self._others[name] = [centre for centre in refined if centre is not None]
         return self._search_near(frame, name, guess)
 
-    def _spot(
-        self, frame: np.ndarray, coarse: np.ndarray, diameter: float | None = None
-    ) -> tuple[np.ndarray, float] | None:
-        """The most marker-like spot in a half-resolution mask, in full-resolution pixels, and
-        the marker width it was found at."""
+    def _spots(
+        self,
+        frame: np.ndarray,
+        coarse: np.ndarray,
+        diameter: float | None = None,
+        limit: int = 1,
+    ) -> list[tuple[np.ndarray, float]]:
+        """The most marker-like spots in a half-resolution mask, best first and one to a
+        place, in full-resolution pixels, with the marker width each was found at."""
         widths = (diameter,) if diameter else [share * frame.shape[1] for share in MARKER_WIDTHS]
-        best = None
-        for width in widths:
-            for spot in spots(coarse, width / ACQUIRE_STRIDE, limit=1):
-                if best is None or spot.score > best[0].score:
-                    best = (spot, width)
-        if best is None:
-            return None
-        spot, width = best
-        centre, across = measured(coarse, spot, width / ACQUIRE_STRIDE)
-        return centre * ACQUIRE_STRIDE, across * ACQUIRE_STRIDE
+        scored = [
+            (spot, width)
+            for width in widths
+            for spot in spots(coarse, width / ACQUIRE_STRIDE, limit=limit)
+        ]
+        chosen: list[tuple[Spot, float]] = []
+        for spot, width in sorted(scored, key=lambda found: -found[0].score):
+            apart = max(width, *(w for _, w in chosen)) / ACQUIRE_STRIDE if chosen else 0.0
+            if all(math.hypot(spot.x - s.x, spot.y - s.y) > apart for s, _ in chosen):
+                chosen.append((spot, width))
+        return [
+            (centre * ACQUIRE_STRIDE, across * ACQUIRE_STRIDE)
+            for centre, across in (
+                measured(coarse, spot, width / ACQUIRE_STRIDE) for spot, width in chosen[:limit]
+            )
+        ]
 
     def _search_near(self, frame: np.ndarray, name: str, centre: np.ndarray) -> np.ndarray | None:
         patch, corner = self._window_around(frame, centre, self._window)
@@ -231,10 +288,11 @@ class MarkerTracker:
         if len(xs) <= CLEAN_AREAS * area:
             if _inside(xs, ys, mask.shape):
                 return self._just_the_marker(name, xs, ys, diameter) + corner
-            return _core_centre(xs, ys, diameter, rounds=1) + corner
+            return _core_centre(xs, ys, diameter, rounds=1, start=centre - corner) + corner
         if len(xs) <= MAX_AREAS_IN_WINDOW * area:
-            # More pixels of the colour beside it (a shirt's edge): the marker's own.
-            return _core_centre(xs, ys, diameter, rounds=2) + corner
+            # More pixels of the colour beside it (a shirt's edge, a stripe the window cuts):
+            # the marker's own, gathered from where it was expected, not from the middle of all.
+            return _core_centre(xs, ys, diameter, rounds=3, start=centre - corner) + corner
         # More of the colour than a marker: only a marker-shaped spot in it will do, the one
         # nearest where the marker was.
         candidates = spots(mask, diameter)
@@ -299,18 +357,32 @@ def _grown(mask: np.ndarray) -> np.ndarray:
     return grown
 
 
+def _same_size(width: float, usual: float) -> bool:
+    return usual / SIZE_SPREAD <= width <= usual * SIZE_SPREAD
+
+
 def _inside(xs: np.ndarray, ys: np.ndarray, shape: tuple[int, ...]) -> bool:
     """Whether the pixels keep off the window's edges: all of what they belong to is in it."""
     height, width = shape[:2]
     return bool(xs.min() > 0 and ys.min() > 0 and xs.max() < width - 1 and ys.max() < height - 1)
 
 
-def _core_centre(xs: np.ndarray, ys: np.ndarray, diameter: float, rounds: int) -> np.ndarray:
-    """The middle of the pixels within a marker's radius of their middle, `rounds` times over:
-    a few pixels of a like-coloured shirt beside the marker do not pull it off centre. (Sums
-    over counts rather than means: this runs for every marker in every frame.)"""
-    x, y = xs.sum() / len(xs), ys.sum() / len(ys)
+def _core_centre(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    diameter: float,
+    rounds: int,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """The middle of the pixels within a marker's radius of their middle (or of `start`, when
+    any lie that near it), `rounds` times over: a few pixels of a like-coloured shirt beside
+    the marker do not pull it off centre. (Sums over counts rather than means: this runs for
+    every marker in every frame.)"""
     reach = (0.6 * diameter + 1) ** 2
+    if start is not None and np.any((xs - start[0]) ** 2 + (ys - start[1]) ** 2 <= reach):
+        x, y = float(start[0]), float(start[1])
+    else:
+        x, y = xs.sum() / len(xs), ys.sum() / len(ys)
     for _ in range(rounds):
         near = (xs - x) ** 2 + (ys - y) ** 2 <= reach
         count = np.count_nonzero(near)

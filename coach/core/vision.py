@@ -106,7 +106,8 @@ class LegReader:
         if learning:
             self._check_room(frame, found)
         # Points that are no body are not seen: bridged briefly by the smoother, else unseen.
-        found = self._body.body_in(found)
+        found = self._body.body_in(found, t, self._tracker.others())
+        self._tracker.settle(found)
         markers = self._smoother.update(t, found, width)
         angles = measure(markers, (width, height), self.view, self._foot_ratio)
         return Sighting(
