@@ -41,3 +41,15 @@ def test_a_toe_marker_near_the_foot_is_taken_and_the_toes_are_judged():
         sighting = reader.sight(frame, 0.2 + i / 15)
     assert "toe" in sighting.seen and sighting.certainty["toe"] == 1.0
     assert sighting.angles.rotation is not None
+
+
+def test_the_toe_marker_is_the_spot_of_its_colour_by_the_foot_not_the_likest_one():
+    reader = _reader(True)
+    ankle = reader.sight(_frame_with_toe_at(600, 60), 0.0).markers["ankle"]
+    frame = _frame_with_toe_at(round(ankle[0]) - 12, round(ankle[1]) - 10)
+    far = _frame_with_toe_at(520, 40)  # a spot as like it across the room, found first
+    frame[far != 90] = far[far != 90]
+    for i in range(3):
+        sighting = reader.sight(frame, 0.1 + i / 15)
+        assert "toe" in sighting.seen
+        assert np.hypot(*(sighting.markers["toe"] - ankle)) < 25

@@ -69,7 +69,11 @@ class PoseReader:
         if self._learn_toe:
             self._learn_toe = False
             self._toe_marker.learn_colours(frame)
-        toe = self._toe_marker.locate(frame).get("toe")
-        if toe is None or np.hypot(*(toe - ankle)) > TOE_MARKER_REACH * width:
-            return None
+        marker = self._toe_marker
+        found = marker.locate(frame)
+        spots = [*found.values(), *marker.others().get("toe", [])]
+        near = [spot for spot in spots if np.hypot(*(spot - ankle)) <= TOE_MARKER_REACH * width]
+        toe = min(near, key=lambda spot: float(np.hypot(*(spot - ankle))), default=None)
+        # Followed from there next frame; a spot far from the foot is not followed at all.
+        marker.settle({} if toe is None else {"toe": toe})
         return toe
