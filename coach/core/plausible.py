@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from itertools import product
+from itertools import islice, product
 
 import numpy as np
 
@@ -17,6 +17,10 @@ from coach.core.geometry import abduction_deg, knee_bend_deg
 
 HISTORY = 150  # plausible frames the usual lengths are taken over (10 s at 15 fps)
 USUAL = 90  # percentile of the recent lengths taken as the limb's full length
+MIN_SEEN = 5  # lengths a limb needs before it has a usual one
+# The usual lengths change slowly: worked out again every this many frames (once a second),
+# not every frame, where the percentiles cost more than finding the markers.
+RECOUNT_EVERY = 15
 # A limb seen from the camera only shortens (turned toward it); longer means a wrong point.
 LONGEST = 1.3
 SHORTEST = {"trunk": 0.6, "thigh": 0.35, "shin": 0.35, "leg": 0.35, "foot": 0.0}
@@ -53,11 +57,9 @@ def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
 class BodyCheck:
     def __init__(self) -> None:
         self._seen: dict[str, deque[float]] = {limb: deque(maxlen=HISTORY) for limb in SHORTEST}
+        self._usual: dict[str, float] = {}  # each limb's usual length, once seen often enough
+        self._remembered = 0  # frames remembered
         self._last: dict[str, tuple[float, np.ndarray]] = {}  # each point when last in a body
-
-    def usual(self, limb: str) -> float | None:
-        seen = self._seen[limb]
-        return float(np.percentile(seen, USUAL)) if len(seen) >= 5 else None
 
     def plausible(self, points: dict[str, np.ndarray]) -> bool:
         """Whether these points, all of them, can be a person lying on their side; a plausible
@@ -91,13 +93,13 @@ class BodyCheck:
         if not self._shaped_like_a_body(points, lengths):
             return False
         for limb, length in lengths.items():
-            usual = self.usual(limb)
+            usual = self._usual.get(limb)
             if usual is not None and not SHORTEST[limb] * usual <= length <= LONGEST * usual:
                 return False
         return t is None or self._could_have_moved(points, t)
 
     def _could_have_moved(self, points: dict[str, np.ndarray], t: float) -> bool:
-        leg = self.usual("leg")
+        leg = self._usual.get("leg")
         if leg is None:
             return True
         for name, point in points.items():
@@ -111,6 +113,13 @@ class BodyCheck:
     def _remember(self, points: dict[str, np.ndarray], t: float | None) -> None:
         for limb, length in _lengths(points).items():
             self._seen[limb].append(length)
+        self._remembered += 1
+        if self._remembered <= RECOUNT_EVERY or self._remembered % RECOUNT_EVERY == 0:
+            self._usual = {
+                limb: float(np.percentile(seen, USUAL))
+                for limb, seen in self._seen.items()
+                if len(seen) >= MIN_SEEN
+            }
         if t is not None:
             self._last.update({name: (t, point) for name, point in points.items()})
 
@@ -154,15 +163,19 @@ class BodyCheck:
 # Points the body can do without, one at a time, and still be read: the knee (its marker in
 # trousers of its colour), the toe, then the ankle (bridged for a moment by the smoother).
 EXPENDABLE = ("knee", "toe", "ankle")
+# Bodies tried of each set of points: every one using at most two runners-up. A frame where
+# none of them fits costs a few milliseconds, not the tens that every pick would.
+MOST_PICKS = 21
 
 
 def _bodies(choices: dict[str, list[np.ndarray]]) -> Iterator[dict[str, np.ndarray]]:
     """Every body the spots can make, those taking each marker's first spots first, then
     each with one expendable point left out."""
-    yield from _picks(choices)
+    yield from islice(_picks(choices), MOST_PICKS)
     for left_out in EXPENDABLE:
         if left_out in choices and len(choices) > 1:
-            yield from _picks({n: spots for n, spots in choices.items() if n != left_out})
+            rest = {n: spots for n, spots in choices.items() if n != left_out}
+            yield from islice(_picks(rest), MOST_PICKS)
 
 
 def _picks(choices: dict[str, list[np.ndarray]]) -> Iterator[dict[str, np.ndarray]]:
