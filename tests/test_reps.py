@@ -124,3 +124,14 @@ def test_readings_that_stop_at_the_top_count_no_rep():
     segmenter = RepSegmenter(15)
     assert _run(segmenter, samples) == []
     assert segmenter.close() is None
+
+
+def test_a_misread_leg_far_below_rest_does_not_become_the_rest():
+    """A few seconds of a wrong reading below the leg (a spot elsewhere taken for the ankle)
+    must not move the rest there: the real rest would then look like a lift that never ends,
+    and every rep after it would go uncounted."""
+    segmenter = RepSegmenter(15)
+    misread = [(i / FPS, -11.5) for i in range(40)]
+    samples = _rep(30) + misread + _rep(30) + _rep(30)
+    timed = [(i / FPS, a) for i, (_, a) in enumerate(samples)]
+    assert len(_run(segmenter, timed)) == 3

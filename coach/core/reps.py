@@ -92,7 +92,10 @@ class RepSegmenter:
                 )
                 self._left_rest_at = None  # spent: the next rep leaves rest on its own
             elif lift <= self._end_below:
-                self._baseline += BASELINE_SMOOTHING * (abduction - self._baseline)
+                if lift >= -self._start_above:
+                    # The rest drifts a little as the body settles; far below it is a misread
+                    # leg, and following it would leave the real rest looking like a lift.
+                    self._baseline += BASELINE_SMOOTHING * (abduction - self._baseline)
                 self._left_rest_at = None
             elif self._left_rest_at is None:
                 self._left_rest_at = t
