@@ -18,6 +18,7 @@ from coach.sim.scene import CameraPose, Decor, FilmedScene, Scene
 
 SETTINGS = Settings()
 COLOURS = SETTINGS.markers.colours()
+FOOT_TO_LEG = SETTINGS.markers.foot_to_leg_ratio
 
 
 def _disc(mask: np.ndarray, x: int, y: int, radius: int) -> None:
@@ -98,7 +99,7 @@ def test_in_any_room_a_reading_is_right_or_there_is_none(room):
 
 
 def test_points_that_cannot_be_a_body_are_not_one():
-    check = BodyCheck()
+    check = BodyCheck(FOOT_TO_LEG)
     body = {
         "shoulder": np.array([500.0, 300.0]),
         "hip": np.array([380.0, 300.0]),
@@ -116,7 +117,7 @@ def test_points_that_cannot_be_a_body_are_not_one():
     shortened = {**body, "ankle": np.array([250.0, 270.0])}  # a knee bending toward the lens
     assert check.plausible(shortened)
     # A scrap of red trousers by the ankle taken for the hip: a leg a few pixels long.
-    fresh = BodyCheck()
+    fresh = BodyCheck(FOOT_TO_LEG)
     hip_at_the_ankle = {"shoulder": body["shoulder"], "hip": np.array([205.0, 262.0])}
     assert not fresh.plausible(hip_at_the_ankle | {"ankle": body["ankle"]})
 
@@ -148,7 +149,7 @@ def _steady(check: BodyCheck, body: dict[str, np.ndarray], frames: int = 10) -> 
 
 
 def test_of_the_spots_of_a_markers_colour_the_one_that_makes_a_body_is_taken():
-    check = BodyCheck()
+    check = BodyCheck(FOOT_TO_LEG)
     t = _steady(check, BODY)
     stub = np.array([300.0, 40.0])  # a piece of a stripe up the wall, found first
     chosen = check.body_in({**BODY, "knee": stub}, t, {"knee": [BODY["knee"] + 1.0]})
@@ -157,7 +158,7 @@ def test_of_the_spots_of_a_markers_colour_the_one_that_makes_a_body_is_taken():
 
 
 def test_a_point_cannot_jump_farther_than_a_leg_swings_in_a_moment():
-    check = BodyCheck()
+    check = BodyCheck(FOOT_TO_LEG)
     t = _steady(check, BODY)
     turn = np.radians(45.0)  # the leg lifted 45 degrees about the hip
     rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
@@ -173,8 +174,9 @@ def test_a_point_cannot_jump_farther_than_a_leg_swings_in_a_moment():
 
 
 def test_a_toe_marker_found_far_from_the_foot_is_left_out():
-    check = BodyCheck()
-    far = check.body_in({**BODY, "toe": np.array([600.0, 40.0])}, 0.0)
+    check = BodyCheck(FOOT_TO_LEG)
+    # A spot of its colour two feet beyond the ankle (a piece of a stripe by the foot).
+    far = check.body_in({**BODY, "toe": BODY["ankle"] + [-75.0, 0.0]}, 0.0)
     assert far.keys() == BODY.keys()
     near = check.body_in({**BODY, "toe": BODY["ankle"] + [-25.0, 5.0]}, 1 / 15)
     assert near.keys() == BODY.keys() | {"toe"}

@@ -29,7 +29,9 @@ SHORTEST = {"trunk": 0.6, "thigh": 0.35, "shin": 0.35, "leg": 0.35, "foot": 0.0}
 THIGH_TO_TRUNK = (0.5, 2.5)
 LEG_TO_TRUNK = (0.7, 3.5)
 SHIN_TO_THIGH = (0.4, 2.0)
-FOOT_TO_LEG = 0.8  # the toe marker is a foot from the ankle, a fifth of a leg; toward the lens less
+# The toe marker lies a foot from the ankle (the configured share of the leg), less with the
+# foot turned toward the lens; this many times that allows for a foot measured roughly.
+FOOT_SLACK = 1.6
 # A point may move this many leg lengths a second since it was last part of a body (a quick
 # lift swings the ankle two), and a fifth of a leg more for noise. Farther is another spot.
 FASTEST_LEGS_PER_S = 3.0
@@ -55,7 +57,8 @@ def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
 
 
 class BodyCheck:
-    def __init__(self) -> None:
+    def __init__(self, foot_to_leg: float) -> None:
+        self._foot_to_leg = foot_to_leg
         self._seen: dict[str, deque[float]] = {limb: deque(maxlen=HISTORY) for limb in SHORTEST}
         self._usual: dict[str, float] = {}  # each limb's usual length, once seen often enough
         self._remembered = 0  # frames remembered
@@ -133,8 +136,7 @@ class BodyCheck:
         where = self._last[name][1]
         return sorted(spots, key=lambda spot: float(np.hypot(*(spot - where))))
 
-    @staticmethod
-    def _shaped_like_a_body(points: dict[str, np.ndarray], lengths: dict[str, float]) -> bool:
+    def _shaped_like_a_body(self, points: dict[str, np.ndarray], lengths: dict[str, float]) -> bool:
         trunk = lengths.get("trunk")
         if trunk is not None and trunk < MIN_TRUNK_PX:
             return False
@@ -146,8 +148,10 @@ class BodyCheck:
         if thigh and shin and not SHIN_TO_THIGH[0] <= shin / thigh <= SHIN_TO_THIGH[1]:
             return False
         foot = lengths.get("foot")
-        if leg and foot and foot / leg > FOOT_TO_LEG:
-            return False
+        if leg and foot:
+            full_leg = max(leg, self._usual.get("leg", 0.0))  # the leg may be foreshortened
+            if foot > FOOT_SLACK * self._foot_to_leg * full_leg:
+                return False
         far = "ankle" if "ankle" in points else "knee"  # the leg's line: along the thigh will do
         if all(name in points for name in ("shoulder", "hip", far)):
             lift = abduction_deg(points["shoulder"], points["hip"], points[far])

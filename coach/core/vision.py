@@ -82,7 +82,7 @@ class LegReader:
         markers, camera = settings.markers, settings.camera
         self._tracker = MarkerTracker(markers.colours(), markers.colour_tolerance)
         self._smoother = MarkerSmoother()
-        self._body = BodyCheck()
+        self._body = BodyCheck(markers.foot_to_leg_ratio)
         self._foot_ratio = markers.foot_to_leg_ratio
         self.view = CameraView.configured(camera)
         self._learn_colours = True
