@@ -113,3 +113,14 @@ def test_a_knee_bent_toward_a_camera_looking_down_does_not_hide_how_high_the_hip
     straight = {name: p for name, p in pixels.items() if name != "knee"}
     read_by_the_ankle = measure(straight, (640, 480), CameraView(27.0, 8.0), 0.17)
     assert read_by_the_ankle is not None and read_by_the_ankle.abduction < 32.0  # 6+ low
+
+
+def test_a_toe_read_as_turned_further_than_a_hip_can_turn_leaves_the_toes_unjudged():
+    """A toe 75 degrees round is a marker found where no foot goes (a stub of stripe taken for
+    the ankle reads as 100): the toes are not judged from it, while the lift still is."""
+    pose, view = CameraPose(2.5, 20.0, 0.0), CameraView(20.0, 0.0)
+    beyond = _measure(pose, LegState("right", 30, 75), view)
+    assert beyond is not None and beyond.rotation is None
+    assert beyond.abduction == pytest.approx(30, abs=1e-6)
+    turned = _measure(pose, LegState("right", 30, 40), view)
+    assert turned is not None and turned.rotation == pytest.approx(40, abs=1e-6)

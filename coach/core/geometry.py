@@ -63,6 +63,11 @@ def knee_bend_deg(hip: Point, knee: Point, ankle: Point) -> float:
     return math.degrees(math.acos(float(np.clip(thigh @ shin, -1.0, 1.0))))
 
 
+# Lying on the side, a hip turns the toes up or down by about 45 degrees at most: a reading far
+# past that is a toe or an ankle marker found in the wrong place, and the toes go unjudged.
+MAX_ROTATION_DEG = 60.0
+
+
 def measure(
     pixels: dict[str, Point],
     size: tuple[int, int],
@@ -81,11 +86,14 @@ def measure(
     shoulder, hip, ankle, knee = (flat.get(n) for n in ("shoulder", "hip", "ankle", "knee"))
     assert shoulder is not None and hip is not None and ankle is not None
     toe = pixels.get("toe")
+    rotation = (
+        None
+        if toe is None
+        else rotation_deg(body["hip"], body["ankle"], view.ray(toe, size), view, foot_to_leg_ratio)
+    )
     return LegAngles(
         abduction=_abduction(shoulder, hip, knee, ankle),
-        rotation=None
-        if toe is None
-        else rotation_deg(body["hip"], body["ankle"], view.ray(toe, size), view, foot_to_leg_ratio),
+        rotation=None if rotation is None or abs(rotation) > MAX_ROTATION_DEG else rotation,
         knee_bend=None if knee is None else knee_bend_deg(hip, knee, ankle),
         trunk_length=float(np.hypot(*(hip - shoulder))),
         rays=None
