@@ -160,17 +160,26 @@ def test_of_the_spots_of_a_markers_colour_the_one_that_makes_a_body_is_taken():
 def test_a_point_cannot_jump_farther_than_a_leg_swings_in_a_moment():
     check = BodyCheck(FOOT_TO_LEG)
     t = _steady(check, BODY)
-    turn = np.radians(45.0)  # the leg lifted 45 degrees about the hip
-    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-    lifted = {
-        name: BODY["hip"] + rotation @ (point - BODY["hip"]) if name in ("knee", "ankle") else point
-        for name, point in BODY.items()
-    }
-    # In one frame the ankle would have moved three quarters of a leg: a spot elsewhere, not
-    # the ankle. The knee, half as far from the hip, could have.
-    assert check.body_in(lifted, t).keys() == {"shoulder", "hip", "knee"}
-    # A second later a quick lift could have put it there.
-    assert check.body_in(lifted, t + 1.0).keys() == BODY.keys()
+    # The ankle hidden at rest, and a piece of stripe of its colour a tenth of a leg away
+    # taken for it: a still leg cannot get there in one frame.
+    jumped = {**BODY, "ankle": BODY["ankle"] + [10.0, 16.0]}
+    assert check.body_in(jumped, t).keys() == {"shoulder", "hip", "knee"}
+    # Moving as it was (here: not at all), it is the ankle.
+    assert check.body_in(BODY, t + 1 / 15).keys() == BODY.keys()
+    # Half a second on, a lift could have put it there.
+    assert check.body_in(jumped, t + 0.6).keys() == BODY.keys()
+
+
+def test_a_point_moving_steadily_is_followed_however_fast():
+    check = BodyCheck(FOOT_TO_LEG)
+    t = _steady(check, BODY)
+    for frame in range(1, 8):  # the whole leg sweeping up at 12 px a frame
+        lifted = {
+            **BODY,
+            "knee": BODY["knee"] - [0, 6 * frame],
+            "ankle": BODY["ankle"] - [0, 12 * frame],
+        }
+        assert check.body_in(lifted, t + frame / 15).keys() == BODY.keys(), frame
 
 
 def test_a_toe_marker_found_far_from_the_foot_is_left_out():

@@ -23,7 +23,7 @@ MIN_SEEN = 5  # lengths a limb needs before it has a usual one
 RECOUNT_EVERY = 15
 # A limb seen from the camera only shortens (turned toward it); longer means a wrong point.
 LONGEST = 1.3
-SHORTEST = {"trunk": 0.6, "thigh": 0.35, "shin": 0.35, "leg": 0.35, "foot": 0.0}
+SHORTEST = {"trunk": 0.6, "thigh": 0.2, "shin": 0.2, "leg": 0.25, "foot": 0.0}
 # Before any history: how long each limb may be against the trunk. The leg, hip to ankle, is
 # about 1.7 trunks: shorter than 0.7 only with the knee bent past a right angle.
 THIGH_TO_TRUNK = (0.5, 2.5)
@@ -32,10 +32,13 @@ SHIN_TO_THIGH = (0.4, 2.0)
 # The toe marker lies a foot from the ankle (the configured share of the leg), less with the
 # foot turned toward the lens; this many times that allows for a foot measured roughly.
 FOOT_SLACK = 1.6
-# A point may move this many leg lengths a second since it was last part of a body (a quick
-# lift swings the ankle two), and a fifth of a leg more for noise. Farther is another spot.
-FASTEST_LEGS_PER_S = 3.0
-JITTER_LEGS = 0.2
+# A point goes on as it was moving, give or take what a leg's swing can gain or lose in the
+# time since it was last part of a body (its acceleration, in leg lengths per second squared,
+# a quick lift's start from rest being about three) and the markers' jitter: a spot much
+# farther off in the next frame, a piece of stripe beside a hidden ankle, is another spot.
+SWING_LEGS_PER_S2 = 6.0
+JITTER_LEGS = 0.06
+STEADY_S = 0.2  # the last two sightings this close in time give the point's speed
 ABDUCTION_RANGE = (-30.0, 100.0)
 MAX_KNEE_BEND = 110.0
 MIN_TRUNK_PX = 8.0
@@ -62,7 +65,8 @@ class BodyCheck:
         self._seen: dict[str, deque[float]] = {limb: deque(maxlen=HISTORY) for limb in SHORTEST}
         self._usual: dict[str, float] = {}  # each limb's usual length, once seen often enough
         self._remembered = 0  # frames remembered
-        self._last: dict[str, tuple[float, np.ndarray]] = {}  # each point when last in a body
+        # Each point when last in a body, and its speed then (pixels a second).
+        self._last: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
 
     def plausible(self, points: dict[str, np.ndarray]) -> bool:
         """Whether these points, all of them, can be a person lying on their side; a plausible
@@ -107,9 +111,10 @@ class BodyCheck:
             return True
         for name, point in points.items():
             if name in self._last:
-                then, where = self._last[name]
-                reach = (FASTEST_LEGS_PER_S * max(t - then, 0.0) + JITTER_LEGS) * leg
-                if float(np.hypot(*(point - where))) > reach:
+                then, where, speed = self._last[name]
+                gap = max(t - then, 0.0)
+                reach = (JITTER_LEGS + SWING_LEGS_PER_S2 * gap * gap / 2) * leg
+                if float(np.hypot(*(point - where - speed * gap))) > reach:
                     return False
         return True
 
@@ -123,8 +128,13 @@ class BodyCheck:
                 for limb, seen in self._seen.items()
                 if len(seen) >= MIN_SEEN
             }
-        if t is not None:
-            self._last.update({name: (t, point) for name, point in points.items()})
+        if t is None:
+            return
+        for name, point in points.items():
+            then, where, _ = self._last.get(name, (None, point, None))
+            steady = then is not None and 0 < t - then <= STEADY_S
+            speed = (point - where) / (t - then) if steady else np.zeros(2)
+            self._last[name] = (t, point, speed)
 
     def _nearest_first(
         self, name: str, spots: list[np.ndarray], t: float | None
@@ -133,7 +143,8 @@ class BodyCheck:
         order): the marker moves little between two frames."""
         if t is None or name not in self._last:
             return spots
-        where = self._last[name][1]
+        then, last, speed = self._last[name]
+        where = last + speed * max(t - then, 0.0)
         return sorted(spots, key=lambda spot: float(np.hypot(*(spot - where))))
 
     def _shaped_like_a_body(self, points: dict[str, np.ndarray], lengths: dict[str, float]) -> bool:
