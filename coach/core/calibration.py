@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from coach.core.geometry import measure
+from coach.core.geometry import measure, toe_rotation
 from coach.core.thigh_turn import Pose, turn_from_thighs
 from coach.core.view import CameraView
 
@@ -97,9 +97,9 @@ def _toes_ahead_at(
 
 
 def _rotation(pose: Pose, view: CameraView, size: tuple[int, int], ratio: float) -> float:
-    angles = measure(pose, size, view, ratio)
-    assert angles is not None and angles.rotation is not None
-    return angles.rotation
+    rotation = toe_rotation(pose, size, view, ratio)
+    assert rotation is not None
+    return rotation
 
 
 def _thighs_and_toes(

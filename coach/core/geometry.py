@@ -85,12 +85,7 @@ def measure(
     flat = {name: view.in_plane(point) for name, point in body.items()}
     shoulder, hip, ankle, knee = (flat.get(n) for n in ("shoulder", "hip", "ankle", "knee"))
     assert shoulder is not None and hip is not None and ankle is not None
-    toe = pixels.get("toe")
-    rotation = (
-        None
-        if toe is None
-        else rotation_deg(body["hip"], body["ankle"], view.ray(toe, size), view, foot_to_leg_ratio)
-    )
+    rotation = toe_rotation(pixels, size, view, foot_to_leg_ratio)
     return LegAngles(
         abduction=_abduction(shoulder, hip, knee, ankle),
         rotation=None if rotation is None or abs(rotation) > MAX_ROTATION_DEG else rotation,
@@ -108,6 +103,17 @@ def measure(
             noise_px,
         ),
     )
+
+
+def toe_rotation(
+    pixels: dict[str, Point], size: tuple[int, int], view: CameraView, foot_to_leg_ratio: float
+) -> float | None:
+    """The leg's rotation as the toe marker shows it, however far round (the calibration tries
+    views under which it is far round); None without a toe, hip or ankle."""
+    if any(name not in pixels for name in ("hip", "ankle", "toe")):
+        return None
+    hip, ankle = (view.on_body_plane(pixels[name], size) for name in ("hip", "ankle"))
+    return rotation_deg(hip, ankle, view.ray(pixels["toe"], size), view, foot_to_leg_ratio)
 
 
 # A leg straight on the body plane is read hip to ankle: the ankle is twice as far from the hip as
