@@ -131,16 +131,17 @@ class BodyCheck:
         if t is None:
             return
         for name, point in points.items():
-            then, where, _ = self._last.get(name, (None, point, None))
-            steady = then is not None and 0 < t - then <= STEADY_S
-            speed = (point - where) / (t - then) if steady else np.zeros(2)
+            speed = np.zeros(2)
+            previous = self._last.get(name)
+            if previous is not None and 0 < t - previous[0] <= STEADY_S:
+                speed = (point - previous[1]) / (t - previous[0])
             self._last[name] = (t, point, speed)
 
     def _nearest_first(
         self, name: str, spots: list[np.ndarray], t: float | None
     ) -> list[np.ndarray]:
-        """A marker's spots, the one nearest where it last was first (else the tracker's
-        order): the marker moves little between two frames."""
+        """A marker's spots, the one nearest where its last speed takes it first (else the
+        tracker's order): a marker moves on much as it was moving."""
         if t is None or name not in self._last:
             return spots
         then, last, speed = self._last[name]
