@@ -71,9 +71,10 @@ class BodyCheck:
     def plausible(self, points: dict[str, np.ndarray]) -> bool:
         """Whether these points, all of them, can be a person lying on their side; a plausible
         frame's lengths are remembered."""
-        if not self._fits(points, None):
+        lengths = _lengths(points)
+        if not self._fits(points, lengths, None):
             return False
-        self._remember(points, None)
+        self._remember(points, lengths, None)
         return True
 
     def body_in(
@@ -90,13 +91,15 @@ class BodyCheck:
             for name, point in points.items()
         }
         for body in _bodies(choices):
-            if self._fits(body, t):
-                self._remember(body, t)
+            lengths = _lengths(body)
+            if self._fits(body, lengths, t):
+                self._remember(body, lengths, t)
                 return body
         return {}
 
-    def _fits(self, points: dict[str, np.ndarray], t: float | None) -> bool:
-        lengths = _lengths(points)
+    def _fits(
+        self, points: dict[str, np.ndarray], lengths: dict[str, float], t: float | None
+    ) -> bool:
         if not self._shaped_like_a_body(points, lengths):
             return False
         for limb, length in lengths.items():
@@ -118,8 +121,10 @@ class BodyCheck:
                     return False
         return True
 
-    def _remember(self, points: dict[str, np.ndarray], t: float | None) -> None:
-        for limb, length in _lengths(points).items():
+    def _remember(
+        self, points: dict[str, np.ndarray], lengths: dict[str, float], t: float | None
+    ) -> None:
+        for limb, length in lengths.items():
             self._seen[limb].append(length)
         self._remembered += 1
         if self._remembered <= RECOUNT_EVERY or self._remembered % RECOUNT_EVERY == 0:
