@@ -50,7 +50,6 @@ MIN_CLOSE = 6
 # The markers' widths in one picture differ by the body's depth across the view and the blur:
 # a spot more than this many times wider or narrower than most is not one of them.
 SIZE_SPREAD = 1.4
-Bounds = tuple[np.ndarray, np.ndarray]
 
 
 def hex_to_bgr(colour: str) -> np.ndarray:
@@ -64,18 +63,19 @@ SAME_HUE_COSINE = 0.97  # about 14 degrees apart: the printed colours are 30 or 
 MIN_BRIGHTNESS = 40.0  # darker pixels have too little colour to tell
 
 
-def _box(colour: np.ndarray, tolerance: int) -> Bounds:
-    return (
-        np.clip(colour - tolerance, 0, 255).astype(np.uint8),
-        np.clip(colour + tolerance, 0, 255).astype(np.uint8),
-    )
+def _box(colour: np.ndarray, tolerance: int) -> np.ndarray:
+    """The colour box as a table: for each channel (rows) and value (columns), whether it
+    lies within `tolerance` of the colour. Looking a small window up in it costs half what
+    comparing it with the box's two ends does, and steady-state tracking is just that."""
+    values = np.arange(256)
+    return np.abs(values[None, :] - colour[:, None].astype(int)) <= tolerance
 
 
 class MarkerTracker:
     def __init__(self, colours: dict[str, str], tolerance: int, min_pixels: int = 6) -> None:
         self._printed = {name: hex_to_bgr(colour) for name, colour in colours.items()}
         self._tolerance = tolerance
-        self._bounds = {name: _box(c, tolerance) for name, c in self._printed.items()}
+        self._boxes = {name: _box(c, tolerance) for name, c in self._printed.items()}
         self._min_pixels = min_pixels
         self._window = 0
         self._last: dict[str, np.ndarray] = {}
@@ -103,7 +103,7 @@ class MarkerTracker:
             # In dim light every colour sits closer to black, and so does everything else:
             # the box shrinks with the light so it does not take in the dark room too.
             light = float(np.linalg.norm(colour)) / float(np.linalg.norm(printed))
-            self._bounds[name] = _box(
+            self._boxes[name] = _box(
                 colour, round(LEARNED_TOLERANCE * self._tolerance * min(light, 1.0))
             )
             self._hues[name] = Hue.of(pixels, colour)
@@ -146,7 +146,7 @@ class MarkerTracker:
         acquired = []
         self._others.clear()
         self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
-        for name in self._bounds:
+        for name in self._boxes:
             last = self._last.get(name)
             centre = self._follow(frame, name, last) if last is not None else None
             if centre is None:
@@ -154,7 +154,7 @@ class MarkerTracker:
                 acquired.append(name)
             if centre is not None:
                 found[name] = centre
-        usual = self._usual_width()
+        usual = self._usual_width() if acquired else None
         for name in acquired:
             if name in found and usual is not None and not _same_size(self._diameter[name], usual):
                 # Five markers of one print lie at about one distance: a spot of another size
@@ -164,7 +164,7 @@ class MarkerTracker:
                 found.pop(name)
                 if centre is not None and _same_size(self._diameter[name], usual):
                     found[name] = centre
-        for name in self._bounds:
+        for name in self._boxes:
             last = self._last.pop(name, None)
             self._moved.pop(name, None)
             if name in found:
@@ -233,7 +233,7 @@ class MarkerTracker:
         hue = self._hues.get(name)
         if hue is None:
             return True
-        middle = patch[round(ys.sum() / len(ys)), round(xs.sum() / len(xs))].tolist()
+        middle = patch[round(int(ys.sum()) / len(ys)), round(int(xs.sum()) / len(xs))].tolist()
         return hue.holds_one(middle)
 
     def _acquire(self, frame: np.ndarray, name: str) -> np.ndarray | None:
@@ -339,11 +339,11 @@ class MarkerTracker:
         return mask & _grown(cone)
 
     def _in_box(self, pixels: np.ndarray, name: str) -> np.ndarray:
-        """Pixels within the marker's colour box, channel by channel, in uint8 (no copies)."""
-        lo, hi = self._bounds[name]
-        mask = (pixels[..., 0] >= lo[0]) & (pixels[..., 0] <= hi[0])
-        mask &= (pixels[..., 1] >= lo[1]) & (pixels[..., 1] <= hi[1])
-        mask &= (pixels[..., 2] >= lo[2]) & (pixels[..., 2] <= hi[2])
+        """Pixels within the marker's colour box, channel by channel."""
+        box = self._boxes[name]
+        mask = box[0].take(pixels[..., 0])
+        mask &= box[1].take(pixels[..., 1])
+        mask &= box[2].take(pixels[..., 2])
         return mask
 
 
