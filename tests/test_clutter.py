@@ -191,6 +191,20 @@ def test_a_toe_marker_found_far_from_the_foot_is_left_out():
     assert near.keys() == BODY.keys() | {"toe"}
 
 
+def test_a_point_back_from_a_gap_is_left_out_before_one_followed_all_along():
+    check = BodyCheck(FOOT_TO_LEG)
+    with_toe = {**BODY, "toe": BODY["ankle"] + [-25.0, 5.0]}
+    t = _steady(check, with_toe)
+    no_ankle = {name: point for name, point in with_toe.items() if name != "ankle"}
+    for _ in range(9):  # the ankle marker hidden on a stripe of its colour for 0.6 s
+        assert check.body_in(no_ankle, t).keys() == no_ankle.keys()
+        t += 1 / 15
+    # Then a piece of that stripe beside it, too far from the toe to be its ankle: either the
+    # piece or the toe is wrong, and the toe has been followed frame by frame.
+    stub = BODY["ankle"] + [30.0, -20.0]
+    assert check.body_in({**no_ankle, "ankle": stub}, t).keys() == no_ankle.keys()
+
+
 # Saturated stripes of every marker colour, cut short by pictures: stubs of them are compact
 # and of a marker's colour. Camera poses where each stub once passed for a marker.
 STRIPED_WALL = dict(fighting_rooms(COLOURS)["pattern"])["a wall striped in every marker colour"]

@@ -90,7 +90,7 @@ class BodyCheck:
             name: self._nearest_first(name, [point, *(others or {}).get(name, [])], t)
             for name, point in points.items()
         }
-        for body in _bodies(choices):
+        for body in _bodies(choices, self._longest_gone_first(t)):
             lengths = _lengths(body)
             if self._fits(body, lengths, t):
                 self._remember(body, lengths, t)
@@ -142,6 +142,17 @@ class BodyCheck:
                 speed = (point - previous[1]) / (t - previous[0])
             self._last[name] = (t, point, speed)
 
+    def _longest_gone_first(self, t: float | None) -> list[str]:
+        """The expendable points, the one the body has gone longest without first (never seen
+        counts as longest): a point followed frame to frame is surer than one that has just
+        come back, maybe as a piece of stripe beside a hidden marker."""
+        if t is None:
+            return list(EXPENDABLE)
+        return sorted(
+            EXPENDABLE,
+            key=lambda name: -(t - self._last[name][0]) if name in self._last else -np.inf,
+        )
+
     def _nearest_first(
         self, name: str, spots: list[np.ndarray], t: float | None
     ) -> list[np.ndarray]:
@@ -182,18 +193,21 @@ class BodyCheck:
 
 
 # Points the body can do without, one at a time, and still be read: the knee (its marker in
-# trousers of its colour), the toe, then the ankle (bridged for a moment by the smoother).
+# trousers of its colour), the toe, then the ankle (bridged for a moment by the smoother); in
+# that order among those last seen together.
 EXPENDABLE = ("knee", "toe", "ankle")
 # Bodies tried of each set of points: every one using at most two runners-up. A frame where
 # none of them fits costs a few milliseconds, not the tens that every pick would.
 MOST_PICKS = 21
 
 
-def _bodies(choices: dict[str, list[np.ndarray]]) -> Iterator[dict[str, np.ndarray]]:
+def _bodies(
+    choices: dict[str, list[np.ndarray]], expendable: list[str]
+) -> Iterator[dict[str, np.ndarray]]:
     """Every body the spots can make, those taking each marker's first spots first, then
-    each with one expendable point left out."""
+    each with one expendable point left out, in the order given."""
     yield from islice(_picks(choices), MOST_PICKS)
-    for left_out in EXPENDABLE:
+    for left_out in expendable:
         if left_out in choices and len(choices) > 1:
             rest = {n: spots for n, spots in choices.items() if n != left_out}
             yield from islice(_picks(rest), MOST_PICKS)
