@@ -205,6 +205,27 @@ def test_a_point_back_from_a_gap_is_left_out_before_one_followed_all_along():
     assert check.body_in({**no_ankle, "ankle": stub}, t).keys() == no_ankle.keys()
 
 
+def test_the_toes_are_not_judged_from_a_foot_carried_over_a_gap():
+    reader = LegReader(SETTINGS)
+    at = {name: point.astype(int) for name, point in BODY.items()}
+    at["toe"] = at["ankle"] + [-25, 5]
+    yy, xx = np.mgrid[0:480, 0:640]
+
+    def frame(names: list[str]) -> np.ndarray:
+        picture = np.full((480, 640, 3), 120, np.uint8)
+        for name in names:
+            x, y = at[name]
+            picture[(xx - x) ** 2 + (yy - y) ** 2 <= 36] = bgr(COLOURS[name])
+        return picture
+
+    for i in range(10):
+        seen = reader.sight(frame(list(at)), i / 15)
+    assert seen.angles is not None and seen.angles.rotation is not None
+    hidden = reader.sight(frame([name for name in at if name != "toe"]), 10 / 15)
+    assert "toe" in hidden.markers  # still drawn where it was going
+    assert hidden.angles is not None and hidden.angles.rotation is None
+
+
 # Saturated stripes of every marker colour, cut short by pictures: stubs of them are compact
 # and of a marker's colour. Camera poses where each stub once passed for a marker.
 STRIPED_WALL = dict(fighting_rooms(COLOURS)["pattern"])["a wall striped in every marker colour"]

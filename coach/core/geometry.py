@@ -74,9 +74,13 @@ def measure(
     view: CameraView,
     foot_to_leg_ratio: float,
     noise_px: float = MARKER_NOISE_PX,
+    seen: frozenset[str] | None = None,
 ) -> LegAngles | None:
     """Angles from whichever markers were seen; None when the leg itself cannot be placed.
-    `noise_px`: how much a still limb's length may vary between frames (see `depth`)."""
+    `noise_px`: how much a still limb's length may vary between frames (see `depth`).
+    `seen`: the points found in this very frame, where the others were carried over a gap; the
+    foot is short, so a carried toe or ankle a little off reads as a large turn, and the
+    rotation is read only from a foot seen whole."""
     if any(name not in pixels for name in ("shoulder", "hip", "ankle")):
         return None
     body = {
@@ -85,7 +89,8 @@ def measure(
     flat = {name: view.in_plane(point) for name, point in body.items()}
     shoulder, hip, ankle, knee = (flat.get(n) for n in ("shoulder", "hip", "ankle", "knee"))
     assert shoulder is not None and hip is not None and ankle is not None
-    rotation = toe_rotation(pixels, size, view, foot_to_leg_ratio)
+    foot_seen = seen is None or {"ankle", "toe"} <= seen
+    rotation = toe_rotation(pixels, size, view, foot_to_leg_ratio) if foot_seen else None
     return LegAngles(
         abduction=_abduction(shoulder, hip, knee, ankle),
         rotation=None if rotation is None or abs(rotation) > MAX_ROTATION_DEG else rotation,

@@ -109,12 +109,13 @@ class LegReader:
         found = self._body.body_in(found, t, self._tracker.others())
         self._tracker.settle(found)
         markers = self._smoother.update(t, found, width)
-        angles = measure(markers, (width, height), self.view, self._foot_ratio)
+        seen = frozenset(found)
+        angles = measure(markers, (width, height), self.view, self._foot_ratio, seen=seen)
         return Sighting(
             markers,
             angles,
             (width, height),
-            frozenset(found),
+            seen,
             lookalikes=self._lookalikes,
             spare=self._spare,
         )

@@ -57,10 +57,9 @@ class PoseReader:
                 found["toe"], sure["toe"] = toe, 1.0
         markers = self._smoother.update(t, found, width)
         noise = POSE_NOISE_PX * width / 640
-        angles = measure(markers, (width, height), self.view, self._foot_ratio, noise)
-        return Sighting(
-            markers, angles, (width, height), frozenset(found), BODY_POINTS, "pose", side, sure
-        )
+        seen = frozenset(found)
+        angles = measure(markers, (width, height), self.view, self._foot_ratio, noise, seen)
+        return Sighting(markers, angles, (width, height), seen, BODY_POINTS, "pose", side, sure)
 
     def _toe(self, frame: np.ndarray, ankle: np.ndarray | None, width: int) -> np.ndarray | None:
         """The toe marker, when one is worn and found near the foot the model sees."""
