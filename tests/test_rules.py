@@ -42,3 +42,15 @@ def test_toes_up_uses_its_own_threshold_and_ignores_a_missing_toe_marker():
     assert _feed(rules, [(20, 12)] * 20) == []
     assert _feed(rules, [(20, None)] * 20) == []
     assert [o.fault for o in _feed(rules, [(20, 25)] * 20)] == ["toes_up"]
+
+
+def test_two_readings_over_the_limit_with_none_between_are_no_fault_held():
+    rules = FormRules(replace(FORM, max_rotation_deg=15))
+    # A toe misread for one frame, unseen for half a second, misread once more.
+    gappy = [(20, 25)] + [(20, None)] * 10 + [(20, 25)] + [(20, 5)] * 5
+    assert _feed(rules, gappy) == []
+    # A toe that flickers in and out while it is up is still judged.
+    flickering = [(20, 25 if i % 2 else None) for i in range(20)]
+    assert [o.fault for o in _feed(FormRules(replace(FORM, max_rotation_deg=15)), flickering)] == [
+        "toes_up"
+    ]

@@ -57,7 +57,8 @@ class FormRules:
     def __init__(self, form: FormSettings) -> None:
         self._rules = rules_from(form)
         self._debounce = form.fault_debounce_s
-        self._pending: dict[str, float] = {}  # fault -> time its condition began
+        # fault -> when its condition began, and when it was last read to hold
+        self._pending: dict[str, tuple[float, float]] = {}
         self._active: set[str] = set()
 
     def reset(self) -> None:
@@ -77,7 +78,12 @@ class FormRules:
             if value <= rule.trigger:
                 self._pending.pop(rule.fault, None)
                 continue
-            began = self._pending.setdefault(rule.fault, t)
+            began, last = self._pending.get(rule.fault, (t, t))
+            if t - last > self._debounce:
+                # Unread for longer than the debounce: two wrong frames a second apart are not
+                # a fault held that long.
+                began = t
+            self._pending[rule.fault] = (began, t)
             if t - began >= self._debounce:
                 self._active.add(rule.fault)
                 del self._pending[rule.fault]
