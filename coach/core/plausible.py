@@ -86,6 +86,24 @@ class BodyCheck:
         """The points that make a body, with any of `others` (other spots of a marker's colour)
         in a point's place where that makes one: all five, or all but a point that spoils the
         rest (a knee in trousers of its colour, a toe or an ankle jumped to a stripe), or none."""
+        body, lengths = self._chosen(points, t, others)
+        if body:
+            self._remember(body, lengths, t)
+        return body
+
+    def placed(
+        self, points: dict[str, np.ndarray], others: dict[str, list[np.ndarray]] | None = None
+    ) -> dict[str, np.ndarray]:
+        """The body these spots make, judged on its shape and lengths alone and not taken as
+        seen: where the markers are, to learn their colours from."""
+        return self._chosen(points, None, others)[0]
+
+    def _chosen(
+        self,
+        points: dict[str, np.ndarray],
+        t: float | None,
+        others: dict[str, list[np.ndarray]] | None,
+    ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         choices = {
             name: self._nearest_first(name, [point, *(others or {}).get(name, [])], t)
             for name, point in points.items()
@@ -93,9 +111,8 @@ class BodyCheck:
         for body in _bodies(choices, self._longest_gone_first(t)):
             lengths = _lengths(body)
             if self._fits(body, lengths, t):
-                self._remember(body, lengths, t)
-                return body
-        return {}
+                return body, lengths
+        return {}, {}
 
     def _fits(
         self, points: dict[str, np.ndarray], lengths: dict[str, float], t: float | None

@@ -89,14 +89,23 @@ class MarkerTracker:
         self._moved.clear()
         self._diameter.clear()
 
-    def learn_colours(self, frame: np.ndarray) -> dict[str, np.ndarray]:
+    def learn_colours(
+        self, frame: np.ndarray, at: dict[str, np.ndarray] | None = None
+    ) -> dict[str, np.ndarray]:
         """Re-centre each marker's colour box on how the marker looks in `frame`: dim evening
         light or a bright window shifts every channel, and the printed colour falls outside.
-        Returns the colours learned (BGR); a marker not found keeps its box."""
+        A marker is looked at where `at` places it (where the markers make a body), else
+        around the purest spot of its hue. Returns the colours learned (BGR); a marker not
+        found keeps its box."""
         learned = {}
         self._window = max(MIN_WINDOW, frame.shape[1] // WINDOW_DIVISOR)
         for name, printed in self._printed.items():
-            pixels = self._hue_pixels(frame, printed)
+            placed = (at or {}).get(name)
+            if placed is None:
+                pixels = self._purest_spot_pixels(frame, printed)
+            else:
+                diameter = self._diameter_of(name, frame.shape[1])
+                pixels = self._hue_pixels(frame, printed, placed, diameter)
             if pixels is None:
                 continue
             colour = np.median(pixels, axis=0).astype(np.int16)
@@ -111,16 +120,21 @@ class MarkerTracker:
         self._last.clear()  # found again next frame with the new boxes
         return learned
 
-    def _hue_pixels(self, frame: np.ndarray, printed: np.ndarray) -> np.ndarray | None:
-        """The pixels of the marker itself with the printed colour's hue, around the most
-        marker-like spot of the purest pixels of that hue in the whole frame (not where the
-        marker was tracked: that may have been a scrap of a shirt of its colour). Only those
-        within the marker's radius count: a mat of the same hue around it must not become the
-        colour learned."""
+    def _purest_spot_pixels(self, frame: np.ndarray, printed: np.ndarray) -> np.ndarray | None:
+        """The marker's pixels around the most marker-like spot of the purest pixels of its hue
+        in the whole frame (not where the marker was tracked alone: that may have been a scrap
+        of a shirt of its colour). A saturated wall of the hue outdoes a printed marker here,
+        which is why a marker placed in a body is learned where it was placed instead."""
         found = self._spots(frame, _purest(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed))
         if not found:
             return None
-        near, diameter = found[0]
+        return self._hue_pixels(frame, printed, *found[0])
+
+    def _hue_pixels(
+        self, frame: np.ndarray, printed: np.ndarray, near: np.ndarray, diameter: float
+    ) -> np.ndarray | None:
+        """The pixels of the printed colour's hue within a marker's radius of `near`: a mat of
+        the same hue around the marker must not become the colour learned."""
         patch, (x0, y0) = self._window_around(frame, near, self._window)
         ys, xs = np.mgrid[0 : patch.shape[0], 0 : patch.shape[1]]
         inside = (xs + x0 - near[0]) ** 2 + (ys + y0 - near[1]) ** 2 <= (diameter / 2) ** 2

@@ -101,7 +101,9 @@ class LegReader:
         learning = self._learn_colours
         if learning:
             self._learn_colours = False
-            self._tracker.learn_colours(frame)
+            # Learned where the markers make a body, if they do in the colours known so far.
+            body = self._body.placed(self._tracker.locate(frame), self._tracker.others())
+            self._tracker.learn_colours(frame, body)
         found = self._tracker.locate(frame)
         if learning:
             self._check_room(frame, found)

@@ -30,6 +30,45 @@ READ_BY_EYE = {
 }
 
 
+# Where markers would be worn in the two gym stills (the room with the red wall, the blue mat and
+# the yellow knobs on the racks), read off a 2x enlargement: at rest, and with the leg raised.
+MARKERS_BY_EYE = {
+    "Side_Jackknife_0.jpg": {
+        "shoulder": (590, 300),
+        "hip": (335, 305),
+        "knee": (235, 300),
+        "ankle": (150, 300),
+        "toe": (112, 290),
+    },
+    "Side_Jackknife_1.jpg": {
+        "shoulder": (540, 288),
+        "hip": (390, 312),
+        "knee": (318, 208),
+        "ankle": (232, 95),
+        "toe": (200, 60),
+    },
+}
+# A 5 cm marker on that man: his shin is about 85 px long.
+MARKER_PX = 11.0
+PRINT_SHADE = 0.85  # a printed colour as a camera sees it, a little darker than its file
+
+
+def with_markers(
+    frame: np.ndarray, at: dict[str, tuple[int, int]], colours: dict[str, str]
+) -> np.ndarray:
+    """The photograph with round markers of these colours worn at these points, edges blended
+    into what lies under them as a lens blends them."""
+    from coach.core.tracker import hex_to_bgr
+
+    out = frame.astype(np.float32)
+    ys, xs = np.mgrid[0 : frame.shape[0], 0 : frame.shape[1]]
+    for name, (x, y) in at.items():
+        cover = np.clip(MARKER_PX / 2 + 0.5 - np.hypot(xs - x, ys - y), 0.0, 1.0)[..., None]
+        printed = PRINT_SHADE * hex_to_bgr(colours[name]).astype(np.float32)
+        out = out * (1 - cover) + cover * printed
+    return out.round().astype(np.uint8)
+
+
 def labels() -> dict[str, dict]:
     return json.loads((STILLS / "labels.json").read_text(encoding="utf-8"))["images"]
 
