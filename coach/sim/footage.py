@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.core.tracker import hex_to_bgr
+
 ROOT = Path(__file__).resolve().parents[2]
 STILLS = ROOT.parent / "shared" / "footage" / "free-exercise-db"
 POSE_MODELS = ROOT / ".models" / "blazepose"
@@ -58,8 +60,6 @@ def with_markers(
 ) -> np.ndarray:
     """The photograph with round markers of these colours worn at these points, edges blended
     into what lies under them as a lens blends them."""
-    from coach.core.tracker import hex_to_bgr
-
     out = frame.astype(np.float32)
     ys, xs = np.mgrid[0 : frame.shape[0], 0 : frame.shape[1]]
     for name, (x, y) in at.items():
