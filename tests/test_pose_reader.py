@@ -13,10 +13,10 @@ from tests.test_pose_core import lying_body
 TOE = "#ff00e0"
 
 
-def _frame_with_toe_at(x: int, y: int) -> np.ndarray:
+def _frame_with_toe_at(x: int, y: int, shade: float = 1.0) -> np.ndarray:
     frame = np.full((480, 640, 3), 90, np.uint8)
     yy, xx = np.mgrid[0:480, 0:640]
-    frame[(xx - x) ** 2 + (yy - y) ** 2 <= 36] = hex_to_bgr(TOE).astype(np.uint8)
+    frame[(xx - x) ** 2 + (yy - y) ** 2 <= 36] = (shade * hex_to_bgr(TOE)).astype(np.uint8)
     return frame
 
 
@@ -53,3 +53,16 @@ def test_the_toe_marker_is_the_spot_of_its_colour_by_the_foot_not_the_likest_one
         sighting = reader.sight(frame, 0.1 + i / 15)
         assert "toe" in sighting.seen
         assert np.hypot(*(sighting.markers["toe"] - ankle)) < 25
+
+
+def test_the_toe_markers_colour_is_learned_by_the_foot_not_from_a_purer_spot_in_view():
+    reader = _reader(True)
+    ankle = reader.sight(_frame_with_toe_at(600, 60), 0.0).markers["ankle"]
+    reader.learn_colours()  # a set begins
+    # The printed toe marker, duller than a spot of its hue on a poster across the room.
+    frame = _frame_with_toe_at(round(ankle[0]) - 12, round(ankle[1]) - 10, shade=0.8)
+    poster = _frame_with_toe_at(520, 40)
+    frame[poster != 90] = poster[poster != 90]
+    for i in range(3):
+        sighting = reader.sight(frame, 0.1 + i / 15)
+        assert "toe" in sighting.seen

@@ -75,7 +75,6 @@ class MarkerTracker:
     def __init__(self, colours: dict[str, str], tolerance: int, min_pixels: int = 6) -> None:
         self._printed = {name: hex_to_bgr(colour) for name, colour in colours.items()}
         self._tolerance = tolerance
-        self._boxes = {name: _box(c, tolerance) for name, c in self._printed.items()}
         self._min_pixels = min_pixels
         self._window = 0
         self._last: dict[str, np.ndarray] = {}
@@ -83,11 +82,20 @@ class MarkerTracker:
         self._diameter: dict[str, float] = {}  # each marker's width in pixels, once measured
         self._hues: dict[str, Hue] = {}  # each marker's colour direction, once learned
         self._others: dict[str, list[np.ndarray]] = {}  # runners-up, where one was acquired
+        self._boxes: dict[str, np.ndarray] = {}  # each marker's colour box (see `_box`)
+        self.forget_colours()
 
     def reset(self) -> None:
         self._last.clear()
         self._moved.clear()
         self._diameter.clear()
+
+    def forget_colours(self) -> None:
+        """Back to the printed colours, before learning them afresh: a box learned in the
+        last set's light may miss the markers in this one's, and they could not be placed."""
+        self._boxes = {name: _box(c, self._tolerance) for name, c in self._printed.items()}
+        self._hues.clear()
+        self._last.clear()
 
     def learn_colours(
         self, frame: np.ndarray, at: dict[str, np.ndarray] | None = None

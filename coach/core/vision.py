@@ -101,7 +101,8 @@ class LegReader:
         learning = self._learn_colours
         if learning:
             self._learn_colours = False
-            # Learned where the markers make a body, if they do in the colours known so far.
+            # Learned where the markers make a body, if they do in their printed colours.
+            self._tracker.forget_colours()
             body = self._body.placed(self._tracker.locate(frame), self._tracker.others())
             self._tracker.learn_colours(frame, body)
         found = self._tracker.locate(frame)
