@@ -52,6 +52,9 @@ MIN_CLOSE = 6
 SIZE_SPREAD = 1.4
 
 
+Points = dict[str, np.ndarray]  # a position per marker name
+
+
 def hex_to_bgr(colour: str) -> np.ndarray:
     value = int(colour.lstrip("#"), 16)
     return np.array([value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF], dtype=np.int16)
@@ -96,6 +99,17 @@ class MarkerTracker:
         self._boxes = {name: _box(c, self._tolerance) for name, c in self._printed.items()}
         self._hues.clear()
         self._last.clear()
+
+    def relearn_colours(
+        self,
+        frame: np.ndarray,
+        place: Callable[[Points, dict[str, list[np.ndarray]]], Points],
+    ) -> dict[str, np.ndarray]:
+        """Learn the colours afresh from the printed ones: the markers are found in those, and
+        `place` (given them and their runners-up) says where they really are, to learn from."""
+        self.forget_colours()
+        found = self.locate(frame)
+        return self.learn_colours(frame, place(found, self.others()))
 
     def learn_colours(
         self, frame: np.ndarray, at: dict[str, np.ndarray] | None = None

@@ -102,9 +102,7 @@ class LegReader:
         if learning:
             self._learn_colours = False
             # Learned where the markers make a body, if they do in their printed colours.
-            self._tracker.forget_colours()
-            body = self._body.placed(self._tracker.locate(frame), self._tracker.others())
-            self._tracker.learn_colours(frame, body)
+            self._tracker.relearn_colours(frame, self._body.placed)
         found = self._tracker.locate(frame)
         if learning:
             self._check_room(frame, found)

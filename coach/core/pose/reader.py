@@ -68,21 +68,26 @@ class PoseReader:
         marker = self._toe_marker
         if self._learn_toe:
             self._learn_toe = False
+
             # Its colour is learned by the foot, not from the purest spot of its hue in view.
-            marker.forget_colours()
-            by_the_foot = _spot_by_the_foot(marker, frame, ankle, width)
-            marker.learn_colours(frame, None if by_the_foot is None else {"toe": by_the_foot})
-        toe = _spot_by_the_foot(marker, frame, ankle, width)
+            def place(found: dict, others: dict) -> dict[str, np.ndarray]:
+                toe = _by_the_foot(found, others, ankle, width)
+                return {} if toe is None else {"toe": toe}
+
+            marker.relearn_colours(frame, place)
+        toe = _by_the_foot(marker.locate(frame), marker.others(), ankle, width)
         # Followed from there next frame; a spot far from the foot is not followed at all.
         marker.settle({} if toe is None else {"toe": toe})
         return toe
 
 
-def _spot_by_the_foot(
-    marker: MarkerTracker, frame: np.ndarray, ankle: np.ndarray, width: int
+def _by_the_foot(
+    found: dict[str, np.ndarray],
+    others: dict[str, list[np.ndarray]],
+    ankle: np.ndarray,
+    width: int,
 ) -> np.ndarray | None:
     """Of the toe marker's best spots, the one nearest the ankle, if within reach of it."""
-    found = marker.locate(frame)
-    spots = [*found.values(), *marker.others().get("toe", [])]
+    spots = [*found.values(), *others.get("toe", [])]
     near = [spot for spot in spots if np.hypot(*(spot - ankle)) <= TOE_MARKER_REACH * width]
     return min(near, key=lambda spot: float(np.hypot(*(spot - ankle))), default=None)
