@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the session in the history, marked as simulated (coach history shows it)",
     )
+    demo.add_argument(
+        "--record",
+        metavar="FOLDER",
+        help="keep each set's video there, with the camera the coach measured (for coach analyze)",
+    )
 
     run = command("run", help="the coach itself: camera, microphone, speaker, button")
     run.add_argument("--start", action="store_true", help="begin a session straight away")
@@ -178,7 +183,12 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = demo_settings(settings, reps=args.reps, sets=args.sets)
             return run_demo(
-                settings, speed=args.speed, as_json=args.json, out=sys.stdout, save=args.save
+                settings,
+                speed=args.speed,
+                as_json=args.json,
+                out=sys.stdout,
+                save=args.save,
+                record=None if args.record is None else Path(args.record),
             )
         if args.command == "run":
             from coach.app.daemon import run_service

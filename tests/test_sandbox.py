@@ -86,6 +86,24 @@ def test_the_demo_coaches_a_whole_session_under_the_units_sandbox(sandboxed, tmp
     assert events[-1]["type"] == "summary"
 
 
+def test_sets_are_recorded_under_the_units_sandbox(sandboxed, tmp_path):
+    """PyAV and x264, with their threads, inside the filter: what `[camera] record_sets` runs."""
+    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    sets = tmp_path / "sets"
+    result = subprocess.run(
+        [*sandboxed, str(COACH), "demo", "--speed", "500", "--reps", "2", "--sets", "1",
+         "--json", "--record", str(sets)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    videos = sorted(sets.glob("set-*.mp4"))
+    assert sorted(v.name.rsplit("-", 2)[1] for v in videos) == ["left", "right"]
+    assert all(json.loads(v.with_suffix(".json").read_text())["frames"] > 0 for v in videos)
+
+
 def test_the_service_coaches_a_session_and_stops_cleanly_under_the_units_sandbox(
     sandboxed, korean_config, tmp_path
 ):

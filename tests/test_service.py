@@ -217,10 +217,11 @@ def test_doctor_gives_one_line_per_check_with_what_to_fix(tmp_path):
     checks = [line.split(":")[0].split(maxsplit=1) for line in lines]
     assert [name for _, name in checks] == [
         "config", "camera", "vision", "microphone", "speaker", "echo cancellation", "button",
-        "speech model", "free space",
+        "speech model", "free space", "recording",
     ]  # fmt: skip
     status = {name: state for state, name in checks}
     assert status["config"] == status["speaker"] == status["free space"] == "ok"
+    assert status["recording"] == "ok" and "frames never leave memory" in lines[9]
     assert status["echo cancellation"] == "ok" and "hears you while it talks" in lines[5]
     assert status["speech model"] == "PROBLEM" and "sudo ./scripts/install" in lines[7]
     # No pose model where the config says: the markers, and how to get the model.

@@ -6,10 +6,12 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TextIO
 
 import numpy as np
 
+from coach.adapters.set_video import CAMERA_SUFFIX, saved_camera
 from coach.adapters.video import VideoFile, VideoUnavailable, VideoWriter, annotation_problem
 from coach.app.eyes import open_reader
 from coach.app.views import FAULT_LABELS
@@ -288,17 +290,26 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
     )
 
 
-def _camera_for(
+def camera_for(
     path: str, settings: Settings, tilt_deg: float | None, turn_deg: float | None
 ) -> tuple[CameraView, str]:
     """The view to read the recording with and where it came from: as given on the command
-    line, else measured from the recording itself as the live coach does at setup (unless
-    `[camera] calibrate = false`), else as configured. Raises VideoUnavailable."""
+    line, else as saved beside a set the coach recorded, else measured from the recording
+    itself as the live coach does at setup (unless `[camera] calibrate = false`), else as
+    configured. Raises VideoUnavailable."""
     view = CameraView.configured(settings.camera)
     if tilt_deg is not None or turn_deg is not None:
         tilt_deg = view.tilt_deg if tilt_deg is None else tilt_deg
         turn_deg = view.turn_deg if turn_deg is None else turn_deg
         return replace(view, tilt_deg=tilt_deg, turn_deg=turn_deg), "as given"
+    try:
+        saved = saved_camera(path, view.horizontal_fov_deg)
+    except ValueError as exc:
+        print(f"coach: {exc}; the camera is measured instead", file=sys.stderr)
+        saved = None
+    if saved is not None:
+        how = "as the coach measured it at setup" if saved.measured else "as the coach had it"
+        return saved.view, f"{how} ({Path(path).with_suffix(CAMERA_SUFFIX).name})"
     if not settings.camera.calibrate:
         return view, "as configured in [camera] (calibrate = false)"
     measuring = VideoFile(path)  # a pass of its own, over the start of the recording only
@@ -333,7 +344,7 @@ def run_analyze(
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
-        view, source = _camera_for(path, settings, tilt_deg, turn_deg)
+        view, source = camera_for(path, settings, tilt_deg, turn_deg)
     except VideoUnavailable as exc:
         video.close()
         print(f"coach: {exc}", file=sys.stderr)

@@ -22,8 +22,15 @@ from coach.adapters.camera import Picamera2Source
 from coach.adapters.clock import Clock, MonotonicClock
 from coach.adapters.frames import FrameSource, ReconnectingFrames
 from coach.adapters.notify import Notifier
+from coach.adapters.set_video import SetVideos
 from coach.adapters.speech import Speaker, make_speaker
-from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
+from coach.adapters.store import (
+    SessionRecorder,
+    history_file,
+    open_or_set_aside,
+    state_directory,
+)
+from coach.adapters.video import VideoUnavailable, require_pyav
 from coach.adapters.voice.audio import ArecordSource, AudioSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
 from coach.app.eyes import open_reader
@@ -34,6 +41,7 @@ from coach.core import cues
 from coach.core.events import Command
 from coach.core.phrases import EchoGate
 from coach.core.session import Coach
+from coach.core.view import CameraView
 from coach.settings import Settings
 
 log = logging.getLogger("coach")
@@ -49,6 +57,7 @@ class Service:
     recorder: SessionRecorder
     notifier: Notifier
     frames: FrameSource | None = None
+    videos: SetVideos | None = None
     button: GpioButton | None = None
     led: StatusLed | None = None
     voice: VoiceThread | None = None
@@ -73,6 +82,8 @@ class Service:
             self.audio.close()
         if self.frames is not None:
             self.frames.close()
+        if self.videos is not None:
+            self.videos.close()
         if self.button is not None:
             self.button.close()
         if self.led is not None:
@@ -106,6 +117,9 @@ def build_service(
 
     if open_camera is not None:
         frames = ReconnectingFrames(open_camera, camera_changed)
+    videos = None if frames is None else _set_videos(settings)
+    if videos is not None and frames is not None:
+        frames = videos.around(frames)
     reader = open_reader(settings)
     loop = CoachLoop(
         Coach(settings, recorder.recent(), datetime.now().astimezone(), eyes=reader.kind),
@@ -115,11 +129,11 @@ def build_service(
         reader,
         fps=settings.camera.fps,
         hold_s=settings.button.hold_s,
-        sinks=[LogView(log), recorder],
+        sinks=[LogView(log), recorder, *([videos] if videos else [])],
         on_step=lambda: notifier.progress(time.monotonic()),
     )
     loop_holder.append(loop)
-    service = Service(loop, speaker, recorder, notifier, frames=frames, audio=audio)
+    service = Service(loop, speaker, recorder, notifier, frames=frames, videos=videos, audio=audio)
     if settings.button.enabled:
         try:
             service.button = GpioButton(settings.button.pin, loop.button_edge)
@@ -134,6 +148,20 @@ def build_service(
     if settings.voice.enabled:
         service.voice = VoiceThread(settings, loop, speaker, audio)
     return service
+
+
+def _set_videos(settings: Settings) -> SetVideos | None:
+    """The sets' videos, when `[camera] record_sets` asks for them and PyAV is there."""
+    camera = settings.camera
+    if not camera.record_sets:
+        return None
+    try:
+        require_pyav()
+    except VideoUnavailable as exc:
+        log.warning("recording: %s; sets are not recorded", exc)
+        return None
+    folder = state_directory() / "sets"
+    return SetVideos(folder, camera.record_sets, camera.fps, CameraView.configured(camera))
 
 
 class VoiceThread:

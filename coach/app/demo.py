@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from coach.adapters.button import ButtonUnavailable, GpioButton
 from coach.adapters.clock import Clock, VirtualClock
 from coach.adapters.frames import FrameSource
+from coach.adapters.set_video import SetVideos
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
+from coach.adapters.video import VideoUnavailable, require_pyav
 from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
 from coach.core.events import Command
 from coach.core.session import Coach
+from coach.core.view import CameraView
 from coach.core.vision import BodyReader, LegReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
@@ -31,6 +37,7 @@ DEMO_SCRIPT = Script(
     }
 )
 SPEECH_DRAIN_S = 15.0
+EXIT_NO_VIDEO = 3  # --record asked for and impossible: before the session starts
 log = logging.getLogger("coach.demo")
 
 
@@ -103,8 +110,20 @@ def _simulated_camera(settings: Settings) -> Callable[[SimulatedAthlete], FrameS
 
 
 def run_demo(
-    settings: Settings, speed: float, as_json: bool, out: TextIO, save: bool = False
+    settings: Settings,
+    speed: float,
+    as_json: bool,
+    out: TextIO,
+    save: bool = False,
+    record: Path | None = None,
 ) -> int:
+    videos = None
+    if record is not None:
+        try:
+            videos = _set_videos(settings, record)
+        except VideoUnavailable as exc:
+            print(f"coach: --record: {exc}", file=sys.stderr)
+            return EXIT_NO_VIDEO
     speaker = make_speaker(settings.speech)
     view = JsonView(out) if as_json else LiveView(out)
     sinks: list[EventSink] = [view]
@@ -112,7 +131,17 @@ def run_demo(
     if save:
         recorder = SessionRecorder(open_or_set_aside(history_file()), simulated=True)
         sinks.append(recorder)
-    loop, _ = build_demo(settings, VirtualClock(pace=speed), speaker, sinks=sinks)
+    camera_for = None
+    if videos is not None:
+        film = _simulated_camera(settings)
+        sinks.append(videos)
+
+        def camera_for(athlete: SimulatedAthlete, videos: SetVideos = videos) -> FrameSource:
+            return videos.around(film(athlete))
+
+    loop, _ = build_demo(
+        settings, VirtualClock(pace=speed), speaker, sinks=sinks, camera_for=camera_for
+    )
     button = _open_button(settings, loop)
     loop.send(Command.START, "demo")
     try:
@@ -128,6 +157,24 @@ def run_demo(
         if recorder is not None:
             recorder.interrupted("stop")
             recorder.close()
+        if videos is not None:
+            videos.close()
     if save and not as_json:
         print(f"Saved as a simulated session: coach history shows it ({history_file()}).", file=out)
+    if record is not None and not as_json:
+        print(f"Each set's video is in {record}: coach analyze replays one.", file=out)
     return 0
+
+
+def _set_videos(settings: Settings, folder: Path) -> SetVideos:
+    """Every set of the demo kept in `folder`. Raises VideoUnavailable without PyAV, or when
+    the folder cannot be written."""
+    require_pyav()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VideoUnavailable(f"cannot make {folder} ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise VideoUnavailable(f"cannot write in {folder}")
+    camera = settings.camera
+    return SetVideos(folder, None, camera.fps, CameraView.configured(camera), wait_for_encoder=True)

@@ -118,6 +118,20 @@ def _space(settings: Settings) -> str:
     return f"{free_mb:.0f} MB free for {folder}"
 
 
+def _recording(settings: Settings) -> str:
+    from coach.adapters.store import state_directory
+    from coach.adapters.video import require_pyav
+
+    keep = settings.camera.record_sets
+    if not keep:
+        return "off (camera.record_sets = 0): frames never leave memory"
+    try:
+        require_pyav()
+    except Exception as exc:
+        raise RuntimeError(f"camera.record_sets = {keep}, but {exc}") from None
+    return f"the newest {keep} sets are kept in {state_directory() / 'sets'}"
+
+
 CHECKS: list[tuple[str, Callable[[Settings], str]]] = [
     ("camera", _camera),
     ("vision", _vision),
@@ -127,6 +141,7 @@ CHECKS: list[tuple[str, Callable[[Settings], str]]] = [
     ("button", _button),
     ("speech model", _model),
     ("free space", _space),
+    ("recording", _recording),
 ]
 
 

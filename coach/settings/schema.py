@@ -136,6 +136,7 @@ class CameraSettings:
     tilt_deg: float = field(default=0.0, metadata=number(-10, 45, "degrees"))
     turn_deg: float = field(default=0.0, metadata=number(-30, 30, "degrees"))
     calibrate: bool = True
+    record_sets: int = field(default=0, metadata=number(0, 1000, "sets"))
 
 
 @dataclass(frozen=True)
