@@ -9,6 +9,7 @@ every pixel from one summed-area table: numpy only, no labelling of regions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,30 +46,56 @@ def _box_sums(table: np.ndarray, half: int) -> np.ndarray:
     )
 
 
+class SpotFinder:
+    """Marker-shaped spots in a boolean mask, for markers of any width: the summed-area table is
+    counted once for all the widths a marker is looked for at."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self._shape = mask.shape
+        height, width = mask.shape
+        self._table = np.zeros((height + 1, width + 1), dtype=np.int32)
+        if height and width:
+            np.cumsum(np.cumsum(mask, axis=0, dtype=np.int32), axis=1, out=self._table[1:, 1:])
+
+    def spots(self, diameter: float, limit: int = 4) -> list[Spot]:
+        """The best spots, at most `limit`, for markers about `diameter` pixels across in this
+        mask. Only pixels whose marker-sized box is filled enough are judged further: in a
+        frame of the room, a few hundred of its 77,000 half-resolution pixels."""
+        height, width = self._shape
+        if height == 0 or width == 0:
+            return []
+        half = max(1, round((diameter - 1) / 2))  # a box about as wide as the marker
+        side = 2 * half + 1
+        inner = _box_sums(self._table, half)
+        ys, xs = np.nonzero(inner >= math.floor(MIN_FILL * side**2))
+        inside = inner[ys, xs]
+        fill = inside / side**2
+        outer = self._box_sums_at(ys, xs, SURROUND * half + 1)
+        surround = (outer - inside) / ((2 * SURROUND * half + 3) ** 2 - side**2)
+        score = np.where((fill >= MIN_FILL) & (surround <= MAX_SURROUND), fill - 2 * surround, -1.0)
+        found: list[Spot] = []
+        while len(found) < limit and len(score):
+            best = int(np.argmax(score))  # the first of equals, in reading order
+            if score[best] < 0:
+                break
+            y, x = int(ys[best]), int(xs[best])
+            found.append(Spot(float(x), float(y), float(fill[best]), float(surround[best])))
+            score[(np.abs(ys - y) <= side) & (np.abs(xs - x) <= side)] = -1.0
+        return found
+
+    def _box_sums_at(self, ys: np.ndarray, xs: np.ndarray, half: int) -> np.ndarray:
+        """`_box_sums` at the given pixels only."""
+        height, width = self._shape
+        top, bottom = np.clip(ys - half, 0, height), np.clip(ys + half + 1, 0, height)
+        left, right = np.clip(xs - half, 0, width), np.clip(xs + half + 1, 0, width)
+        table = self._table
+        return table[bottom, right] - table[top, right] - table[bottom, left] + table[top, left]
+
+
 def spots(mask: np.ndarray, diameter: float, limit: int = 4) -> list[Spot]:
     """Marker-shaped spots in a boolean mask, best first, at most `limit`, for markers about
     `diameter` pixels across in this mask."""
-    height, width = mask.shape
-    if height == 0 or width == 0:
-        return []
-    half = max(1, round((diameter - 1) / 2))  # a box about as wide as the marker
-    side = 2 * half + 1
-    table = np.zeros((height + 1, width + 1), dtype=np.int32)
-    np.cumsum(np.cumsum(mask, axis=0, dtype=np.int32), axis=1, out=table[1:, 1:])
-    inner = _box_sums(table, half)
-    outer = _box_sums(table, SURROUND * half + 1)
-    fill = inner / side**2
-    surround = (outer - inner) / ((2 * SURROUND * half + 3) ** 2 - side**2)
-    score = np.where((fill >= MIN_FILL) & (surround <= MAX_SURROUND), fill - 2 * surround, -1.0)
-    found: list[Spot] = []
-    while len(found) < limit:
-        best = int(np.argmax(score))
-        y, x = divmod(best, width)
-        if score[y, x] < 0:
-            break
-        found.append(Spot(float(x), float(y), float(fill[y, x]), float(surround[y, x])))
-        score[max(0, y - side) : y + side + 1, max(0, x - side) : x + side + 1] = -1.0
-    return found
+    return SpotFinder(mask).spots(diameter, limit)
 
 
 def measured(mask: np.ndarray, spot: Spot, diameter: float) -> tuple[np.ndarray, float]:

@@ -16,7 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
-from coach.core.blobs import Spot, measured, spots
+from coach.core.blobs import Spot, SpotFinder, measured, spots
 
 ACQUIRE_STRIDE = 2
 CANDIDATES = 3  # spots kept for a marker looked for afresh: the best, and two for the body check
@@ -296,10 +296,11 @@ class MarkerTracker:
         """The most marker-like spots in a half-resolution mask, best first and one to a
         place, in full-resolution pixels, with the marker width each was found at."""
         widths = (diameter,) if diameter else [share * frame.shape[1] for share in MARKER_WIDTHS]
+        finder = SpotFinder(coarse)
         scored = [
             (spot, width)
             for width in widths
-            for spot in spots(coarse, width / ACQUIRE_STRIDE, limit=limit)
+            for spot in finder.spots(width / ACQUIRE_STRIDE, limit=limit)
         ]
         chosen: list[tuple[Spot, float]] = []
         for spot, width in sorted(scored, key=lambda found: -found[0].score):
