@@ -2,11 +2,19 @@
 clutter): a coached session filmed by the 3-D scene with the camera anywhere in the setup
 envelope, its sets recorded, then read back by `coach analyze`'s code, which measures the
 camera from the recording itself. The peaks it reads are compared with what the person did
-and with what the live coach read, which had measured the camera at setup."""
+and with what the live coach read, which had measured the camera at setup.
+
+The same sets are also recorded as the coach records them (`[camera] record_sets`: encoded
+to video, the camera it measured saved beside each) and replayed from those files as
+`coach analyze` replays them, with that saved camera."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 from bench_sessions import (
@@ -18,11 +26,15 @@ from bench_sessions import (
 )
 
 from coach.adapters.clock import VirtualClock
+from coach.adapters.frames import FrameSource
+from coach.adapters.set_video import SetVideos
 from coach.adapters.speech.console import ConsoleSpeaker
-from coach.app.analyze import analyze, recorded_view
+from coach.adapters.video import VideoFile
+from coach.app.analyze import analyze, camera_for, recorded_view
 from coach.app.demo import build_demo
 from coach.core.events import Command, RepCounted
 from coach.core.session import Phase
+from coach.core.view import CameraView
 from coach.settings import Settings
 from coach.sim.athlete import LegState, Script, SimulatedAthlete
 from coach.sim.scene import Scene, envelope_text, random_pose
@@ -56,6 +68,30 @@ def _played(scene: Scene, kept: list[tuple[float, LegState]]) -> Iterator[tuple[
         yield t - start, scene.render(leg)
 
 
+def _saved_sets_replayed(
+    folder: Path, settings: Settings, live: list[RepCounted]
+) -> tuple[int, int, list[float]]:
+    """Each set the coach recorded, replayed with the camera saved beside it: how many reps
+    got exactly the live coach's faults, of how many, and each peak's difference."""
+    agreed, matched, differences = 0, 0, []
+    for video in sorted(folder.glob("set-*.mp4")):
+        view, _ = camera_for(str(video), settings, None, None)
+        recording = VideoFile(str(video))
+        try:
+            result = analyze(recording.frames(), settings, view=view)
+        finally:
+            recording.close()
+        about = json.loads(video.with_suffix(".json").read_text())
+        seen = [e for e in live if e.side == about["side"] and e.set == about["set"]]
+        for (_, scored), rep in zip(result.reps, seen, strict=False):
+            if scored.rep is not None:
+                matched += 1
+                agreed += set(scored.faults) == set(rep.faults)
+                differences.append(abs(scored.rep.peak_angle - rep.peak_angle))
+        matched += abs(len(result.reps) - len(seen))  # a rep missed or made up agrees with none
+    return agreed, matched, differences
+
+
 def recording_figures(seed: int) -> dict[str, object]:
     rng = np.random.default_rng(seed)
     settings = session_settings(Settings(), SIZE)
@@ -65,30 +101,41 @@ def recording_figures(seed: int) -> dict[str, object]:
     turn_errors: list[float] = []
     count_errors = 0
     faults_agreed, matched = 0, 0
+    saved_agreed, saved_matched, saved_differences = 0, 0, []
+    megabytes_a_minute: list[float] = []
     for _ in range(RECORDINGS):
         pose = random_pose(rng)
         scene = Scene(pose, settings.markers.colours(), *SIZE, seed=int(rng.integers(1 << 30)))
         special, _ = random_reps(rng, settings.session.legs)
         recorders: list[_SetRecorder] = []
+        folder = Path(tempfile.mkdtemp(prefix="legcoach-bench-sets-"))
+        videos = SetVideos(
+            folder, None, settings.camera.fps, CameraView.configured(settings.camera),
+            wait_for_encoder=True,
+        )  # fmt: skip
 
         def film(
-            athlete: SimulatedAthlete, scene: Scene = scene, recorders: list = recorders
-        ) -> _SetRecorder:
+            athlete: SimulatedAthlete,
+            scene: Scene = scene,
+            recorders: list = recorders,
+            videos: SetVideos = videos,
+        ) -> FrameSource:
             recorders.append(_SetRecorder(athlete, scene))
-            return recorders[-1]
+            return videos.around(recorders[-1])
 
         events: list[object] = []
         loop, athlete = build_demo(
             settings,
             VirtualClock(),
             ConsoleSpeaker(),
-            [events.append],
+            [events.append, videos],
             Script(special=special, calibration_toes_deg=calibration_toes(rng)),
             film,
         )
         recorders[0].recording = lambda loop=loop: loop.coach.phase is not Phase.SETUP
         loop.send(Command.START, "bench")
         loop.run(until=lambda loop=loop: loop.coach.finished, max_seconds=3000)
+        videos.close()
         kept = recorders[0].kept
         offset = kept[0][0]
         view = recorded_view(_played(scene, kept), settings)
@@ -111,6 +158,16 @@ def recording_figures(seed: int) -> dict[str, object]:
                 live_differences.append(abs(rep.peak_angle - seen.peak_angle))
                 matched += 1
                 faults_agreed += set(scored.faults) == set(seen.faults)
+        agreed, replayed, differences = _saved_sets_replayed(folder, settings, live)
+        saved_agreed, saved_matched = saved_agreed + agreed, saved_matched + replayed
+        saved_differences += differences
+        seconds = sum(
+            json.loads(about.read_text())["frames"] / settings.camera.fps
+            for about in folder.glob("set-*.json")
+        )
+        size = sum(video.stat().st_size for video in folder.glob("set-*.mp4"))
+        megabytes_a_minute.append(size / 2**20 / (seconds / 60))
+        shutil.rmtree(folder)
     return {
         "recording_scenes": f"{RECORDINGS} coached sessions in the demo's room, 2 sides x "
         f"{REPS_PER_SET} reps, random faults, {envelope_text()}; the sets recorded and "
@@ -128,4 +185,10 @@ def recording_figures(seed: int) -> dict[str, object]:
         "recording_rep_count_errors": count_errors,
         # Reps read back with exactly the faults the live coach gave the same rep.
         "recording_faults_as_live": f"{faults_agreed}/{matched}",
+        # The sets as the coach records them, replayed with the camera saved beside each.
+        "recording_saved_camera_faults_as_live": f"{saved_agreed}/{saved_matched}",
+        "recording_saved_camera_vs_live_peak_deg": round(float(np.mean(saved_differences)), 2)
+        if saved_differences
+        else None,
+        "recording_megabytes_a_minute": round(float(np.median(megabytes_a_minute)), 1),
     }

@@ -322,7 +322,10 @@ def camera_for(
             "as configured in [camera]: the recording shows no still rest and held lift with "
             "the toe marker to measure it from"
         )
-    return found, "measured from the recording (its still rests and held lifts)"
+    return found, (
+        "measured from the recording (its still rests and held lifts; the toes at the first "
+        "rest taken as pointing straight ahead)"
+    )
 
 
 def run_analyze(
