@@ -226,3 +226,19 @@ def test_doctor_says_where_recorded_sets_go(tmp_path):
     assert (
         line == f"ok       recording: the newest 3 sets are kept in {tmp_path / 'state' / 'sets'}"
     )
+
+
+def test_demo_record_into_a_file_is_one_line_and_no_session(tmp_path):
+    where = tmp_path / "taken"
+    where.write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "demo", "--speed", "1000", "--record", str(where)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == [
+        f"coach: --record: cannot make {where} (File exists)"
+    ]
+    assert result.stdout == ""  # refused before the coach said a word

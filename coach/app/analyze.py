@@ -308,7 +308,11 @@ def camera_for(
         print(f"coach: {exc}; the camera is measured instead", file=sys.stderr)
         saved = None
     if saved is not None:
-        how = "as the coach measured it at setup" if saved.measured else "as the coach had it"
+        how = (
+            "as the coach measured it at setup"
+            if saved.measured
+            else "as the coach's config had it"
+        )
         return saved.view, f"{how} ({Path(path).with_suffix(CAMERA_SUFFIX).name})"
     if not settings.camera.calibrate:
         return view, "as configured in [camera] (calibrate = false)"

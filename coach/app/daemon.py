@@ -117,8 +117,8 @@ def build_service(
 
     if open_camera is not None:
         frames = ReconnectingFrames(open_camera, camera_changed)
-    videos = None if frames is None else _set_videos(settings)
-    if videos is not None and frames is not None:
+    videos = None
+    if frames is not None and (videos := _set_videos(settings)) is not None:
         frames = videos.around(frames)
     reader = open_reader(settings)
     loop = CoachLoop(

@@ -168,7 +168,9 @@ def run_demo(
 
 def _set_videos(settings: Settings, folder: Path) -> SetVideos:
     """Every set of the demo kept in `folder`. Raises VideoUnavailable without PyAV, or when
-    the folder cannot be written."""
+    the folder cannot be written, or there is no camera."""
+    if settings.camera.source == "none":
+        raise VideoUnavailable('camera.source = "none": there is no camera to record')
     require_pyav()
     try:
         folder.mkdir(parents=True, exist_ok=True)
