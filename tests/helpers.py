@@ -66,12 +66,18 @@ def coached(
     return events, loop
 
 
-def run_doctor(config: Path, state: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    """`coach doctor` with this config, its state folder in `state`."""
+def run_coach(*args: str, state: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The `coach` command as a user runs it, its state folder in `state` if given."""
+    extra = {} if state is None else {"STATE_DIRECTORY": str(state)}
     return subprocess.run(
-        [sys.executable, "-m", "coach", "--config", str(config), "doctor", *options],
+        [sys.executable, "-m", "coach", *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "STATE_DIRECTORY": str(state)},
+        env={**os.environ, **extra},
     )
+
+
+def run_doctor(config: Path, state: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """`coach doctor` with this config, its state folder in `state`."""
+    return run_coach("--config", str(config), "doctor", *options, state=state)

@@ -1,5 +1,6 @@
 """`coach run` as systemd runs it, and the faults it must live through."""
 
+import json
 import os
 import signal
 import socket
@@ -142,9 +143,12 @@ def test_a_hung_capture_stops_the_watchdog(tmp_path, notify_socket, monkeypatch)
         service.close()
 
 
-def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_so_far(tmp_path, monkeypatch):
+def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_and_video_so_far(
+    tmp_path, monkeypatch
+):
     from coach.adapters.clock import VirtualClock
     from coach.adapters.speech.console import ConsoleSpeaker
+    from coach.adapters.video import VideoFile
     from coach.app.daemon import build_service
     from coach.core.events import Command
     from coach.core.session import Phase
@@ -154,7 +158,11 @@ def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_so_far(tmp_path, 
 
     monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "state"))
     settings = quick_settings(reps=5)
-    settings = replace(settings, voice=replace(settings.voice, enabled=False))
+    settings = replace(
+        settings,
+        voice=replace(settings.voice, enabled=False),
+        camera=replace(settings.camera, record_sets=4),  # the sets' video is asked for
+    )
     athlete = SimulatedAthlete(Script())
     closed = []
 
@@ -183,6 +191,10 @@ def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_so_far(tmp_path, 
     database = sqlite3.connect(tmp_path / "state" / "history.sqlite3")
     assert database.execute("SELECT ended_by FROM sessions").fetchall() == [("shutdown",)]
     assert database.execute("SELECT rep, peak_angle > 25 FROM reps").fetchall() == [(1, 1), (2, 1)]
+    (video,) = (tmp_path / "state" / "sets").glob("set-*-right-1.mp4")  # finished, not lost
+    about = json.loads(video.with_suffix(".json").read_text())
+    assert about["camera"]["measured"] is True
+    assert len(list(VideoFile(str(video)).frames())) == about["frames"] > 0
 
 
 def test_doctor_names_the_pose_model_when_it_is_there_and_why_not_when_asked_for(tmp_path):

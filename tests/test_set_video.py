@@ -3,8 +3,6 @@ reads a set as the live coach did, and the coach never waits for the encoder."""
 
 import json
 import logging
-import subprocess
-import sys
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -21,6 +19,7 @@ from coach.core.events import Command, RepCounted, StateChanged, ViewCalibrated
 from coach.core.view import CameraView
 from coach.sim.scene import CameraPose, FilmedScene, Scene
 from tests.conftest import quick_settings
+from tests.helpers import run_coach, run_doctor
 
 pytest.importorskip("av", reason="pip install 'legcoach[video]'")
 
@@ -96,12 +95,7 @@ def test_each_set_is_kept_with_the_camera_the_coach_measured_at_setup(recorded):
 def test_analyze_reads_a_recorded_set_with_its_saved_camera_as_the_live_coach_did(recorded):
     folder, events = recorded
     video = sorted(folder.glob("*left-1.mp4"))[0]
-    result = subprocess.run(
-        [sys.executable, "-m", "coach", "analyze", str(video), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_coach("analyze", str(video), "--json")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     measured = next(e for e in events if isinstance(e, ViewCalibrated))
@@ -182,43 +176,7 @@ def test_a_camera_file_that_says_no_camera_is_named_and_not_used(tmp_path):
         saved_camera(video, 62.2)
 
 
-def test_the_service_records_when_asked_and_keeps_a_set_stopped_half_way(tmp_path, monkeypatch):
-    from coach.app.daemon import build_service
-    from coach.core.session import Phase
-    from coach.sim.athlete import Script, SimulatedAthlete
-    from coach.sim.camera import SimulatedCamera
-
-    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "state"))
-    settings = quick_settings(reps=5)
-    settings = replace(
-        settings,
-        voice=replace(settings.voice, enabled=False),
-        camera=replace(settings.camera, record_sets=4),
-    )
-    athlete = SimulatedAthlete(Script())
-
-    def open_camera():
-        return SimulatedCamera(
-            athlete, 192, 144, settings.markers.colours(), settings.markers.foot_to_leg_ratio
-        )
-
-    service = build_service(settings, VirtualClock(), ConsoleSpeaker(), open_camera=open_camera)
-    service.loop.add_sink(athlete.on_event)
-    reps = []
-    service.loop.add_sink(lambda e: reps.append(e) if e.kind == "rep" else None)
-    service.loop.send(Command.START, "test")
-    service.loop.run(until=lambda: len(reps) == 2)
-    assert service.loop.coach.phase is Phase.SET
-    service.close()
-    (video,) = (tmp_path / "state" / "sets").glob("set-*-right-1.mp4")
-    about = json.loads(video.with_suffix(".json").read_text())
-    assert about["camera"]["measured"] is True
-    assert len(list(VideoFile(str(video)).frames())) == about["frames"] > 0
-
-
 def test_doctor_says_where_recorded_sets_go(tmp_path):
-    from tests.helpers import run_doctor
-
     config = tmp_path / "coach.toml"
     config.write_text("[camera]\nrecord_sets = 3\n")
     lines = run_doctor(config, tmp_path / "state").stdout.splitlines()
@@ -231,12 +189,7 @@ def test_doctor_says_where_recorded_sets_go(tmp_path):
 def test_demo_record_into_a_file_is_one_line_and_no_session(tmp_path):
     where = tmp_path / "taken"
     where.write_text("")
-    result = subprocess.run(
-        [sys.executable, "-m", "coach", "demo", "--speed", "1000", "--record", str(where)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_coach("demo", "--speed", "1000", "--record", str(where))
     assert result.returncode == 3
     assert result.stderr.strip().splitlines() == [
         f"coach: --record: cannot make {where} (File exists)"
