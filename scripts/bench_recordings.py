@@ -10,9 +10,11 @@ to video, the camera it measured saved beside each) and replayed from those file
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from bench_sessions import (
 
 from coach.adapters.clock import VirtualClock
 from coach.adapters.frames import FrameSource
-from coach.adapters.set_video import SetVideos
+from coach.adapters.set_video import SetVideos, quick_writer
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.video import VideoFile
 from coach.app.analyze import analyze, camera_for, recorded_view
@@ -68,6 +70,19 @@ def _played(scene: Scene, kept: list[tuple[float, LegState]]) -> Iterator[tuple[
         yield t - start, scene.render(leg)
 
 
+def _encoding_cpu_ms(scene: Scene, kept: list[tuple[float, LegState]], frames: int = 150) -> float:
+    """CPU time (all the encoder's threads) to encode a frame as the coach records a set."""
+    pictures = [picture for _, picture in itertools.islice(_played(scene, kept), frames)]
+    with tempfile.TemporaryDirectory() as folder:
+        height, width = pictures[0].shape[:2]
+        writer = quick_writer(str(Path(folder) / "set.mp4"), width, height, 15.0)
+        started = time.process_time()
+        for picture in pictures:
+            writer.write(picture)
+        writer.close()
+        return (time.process_time() - started) / len(pictures) * 1000
+
+
 def _saved_sets_replayed(
     folder: Path, settings: Settings, live: list[RepCounted]
 ) -> tuple[int, int, list[float]]:
@@ -103,6 +118,7 @@ def recording_figures(seed: int) -> dict[str, object]:
     faults_agreed, matched = 0, 0
     saved_agreed, saved_matched, saved_differences = 0, 0, []
     megabytes_a_minute: list[float] = []
+    encoding_ms: list[float] = []
     for _ in range(RECORDINGS):
         pose = random_pose(rng)
         scene = Scene(pose, settings.markers.colours(), *SIZE, seed=int(rng.integers(1 << 30)))
@@ -138,6 +154,7 @@ def recording_figures(seed: int) -> dict[str, object]:
         videos.close()
         kept = recorders[0].kept
         offset = kept[0][0]
+        encoding_ms.append(_encoding_cpu_ms(scene, kept))
         view = recorded_view(_played(scene, kept), settings)
         if view is not None:
             tilt_errors.append(abs(view.tilt_deg - pose.tilt_deg))
@@ -191,4 +208,5 @@ def recording_figures(seed: int) -> dict[str, object]:
         if saved_differences
         else None,
         "recording_megabytes_a_minute": round(float(np.median(megabytes_a_minute)), 1),
+        "recording_encoding_cpu_ms_per_frame": round(float(np.median(encoding_ms)), 2),
     }
