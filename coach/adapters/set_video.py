@@ -5,6 +5,8 @@ A recording alone shows the toes resting a little down, as coached, and the tilt
 it came out about 4° high; with the camera the coach itself used, `coach analyze` reads the set
 as the coach did. The frames are encoded on a thread of their own, so the loop never waits for
 the encoder: when it falls behind by more than `BACKLOG_S`, frames are dropped and counted.
+PyAV lets go of Python's lock while x264 works: a Python loop beside the encoder kept 81 to
+105 % of its pace here, against 50 % beside more Python, so the listener keeps hearing.
 """
 
 from __future__ import annotations
