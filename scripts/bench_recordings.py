@@ -154,7 +154,6 @@ def recording_figures(seed: int) -> dict[str, object]:
         videos.close()
         kept = recorders[0].kept
         offset = kept[0][0]
-        encoding_ms.append(_encoding_cpu_ms(scene, kept))
         view = recorded_view(_played(scene, kept), settings)
         if view is not None:
             tilt_errors.append(abs(view.tilt_deg - pose.tilt_deg))
@@ -185,6 +184,8 @@ def recording_figures(seed: int) -> dict[str, object]:
         size = sum(video.stat().st_size for video in folder.glob("set-*.mp4"))
         megabytes_a_minute.append(size / 2**20 / (seconds / 60))
         shutil.rmtree(folder)
+        # Last: drawing frames moves the scene's noise on, and the figures above would change.
+        encoding_ms.append(_encoding_cpu_ms(scene, kept))
     return {
         "recording_scenes": f"{RECORDINGS} coached sessions in the demo's room, 2 sides x "
         f"{REPS_PER_SET} reps, random faults, {envelope_text()}; the sets recorded and "
