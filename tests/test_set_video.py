@@ -171,9 +171,15 @@ def test_a_set_that_cannot_be_written_is_left_out_and_the_coach_goes_on(tmp_path
 def test_a_camera_file_that_says_no_camera_is_named_and_not_used(tmp_path):
     video = tmp_path / "mine.mp4"
     assert saved_camera(video, 62.2) is None  # any video of the user's own
-    video.with_suffix(".json").write_text('{"camera": {"tilt_deg": "high"}}')
-    with pytest.raises(ValueError, match=r"mine\.json: not a camera the coach saved"):
-        saved_camera(video, 62.2)
+    for text in (
+        '{"camera": {"tilt_deg": "high"}}',
+        '{"camera": {"tilt_deg": 500, "turn_deg": 0, "measured": true}}',
+        '{"camera": {"tilt_deg": NaN, "turn_deg": 0, "measured": true}}',
+        "[1, 2]",
+    ):
+        video.with_suffix(".json").write_text(text)
+        with pytest.raises(ValueError, match=r"mine\.json: not a camera the coach saved"):
+            saved_camera(video, 62.2)
 
 
 def test_doctor_says_where_recorded_sets_go(tmp_path):

@@ -25,6 +25,7 @@ import numpy as np
 
 from coach.adapters.frames import FrameSource
 from coach.adapters.video import VideoUnavailable, VideoWriter
+from coach.core.calibration import TILT_RANGE_DEG, TURN_RANGE_DEG
 from coach.core.events import Event, StateChanged, ViewCalibrated
 from coach.core.view import CameraView
 
@@ -56,10 +57,16 @@ def saved_camera(video: str | Path, fov_deg: float) -> SavedCamera | None:
         return None
     try:
         camera = json.loads(path.read_text())["camera"]
-        view = CameraView(float(camera["tilt_deg"]), float(camera["turn_deg"]), fov_deg)
-        return SavedCamera(view, bool(camera["measured"]))
+        tilt, turn = float(camera["tilt_deg"]), float(camera["turn_deg"])
+        if not (_within(tilt, TILT_RANGE_DEG) and _within(turn, TURN_RANGE_DEG)):
+            raise ValueError(f"tilt {tilt:g} and turn {turn:g} degrees are out of range")
+        return SavedCamera(CameraView(tilt, turn, fov_deg), bool(camera["measured"]))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path}: not a camera the coach saved ({exc!r})") from None
+
+
+def _within(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]  # False for NaN, which JSON may hold
 
 
 class SetVideos:
