@@ -161,6 +161,7 @@ def _set_videos(settings: Settings) -> SetVideos | None:
         log.warning("recording: %s; sets are not recorded", exc)
         return None
     folder = state_directory() / "sets"
+    log.info("recording: the newest %d sets are kept in %s", camera.record_sets, folder)
     return SetVideos(folder, camera.record_sets, camera.fps, CameraView.configured(camera))
 
 
