@@ -36,7 +36,6 @@ from coach.app.analyze import analyze, camera_for, recorded_view
 from coach.app.demo import build_demo
 from coach.core.events import Command, RepCounted
 from coach.core.session import Phase
-from coach.core.view import CameraView
 from coach.settings import Settings
 from coach.sim.athlete import LegState, Script, SimulatedAthlete
 from coach.sim.scene import Scene, envelope_text, random_pose
@@ -125,10 +124,7 @@ def recording_figures(seed: int) -> dict[str, object]:
         special, _ = random_reps(rng, settings.session.legs)
         recorders: list[_SetRecorder] = []
         folder = Path(tempfile.mkdtemp(prefix="legcoach-bench-sets-"))
-        videos = SetVideos(
-            folder, None, settings.camera.fps, CameraView.configured(settings.camera),
-            wait_for_encoder=True,
-        )  # fmt: skip
+        videos = SetVideos.configured(folder, None, settings.camera, wait_for_encoder=True)
 
         def film(
             athlete: SimulatedAthlete,

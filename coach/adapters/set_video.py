@@ -24,10 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from coach.adapters.frames import FrameSource
-from coach.adapters.video import VideoUnavailable, VideoWriter
+from coach.adapters.video import VideoUnavailable, VideoWriter, require_pyav
 from coach.core.calibration import TILT_RANGE_DEG, TURN_RANGE_DEG
 from coach.core.events import Event, StateChanged, ViewCalibrated
 from coach.core.view import CameraView
+from coach.settings import CameraSettings
 
 log = logging.getLogger("coach.record")
 BACKLOG_S = 2.0  # seconds of frames that may wait for the encoder
@@ -91,6 +92,16 @@ class SetVideos:
         self._open_writer, self._clock = open_writer, clock
         self._current: _SetFile | None = None
         self._finished: list[_SetFile] = []
+
+    @classmethod
+    def configured(
+        cls, folder: Path, keep: int | None, camera: CameraSettings, wait_for_encoder: bool = False
+    ) -> SetVideos:
+        """For the camera `[camera]` describes, until the setup measures it. Raises
+        VideoUnavailable, saying how to install it, when PyAV is missing."""
+        require_pyav()
+        view = CameraView.configured(camera)
+        return cls(folder, keep, camera.fps, view, wait_for_encoder=wait_for_encoder)
 
     def around(self, source: FrameSource) -> FrameSource:
         return _RecordedFrames(source, self)

@@ -30,7 +30,7 @@ from coach.adapters.store import (
     open_or_set_aside,
     state_directory,
 )
-from coach.adapters.video import VideoUnavailable, require_pyav
+from coach.adapters.video import VideoUnavailable
 from coach.adapters.voice.audio import ArecordSource, AudioSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
 from coach.app.eyes import open_reader
@@ -41,7 +41,6 @@ from coach.core import cues
 from coach.core.events import Command
 from coach.core.phrases import EchoGate
 from coach.core.session import Coach
-from coach.core.view import CameraView
 from coach.settings import Settings
 
 log = logging.getLogger("coach")
@@ -155,14 +154,14 @@ def _set_videos(settings: Settings) -> SetVideos | None:
     camera = settings.camera
     if not camera.record_sets:
         return None
+    folder = state_directory() / "sets"
     try:
-        require_pyav()
+        videos = SetVideos.configured(folder, camera.record_sets, camera)
     except VideoUnavailable as exc:
         log.warning("recording: %s; sets are not recorded", exc)
         return None
-    folder = state_directory() / "sets"
     log.info("recording: the newest %d sets are kept in %s", camera.record_sets, folder)
-    return SetVideos(folder, camera.record_sets, camera.fps, CameraView.configured(camera))
+    return videos
 
 
 class VoiceThread:

@@ -16,12 +16,11 @@ from coach.adapters.frames import FrameSource
 from coach.adapters.set_video import SetVideos
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
-from coach.adapters.video import VideoUnavailable, require_pyav
+from coach.adapters.video import VideoUnavailable
 from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
 from coach.core.events import Command
 from coach.core.session import Coach
-from coach.core.view import CameraView
 from coach.core.vision import BodyReader, LegReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
@@ -171,12 +170,11 @@ def _set_videos(settings: Settings, folder: Path) -> SetVideos:
     the folder cannot be written, or there is no camera."""
     if settings.camera.source == "none":
         raise VideoUnavailable('camera.source = "none": there is no camera to record')
-    require_pyav()
+    videos = SetVideos.configured(folder, None, settings.camera, wait_for_encoder=True)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise VideoUnavailable(f"cannot make {folder} ({exc.strerror})") from None
     if not os.access(folder, os.W_OK):
         raise VideoUnavailable(f"cannot write in {folder}")
-    camera = settings.camera
-    return SetVideos(folder, None, camera.fps, CameraView.configured(camera), wait_for_encoder=True)
+    return videos
