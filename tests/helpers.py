@@ -1,4 +1,5 @@
-"""Drive the pure session engine on made-up time, without any adapter."""
+"""What the tests share: quick settings, driving the pure session engine on made-up time, and
+the whole coach with its simulated athlete or as a command a user runs."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from coach.adapters.clock import VirtualClock
@@ -21,6 +23,23 @@ from coach.settings import Settings
 from coach.sim.athlete import Script, SimulatedAthlete
 
 TICK = 0.1
+
+
+def quick_settings(reps: int = 3, sets: int = 1, **session: float) -> Settings:
+    """Small frames and short breaks: a whole two-sided session in a fraction of a second."""
+    base = Settings()
+    return replace(
+        base,
+        session=replace(
+            base.session,
+            reps_per_set=reps,
+            sets_per_side=sets,
+            rest_between_sets_s=session.get("rest", 5.0),
+            side_switch_s=session.get("switch", 6.0),
+            setup_pause_s=0.5,
+        ),
+        camera=replace(base.camera, width=192, height=144, fps=10),
+    )
 
 
 def run_until(

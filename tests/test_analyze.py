@@ -14,7 +14,7 @@ from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.core.events import Command, FormWarning, RepCounted
 from coach.core.session import Phase
 from coach.sim.scene import CameraPose, FilmedScene, Scene
-from tests.conftest import quick_settings
+from tests.helpers import quick_settings
 
 pytest.importorskip("av", reason="pip install 'legcoach[video]'")
 

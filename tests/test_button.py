@@ -9,7 +9,7 @@ from coach.adapters.speech.console import ConsoleSpeaker
 from coach.app.demo import build_demo
 from coach.core.events import CommandHeard
 from coach.core.session import Phase
-from tests.conftest import quick_settings
+from tests.helpers import quick_settings
 
 PIN = 17
 

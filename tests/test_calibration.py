@@ -9,8 +9,7 @@ from coach.core.view import CameraView
 from coach.settings import Settings
 from coach.sim.athlete import LegState, RepStyle, Script, SimulatedAthlete
 from coach.sim.scene import FOOT_FORWARD_M, LEG_M, CameraPose, Scene
-from tests.conftest import quick_settings
-from tests.helpers import coached
+from tests.helpers import coached, quick_settings
 
 RATIO = FOOT_FORWARD_M / LEG_M
 SIZE = (640, 480)

@@ -14,7 +14,7 @@ from coach.core.session import Coach
 from coach.core.vision import LegReader
 from coach.sim.athlete import Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
-from tests.conftest import quick_settings
+from tests.helpers import quick_settings
 
 
 class Unplugged(RuntimeError):

@@ -255,8 +255,7 @@ def test_on_a_wall_striped_in_every_marker_colour_the_leg_is_read_right(seed, po
 def test_a_green_mat_is_named_once_and_every_rep_still_counts():
     from coach.core.events import Cue, RepCounted
     from coach.sim.athlete import RepStyle, Script
-    from tests.conftest import quick_settings
-    from tests.helpers import coached
+    from tests.helpers import coached, quick_settings
 
     green_mat = Decor(mat=bgr(COLOURS["knee"]))
     room = Scene(CameraPose(2.5, 12.0, 0.0), COLOURS, 320, 240, seed=4, decor=green_mat)

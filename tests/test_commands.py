@@ -3,8 +3,7 @@
 from coach.core.events import Command, Cue, Priority, SessionSummary
 from coach.core.session import Coach, Phase
 from coach.settings import Settings
-from tests.conftest import quick_settings
-from tests.helpers import run_until, started
+from tests.helpers import quick_settings, run_until, started
 
 
 def said(events):

@@ -19,8 +19,7 @@ from coach.core.events import (
 )
 from coach.core.session import MERGE_WITH_TEMPO_S
 from coach.sim.athlete import RepStyle, Script
-from tests.conftest import quick_settings
-from tests.helpers import coached
+from tests.helpers import coached, quick_settings
 
 
 def _session(settings, script=DEMO_SCRIPT):

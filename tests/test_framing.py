@@ -10,7 +10,7 @@ from coach.core.geometry import LegAngles
 from coach.core.vision import Sighting
 from coach.sim.athlete import Script
 from coach.sim.camera import SimulatedCamera
-from tests.conftest import quick_settings
+from tests.helpers import quick_settings
 
 ALL = {name: np.array([100.0, 100.0]) for name in ("shoulder", "hip", "knee", "ankle", "toe")}
 

@@ -11,8 +11,7 @@ from coach.core.tracker import MarkerTracker
 from coach.settings import Settings
 from coach.sim.athlete import LegState, Script, SimulatedAthlete
 from coach.sim.scene import CameraPose, Scene
-from tests.conftest import quick_settings
-from tests.helpers import coached
+from tests.helpers import coached, quick_settings
 
 SETTINGS = Settings()
 LEG = LegState("right", 20.0, 0.0)

@@ -11,8 +11,7 @@ from coach.core.pose.reader import PoseReader
 from coach.core.pose.tracking import PoseTracker
 from coach.sim.athlete import RepStyle, Script
 from coach.sim.landmarks import LandmarkStream, Posture, lying
-from tests.conftest import quick_settings
-from tests.helpers import coached
+from tests.helpers import coached, quick_settings
 
 FAULTS = Script(
     special={

@@ -15,8 +15,7 @@ from coach.core.events import (
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script
 from coach.sim.camera import SimulatedCamera
-from tests.conftest import quick_settings
-from tests.helpers import coached
+from tests.helpers import coached, quick_settings
 
 
 def _settings(**changes) -> Settings:

@@ -16,7 +16,7 @@ from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.core.events import Command, Cue, RepCounted, SessionStarted, SessionSummary
 from coach.core.progress import SessionRecord, advice, how_it_went, trend
 from coach.core.session import Coach
-from tests.conftest import quick_settings
+from tests.helpers import quick_settings
 
 MONDAY = datetime(2026, 11, 16, 18, 0)
 

@@ -100,7 +100,7 @@ def test_a_hung_capture_stops_the_watchdog(tmp_path, notify_socket, monkeypatch)
     from coach.adapters.notify import Notifier
     from coach.adapters.speech.console import ConsoleSpeaker
     from coach.app.daemon import build_service
-    from tests.conftest import quick_settings
+    from tests.helpers import quick_settings
 
     monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "state"))
     notify_path, sock = notify_socket
@@ -154,7 +154,7 @@ def test_stopping_mid_set_closes_the_camera_and_keeps_the_reps_and_video_so_far(
     from coach.core.session import Phase
     from coach.sim.athlete import Script, SimulatedAthlete
     from coach.sim.camera import SimulatedCamera
-    from tests.conftest import quick_settings
+    from tests.helpers import quick_settings
 
     monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "state"))
     settings = quick_settings(reps=5)

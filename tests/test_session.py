@@ -2,8 +2,7 @@
 
 from coach.core.events import Command, Cue, Priority, RepCounted, SessionSummary
 from coach.core.session import Coach, Phase
-from tests.conftest import quick_settings
-from tests.helpers import cue_tags, run_until, started, states
+from tests.helpers import cue_tags, quick_settings, run_until, started, states
 
 
 def test_start_walks_through_setup_into_the_first_set():

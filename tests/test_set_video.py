@@ -18,8 +18,7 @@ from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.core.events import Command, RepCounted, StateChanged, ViewCalibrated
 from coach.core.view import CameraView
 from coach.sim.scene import CameraPose, FilmedScene, Scene
-from tests.conftest import quick_settings
-from tests.helpers import run_coach, run_doctor
+from tests.helpers import quick_settings, run_coach, run_doctor
 
 pytest.importorskip("av", reason="pip install 'legcoach[video]'")
 

@@ -7,7 +7,7 @@ from coach.core.events import Command, FormWarning, RepCounted
 from coach.core.smoothing import MarkerSmoother
 from coach.sim.athlete import Script
 from coach.sim.camera import SimulatedCamera
-from tests.conftest import quick_settings
+from tests.helpers import quick_settings
 
 FPS, WIDTH = 15, 640
 

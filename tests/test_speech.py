@@ -373,7 +373,7 @@ def test_warnings_never_hold_a_tempo_cue_back_or_drop_one(synth):
     from coach.app.demo import DEMO_SCRIPT, build_demo
     from coach.core.events import Command, FormWarning
     from coach.sim.speaker import TimedSpeaker
-    from tests.conftest import quick_settings
+    from tests.helpers import quick_settings
 
     clock, events = VirtualClock(), []
     speaker = TimedSpeaker(clock, lambda text: _seconds(synth.wav_for(text)))

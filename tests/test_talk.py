@@ -11,8 +11,7 @@ from coach.core.events import Command, Cue, RepCounted, StateChanged
 from coach.core.talk import SetTalk, Verbosity
 from coach.settings import SpeechSettings
 from coach.sim.athlete import RepStyle, Script
-from tests.conftest import quick_settings
-from tests.helpers import coached
+from tests.helpers import coached, quick_settings
 
 MOVES = (("lift", cues.LIFT), ("hold", cues.HOLD), ("lower", cues.LOWER))
 
