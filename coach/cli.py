@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from coach.settings import ConfigError, Settings, load_settings, locate_config
+from coach.settings import Settings
+from coach.settings.load import ConfigError, load_settings, locate_config
 
 EXIT_CONFIG = 2
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.settings import ConfigError, Settings, load_settings
+from coach.settings import Settings
+from coach.settings.load import ConfigError, load_settings
 from coach.sim import hostile
 
 ROOT = Path(__file__).resolve().parent.parent

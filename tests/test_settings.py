@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.settings import ConfigError, Settings, load_settings, locate_config
-from coach.settings.load import settings_from_mapping
+from coach.settings import Settings
+from coach.settings.load import ConfigError, load_settings, locate_config, settings_from_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "config" / "coach.toml"

@@ -23,7 +23,8 @@ from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
 from coach.app.listener import VoiceListener, endpoint_for, next_result
 from coach.core.events import Command, Cue, Priority
 from coach.core.phrases import EchoGate, PhraseMatcher
-from coach.settings import SpeechSettings, load_settings
+from coach.settings import SpeechSettings
+from coach.settings.load import load_settings
 from coach.sim.room import Acoustics
 from coach.sim.talkover import HALTING, replay, voiced_end
 from coach.sim.voice import KOREAN_TALK, espeak, join, piper, silence, to_wav

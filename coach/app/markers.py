@@ -16,8 +16,8 @@ import numpy as np
 
 from coach.core.lookalikes import SPARE_COLOURS
 from coach.drawing import draw_capsule, draw_text, encode_png, text_width
+from coach.marking import MARKER_NAMES
 from coach.settings import MarkerSettings
-from coach.settings.schema import MARKER_NAMES
 
 DISC_MM = 50.0
 GAP_MM = 4.0

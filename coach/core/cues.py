@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coach.marking import MARKER_NAMES
 from coach.settings import Settings
 
 if TYPE_CHECKING:
@@ -361,7 +362,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += circle_counts(settings.programs.circles_each_way, forward=False)
     titles = ("isometric holds", "circles", "clamshells", "wall slides")
     said += [program_intro(title) for title in titles]
-    said += [cannot_see([name]) for name in ("shoulder", "hip", "knee", "ankle", "toe")]
+    said += [cannot_see([name]) for name in MARKER_NAMES]
     session = settings.session
     legs, sets, reps = session.legs, session.sets_per_side, session.reps_per_set
     said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING]

@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from coach.core.blobs import Spot, SpotFinder, measured, spots
+from coach.marking import SAME_HUE_COSINE
 
 ACQUIRE_STRIDE = 2
 CANDIDATES = 3  # spots kept for a marker looked for afresh: the best, and two for the body check
@@ -62,7 +63,6 @@ def hex_to_bgr(colour: str) -> np.ndarray:
 
 # Learning today's colours: a pixel is the marker's hue when its colour points the same way as
 # the printed colour (cosine of the angle between the two as vectors), however bright the room.
-SAME_HUE_COSINE = 0.97  # about 14 degrees apart: the printed colours are 30 or more apart
 MIN_BRIGHTNESS = 40.0  # darker pixels have too little colour to tell
 
 

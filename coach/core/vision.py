@@ -13,11 +13,11 @@ from coach.core.plausible import BodyCheck
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
 from coach.core.view import CameraView
+from coach.marking import MARKER_NAMES
 from coach.settings import Settings
 
 EDGE_MARGIN = 0.03  # a marker this close to the frame's edge (as a share of its size) is at risk
 STRAIGHT_TOLERANCE_DEG = 12.0  # at rest, shoulder, hip and ankle should be about in line
-MARKER_NAMES = ("shoulder", "hip", "knee", "ankle", "toe")
 BODY_POINTS = MARKER_NAMES[:4]  # what a pose model must see; the toe only when it is sure
 
 

@@ -1,6 +1,8 @@
-"""Validated, frozen settings: the only form in which configuration reaches the code."""
+"""Validated, frozen settings: the only form in which configuration reaches the code.
 
-from coach.settings.load import ConfigError, load_settings, locate_config
+Only the schema is here, so the cores can take their settings without the TOML loader;
+the entry points load a file through coach.settings.load."""
+
 from coach.settings.schema import (
     ButtonSettings,
     CameraSettings,
@@ -19,7 +21,6 @@ from coach.settings.schema import (
 __all__ = [
     "ButtonSettings",
     "CameraSettings",
-    "ConfigError",
     "FormSettings",
     "LedSettings",
     "MarkerSettings",
@@ -30,6 +31,4 @@ __all__ = [
     "VisionSettings",
     "VoiceCommands",
     "VoiceSettings",
-    "load_settings",
-    "locate_config",
 ]

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.core.tracker import SAME_HUE_COSINE
+from coach.marking import MARKER_NAMES, SAME_HUE_COSINE
 
 LEGS = ("right", "left")
-MARKER_NAMES = ("shoulder", "hip", "knee", "ankle", "toe")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

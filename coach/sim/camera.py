@@ -14,6 +14,7 @@ import numpy as np
 from coach.core.geometry import PELVIS_RADIUS_RATIO
 from coach.core.tracker import hex_to_bgr
 from coach.drawing import draw_capsule
+from coach.marking import MARKER_NAMES
 from coach.sim.athlete import LegState, SimulatedAthlete
 from coach.sim.scene import HORIZONTAL_FOV_DEG
 
@@ -105,11 +106,10 @@ class SimulatedCamera:
 
         knee, ankle, toe = seen(knee), seen(ankle), seen(toe)
         jitter = self._rng.normal(0.0, 0.3, size=(5, 2))
-        names = ("shoulder", "hip", "knee", "ankle", "toe")
         points = (shoulder, hip, knee, ankle, toe)
         return {
             name: point + jitter[i]
-            for i, (name, point) in enumerate(zip(names, points, strict=True))
+            for i, (name, point) in enumerate(zip(MARKER_NAMES, points, strict=True))
         }
 
     def _make_background(self, side: str) -> np.ndarray:

@@ -244,7 +244,7 @@ def coach_runs(path: Path) -> None:
     from coach.adapters.speech.console import ConsoleSpeaker
     from coach.app.demo import build_demo, demo_settings
     from coach.core.events import Command
-    from coach.settings import load_settings
+    from coach.settings.load import load_settings
 
     settings = demo_settings(load_settings(path), reps=1, sets=1)
     # Small frames keep hundreds of sessions quick; the size itself is checked by the schema
