@@ -49,10 +49,11 @@ from coach.adapters.speech.worker import SpeechWorker
 from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE, WavSource
 from coach.adapters.voice.recognizer import VoskRecognizer
 from coach.app.demo import DEMO_SCRIPT, build_demo
-from coach.app.listener import endpoint_for, next_result, voice_recognition
+from coach.app.listener import voice_recognition
 from coach.core import cues
 from coach.core.calibration import calibrate_view
 from coach.core.events import Command, Cue, FormWarning, Priority, StateChanged
+from coach.core.hearing import endpoint_for, next_result
 from coach.core.phrases import PhraseMatcher
 from coach.core.tracker import MarkerTracker, hex_to_bgr
 from coach.core.vision import LegReader

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from coach.adapters.audio import choose
-from coach.adapters.audio.devices import PERIOD_FRAMES, RATE, AlsaCapture, AlsaPlayback
+from coach.adapters.audio.devices import PERIOD_FRAMES, AlsaCapture, AlsaPlayback
+from coach.adapters.audio.errors import AudioUnavailable, PlaybackFailed
 from coach.adapters.audio.owner import FILL_PERIODS, AudioOwner, read_wav
-from coach.adapters.speech.player import PlaybackFailed
-from coach.adapters.voice.audio import AudioUnavailable
+from coach.core.endpoint import SAMPLE_RATE
 from coach.core.played import PlayedSamples
 from coach.settings import Settings
 from coach.sim.room import Acoustics, Room
@@ -27,7 +27,7 @@ def straight_room():
     return Room(STRAIGHT, np.random.default_rng(0))
 
 
-def tone(seconds, rate=RATE, level=8000):
+def tone(seconds, rate=SAMPLE_RATE, level=8000):
     t = np.arange(int(seconds * rate)) / rate
     return (level * np.cos(2 * np.pi * 440 * t)).astype(np.int16)  # no zero to start with
 
@@ -70,7 +70,7 @@ def test_a_cue_is_played_whole_at_the_owners_rate_and_ends_when_its_last_sample_
     cue = write_wav(tmp_path / "cue.wav", tone(0.5, rate=22050), 22050)
     owner.player.play(cue)
     expected = read_wav(cue)
-    assert abs(len(expected) - RATE // 2) <= 1  # 22.05 kHz became 16 kHz
+    assert abs(len(expected) - SAMPLE_RATE // 2) <= 1  # 22.05 kHz became 16 kHz
     heard = record(owner, microphone, 20)  # 0.4 s: the cue is still playing
     assert not owner.player.wait(0)
     heard = np.concatenate([heard, record(owner, microphone, 30)])
@@ -85,7 +85,7 @@ def test_a_cut_cue_falls_silent_at_once(tmp_path):
     room = straight_room()
     owner = AudioOwner(lambda: room.speaker, None, real_time=False)
     microphone = owner.attach_capture(room.microphone)
-    owner.player.play(write_wav(tmp_path / "long.wav", tone(3.0), RATE))
+    owner.player.play(write_wav(tmp_path / "long.wav", tone(3.0), SAMPLE_RATE))
     before = record(owner, microphone, 20)
     assert np.abs(before[-PERIOD_FRAMES:]).mean() > 1000  # sounding when it is cut
     owner.player.stop()
@@ -134,7 +134,7 @@ def test_a_speaker_pulled_out_fails_the_cue_while_the_microphone_goes_on(tmp_pat
 
     owner = AudioOwner(open_speaker, None, real_time=False)
     microphone = owner.attach_capture(room.microphone)
-    cue = write_wav(tmp_path / "cue.wav", tone(1.0), RATE)
+    cue = write_wav(tmp_path / "cue.wav", tone(1.0), SAMPLE_RATE)
     owner.player.play(cue)
     record(owner, microphone, 10)
     with pytest.raises(PlaybackFailed, match="No such device"):
@@ -157,7 +157,7 @@ def test_a_microphone_pulled_out_is_reported_to_the_listener_while_speech_goes_o
     room = straight_room()
     owner = AudioOwner(lambda: room.speaker, None, real_time=False)
     microphone = owner.attach_capture(FailingMicrophone())
-    owner.player.play(write_wav(tmp_path / "cue.wav", tone(0.2), RATE))
+    owner.player.play(write_wav(tmp_path / "cue.wav", tone(0.2), SAMPLE_RATE))
     owner.step()
     with pytest.raises(AudioUnavailable, match="No such device"):
         microphone.read()
@@ -180,7 +180,7 @@ def test_the_alsa_devices_play_and_record_on_alsas_null_device():
     pytest.importorskip("alsaaudio", reason="pip install pyalsaaudio")
     speaker, microphone = AlsaPlayback("null"), AlsaCapture("null")
     try:
-        speaker.write(tone(PERIOD_FRAMES / RATE))
+        speaker.write(tone(PERIOD_FRAMES / SAMPLE_RATE))
         assert speaker.queued() >= 0
         assert len(microphone.read()) == PERIOD_FRAMES
     finally:

@@ -1,7 +1,7 @@
 import numpy as np
 
-from coach.app.listener import SafetyAlarm, endpoint_for, next_result
 from coach.core.endpoint import TrailingSilence
+from coach.core.hearing import SafetyAlarm, endpoint_for, next_result
 from coach.core.phrases import Heard, PhraseMatcher
 from coach.settings import VoiceCommands
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.adapters.audio.errors import PlaybackFailed
 from coach.adapters.speech import choose as choose_module
 from coach.adapters.speech import make_speaker
 from coach.adapters.speech.console import ConsoleSpeaker
-from coach.adapters.speech.player import AplayPlayer, PlaybackFailed
+from coach.adapters.speech.player import AplayPlayer
 from coach.adapters.speech.synth import Pyttsx3Synth, SpeechUnavailable
 from coach.adapters.speech.worker import SpeechWorker
 from coach.core.events import Cue, Priority
@@ -207,8 +208,9 @@ def test_the_loop_cuts_the_speech_as_soon_as_the_listener_asks(settings):
 
 def test_after_a_safety_guess_the_coach_stays_quiet_until_the_words_settle(settings):
     from coach.adapters.clock import VirtualClock
-    from coach.app.loop import HUSH_S, CoachLoop
+    from coach.app.loop import CoachLoop
     from coach.core.events import Command
+    from coach.core.hearing import HUSH_S
     from coach.core.session import Coach
 
     class Speaker(ConsoleSpeaker):

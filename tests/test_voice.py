@@ -15,13 +15,15 @@ import numpy as np
 import pytest
 
 from coach.adapters.audio.echo import SpeexCanceller
+from coach.adapters.audio.errors import AudioUnavailable
 from coach.adapters.speech.player import AplayPlayer
 from coach.adapters.speech.synth import Pyttsx3Synth
 from coach.adapters.speech.worker import SpeechWorker
-from coach.adapters.voice.audio import ArecordSource, AudioUnavailable, WavSource
+from coach.adapters.voice.audio import ArecordSource, WavSource
 from coach.adapters.voice.recognizer import VoiceUnavailable, VoskRecognizer
-from coach.app.listener import VoiceListener, endpoint_for, next_result
+from coach.app.listener import VoiceListener
 from coach.core.events import Command, Cue, Priority
+from coach.core.hearing import endpoint_for, next_result
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.settings import SpeechSettings
 from coach.settings.load import load_settings

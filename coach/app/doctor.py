@@ -72,13 +72,14 @@ def _speaker(settings: Settings) -> str:
 
 
 def _echo(settings: Settings) -> str:
-    from coach.adapters.audio.devices import RATE, alsa_available
+    from coach.adapters.audio.devices import alsa_available
     from coach.adapters.audio.echo import SpeexCanceller
+    from coach.core.endpoint import SAMPLE_RATE
 
     if settings.voice.echo_cancellation == "off":
         return "off (voice.echo_cancellation): the microphone is shut while the coach talks"
     alsa_available()
-    SpeexCanceller(RATE).close()
+    SpeexCanceller(SAMPLE_RATE).close()
     return "Speex over pyalsaaudio: the coach hears you while it talks"
 
 

@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from coach.adapters.voice.audio import ArecordSource, AudioSource, AudioUnavailable, WavSource
+from coach.adapters.audio.errors import AudioUnavailable
+from coach.adapters.voice.audio import ArecordSource, AudioSource, WavSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
 from coach.app.listener import VoiceListener, voice_recognition
 from coach.core.phrases import Heard, Match

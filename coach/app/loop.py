@@ -16,13 +16,11 @@ from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker
 from coach.core.events import Command, Cue, Event, Priority, StateChanged, ViewCalibrated
 from coach.core.gestures import ButtonGestures
+from coach.core.hearing import HUSH_S
 from coach.core.session import Coach
 from coach.core.vision import BodyReader
 
 EventSink = Callable[[Event], None]
-# How long a safety guess keeps the coach quiet while the recogniser settles the words: the
-# final result comes 0.5-1 s after the guess; a guess that comes to nothing frees the voice.
-HUSH_S = 1.5
 
 
 @dataclass(frozen=True)

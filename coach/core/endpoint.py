@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+SAMPLE_RATE = 16000  # every audio path runs at it: microphone, echo canceller, recogniser
 FRAME_S = 0.02
 SPEECH_MARGIN = 3.0  # a frame this many times louder than the noise floor is speech
 MIN_FLOOR = 30.0  # int16 RMS: digital silence must not make every rustle "speech"

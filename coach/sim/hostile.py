@@ -317,7 +317,8 @@ def hostile_wavs(rng: np.random.Generator, count: int) -> Iterator[bytes]:
 def check_wav_case(path: Path) -> str | None:
     """The recording is either read through, a tenth of a second at a time, or refused with one
     line."""
-    from coach.adapters.voice.audio import CHUNK_BYTES, AudioUnavailable, WavSource
+    from coach.adapters.audio.errors import AudioUnavailable
+    from coach.adapters.voice.audio import CHUNK_BYTES, WavSource
 
     try:
         with path.open("rb") as stream:

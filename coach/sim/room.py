@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coach.adapters.audio.devices import BUFFER_PERIODS, PERIOD_FRAMES, RATE
+from coach.adapters.audio.devices import BUFFER_PERIODS, PERIOD_FRAMES
+from coach.core.endpoint import SAMPLE_RATE
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,12 @@ class Acoustics:
         )
 
     def impulse_response(self, rng: np.random.Generator) -> np.ndarray:
-        start = round(self.delay_s * RATE)
-        tail = round(self.tail_s * RATE)
-        response = np.zeros(start + round(0.06 * RATE) + tail + 1)
+        start = round(self.delay_s * SAMPLE_RATE)
+        tail = round(self.tail_s * SAMPLE_RATE)
+        response = np.zeros(start + round(0.06 * SAMPLE_RATE) + tail + 1)
         response[start] = 1.0
         for later, level in self.reflections:
-            response[start + round(later * RATE)] += level * rng.choice((-1.0, 1.0))
+            response[start + round(later * SAMPLE_RATE)] += level * rng.choice((-1.0, 1.0))
         decay = np.exp(-np.arange(tail) / (tail / 6.9))  # 60 dB down at the tail's end
         response[start + 1 : start + 1 + tail] += self.tail_level * decay * rng.normal(size=tail)
         return self.gain * response
@@ -66,10 +67,10 @@ class Room:
 
     def talk(self, samples: np.ndarray, at_s: float) -> None:
         """A person says `samples`, starting `at_s` seconds into the room's time."""
-        self._talk.append((round(at_s * RATE), samples.astype(np.float64)))
+        self._talk.append((round(at_s * SAMPLE_RATE), samples.astype(np.float64)))
 
     def seconds(self) -> float:
-        return self.t / RATE
+        return self.t / SAMPLE_RATE
 
     def queued(self) -> int:
         return len(self._speaker_buffer)

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coach.adapters.audio.devices import RATE
 from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS, AudioOwner
-from coach.app.listener import Recognizer, SafetyAlarm, endpoint_for, next_result
-from coach.app.loop import HUSH_S
+from coach.core.endpoint import SAMPLE_RATE
 from coach.core.events import Command
+from coach.core.hearing import HUSH_S, Recognizer, SafetyAlarm, endpoint_for, next_result
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.sim.room import Acoustics, Room
 
@@ -37,7 +36,7 @@ class TimedCue:
 
     @property
     def was_cut(self) -> bool:
-        return self.end < self.start + len(self.samples) / RATE - 0.001
+        return self.end < self.start + len(self.samples) / SAMPLE_RATE - 0.001
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ class TimedCanceller:
         started = time.process_time()
         out = self._canceller.process(microphone, played)
         self.cpu_s += time.process_time() - started
-        self.audio_s += len(microphone) / RATE
+        self.audio_s += len(microphone) / SAMPLE_RATE
         return out
 
     def close(self) -> None:
@@ -120,7 +119,7 @@ def replay(
             if now < hushed_until:
                 continue  # as the loop holds a cue back while "stop" may be being said
             playing = cue
-            skip = round(max(0.0, now - playing.start) * RATE)
+            skip = round(max(0.0, now - playing.start) * SAMPLE_RATE)
             owner.play(playing.samples[skip:])
             sounded.append((now, playing.end))
         if playing is not None and now >= playing.end:
@@ -147,7 +146,7 @@ def replay(
             owner.stop_playing()
             cuts.append(at)
             if playing is not None:
-                sounded[-1] = (sounded[-1][0], at + room.queued() / RATE)
+                sounded[-1] = (sounded[-1][0], at + room.queued() / SAMPLE_RATE)
             playing = None
         if match is not None:
             hushed_until = float("-inf")
@@ -161,7 +160,7 @@ def replay(
 def voiced_end(samples: np.ndarray) -> float:
     """Seconds from the start of `samples` to where the voice in them ends."""
     loud = np.flatnonzero(np.abs(samples) > 0.02 * max(1, int(np.abs(samples).max())))
-    return (loud[-1] + 1) / RATE if len(loud) else 0.0
+    return (loud[-1] + 1) / SAMPLE_RATE if len(loud) else 0.0
 
 
 def session_cues(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from coach.adapters.audio.devices import RATE, AlsaCapture, AlsaPlayback, alsa_available
+from coach.adapters.audio.devices import AlsaCapture, AlsaPlayback, alsa_available
 from coach.adapters.audio.echo import SpeexCanceller
+from coach.adapters.audio.errors import AudioUnavailable
 from coach.adapters.audio.owner import AudioOwner, OwnedCapture
-from coach.adapters.voice.audio import AudioUnavailable
+from coach.core.endpoint import SAMPLE_RATE
 from coach.settings import Settings
 
 log = logging.getLogger("coach.audio")
@@ -21,11 +22,13 @@ def open_audio_owner(settings: Settings) -> AudioOwner | None:
         return None
     try:
         alsa_available()
-        SpeexCanceller(RATE).close()
+        SpeexCanceller(SAMPLE_RATE).close()
     except AudioUnavailable as exc:
         log.warning("audio: %s; the microphone is shut while the coach talks", exc)
         return None
-    owner = AudioOwner(lambda: AlsaPlayback(speech.alsa_device), lambda: SpeexCanceller(RATE))
+    owner = AudioOwner(
+        lambda: AlsaPlayback(speech.alsa_device), lambda: SpeexCanceller(SAMPLE_RATE)
+    )
     owner.start()
     return owner
 

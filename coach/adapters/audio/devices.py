@@ -11,9 +11,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from coach.adapters.voice.audio import AudioUnavailable
+from coach.adapters.audio.errors import AudioUnavailable
+from coach.core.endpoint import SAMPLE_RATE
 
-RATE = 16000
 PERIOD_FRAMES = 320  # 20 ms: the echo canceller's frame
 BUFFER_PERIODS = 8
 
@@ -60,7 +60,7 @@ def _open(alsaaudio: Any, kind: int, mode: int, device: str, role: str) -> Any:
         return alsaaudio.PCM(
             kind,
             mode,
-            rate=RATE,
+            rate=SAMPLE_RATE,
             channels=1,
             format=alsaaudio.PCM_FORMAT_S16_LE,
             periodsize=PERIOD_FRAMES,

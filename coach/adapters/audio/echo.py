@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from coach.adapters.voice.audio import AudioUnavailable
+from coach.adapters.audio.errors import AudioUnavailable
 
 FRAME_MS = 20
 TAIL_MS = 200

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.adapters.audio.devices import PERIOD_FRAMES, RATE, CaptureDevice, PlaybackDevice
+from coach.adapters.audio.devices import PERIOD_FRAMES, CaptureDevice, PlaybackDevice
 from coach.adapters.audio.echo import EchoCanceller
-from coach.adapters.speech.player import PlaybackFailed
-from coach.adapters.voice.audio import AudioUnavailable
+from coach.adapters.audio.errors import AudioUnavailable, PlaybackFailed
+from coach.core.endpoint import SAMPLE_RATE
 from coach.core.played import PlayedSamples
 from coach.core.resample import StreamResampler
 
@@ -48,8 +48,8 @@ def read_wav(path: Path) -> np.ndarray:
         raise PlaybackFailed(f"{path.name}: {8 * width}-bit audio; 16-bit PCM is needed")
     samples = np.frombuffer(data[: len(data) - len(data) % (2 * channels)], dtype=np.int16)
     mono = samples.reshape(-1, channels).mean(axis=1)
-    if rate != RATE:
-        mono = StreamResampler(rate, RATE).feed(mono)
+    if rate != SAMPLE_RATE:
+        mono = StreamResampler(rate, SAMPLE_RATE).feed(mono)
     return np.clip(np.round(mono), -32768, 32767).astype(np.int16)
 
 
@@ -66,7 +66,7 @@ class AudioOwner:
         self._real_time = real_time
         self._make_canceller = make_canceller
         self._lock = threading.Lock()
-        self._played = PlayedSamples(int(PLAYED_MEMORY_S * RATE))
+        self._played = PlayedSamples(int(PLAYED_MEMORY_S * SAMPLE_RATE))
         self._playback: PlaybackDevice | None = None
         self._playback_error: str | None = None
         self._speech = np.zeros(0, dtype=np.int16)
@@ -109,7 +109,7 @@ class AudioOwner:
 
     def echo_settled(self) -> bool:
         """Whether the canceller has learnt the room well enough to listen through speech."""
-        return self._canceller is not None and self._heard_playing >= SETTLE_S * RATE
+        return self._canceller is not None and self._heard_playing >= SETTLE_S * SAMPLE_RATE
 
     def detach_capture(self, captured: queue.Queue) -> None:
         captured.put(AudioUnavailable("the microphone was closed"))
@@ -175,7 +175,7 @@ class AudioOwner:
         capture = self._capture
         if capture is None:
             if self._real_time:
-                self._stopping.wait(PERIOD_FRAMES / RATE)
+                self._stopping.wait(PERIOD_FRAMES / SAMPLE_RATE)
             self._top_up()
         else:
             try:

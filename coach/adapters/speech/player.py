@@ -7,11 +7,9 @@ import subprocess
 from pathlib import Path
 from typing import Protocol
 
+from coach.adapters.audio.errors import PlaybackFailed
+
 log = logging.getLogger("coach.speech")
-
-
-class PlaybackFailed(Exception):
-    """The sound could not be played; the message says why."""
 
 
 class Player(Protocol):

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from coach.adapters.speech.player import PlaybackFailed, Player
+from coach.adapters.audio.errors import PlaybackFailed
+from coach.adapters.speech.player import Player
 from coach.adapters.speech.synth import SpeechUnavailable
 from coach.core.events import Cue
 from coach.core.speech_queue import SpeechQueue

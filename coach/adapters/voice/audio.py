@@ -15,15 +15,12 @@ from typing import BinaryIO, Protocol
 
 import numpy as np
 
+from coach.adapters.audio.errors import AudioUnavailable
+from coach.core.endpoint import SAMPLE_RATE
 from coach.core.resample import StreamResampler
 
-SAMPLE_RATE = 16000
 CHUNK_S = 0.1
 CHUNK_BYTES = int(SAMPLE_RATE * CHUNK_S) * 2
-
-
-class AudioUnavailable(Exception):
-    """The audio could not be had; the message says why."""
 
 
 class AudioSource(Protocol):

@@ -11,11 +11,10 @@ import json
 import logging
 from pathlib import Path
 
+from coach.core.endpoint import SAMPLE_RATE
 from coach.core.phrases import UNKNOWN_WORD, Heard
 
 log = logging.getLogger("coach.voice")
-
-SAMPLE_RATE = 16000
 
 
 class VoiceUnavailable(Exception):
