@@ -50,6 +50,7 @@ from coach.adapters.voice.audio import CHUNK_BYTES, SAMPLE_RATE, WavSource
 from coach.adapters.voice.recognizer import VoskRecognizer
 from coach.app.demo import DEMO_SCRIPT, build_demo
 from coach.app.listener import voice_recognition
+from coach.app.verdicts import check_config_case, check_video_case
 from coach.core import cues
 from coach.core.calibration import calibrate_view
 from coach.core.events import Command, Cue, FormWarning, Priority, StateChanged
@@ -718,16 +719,14 @@ def robustness_figures() -> dict[str, object]:
         configs, wavs = [], []
         for i, data in enumerate(hostile.hostile_configs(text, rng, 500)):
             (path := folder / f"config-{i}.toml").write_bytes(data)
-            configs.append((path.name, lambda p=path: hostile.check_config_case(p)))
+            configs.append((path.name, lambda p=path: check_config_case(p)))
         for i, data in enumerate(hostile.hostile_wavs(rng, 500)):
             (path := folder / f"recording-{i}.wav").write_bytes(data)
             wavs.append((path.name, lambda p=path: hostile.check_wav_case(p)))
         videos = []
         for path in hostile.hostile_videos(folder, rng, 60):
             target = hostile.annotation_target(path, rng)
-            videos.append(
-                (path.name, lambda p=path, t=target: hostile.check_video_case(p, t, Settings()))
-            )
+            videos.append((path.name, lambda p=path, t=target: check_video_case(p, t, Settings())))
         figures = {
             "robustness": {
                 **_fuzzed("config", configs),

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.app.verdicts import check_config_case, check_video_case
 from coach.settings import Settings
 from coach.settings.load import ConfigError, load_settings
 from coach.sim import hostile
@@ -26,7 +27,7 @@ def test_hundreds_of_hostile_configs_are_taken_or_refused_in_one_line_each(tmp_p
     for i, data in enumerate(hostile.hostile_configs(text, np.random.default_rng(SEED), 300)):
         path = tmp_path / f"config-{i}.toml"
         path.write_bytes(data)
-        verdicts.append(hostile.judged(path.name, lambda p=path: hostile.check_config_case(p)))
+        verdicts.append(hostile.judged(path.name, lambda p=path: check_config_case(p)))
     assert _failures(verdicts) == []
     accepted = 0
     for path in tmp_path.iterdir():
@@ -55,8 +56,6 @@ def test_hostile_videos_and_annotation_targets_change_no_file_and_leave_none_hal
     for path in hostile.hostile_videos(tmp_path, rng, 40):
         target = hostile.annotation_target(path, rng)
         verdicts.append(
-            hostile.judged(
-                path.name, lambda p=path, t=target: hostile.check_video_case(p, t, Settings())
-            )
+            hostile.judged(path.name, lambda p=path, t=target: check_video_case(p, t, Settings()))
         )
     assert _failures(verdicts) == []
