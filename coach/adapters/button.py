@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from coach.core.events import Event, StateChanged
+from coach.core.events import Event, Phase, StateChanged
 
 
 class ButtonUnavailable(Exception):
@@ -46,11 +46,11 @@ class GpioButton:
         self._button.close()
 
 
-def light_for(state: str) -> tuple[float, float] | None:
+def light_for(state: Phase) -> tuple[float, float] | None:
     """None for a steady light (waiting for the person), else blink (on, off) seconds."""
-    if state in ("idle", "done", "stopped"):
+    if state in (Phase.IDLE, Phase.DONE, Phase.STOPPED):
         return None
-    if state == "paused":
+    if state == Phase.PAUSED:
         return (0.2, 1.8)
     return (0.5, 0.5)
 

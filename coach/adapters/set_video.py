@@ -26,7 +26,7 @@ import numpy as np
 from coach.adapters.frames import FrameSource
 from coach.adapters.video import VideoUnavailable, VideoWriter, require_pyav
 from coach.core.calibration import TILT_RANGE_DEG, TURN_RANGE_DEG
-from coach.core.events import Event, StateChanged, ViewCalibrated
+from coach.core.events import Event, Phase, StateChanged, ViewCalibrated
 from coach.core.view import CameraView
 from coach.settings import CameraSettings
 
@@ -114,7 +114,7 @@ class SetVideos:
             )
         elif isinstance(event, StateChanged):
             self._end_set()
-            if event.state == "set":
+            if event.state == Phase.SET:
                 self._start_set(event)
 
     def add(self, t: float, frame: np.ndarray) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from coach.adapters.clock import Clock
 from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker
-from coach.core.events import Command, Cue, Event, Priority, StateChanged, ViewCalibrated
+from coach.core.events import Command, Cue, Event, Phase, Priority, StateChanged, ViewCalibrated
 from coach.core.gestures import ButtonGestures
 from coach.core.hearing import HUSH_S
 from coach.core.session import Coach
@@ -164,7 +164,7 @@ class CoachLoop:
                 self._reader.view = replace(
                     self._reader.view, tilt_deg=event.tilt_deg, turn_deg=event.turn_deg
                 )
-            elif isinstance(event, StateChanged) and event.state == "set" and self._reader:
+            elif isinstance(event, StateChanged) and event.state == Phase.SET and self._reader:
                 self._reader.learn_colours()
             for sink in self._sinks:
                 sink(event)

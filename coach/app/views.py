@@ -12,6 +12,7 @@ from coach.core.events import (
     Cue,
     DeviceChanged,
     Event,
+    Fault,
     FormWarning,
     RepCounted,
     SessionSummary,
@@ -20,13 +21,13 @@ from coach.core.events import (
 )
 
 FAULT_LABELS = {
-    "too_high": "leg too high",
-    "toes_up": "toes turned up",
-    "fast_lower": "dropped, not lowered",
-    "hip_hike": "hip hitched up",
-    "knee_bend": "knee bent",
-    "forward_drift": "leg drifted forward",
-    "no_hold": "no hold at the top",
+    Fault.TOO_HIGH: "leg too high",
+    Fault.TOES_UP: "toes turned up",
+    Fault.FAST_LOWER: "dropped, not lowered",
+    Fault.HIP_HIKE: "hip hitched up",
+    Fault.KNEE_BEND: "knee bent",
+    Fault.FORWARD_DRIFT: "leg drifted forward",
+    Fault.NO_HOLD: "no hold at the top",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coach.core.events import Fault
 from coach.marking import MARKER_NAMES
 from coach.settings import Settings
 
@@ -131,13 +132,13 @@ LAST_THREE = "Last three."
 CLEAN_STREAK = "Smooth and steady."
 # Said with the count when the rep before had this fault and this one did not.
 PRAISE_FOR_FIXING = {
-    "too_high": "Better: lower lift.",
-    "toes_up": "Better: toes down.",
-    "hip_hike": "Better: waist long.",
-    "knee_bend": "Better: knee straight.",
-    "forward_drift": "Better: leg in line.",
-    "fast_lower": "Better: slow down.",
-    "no_hold": "Better: good hold.",
+    Fault.TOO_HIGH: "Better: lower lift.",
+    Fault.TOES_UP: "Better: toes down.",
+    Fault.HIP_HIKE: "Better: waist long.",
+    Fault.KNEE_BEND: "Better: knee straight.",
+    Fault.FORWARD_DRIFT: "Better: leg in line.",
+    Fault.FAST_LOWER: "Better: slow down.",
+    Fault.NO_HOLD: "Better: good hold.",
 }
 QUIETER = "Fewer words."
 TONES_ONLY = "Tones only, and the count."
@@ -262,15 +263,15 @@ def framing_advice(problem: str, sighting: Sighting, side: str) -> str:
 
 
 def warning_text(fault: str, neutral_foot: bool) -> str:
-    if fault == "toes_up":
+    if fault == Fault.TOES_UP:
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
     return {
-        "too_high": TOO_HIGH,
-        "hip_hike": HIP_HIKE,
-        "knee_bend": KNEE_BEND,
-        "forward_drift": FORWARD_DRIFT,
-        "fast_lower": FAST_LOWER,
-        "no_hold": NO_HOLD,
+        Fault.TOO_HIGH: TOO_HIGH,
+        Fault.HIP_HIKE: HIP_HIKE,
+        Fault.KNEE_BEND: KNEE_BEND,
+        Fault.FORWARD_DRIFT: FORWARD_DRIFT,
+        Fault.FAST_LOWER: FAST_LOWER,
+        Fault.NO_HOLD: NO_HOLD,
     }[fault]
 
 
@@ -294,13 +295,13 @@ def switch_sides(next_side: str, move_markers: bool = True) -> str:
 
 
 FAULT_WORDS = {
-    "too_high": "going too high",
-    "toes_up": "toes turning up",
-    "fast_lower": "dropping the leg",
-    "hip_hike": "hitching the hip",
-    "knee_bend": "bending the knee",
-    "forward_drift": "letting the leg drift forward",
-    "no_hold": "skipping the hold",
+    Fault.TOO_HIGH: "going too high",
+    Fault.TOES_UP: "toes turning up",
+    Fault.FAST_LOWER: "dropping the leg",
+    Fault.HIP_HIKE: "hitching the hip",
+    Fault.KNEE_BEND: "bending the knee",
+    Fault.FORWARD_DRIFT: "letting the leg drift forward",
+    Fault.NO_HOLD: "skipping the hold",
 }
 
 
@@ -330,9 +331,9 @@ def set_review(first_set: bool, faults: dict[str, int]) -> list[str]:
     """What to teach after a set: where it should be felt (after the first), and how to fix
     a fault that kept coming back."""
     said = [FEEL_IT] if first_set else []
-    if faults.get("hip_hike", 0) >= REPEATED:
+    if faults.get(Fault.HIP_HIKE, 0) >= REPEATED:
         said.append(WAIST_RESET)
-    if faults.get("too_high", 0) >= REPEATED:
+    if faults.get(Fault.TOO_HIGH, 0) >= REPEATED:
         said.append(LIFT_LESS)
     return said
 

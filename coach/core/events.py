@@ -7,7 +7,7 @@ written as one JSON object.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, StrEnum
 from typing import ClassVar
 
 
@@ -32,6 +32,31 @@ class Command(Enum):
     START_CIRCLES = "start_circles"
     START_CLAMSHELLS = "start_clamshells"
     START_WALL_SLIDES = "start_wall_slides"
+
+
+class Phase(StrEnum):
+    """Where a session is; carried by StateChanged, and written out as its value."""
+
+    IDLE = "idle"
+    SETUP = "setup"
+    SET = "set"
+    REST = "rest"
+    SWITCH_SIDE = "switch_side"
+    PAUSED = "paused"
+    DONE = "done"
+    STOPPED = "stopped"
+
+
+class Fault(StrEnum):
+    """A form fault the coach warns about; written out (JSON, the history) as its value."""
+
+    TOO_HIGH = "too_high"
+    TOES_UP = "toes_up"
+    HIP_HIKE = "hip_hike"
+    KNEE_BEND = "knee_bend"
+    FORWARD_DRIFT = "forward_drift"
+    FAST_LOWER = "fast_lower"
+    NO_HOLD = "no_hold"
 
 
 class Priority(IntEnum):
@@ -73,7 +98,7 @@ class SessionStarted(Event):
 
 @dataclass(frozen=True)
 class StateChanged(Event):
-    state: str
+    state: Phase
     side: str | None = None
     set: int | None = None
 
@@ -102,7 +127,7 @@ class RepCounted(Event):
     set: int
     rep: int
     peak_angle: float
-    faults: tuple[str, ...] = ()
+    faults: tuple[Fault, ...] = ()
     lift_s: float = 0.0
     hold_s: float = 0.0
     lower_s: float = 0.0
@@ -116,7 +141,7 @@ class RepCounted(Event):
 
 @dataclass(frozen=True)
 class FormWarning(Event):
-    fault: str
+    fault: Fault
     side: str
     set: int
     rep: int
@@ -157,7 +182,7 @@ class ViewCalibrated(Event):
 @dataclass(frozen=True)
 class SessionSummary(Event):
     reps_per_side: dict[str, int] = field(default_factory=dict)
-    faults: dict[str, int] = field(default_factory=dict)
+    faults: dict[Fault, int] = field(default_factory=dict)
     completed: bool = True
     ended_by: str = "plan"  # "plan", "stop" or "pain"
     perfect_per_side: dict[str, int] = field(default_factory=dict)  # seen, without a fault

@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass
 
 from coach.core.depth import out_of_plane
+from coach.core.events import Fault
 from coach.core.geometry import LegAngles, placed_abduction, side_bend_deg
 from coach.core.reps import Rep, RepSegmenter
 from coach.core.rules import FaultOnset, FormRules, Reading
@@ -37,9 +38,9 @@ def tempo_faults(rep: Rep, form: FormSettings) -> tuple[str, ...]:
     """Faults of the rep as a whole: a drop instead of a slow lowering, or no pause at the top."""
     found = []
     if rep.lower_s < form.min_lower_ratio * rep.lift_s:
-        found.append("fast_lower")
+        found.append(Fault.FAST_LOWER)
     if rep.hold_s < form.min_hold_s:
-        found.append("no_hold")
+        found.append(Fault.NO_HOLD)
     return tuple(found)
 
 

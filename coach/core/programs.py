@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coach.core import cues
+from coach.core.events import Fault
 from coach.settings import Settings
 
-LEG_LIFT_FAULTS = frozenset(
-    {"too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift", "fast_lower", "no_hold"}
-)
+LEG_LIFT_FAULTS = frozenset(Fault)  # a leg lift is watched for every fault
 COUNTDOWN_FROM = 5  # the last seconds of a long hold are counted down
 
 
@@ -64,7 +63,7 @@ def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Prog
             plan.hold_reps,
             session.sets_per_side,
             True,
-            LEG_LIFT_FAULTS - {"no_hold", "fast_lower"},
+            LEG_LIFT_FAULTS - {Fault.NO_HOLD, Fault.FAST_LOWER},
             moves=(
                 Move(0.0, cues.LIFT, "lift"),
                 Move(lift, cues.hold_for(hold), "hold"),
@@ -92,7 +91,7 @@ def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Prog
             plan.circle_reps,
             1,
             True,
-            LEG_LIFT_FAULTS - {"no_hold"},
+            LEG_LIFT_FAULTS - {Fault.NO_HOLD},
             setup=(cues.CIRCLES_SETUP,),
             moves=(
                 Move(0.0, cues.LIFT, "lift"),

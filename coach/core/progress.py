@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from coach.core.cues import FAULT_WORDS, say_number
+from coach.core.events import Fault
 
 PERFECT_REPS_FOR_WEIGHTS = 20  # faultless reps on every side in one session
 REPEATED_FAULT_SHARE = 0.25  # a fault on a quarter of the reps, two sessions running
@@ -144,7 +145,7 @@ def advice(records: list[SessionRecord]) -> str | None:
     if not repeated:
         return None
     fault = repeated[0]
-    if fault in ("toes_up", "hip_hike"):
+    if fault in (Fault.TOES_UP, Fault.HIP_HIKE):
         return (
             f"{FAULT_WORDS[fault].capitalize()} keeps coming back. Next time, start with a set "
             "of clamshells to wake up the glutes, and do ten reps a set instead of more."

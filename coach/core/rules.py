@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from coach.core.events import Fault
 from coach.settings import FormSettings
 
 HYSTERESIS_FRACTION = 0.1
@@ -45,11 +46,11 @@ class _Rule:
 
 def rules_from(form: FormSettings) -> tuple[_Rule, ...]:
     return (
-        _Rule("too_high", lambda r: r.abduction, form.max_abduction_deg),
-        _Rule("toes_up", lambda r: r.rotation, form.max_rotation_deg),
-        _Rule("hip_hike", lambda r: r.side_bend, form.max_side_bend_deg),
-        _Rule("knee_bend", lambda r: r.knee_bend, form.max_knee_bend_deg),
-        _Rule("forward_drift", lambda r: r.forward_drift, form.max_forward_drift_deg),
+        _Rule(Fault.TOO_HIGH, lambda r: r.abduction, form.max_abduction_deg),
+        _Rule(Fault.TOES_UP, lambda r: r.rotation, form.max_rotation_deg),
+        _Rule(Fault.HIP_HIKE, lambda r: r.side_bend, form.max_side_bend_deg),
+        _Rule(Fault.KNEE_BEND, lambda r: r.knee_bend, form.max_knee_bend_deg),
+        _Rule(Fault.FORWARD_DRIFT, lambda r: r.forward_drift, form.max_forward_drift_deg),
     )
 
 

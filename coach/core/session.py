@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 
 from coach.core import cues, progress, talk
 from coach.core.calibration import StillMoments
@@ -23,6 +22,7 @@ from coach.core.events import (
     DeviceChanged,
     Event,
     FormWarning,
+    Phase,
     Priority,
     RepCounted,
     SessionStarted,
@@ -53,17 +53,6 @@ CALIBRATION_S = 1.5  # holding the toes straight ahead, after the request has be
 LIFT_SETTLE_S = 1.5  # raising the leg a little, before it is held still to be measured
 TEMPO_STEP = 1.25  # "slower" stretches lift and lowering by this much; "faster" shrinks them
 TEMPO_SCALE_RANGE = (0.5, 2.0)
-
-
-class Phase(Enum):
-    IDLE = "idle"
-    SETUP = "setup"
-    SET = "set"
-    REST = "rest"
-    SWITCH_SIDE = "switch_side"
-    PAUSED = "paused"
-    DONE = "done"
-    STOPPED = "stopped"
 
 
 ACTIVE_PHASES = {Phase.SETUP, Phase.SET, Phase.REST, Phase.SWITCH_SIDE}
@@ -230,7 +219,7 @@ class Coach:
         self._out.append(
             StateChanged(
                 self._now,
-                phase.value,
+                phase,
                 side=block.side if block else None,
                 set=block.set_no if block else None,
             )

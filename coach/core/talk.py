@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from coach.core import cues
+from coach.core.events import Fault
 
 
 class Verbosity(IntEnum):
@@ -28,7 +29,7 @@ class Verbosity(IntEnum):
 FULL_WORDS_REPS = 3  # reps of a set said in full words before they fade
 LAST_FEW = 3
 CLEAN_STREAK_PRAISE = {Verbosity.NORMAL: 5, Verbosity.CHATTY: 3}  # clean reps in a row
-TEMPO_FAULTS = ("fast_lower", "no_hold")
+TEMPO_FAULTS = (Fault.FAST_LOWER, Fault.NO_HOLD)
 TONE_TAGS = {"lift": cues.TONE_LIFT, "hold": cues.TONE_HOLD, "lower": cues.TONE_LOWER}
 
 

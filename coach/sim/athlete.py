@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from coach.core.events import Beat, Cue, Event, StateChanged
+from coach.core.events import Beat, Cue, Event, Phase, StateChanged
 
 REACTION_S = 0.3
 CALIBRATION_LIFT_DEG = 25.0  # "raise that leg a little", taking about a second
@@ -75,13 +75,17 @@ class SimulatedAthlete:
         self.performed: list[tuple[float, str, RepStyle]] = []
 
     def on_event(self, event: Event) -> None:
-        if isinstance(event, StateChanged) and event.state == "set" and event.side is not None:
+        if isinstance(event, StateChanged) and event.state == Phase.SET and event.side is not None:
             if (event.side, event.set) != (self._side, self._set_no):
                 self._slot = 0
             self._side, self._set_no = event.side, event.set or 0
             self._rep_start = None
             self._toes_ahead = False
-        elif isinstance(event, StateChanged) and event.state in ("paused", "done", "stopped"):
+        elif isinstance(event, StateChanged) and event.state in (
+            Phase.PAUSED,
+            Phase.DONE,
+            Phase.STOPPED,
+        ):
             self._rep_start = None
         elif isinstance(event, Cue) and event.tag == "calibrate":
             self._toes_ahead = True
