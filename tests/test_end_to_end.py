@@ -17,7 +17,7 @@ from coach.core.events import (
     RepCounted,
     SessionSummary,
 )
-from coach.core.session import MERGE_WITH_TEMPO_S
+from coach.core.set_runner import MERGE_WITH_TEMPO_S
 from coach.sim.athlete import RepStyle, Script
 from tests.helpers import coached, quick_settings
 

@@ -113,7 +113,7 @@ def test_feet_out_of_view_are_named_and_the_set_waits_for_them():
     import numpy as np
 
     from coach.core.pose.landmarks import ANKLE, FOOT_INDEX, HEEL, KNEE, Landmarks
-    from coach.core.session import FRAMING_RECHECK_S
+    from coach.core.setup_flow import FRAMING_RECHECK_S
 
     settings = quick_settings(reps=2)
     hidden = [i for part in (ANKLE, HEEL, FOOT_INDEX) for i in part.values()]

@@ -1,0 +1,237 @@
+"""A set as it runs: the tempo's cycles, what the camera shows of each rep, the warnings (said
+with the tempo cue when one is due) and the count. The session says when a set starts; the
+runner says when it is over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from coach.core import cues
+from coach.core.agenda import Agenda
+from coach.core.course import Course
+from coach.core.events import Beat, Fault, FormWarning, Phase, Priority, RepCounted
+from coach.core.form import FormWatcher, ScoredRep
+from coach.core.geometry import LegAngles
+from coach.core.outbox import Outbox
+from coach.core.talk import SetTalk, Verbosity
+from coach.core.tally import Tally
+from coach.core.vision import Sighting
+from coach.settings import Settings
+
+VISION_STALE_S = 1.0  # no angles for this long: the camera is not seeing the leg
+EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends anyway
+# A warning due this soon before a tempo cue is said with it ("Hold. Not so high."): said on
+# its own it would hold the tempo cue back, or be cut by it.
+MERGE_WITH_TEMPO_S = 1.5
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+class SetRunner:
+    def __init__(
+        self,
+        settings: Settings,
+        course: Course,
+        agenda: Agenda,
+        out: Outbox,
+        tally: Tally,
+        phase: Callable[[], Phase],
+        end_set: Callable[[], None],
+        markerless: bool,
+    ) -> None:
+        self._settings = settings
+        self._course = course
+        self._agenda = agenda
+        self._out = out
+        self._tally = tally
+        self._phase = phase
+        self._end_set = end_set
+        self._markerless = markerless
+        self._watcher = FormWatcher(settings.form)
+        self.restart(Verbosity.named(settings.speech.verbosity))
+
+    def restart(self, verbosity: Verbosity) -> None:
+        """A new session: nothing said yet about not seeing the person."""
+        self.said_no_vision = False
+        self._tempo_due: list[float] = []  # when this cycle's tempo cues are planned
+        self._pending_warnings: list[str] = []  # to be said with the next tempo cue
+        self.new_set(verbosity)
+
+    def new_set(self, verbosity: Verbosity) -> None:
+        self._talk = SetTalk(verbosity, self._course.program.reps_per_set)
+        self._watcher.reset()
+        self._cycles = 0
+        self._reps_this_cycle = 0
+        self._warned_at: dict[Fault, float] = {}
+        self._waiting_for_rest = False
+        self._seen_at: float | None = None
+        self._sighting: Sighting | None = None
+        self._sighted_at: float | None = None
+
+    @property
+    def reps_done(self) -> int:
+        return self._watcher.reps_done
+
+    def set_verbosity(self, verbosity: Verbosity) -> None:
+        self._talk.verbosity = verbosity
+
+    def sighted(self, sighting: Sighting) -> None:
+        """What a frame showed during the set."""
+        self._sighting, self._sighted_at = sighting, self._agenda.active
+        if sighting.angles is not None:
+            self._see(sighting.angles)
+
+    def recent_sighting(self) -> Sighting | None:
+        return self._sighting if self._recent(self._sighted_at) else None
+
+    def stop_planning(self) -> None:
+        """The agenda was cleared: no tempo cue is coming; a warning kept for one is said now."""
+        self._tempo_due.clear()
+        self._say_pending_warnings()
+
+    def restart_rep(self) -> None:
+        """After a pause: the rep it cut does not count; the cycle starts again from rest."""
+        self._watcher.restart_rep()
+
+    def start_cycle(self) -> None:
+        if self._phase() is not Phase.SET:
+            return
+        self._cycles += 1
+        self._reps_this_cycle = 0
+        self._waiting_for_rest = False
+        program = self._course.program
+        for move in program.moves:
+            self._tempo_due.append(self._agenda.active + move.at_s)
+            self._agenda.at(move.at_s, lambda m=move: self._planned_tempo(m.text, m.tag))
+        self._agenda.at(program.length_s, self._end_cycle)
+
+    def _planned_tempo(self, text: str, tag: str) -> None:
+        self._tempo_due.pop(0)  # moves fire in the order they were planned
+        self._out.emit(Beat(self._agenda.now, tag))
+        said = self._talk.tempo(tag, text, self._cycles)
+        if said is None:  # the rhythm is set: this move goes unsaid, a warning kept for it not
+            self._say_pending_warnings()
+        else:
+            self._tempo(said, tag)
+
+    def _tempo(self, text: str, tag: str) -> None:
+        """A tempo cue, on time, with any warning that was kept for it after it."""
+        if self._pending_warnings:
+            text = " ".join([text, *self._pending_warnings])
+            self._pending_warnings.clear()
+            self._out.say(text, Priority.FORM, tag=tag)
+        else:
+            self._out.say(text, Priority.TEMPO, tag=tag)
+
+    def _say_pending_warnings(self) -> None:
+        if self._pending_warnings:
+            text = " ".join(self._pending_warnings)
+            self._pending_warnings.clear()
+            self._out.say(text, Priority.FORM, tag="warn")
+
+    def _tempo_soon(self) -> bool:
+        active = self._agenda.active
+        return any(0 <= due - active <= MERGE_WITH_TEMPO_S for due in self._tempo_due)
+
+    def _end_cycle(self) -> None:
+        if self._phase() is not Phase.SET:
+            return
+        program = self._course.program
+        if not self._vision_live and self._reps_this_cycle == 0:
+            if not self.said_no_vision and program.uses_camera:
+                self.said_no_vision = True
+                self._out.say(cues.NO_BODY_SEEN if self._markerless else cues.NO_VISION)
+            self._count(self._watcher.count_unseen())
+            if self._phase() is not Phase.SET:
+                return
+        if self._cycles >= program.reps_per_set + EXTRA_CYCLES:
+            self._end_set()
+        elif self._vision_live and self._watcher.in_rep:
+            # The leg is still coming down: let the person finish before the next lift.
+            self._waiting_for_rest = True
+            self._agenda.at(program.lower_s, self._next_cycle_if_waiting)
+        else:
+            self._agenda.at(self._settings.tempo.between_reps_s, self.start_cycle)
+
+    def _next_cycle_if_waiting(self) -> None:
+        if self._waiting_for_rest:
+            self.start_cycle()
+
+    @property
+    def _vision_live(self) -> bool:
+        return self._course.program.uses_camera and self._recent(self._seen_at)
+
+    def _recent(self, at: float | None) -> bool:
+        """Whether something the camera showed at `at` still describes the person now."""
+        return at is not None and self._agenda.active - at <= VISION_STALE_S
+
+    def _see(self, angles: LegAngles) -> None:
+        self._seen_at = self._agenda.active
+        onsets, scored = self._watcher.update(self._agenda.active, angles)
+        for onset in onsets:
+            self._warn(onset.fault, onset.value)
+        if scored is not None:
+            self._reps_this_cycle += 1
+            for fault in scored.tempo_faults:
+                self._warn(fault, 0.0, rep=scored.number, with_tempo=True)
+            self._count(scored)
+            if self._waiting_for_rest and self._phase() is Phase.SET:
+                self._waiting_for_rest = False
+                self._agenda.at(self._settings.tempo.between_reps_s, self.start_cycle)
+
+    def _warn(
+        self, fault: Fault, value: float, rep: int | None = None, with_tempo: bool = False
+    ) -> None:
+        """Say it, unless the same was said within the cooldown; `rep` defaults to the current.
+        With a tempo cue due within MERGE_WITH_TEMPO_S (or `with_tempo`: the count said now),
+        it is said with that cue instead of before it."""
+        if fault not in self._course.program.watched:
+            return
+        active = self._agenda.active
+        last = self._warned_at.get(fault)
+        if last is not None and active - last < self._settings.form.warning_cooldown_s:
+            return
+        self._warned_at[fault] = active
+        block = self._course.block
+        self._out.emit(
+            FormWarning(
+                self._agenda.now,
+                fault,
+                block.side,
+                block.set_no,
+                rep or self._watcher.current_rep,
+                round(value, 1),
+            )
+        )
+        text = cues.warning_text(fault, self._settings.safety.neutral_foot)
+        if with_tempo or self._tempo_soon():
+            self._pending_warnings.append(text)
+        else:
+            self._out.say(text, Priority.FORM, tag=f"warn:{fault}")
+
+    def _count(self, scored: ScoredRep) -> None:
+        block, program = self._course.block, self._course.program
+        rep, n = scored.rep, scored.number
+        faults = tuple(f for f in scored.faults if f in program.watched)
+        self._tally.count(block.side, faults, seen=rep is not None)
+        self._out.emit(
+            RepCounted(
+                self._agenda.now,
+                block.side,
+                block.set_no,
+                n,
+                peak_angle=round(rep.peak_angle, 1) if rep else 0.0,
+                faults=faults,
+                lift_s=round(rep.lift_s, 2) if rep else 0.0,
+                hold_s=round(rep.hold_s, 2) if rep else 0.0,
+                lower_s=round(rep.lower_s, 2) if rep else 0.0,
+                peak_rotation=_rounded(rep.peak_rotation if rep else None),
+                peak_side_bend=_rounded(rep.peak_side_bend if rep else None),
+                form_checked=rep is not None,
+            )
+        )
+        self._tempo(self._talk.count(n, faults, program.says_numbers), "count")
+        if n >= program.reps_per_set:
+            self._end_set()
