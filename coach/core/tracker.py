@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
 from coach.core.blobs import Spot, SpotFinder, measured, spots
-from coach.marking import SAME_HUE_COSINE
+from coach.core.hues import Hue, purest, same_hue
 
 ACQUIRE_STRIDE = 2
 CANDIDATES = 3  # spots kept for a marker looked for afresh: the best, and two for the body check
@@ -32,14 +30,6 @@ CLEAN_AREAS = 1.3  # up to this, the pixels are the marker's alone
 # Once a marker's own colour is learned, a tighter box keeps muted look-alikes (a navy shirt
 # beside a blue marker) out of it.
 LEARNED_TOLERANCE = 0.75
-# And a pixel must point the learned colour's way: a muted shirt of the marker's hue lies 8 to 15
-# degrees off it, however it is lit. The cone is as wide as the marker's own pixels need (noise,
-# the light across the room), within these bounds.
-HUE_CONE_DEG = (3.0, 6.0)
-# A printed marker is the purest thing of its hue in view: when learning, only pixels nearly as
-# saturated as the purest ones count, so a muted shirt the marker lies on is not learned instead.
-PURITY_MARGIN = 0.08
-PUREST_FEW = 5  # the purest this many pixels set the bar: one noisy pixel does not
 # Half the side of the window a tracked marker is looked for in, as a share of frame width:
 # wide enough for a fast leg between two frames, small enough to stay cheap.
 WINDOW_DIVISOR = 16
@@ -59,11 +49,6 @@ Points = dict[str, np.ndarray]  # a position per marker name
 def hex_to_bgr(colour: str) -> np.ndarray:
     value = int(colour.lstrip("#"), 16)
     return np.array([value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF], dtype=np.int16)
-
-
-# Learning today's colours: a pixel is the marker's hue when its colour points the same way as
-# the printed colour (cosine of the angle between the two as vectors), however bright the room.
-MIN_BRIGHTNESS = 40.0  # darker pixels have too little colour to tell
 
 
 def _box(colour: np.ndarray, tolerance: int) -> np.ndarray:
@@ -147,7 +132,7 @@ class MarkerTracker:
         in the whole frame (not where the marker was tracked alone: that may have been a scrap
         of a shirt of its colour). A saturated wall of the hue outdoes a printed marker here,
         which is why a marker placed in a body is learned where it was placed instead."""
-        found = self._spots(frame, _purest(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed))
+        found = self._spots(frame, purest(frame[::ACQUIRE_STRIDE, ::ACQUIRE_STRIDE], printed))
         if not found:
             return None
         return self._hue_pixels(frame, printed, *found[0])
@@ -160,7 +145,7 @@ class MarkerTracker:
         patch, (x0, y0) = self._window_around(frame, near, self._window)
         ys, xs = np.mgrid[0 : patch.shape[0], 0 : patch.shape[1]]
         inside = (xs + x0 - near[0]) ** 2 + (ys + y0 - near[1]) ** 2 <= (diameter / 2) ** 2
-        mask = _same_hue(patch, printed) & inside
+        mask = same_hue(patch, printed) & inside
         return patch[mask] if int(mask.sum()) >= self._min_pixels else None
 
     def mask_for(self, name: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -427,63 +412,3 @@ def _core_centre(
             break
         x, y = xs.sum(where=near) / count, ys.sum(where=near) / count
     return np.array([x, y])
-
-
-@dataclass(frozen=True)
-class Hue:
-    """A marker's learned colour as a direction, and how far from it its own pixels may point."""
-
-    direction: np.ndarray  # unit vector, BGR
-    min_cosine: float
-
-    @cached_property
-    def _plain(self) -> tuple[tuple[float, ...], float]:
-        """The direction as plain floats and the squared cosine, for `holds_one`."""
-        return tuple(self.direction.tolist()), self.min_cosine**2
-
-    @classmethod
-    def of(cls, pixels: np.ndarray, colour: np.ndarray) -> Hue:
-        direction = colour.astype(np.float32) / max(float(np.linalg.norm(colour)), 1e-6)
-        spread = np.degrees(np.arccos(np.clip(_cosines(pixels, direction), -1.0, 1.0)))
-        # Twice what nine in ten of its pixels need, for the light changing across the room.
-        cone = float(np.clip(2 * np.percentile(spread, 90) + 1.0, *HUE_CONE_DEG))
-        return cls(direction, math.cos(math.radians(cone)))
-
-    def holds_one(self, pixel: list[int]) -> bool:
-        """The same for one pixel, in plain floats: cheaper than an array of one."""
-        direction, squared_cosine = self._plain
-        along = sum(c * d for c, d in zip(pixel, direction, strict=True))
-        return along > 0 and along * along >= squared_cosine * sum(c * c for c in pixel)
-
-    def holds(self, pixels: np.ndarray) -> np.ndarray:
-        """For a list of pixels (n, 3): which point within the cone. Squared, without roots."""
-        colours = pixels.astype(np.float32)
-        along = colours @ self.direction
-        squared = np.einsum("ij,ij->i", colours, colours)
-        return (along > 0) & (along * along >= self.min_cosine**2 * squared)
-
-
-def _cosines(pixels: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    colours = pixels.astype(np.float32)
-    return (colours @ direction) / np.maximum(np.linalg.norm(colours, axis=-1), 1e-6)
-
-
-def _purest(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:
-    """Pixels of the printed colour's hue that are nearly as saturated as the most saturated
-    few of them."""
-    mask = _same_hue(pixels, printed)
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return mask
-    chosen = pixels[ys, xs].astype(np.float32)
-    saturation = 1.0 - chosen.min(axis=-1) / np.maximum(chosen.max(axis=-1), 1.0)
-    purest = np.sort(saturation)[-min(len(saturation), PUREST_FEW)]
-    dull = saturation < purest - PURITY_MARGIN
-    mask[ys[dull], xs[dull]] = False
-    return mask
-
-
-def _same_hue(pixels: np.ndarray, printed: np.ndarray) -> np.ndarray:
-    direction = printed.astype(np.float32) / float(np.linalg.norm(printed))
-    bright = np.linalg.norm(pixels.astype(np.float32), axis=-1) >= MIN_BRIGHTNESS
-    return (_cosines(pixels, direction) >= SAME_HUE_COSINE) & bright
