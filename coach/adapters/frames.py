@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from coach.adapters.camera import CameraUnavailable
+from coach.core.backoff import Backoff
 
 log = logging.getLogger("coach.camera")
 BACKOFF_S = (2.0, 5.0, 10.0, 30.0)
@@ -37,8 +38,7 @@ class ReconnectingFrames:
         self._open_camera = open_camera
         self._on_change = on_change
         self._camera: FrameSource | None = None
-        self._failures = 0
-        self._retry_at = float("-inf")
+        self._backoff = Backoff(BACKOFF_S)
         self._lost = False
 
     def read(self, t: float) -> np.ndarray | None:
@@ -57,14 +57,14 @@ class ReconnectingFrames:
             self._camera = None
 
     def _connect(self, t: float) -> bool:
-        if t < self._retry_at:
+        if not self._backoff.due(t):
             return False
         try:
             self._camera = self._open_camera()
         except CameraUnavailable as exc:
             self._drop(t, str(exc))
             return False
-        self._failures = 0
+        self._backoff.succeeded()
         if self._lost:
             self._lost = False
             self._on_change(True, "")
@@ -80,5 +80,4 @@ class ReconnectingFrames:
         if not self._lost:
             self._lost = True
             self._on_change(False, why)
-        self._retry_at = t + BACKOFF_S[min(self._failures, len(BACKOFF_S) - 1)]
-        self._failures += 1
+        self._backoff.failed(t)

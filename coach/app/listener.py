@@ -13,6 +13,7 @@ from collections.abc import Callable
 from coach.adapters.audio.errors import AudioUnavailable
 from coach.adapters.voice.audio import AudioSource
 from coach.adapters.voice.recognizer import VoskRecognizer
+from coach.core.backoff import Backoff
 from coach.core.hearing import Recognizer, SafetyAlarm, endpoint_for, next_result
 from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
 from coach.settings import VoiceSettings
@@ -82,7 +83,7 @@ class VoiceListener:
     def run(self) -> None:
         """Listen until stopped or, for a recording, until its end."""
         lost = False
-        failures = 0
+        backoff = Backoff(BACKOFF_S)
         while not self._stopping.is_set():
             try:
                 audio = self._open_audio()
@@ -92,13 +93,13 @@ class VoiceListener:
                 if not lost:
                     self._on_device(False, str(exc))
                     lost = True
-                if not self._retry or self.wait(BACKOFF_S[min(failures, len(BACKOFF_S) - 1)]):
+                if not self._retry or self.wait(backoff.failed(self._now())):
                     return
-                failures += 1
                 continue
             if lost:
                 self._on_device(True, "")
-                lost, failures = False, 0
+                lost = False
+                backoff.succeeded()
             try:
                 self._listen(audio, first)
                 return  # the recording ended, or we were asked to stop
