@@ -9,12 +9,12 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from coach.adapters.clock import Clock
 from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker
-from coach.core.events import Command, Cue, Event, Phase, Priority, StateChanged, ViewCalibrated
+from coach.core.events import Command, Cue, Event, Priority
 from coach.core.gestures import ButtonGestures
 from coach.core.hearing import HUSH_S
 from coach.core.session import Coach
@@ -72,7 +72,8 @@ class CoachLoop:
         self._reader = reader
         self._tick_s = 1.0 / fps
         self._gestures = ButtonGestures(hold_s)
-        self._sinks = list(sinks)
+        # The reader is the first to hear of each event: it follows the session itself.
+        self._sinks = [*([reader.on_event] if reader is not None else []), *sinks]
         self._on_step = on_step
         self._hushed_until = float("-inf")
 
@@ -160,11 +161,5 @@ class CoachLoop:
         for event in events:
             if isinstance(event, Cue) and not self._hushed(event):
                 self._speaker.say(event)
-            elif isinstance(event, ViewCalibrated) and self._reader is not None:
-                self._reader.view = replace(
-                    self._reader.view, tilt_deg=event.tilt_deg, turn_deg=event.turn_deg
-                )
-            elif isinstance(event, StateChanged) and event.state == Phase.SET and self._reader:
-                self._reader.learn_colours()
             for sink in self._sinks:
                 sink(event)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
 
+from coach.core.events import Event, Phase, StateChanged, ViewCalibrated
 from coach.core.geometry import LegAngles, measure
 from coach.core.lookalikes import SPARE_COLOURS, Lookalike, freest_spare, lookalikes
 from coach.core.plausible import BodyCheck
@@ -74,8 +76,26 @@ class BodyReader(Protocol):
 
     def learn_colours(self) -> None: ...
 
+    def on_event(self, event: Event) -> None: ...
 
-class LegReader:
+
+class FollowsTheSession(ABC):
+    """A reader takes what it needs from the session's events itself: the camera as measured,
+    and a set's start as the moment to learn today's colours."""
+
+    view: CameraView
+
+    @abstractmethod
+    def learn_colours(self) -> None: ...
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, ViewCalibrated):
+            self.view = replace(self.view, tilt_deg=event.tilt_deg, turn_deg=event.turn_deg)
+        elif isinstance(event, StateChanged) and event.state == Phase.SET:
+            self.learn_colours()
+
+
+class LegReader(FollowsTheSession):
     kind = "markers"
 
     def __init__(self, settings: Settings) -> None:

@@ -11,7 +11,7 @@ from coach.core.pose.tracking import PoseTracker
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
 from coach.core.view import CameraView
-from coach.core.vision import BODY_POINTS, Sighting
+from coach.core.vision import BODY_POINTS, FollowsTheSession, Sighting
 from coach.settings import Settings
 
 # A toe marker is looked for this far from the foot the model sees, as a share of frame width.
@@ -27,7 +27,7 @@ POSE_CUTOFF_HZ = 1.0
 POSE_NOISE_PX = 7.5
 
 
-class PoseReader:
+class PoseReader(FollowsTheSession):
     kind = "pose"
 
     def __init__(
