@@ -2,7 +2,8 @@
 
 Start-up order follows what systemd is told: READY=1 once config, speech and the button are up;
 the camera and the microphone (and the speech model, which takes seconds to load) may come later,
-and each is reported and retried on its own.
+and each is reported and retried on its own. The devices are the real ones (app/devices.py),
+put together by the one wiring (app/wiring.py) the demo and `coach doctor` use too.
 """
 
 from __future__ import annotations
@@ -15,15 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from coach.adapters.audio.choose import open_audio_owner, owned_microphone
 from coach.adapters.audio.owner import AudioOwner
-from coach.adapters.button import ButtonUnavailable, GpioButton, StatusLed
-from coach.adapters.camera import Picamera2Source
 from coach.adapters.clock import Clock, MonotonicClock
-from coach.adapters.frames import FrameSource, ReconnectingFrames
+from coach.adapters.frames import FrameSource
 from coach.adapters.notify import Notifier
 from coach.adapters.set_video import SetVideos
-from coach.adapters.speech import Speaker, make_speaker
+from coach.adapters.speech import Speaker
 from coach.adapters.store import (
     SessionRecorder,
     history_file,
@@ -31,16 +29,17 @@ from coach.adapters.store import (
     state_directory,
 )
 from coach.adapters.video import VideoUnavailable
-from coach.adapters.voice.audio import ArecordSource, AudioSource
+from coach.adapters.voice.audio import AudioSource
 from coach.adapters.voice.recognizer import VoiceUnavailable
-from coach.app.eyes import open_reader
+from coach.app.devices import RealDevices
+from coach.app.inbox import Inbox
 from coach.app.listener import VoiceListener, voice_recognition
 from coach.app.loop import CoachLoop
 from coach.app.views import LogView
+from coach.app.wiring import Rig, wire
 from coach.core import cues
 from coach.core.events import Command
 from coach.core.phrases import EchoGate
-from coach.core.session import Coach
 from coach.settings import Settings
 
 log = logging.getLogger("coach")
@@ -51,17 +50,14 @@ SHUTDOWN_REASON = "shutdown"
 class Service:
     """Everything `coach run` holds open, so that shutting down closes each of them."""
 
-    loop: CoachLoop
-    speaker: Speaker
+    rig: Rig
     recorder: SessionRecorder
     notifier: Notifier
-    frames: FrameSource | None = None
-    videos: SetVideos | None = None
-    button: GpioButton | None = None
-    led: StatusLed | None = None
-    voice: VoiceThread | None = None
-    audio: AudioOwner | None = None
     stopping: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def loop(self) -> CoachLoop:
+        return self.rig.loop
 
     def run(self, start_now: bool = False) -> None:
         self.notifier.ready("waiting for 'start leg lifts' or the button")
@@ -74,19 +70,7 @@ class Service:
         """Stop talking at once, release every device and mark the session so far as ended."""
         self.notifier.stopping()
         self.recorder.interrupted(SHUTDOWN_REASON)
-        self.speaker.close()
-        if self.voice is not None:
-            self.voice.stop()
-        if self.audio is not None:
-            self.audio.close()
-        if self.frames is not None:
-            self.frames.close()
-        if self.videos is not None:
-            self.videos.close()
-        if self.button is not None:
-            self.button.close()
-        if self.led is not None:
-            self.led.close()
+        self.rig.close()
         self.recorder.close()
 
 
@@ -97,56 +81,25 @@ def build_service(
     open_camera: Callable[[], FrameSource] | None = None,
     notifier: Notifier | None = None,
 ) -> Service:
+    """The service on the real devices; a test may hand in its own clock, speaker or camera."""
     notifier = notifier or Notifier()
-    audio = open_audio_owner(settings) if speaker is None else None
-    speaker = speaker or make_speaker(settings.speech, audio.player if audio else None)
-    speaker.prepare(cues.catalogue(settings))
+    devices = RealDevices(settings, speaker, open_camera)
     recorder = SessionRecorder(open_or_set_aside(history_file()))
-    loop_holder: list[CoachLoop] = []
-
-    def camera_changed(available: bool, detail: str) -> None:
-        loop_holder[0].device_changed("camera", available, detail)
-
-    frames: FrameSource | None = None
-    if open_camera is None and settings.camera.source == "picamera2":
-        camera = settings.camera
-
-        def open_camera() -> FrameSource:
-            return Picamera2Source(camera.width, camera.height, camera.fps)
-
-    if open_camera is not None:
-        frames = ReconnectingFrames(open_camera, camera_changed)
-    videos = None
-    if frames is not None and (videos := _set_videos(settings)) is not None:
-        frames = videos.around(frames)
-    reader = open_reader(settings)
-    loop = CoachLoop(
-        Coach(settings, recorder.recent(), datetime.now().astimezone(), eyes=reader.kind),
+    rig = wire(
+        settings,
+        devices,
         clock or MonotonicClock(),
-        speaker,
-        frames,
-        reader,
-        fps=settings.camera.fps,
-        hold_s=settings.button.hold_s,
-        sinks=[LogView(log), recorder, *([videos] if videos else [])],
+        sinks=[LogView(log), recorder],
+        past=recorder.recent(),
+        started_at=datetime.now().astimezone(),
+        record=lambda: _set_videos(settings),
         on_step=lambda: notifier.progress(time.monotonic()),
     )
-    loop_holder.append(loop)
-    service = Service(loop, speaker, recorder, notifier, frames=frames, videos=videos, audio=audio)
-    if settings.button.enabled:
-        try:
-            service.button = GpioButton(settings.button.pin, loop.button_edge)
-        except ButtonUnavailable as exc:
-            log.warning("button: %s; voice commands only", exc)
-    if settings.led.enabled:
-        try:
-            service.led = StatusLed(settings.led.pin)
-            loop.add_sink(service.led)
-        except ButtonUnavailable as exc:
-            log.warning("status light: %s", exc)
-    if settings.voice.enabled:
-        service.voice = VoiceThread(settings, loop, speaker, audio)
-    return service
+    rig.speaker.prepare(cues.catalogue(settings))
+    if settings.voice.enabled and (microphone := devices.microphone(rig.audio)) is not None:
+        voice = VoiceThread(settings, rig.loop.inbox, rig.speaker, microphone, rig.audio)
+        rig.others.append(voice.stop)
+    return Service(rig, recorder, notifier)
 
 
 def _set_videos(settings: Settings) -> SetVideos | None:
@@ -168,12 +121,21 @@ class VoiceThread:
     """Loads the speech model and then listens, on a thread of its own: loading takes seconds."""
 
     def __init__(
-        self, settings: Settings, loop: CoachLoop, speaker: Speaker, audio: AudioOwner | None
+        self,
+        settings: Settings,
+        inbox: Inbox,
+        speaker: Speaker,
+        open_microphone: Callable[[], AudioSource],
+        audio: AudioOwner | None,
     ) -> None:
         self._settings = settings.voice
-        self._loop = loop
+        self._inbox = inbox
         self._speaker = speaker
-        self._audio = audio
+        self._open_microphone = open_microphone
+        # With the coach's voice taken out (the audio owner's echo canceller), the microphone
+        # is listened to all the time; without, it is deaf while the coach talks, and for the
+        # echo after.
+        self._hears_through_speech = audio.echo_settled if audio is not None else lambda: False
         self._listener: VoiceListener | None = None
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
@@ -185,42 +147,27 @@ class VoiceThread:
             self._listener.stop()
 
     def _run(self) -> None:
-        voice, loop = self._settings, self._loop
+        voice, inbox = self._settings, self._inbox
         try:
             matcher, recognizer = voice_recognition(voice)
         except VoiceUnavailable as exc:
             log.warning("voice: %s", exc)
-            loop.device_changed("voice", False, str(exc))
+            inbox.device_changed("voice", False, str(exc))
             return
-        audio = self._audio
-        if audio is not None:  # the coach's voice is taken out: listen all the time
-
-            def open_microphone() -> AudioSource:
-                return owned_microphone(audio, voice.alsa_device)
-
-            hears_through_speech = audio.echo_settled
-        else:  # no echo canceller: deaf while the coach talks, and for the echo after
-
-            def open_microphone() -> AudioSource:
-                return ArecordSource(voice.alsa_device)
-
-            def hears_through_speech() -> bool:
-                return False
-
         self._listener = VoiceListener(
-            open_microphone,
+            self._open_microphone,
             recognizer,
             matcher,
             EchoGate(voice.echo_tail_s),
             speaking=lambda: self._speaker.speaking,
             now=time.monotonic,
-            on_match=lambda match: loop.send(match.command, "voice"),
-            on_device=lambda available, detail: loop.device_changed(
+            on_match=lambda match: inbox.send(match.command, "voice"),
+            on_device=lambda available, detail: inbox.device_changed(
                 "microphone", available, detail
             ),
             end_silence_s=voice.end_silence_s,
-            hears_through_speech=hears_through_speech,
-            on_safety_heard=loop.cut_speech,
+            hears_through_speech=self._hears_through_speech,
+            on_safety_heard=inbox.cut_speech,
         )
         if not self._stopped.is_set():
             self._listener.run()

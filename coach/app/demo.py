@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -10,21 +9,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from coach.adapters.button import ButtonUnavailable, GpioButton
 from coach.adapters.clock import Clock, VirtualClock
 from coach.adapters.frames import FrameSource
 from coach.adapters.set_video import SetVideos
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
 from coach.adapters.video import VideoUnavailable
+from coach.app.devices import SimulatedDevices
 from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
+from coach.app.wiring import wire
 from coach.core.events import Command
-from coach.core.session import Coach
-from coach.core.vision import BodyReader, LegReader
+from coach.core.vision import BodyReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
-from coach.sim.camera import SimulatedCamera
 
 # One rep too high, one with the toes turning up and one where the leg drops, so the demo shows
 # each warning.
@@ -37,7 +35,6 @@ DEMO_SCRIPT = Script(
 )
 SPEECH_DRAIN_S = 15.0
 EXIT_NO_VIDEO = 3  # --record asked for and impossible: before the session starts
-log = logging.getLogger("coach.demo")
 
 
 def demo_settings(settings: Settings, reps: int, sets: int) -> Settings:
@@ -61,51 +58,11 @@ def build_demo(
     camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
     reader: BodyReader | None = None,
 ) -> tuple[CoachLoop, SimulatedAthlete]:
-    """`camera_for` films the athlete another way (a test records the frames, for one);
-    `reader` sees the body another way. By default the simulated camera draws the athlete
-    with markers on, and the markers are followed: a drawn figure is no person to a pose
-    model."""
-    athlete = SimulatedAthlete(script, side=settings.session.legs[0])
-    # [camera] source = "none" is honoured here too: the coach keeps time and counts by the
-    # clock, and says the reps' form went unchecked.
-    film = camera_for or (None if settings.camera.source == "none" else _simulated_camera(settings))
-    camera = None if film is None else film(athlete)
-    reader = reader or LegReader(settings)
-    loop = CoachLoop(
-        Coach(settings, eyes=reader.kind),
-        clock,
-        speaker,
-        camera,
-        reader,
-        fps=settings.camera.fps,
-        hold_s=settings.button.hold_s,
-        sinks=[athlete.on_event, *sinks],
-    )
-    return loop, athlete
-
-
-def _open_button(settings: Settings, loop: CoachLoop) -> GpioButton | None:
-    """On a Pi the real button pauses and stops the demo too; elsewhere there is none."""
-    if not settings.button.enabled:
-        return None
-    try:
-        return GpioButton(settings.button.pin, loop.button_edge)
-    except ButtonUnavailable as exc:
-        log.info("button: not in use (%s)", exc)
-        return None
-
-
-def _simulated_camera(settings: Settings) -> Callable[[SimulatedAthlete], FrameSource]:
-    def film(athlete: SimulatedAthlete) -> FrameSource:
-        return SimulatedCamera(
-            athlete,
-            settings.camera.width,
-            settings.camera.height,
-            settings.markers.colours(),
-            settings.markers.foot_to_leg_ratio,
-        )
-
-    return film
+    """The coach on simulated devices (see SimulatedDevices for `camera_for` and `reader`),
+    through the same wiring as the service."""
+    devices = SimulatedDevices(settings, speaker, script, camera_for, reader)
+    rig = wire(settings, devices, clock, sinks=[devices.athlete.on_event, *sinks])
+    return rig.loop, devices.athlete
 
 
 def run_demo(
@@ -130,18 +87,16 @@ def run_demo(
     if save:
         recorder = SessionRecorder(open_or_set_aside(history_file()), simulated=True)
         sinks.append(recorder)
-    camera_for = None
-    if videos is not None:
-        film = _simulated_camera(settings)
-        sinks.append(videos)
-
-        def camera_for(athlete: SimulatedAthlete, videos: SetVideos = videos) -> FrameSource:
-            return videos.around(film(athlete))
-
-    loop, _ = build_demo(
-        settings, VirtualClock(pace=speed), speaker, sinks=sinks, camera_for=camera_for
+    # On a Pi the real button pauses and stops the demo too; elsewhere there is none.
+    devices = SimulatedDevices(settings, speaker, DEMO_SCRIPT, gpio=True)
+    rig = wire(
+        settings,
+        devices,
+        VirtualClock(pace=speed),
+        sinks=[devices.athlete.on_event, *sinks],
+        record=lambda: videos,
     )
-    button = _open_button(settings, loop)
+    loop = rig.loop
     loop.send(Command.START, "demo")
     try:
         loop.run(until=lambda: loop.coach.finished)
@@ -150,14 +105,10 @@ def run_demo(
         loop.send(Command.STOP, "keyboard")
         loop.step()
     finally:
-        speaker.close()
-        if button is not None:
-            button.close()
+        rig.close()
         if recorder is not None:
             recorder.interrupted("stop")
             recorder.close()
-        if videos is not None:
-            videos.close()
     if save and not as_json:
         print(f"Saved as a simulated session: coach history shows it ({history_file()}).", file=out)
     if record is not None and not as_json:

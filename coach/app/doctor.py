@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -15,11 +18,11 @@ MIN_FREE_MB = 50
 
 
 def _camera(settings: Settings) -> str:
-    from coach.adapters.camera import Picamera2Source
+    from coach.app.devices import RealDevices
 
     if settings.camera.source == "none":
         return 'not used (camera.source = "none"): tempo-only coaching'
-    camera = Picamera2Source(settings.camera.width, settings.camera.height, settings.camera.fps)
+    camera = RealDevices(settings).open_camera()
     try:
         frame = camera.read(0.0)
     finally:
@@ -45,14 +48,41 @@ def _vision(settings: Settings) -> str:
 
 
 def _microphone(settings: Settings) -> str:
-    from coach.adapters.voice.audio import ArecordSource
+    """The microphone opened as the service opens it: through the audio owner (pyalsaaudio,
+    its echo cancelled) where echo cancellation can be had, else through arecord."""
+    from coach.app.devices import RealDevices
 
-    source = ArecordSource(settings.voice.alsa_device)
+    if not settings.voice.enabled:
+        return "not used (voice.enabled = false)"
+    devices = RealDevices(settings)
+    with _alsa_lib_quiet():
+        audio = devices.audio()
+        try:
+            source = devices.microphone(audio)()
+            try:
+                source.read()
+            finally:
+                source.close()
+        finally:
+            if audio is not None:
+                audio.close()
+    how = "with the echo canceller" if audio is not None else "through arecord"
+    return f"recording from ALSA device {settings.voice.alsa_device!r}, {how}"
+
+
+@contextlib.contextmanager
+def _alsa_lib_quiet() -> Iterator[None]:
+    """libasound writes its own diagnostics straight to stderr ("ALSA lib pcm.c: ..."); doctor
+    says the one line that matters instead, so they go nowhere meanwhile."""
+    sys.stderr.flush()
+    saved = os.dup(2)
     try:
-        source.read()
+        with open(os.devnull, "wb") as nowhere:
+            os.dup2(nowhere.fileno(), 2)
+        yield
     finally:
-        source.close()
-    return f"recording from ALSA device {settings.voice.alsa_device!r}"
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _speaker(settings: Settings) -> str:
@@ -84,11 +114,11 @@ def _echo(settings: Settings) -> str:
 
 
 def _button(settings: Settings) -> str:
-    from coach.adapters.button import GpioButton
+    from coach.app.devices import RealDevices
 
     if not settings.button.enabled:
         return "not used (button.enabled = false)"
-    GpioButton(settings.button.pin, lambda pressed: None).close()
+    RealDevices(settings).open_button(lambda pressed: None).close()
     return f"GPIO{settings.button.pin}"
 
 
@@ -147,11 +177,11 @@ CHECKS: list[tuple[str, Callable[[Settings], str]]] = [
 
 
 def _snapshot(settings: Settings, path: Path) -> str:
-    from coach.adapters.camera import Picamera2Source
+    from coach.app.devices import RealDevices
     from coach.app.snapshot import marked, summary
     from coach.drawing import encode_png
 
-    camera = Picamera2Source(settings.camera.width, settings.camera.height, settings.camera.fps)
+    camera = RealDevices(settings).open_camera()
     try:
         frame = camera.read(0.0)
     finally:

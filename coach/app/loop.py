@@ -1,53 +1,25 @@
 """The one event loop: it owns the coach's state and is the only caller of the pure cores.
 
-Adapters' threads (the button, later the microphone) only put inputs on a queue; the loop takes
-them, reads a frame when a set needs one, advances the coach and hands its events out.
+Adapters' threads (the button, the microphone, the camera's reconnects) only put inputs in its
+inbox (app/inbox.py); the loop takes them, reads a frame when a set needs one, advances the coach
+and hands its events out.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from coach.adapters.clock import Clock
 from coach.adapters.frames import FrameSource
 from coach.adapters.speech import Speaker
-from coach.core.events import Command, Cue, Event, Priority
+from coach.app.inbox import CommandInput, CutSpeech, DeviceInput, Inbox
+from coach.core.events import Cue, Event, Priority
 from coach.core.gestures import ButtonGestures
 from coach.core.hearing import HUSH_S
 from coach.core.session import Coach
 from coach.core.vision import BodyReader
 
 EventSink = Callable[[Event], None]
-
-
-@dataclass(frozen=True)
-class CommandInput:
-    command: Command
-    source: str
-
-
-@dataclass(frozen=True)
-class ButtonEdge:
-    pressed: bool
-    t: float
-
-
-@dataclass(frozen=True)
-class DeviceInput:
-    device: str
-    available: bool
-    detail: str
-
-
-@dataclass(frozen=True)
-class CutSpeech:
-    """Someone is saying "stop" or "it hurts": the coach falls silent before the words end."""
-
-
-Input = CommandInput | ButtonEdge | DeviceInput | CutSpeech
 
 
 class CoachLoop:
@@ -62,11 +34,16 @@ class CoachLoop:
         hold_s: float,
         sinks: Iterable[EventSink] = (),
         on_step: Callable[[], None] = lambda: None,
+        inbox: Inbox | None = None,
     ) -> None:
         self.coach = coach
         self.clock = clock
-        self.inputs: queue.Queue[Input] = queue.Queue()
-        self._input_arrived = threading.Event()
+        self.inbox = inbox or Inbox(clock)
+        # Thread-safe, for adapters and scripts: each only puts an input in the inbox.
+        self.send = self.inbox.send
+        self.cut_speech = self.inbox.cut_speech
+        self.button_edge = self.inbox.button_edge
+        self.device_changed = self.inbox.device_changed
         self._speaker = speaker
         self._frames = frames
         self._reader = reader
@@ -80,28 +57,8 @@ class CoachLoop:
     def add_sink(self, sink: EventSink) -> None:
         self._sinks.append(sink)
 
-    def send(self, command: Command, source: str) -> None:
-        """Thread-safe: how an adapter or a script asks the coach to do something."""
-        self._put(CommandInput(command, source))
-
-    def cut_speech(self) -> None:
-        """Thread-safe: the listener heard the start of a safety command."""
-        self._put(CutSpeech())
-
-    def button_edge(self, pressed: bool) -> None:
-        """Thread-safe: the button adapter's callback."""
-        self._put(ButtonEdge(pressed, self.clock.now()))
-
     def greet(self) -> None:
         self._publish(self.coach.greet(self.clock.now()))
-
-    def device_changed(self, device: str, available: bool, detail: str = "") -> None:
-        """Thread-safe: a device adapter lost its device, or found it again."""
-        self._put(DeviceInput(device, available, detail))
-
-    def _put(self, item: Input) -> None:
-        self.inputs.put(item)
-        self._input_arrived.set()
 
     def run(self, until: Callable[[], bool], max_seconds: float | None = None) -> None:
         """Tick until `until()` holds (checked after each tick) or `max_seconds` have passed."""
@@ -115,8 +72,8 @@ class CoachLoop:
             next_tick = max(next_tick + self._tick_s, self.clock.now())
             # A command is taken as it arrives, not at the next frame: "stop" cuts the speech
             # up to a frame's time sooner.
-            while self.clock.sleep_until_or(next_tick, self._input_arrived):
-                self._input_arrived.clear()
+            while self.clock.sleep_until_or(next_tick, self.inbox.arrived):
+                self.inbox.arrived.clear()
                 self._handle_inputs(self.clock.now())
 
     def step(self) -> None:
@@ -132,11 +89,7 @@ class CoachLoop:
         self._on_step()
 
     def _handle_inputs(self, now: float) -> None:
-        while True:
-            try:
-                item = self.inputs.get_nowait()
-            except queue.Empty:
-                return
+        while (item := self.inbox.take()) is not None:
             if isinstance(item, CutSpeech):
                 self._speaker.cut()
                 self._hushed_until = now + HUSH_S
