@@ -1,9 +1,11 @@
-"""Microphone audio as 16 kHz mono 16-bit PCM, in chunks of a tenth of a second.
+"""Microphone audio as 16 kHz mono 16-bit PCM, in chunks of a tenth of a second: the protocol
+every source meets, a WAV recording, and `arecord`.
 
-The microphone is read through ALSA's `arecord` in a child process rather than PortAudio: it
-needs no extra library (alsa-utils already plays the speech), works from a system service with no
-per-user sound server, and an unplugged or busy device simply ends the process, which the
-listener sees and recovers from by starting a new one.
+The service hears through the audio owner (adapters/audio: pyalsaaudio, with the coach's own
+voice cancelled) wherever echo cancellation can be had. Without it, or for `coach listen`, the
+microphone is read through ALSA's `arecord` in a child process: it needs no extra library,
+works from a system service with no per-user sound server, and an unplugged or busy device
+simply ends the process, which the listener sees and recovers from by starting a new one.
 """
 
 from __future__ import annotations
