@@ -30,11 +30,11 @@ class RestPose:
 class ScoredRep:
     number: int
     rep: Rep | None  # None: counted by the clock, the camera did not see it
-    faults: tuple[str, ...]
-    tempo_faults: tuple[str, ...] = ()  # found only once the rep was over (also in `faults`)
+    faults: tuple[Fault, ...]
+    tempo_faults: tuple[Fault, ...] = ()  # found only once the rep was over (also in `faults`)
 
 
-def tempo_faults(rep: Rep, form: FormSettings) -> tuple[str, ...]:
+def tempo_faults(rep: Rep, form: FormSettings) -> tuple[Fault, ...]:
     """Faults of the rep as a whole: a drop instead of a slow lowering, or no pause at the top."""
     found = []
     if rep.lower_s < form.min_lower_ratio * rep.lift_s:
@@ -62,7 +62,7 @@ class FormWatcher:
         since the person may have shifted."""
         self._rules.reset()
         self._segmenter.reset()
-        self._faults: set[str] = set()
+        self._faults: set[Fault] = set()
         self._rest: RestPose | None = None
         self._rest_readings: list[LegAngles] = []
         self._placed_before = False

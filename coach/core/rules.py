@@ -29,13 +29,13 @@ class Reading:
 @dataclass(frozen=True)
 class FaultOnset:
     t: float
-    fault: str
+    fault: Fault
     value: float
 
 
 @dataclass(frozen=True)
 class _Rule:
-    fault: str
+    fault: Fault
     reading: Callable[[Reading], float | None]
     trigger: float
 

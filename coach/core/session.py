@@ -34,6 +34,7 @@ from coach.core.programs import program_for
 from coach.core.progress import SessionRecord
 from coach.core.set_runner import SetRunner
 from coach.core.setup_flow import SetupFlow
+from coach.core.stage import Stage
 from coach.core.talk import Verbosity
 from coach.core.tally import Tally
 from coach.core.vision import Sighting
@@ -109,26 +110,11 @@ class Coach:
         self._out = Outbox(self._agenda)
         self._course = Course(settings)
         self._tally = Tally(settings.session.legs)
-        self._runner = SetRunner(
-            settings,
-            self._course,
-            self._agenda,
-            self._out,
-            self._tally,
-            lambda: self._phase,
-            self._end_set,
-            markerless,
+        stage = Stage(
+            settings, self._course, self._agenda, self._out, lambda: self._phase, markerless
         )
-        self._setup = SetupFlow(
-            settings,
-            self._course,
-            self._agenda,
-            self._out,
-            self._runner,
-            lambda: self._phase,
-            self._begin_set,
-            markerless,
-        )
+        self._runner = SetRunner(stage, self._tally, self._end_set)
+        self._setup = SetupFlow(stage, self._runner, self._begin_set)
         self._markerless = markerless
         self._handlers: dict[Command, Callable[[], None]] = {
             **{command: self._starter(name) for command, name in PROGRAM_COMMANDS.items()},

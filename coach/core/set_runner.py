@@ -7,16 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coach.core import cues
-from coach.core.agenda import Agenda
-from coach.core.course import Course
 from coach.core.events import Beat, Fault, FormWarning, Phase, Priority, RepCounted
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
-from coach.core.outbox import Outbox
+from coach.core.stage import Part, Stage
 from coach.core.talk import SetTalk, Verbosity
 from coach.core.tally import Tally
 from coach.core.vision import Sighting
-from coach.settings import Settings
 
 VISION_STALE_S = 1.0  # no angles for this long: the camera is not seeing the leg
 EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends anyway
@@ -29,28 +26,14 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-class SetRunner:
-    def __init__(
-        self,
-        settings: Settings,
-        course: Course,
-        agenda: Agenda,
-        out: Outbox,
-        tally: Tally,
-        phase: Callable[[], Phase],
-        end_set: Callable[[], None],
-        markerless: bool,
-    ) -> None:
-        self._settings = settings
-        self._course = course
-        self._agenda = agenda
-        self._out = out
+class SetRunner(Part):
+    def __init__(self, stage: Stage, tally: Tally, end_set: Callable[[], None]) -> None:
+        """`end_set` is called when the set is over: its reps are done, or its time is up."""
+        super().__init__(stage)
         self._tally = tally
-        self._phase = phase
         self._end_set = end_set
-        self._markerless = markerless
-        self._watcher = FormWatcher(settings.form)
-        self.restart(Verbosity.named(settings.speech.verbosity))
+        self._watcher = FormWatcher(stage.settings.form)
+        self.restart(Verbosity.named(stage.settings.speech.verbosity))
 
     def restart(self, verbosity: Verbosity) -> None:
         """A new session: nothing said yet about not seeing the person."""

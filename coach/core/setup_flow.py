@@ -7,17 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coach.core import cues
-from coach.core.agenda import Agenda
 from coach.core.calibration import StillMoments
-from coach.core.course import Course
 from coach.core.depth import MIN_ELEVATION_DEG
 from coach.core.events import Phase, ViewCalibrated
 from coach.core.lookalikes import colour_word
-from coach.core.outbox import Outbox
 from coach.core.set_runner import SetRunner
+from coach.core.stage import Part, Stage
 from coach.core.view import CameraView
 from coach.core.vision import Sighting
-from coach.settings import Settings
 
 FRAMING_RECHECK_S = 5.0  # time to act on "move the camera back" before looking again
 FRAMING_CHECKS = 3  # then the set starts anyway: the coach can keep time without seeing
@@ -25,26 +22,13 @@ CALIBRATION_S = 1.5  # holding the toes straight ahead, after the request has be
 LIFT_SETTLE_S = 1.5  # raising the leg a little, before it is held still to be measured
 
 
-class SetupFlow:
-    def __init__(
-        self,
-        settings: Settings,
-        course: Course,
-        agenda: Agenda,
-        out: Outbox,
-        runner: SetRunner,
-        phase: Callable[[], Phase],
-        begin_set: Callable[[], None],
-        markerless: bool,
-    ) -> None:
-        self._settings = settings
-        self._course = course
-        self._agenda = agenda
-        self._out = out
+class SetupFlow(Part):
+    def __init__(self, stage: Stage, runner: SetRunner, begin_set: Callable[[], None]) -> None:
+        """`runner` shows what the camera saw and starts the lifts once the framing is right;
+        `begin_set` is called when the set-up has been said."""
+        super().__init__(stage)
         self._runner = runner
-        self._phase = phase
         self._begin_set = begin_set
-        self._markerless = markerless
         self.restart()
 
     def restart(self) -> None:
