@@ -104,3 +104,32 @@ def test_a_leg_still_coming_down_when_the_count_ends_gets_time_to_finish():
     )
     next_lift = next(e.t for e in later if isinstance(e, Cue) and e.tag == "lift")
     assert next_lift >= down_at  # not at the usual lift + 9.5 s: it waited for the leg
+
+
+def _coach_in(phase: Phase) -> tuple[Coach, float]:
+    """A coach two sets a side, run on the clock (no camera) until it is in `phase`."""
+    coach, t = Coach(quick_settings(reps=2, sets=2)), 0.0
+    if phase is Phase.IDLE:
+        return coach, t
+    started(coach)
+    while coach.phase is not phase and t < 2000:
+        if phase is Phase.PAUSED and coach.phase is Phase.SET:
+            coach.command(t, Command.PAUSE, "test")
+            break
+        t += 0.1
+        coach.tick(t)
+    assert coach.phase is phase
+    return coach, t
+
+
+def test_every_command_in_every_phase_is_heard_and_the_session_goes_on():
+    # Which commands act in which phase is one table; a command missing from it, or a move it
+    # makes that the phase table does not allow, would break the coach here.
+    for phase in Phase:
+        if phase is Phase.STOPPED:
+            continue  # reached by a command below
+        for command in Command:
+            coach, t = _coach_in(phase)
+            events = coach.command(t, command, "test")
+            assert events[0].command == command.value and events[0].source == "test"
+            run_until(coach, t, t + 30)  # and time goes on without a fault
