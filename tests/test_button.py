@@ -6,7 +6,9 @@ from gpiozero.pins.mock import MockFactory
 from coach.adapters.button import ButtonUnavailable, GpioButton
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
-from coach.app.demo import build_demo
+from coach.app.demo import DEMO_SCRIPT
+from coach.app.devices import SimulatedDevices
+from coach.app.wiring import wire
 from coach.core.events import CommandHeard
 from coach.core.session import Phase
 from tests.helpers import quick_settings
@@ -23,12 +25,13 @@ def pins():
 
 @pytest.fixture
 def rig(pins):
+    """The coach as the one wiring builds it, its button on the mock factory's pins."""
     events = []
     settings = quick_settings()
-    loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker(), [events.append])
-    button = GpioButton(settings.button.pin, loop.button_edge, pin_factory=pins)
-    yield loop, pins.pin(PIN), events
-    button.close()
+    devices = SimulatedDevices(settings, ConsoleSpeaker(), DEMO_SCRIPT, gpio=True, pin_factory=pins)
+    wired = wire(settings, devices, VirtualClock(), [events.append])
+    yield wired.loop, pins.pin(PIN), events
+    wired.close()
 
 
 def _advance(loop, seconds):
