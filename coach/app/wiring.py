@@ -29,7 +29,6 @@ class Rig:
     """The loop and every device opened for it, so that closing closes each of them."""
 
     loop: CoachLoop
-    devices: Devices
     speaker: Speaker
     audio: AudioOwner | None = None
     frames: FrameSource | None = None
@@ -80,7 +79,7 @@ def wire(
         on_step=on_step,
         inbox=inbox,
     )
-    rig = Rig(loop, devices, speaker, audio, frames, videos)
+    rig = Rig(loop, speaker, audio, frames, videos)
     if settings.button.enabled:
         rig.button = devices.button(inbox.button_edge)
     if settings.led.enabled and (led := devices.led()) is not None:
