@@ -19,6 +19,7 @@ from coach.adapters.store import (
     state_directory,
 )
 from coach.core.events import RepCounted, SessionStarted, SessionSummary
+from tests.helpers import run_coach
 
 
 def _rep(n, side="right"):
@@ -234,3 +235,111 @@ def test_coach_history_says_where_a_set_aside_history_is_kept(tmp_path, monkeypa
         f"(Earlier sessions are kept in {aside}: it was set aside as damaged; "
         "sqlite3's .recover can often rescue them.)",
     ]
+
+
+OPENER = """
+import sys
+from pathlib import Path
+from coach.adapters.store import SessionRecorder, open_or_set_aside
+from coach.core.events import SessionStarted
+print("ready", flush=True)
+sys.stdin.readline()
+recorder = SessionRecorder(open_or_set_aside(Path(sys.argv[1])))
+recorder(SessionStarted(0.0, "leg_lifts"))
+print(recorder.saved, flush=True)
+"""
+
+
+def test_coaches_creating_a_new_history_at_once_each_save_their_session(tmp_path):
+    for round_no in range(6):
+        path = tmp_path / f"history-{round_no}.sqlite3"
+        coaches = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPENER, str(path)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        for coach in coaches:
+            assert coach.stdout.readline() == "ready\n"
+        for coach in coaches:  # all released together: they race to create the tables
+            coach.stdin.write("go\n")
+            coach.stdin.flush()
+        outcomes = [coach.communicate(timeout=60) for coach in coaches]
+        assert [out for out, _ in outcomes] == ["True\n"] * 4, [err for _, err in outcomes]
+        reader = sqlite3.connect(path)
+        assert reader.execute("SELECT count(*) FROM sessions").fetchone() == (4,)
+
+
+def test_an_existing_history_gains_the_index_that_reads_a_sessions_reps(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:4]:  # a history as the coach wrote it before the index
+        for statement in filter(str.strip, script.split(";")):
+            old.execute(statement)
+    old.execute("PRAGMA user_version = 4")
+    old.execute("INSERT INTO sessions (started_at) VALUES ('2026-11-01T18:00:00+00:00')")
+    old.execute(
+        "INSERT INTO reps (session_id, side, set_no, rep, peak_angle, lift_s, hold_s, lower_s,"
+        " faults, form_checked) VALUES (1, 'right', 1, 1, 31.0, 2.0, 2.0, 4.0, '', 1)"
+    )
+    old.close()
+    upgraded = open_database(path)
+    plan = upgraded.execute(
+        "EXPLAIN QUERY PLAN SELECT side FROM reps WHERE session_id = 1"
+    ).fetchall()
+    assert "USING INDEX" in " ".join(str(step[-1]) for step in plan)
+    upgraded.close()
+    (record,), skipped = read_history(path)
+    assert (record.reps, skipped) == ({"right": 1}, 0)
+
+
+def test_two_damaged_histories_set_aside_in_the_same_second_are_both_kept(tmp_path, monkeypatch):
+    import coach.adapters.store as store
+
+    class Frozen(store.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 3, 1, 6, 0, 0)
+
+    monkeypatch.setattr(store, "datetime", Frozen)  # a Pi's clock before NTP: it stands still
+    path = tmp_path / "history.sqlite3"
+    for damage in (b"first damaged history", b"second damaged history"):
+        path.write_bytes(damage * 100)
+        connection = open_or_set_aside(path)
+        assert connection is not None
+        connection.close()
+        path.unlink()
+    kept = sorted(aside.read_bytes()[:22] for aside in set_aside_files(path))
+    assert kept == [b"first damaged historyf", b"second damaged history"]
+
+
+def test_a_history_made_outside_the_service_is_private_to_its_owner(tmp_path):
+    folder = tmp_path / "state" / "legcoach"
+    recorder = SessionRecorder(open_database(folder / "history.sqlite3"))
+    recorder(SessionStarted(0.0, "leg_lifts"))
+    recorder(_rep(1))
+    modes = {p.name: p.stat().st_mode & 0o777 for p in [folder, *folder.iterdir()]}
+    assert modes == {
+        "legcoach": 0o700,
+        "history.sqlite3": 0o600,
+        "history.sqlite3-wal": 0o600,
+        "history.sqlite3-shm": 0o600,
+    }
+
+
+def test_demo_save_says_not_saved_when_the_history_could_not_be_written(tmp_path):
+    newer = sqlite3.connect(tmp_path / "history.sqlite3")
+    newer.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")  # a newer coach's history
+    newer.close()
+    config = tmp_path / "nocam.toml"
+    config.write_text('[camera]\nsource = "none"\n')
+    args = ("--config", str(config), "demo", "--speed", "1000", "--reps", "1", "--sets", "1")
+    result = run_coach(*args, "--save", state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Saved as a simulated session" not in result.stdout
+    assert "Not saved" in result.stdout
+    assert "not be saved until the coach is updated" in result.stderr

@@ -8,6 +8,7 @@ it is: the coach says why once in the log and coaches without saving.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -83,7 +84,15 @@ MIGRATIONS = (
     UPDATE reps SET form_checked = (peak_angle > 0);
     ALTER TABLE sessions ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;
     """,
+    # Each session's reps and warnings are read by session: without these, ten years of daily
+    # sessions took 22 s to list (every session scanned every rep).
+    """
+    CREATE INDEX IF NOT EXISTS reps_by_session ON reps(session_id);
+    CREATE INDEX IF NOT EXISTS warnings_by_session ON warnings(session_id);
+    """,
 )
+PRIVATE_FOLDER = 0o700  # set names, times and sessions are this person's alone
+PRIVATE_FILE = 0o600
 
 
 def state_directory(environ: dict[str, str] | None = None) -> Path:
@@ -102,24 +111,59 @@ def history_file() -> Path:
     return state_directory() / DATABASE
 
 
+def private_folder(folder: Path) -> None:
+    """Make `folder` (and its parents) if missing; one this coach makes is 0700."""
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+
+
 def open_database(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
+    _create_private(path)
     connection = sqlite3.connect(path, isolation_level=None)
-    # Before anything is written: a newer coach's file is left byte for byte as it is.
+    try:
+        # Before anything is written: a newer coach's file is left byte for byte as it is.
+        _check_version(connection)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        _migrate(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _create_private(path: Path) -> None:
+    """A new history is 0600 (SQLite gives its journals the same); never through a link."""
+    if path.exists():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, PRIVATE_FILE))
+
+
+def _check_version(connection: sqlite3.Connection) -> int:
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
-        connection.close()
         raise HistoryTooNew(f"schema version {version} is newer than this coach knows")
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.execute("PRAGMA foreign_keys=ON")
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        connection.execute("BEGIN")
-        for statement in filter(str.strip, script.split(";")):
-            connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {number}")
+    return version
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Every missing step in one write transaction, the version read inside it: of several
+    coaches opening a new history at once, one creates the tables and the others see them."""
+    if _check_version(connection) == len(MIGRATIONS):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = _check_version(connection)
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in filter(str.strip, script.split(";")):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
         connection.execute("COMMIT")
-    return connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 def open_or_set_aside(path: Path) -> sqlite3.Connection | None:
@@ -136,13 +180,13 @@ def open_or_set_aside(path: Path) -> sqlite3.Connection | None:
         if _primary_code(exc) not in DAMAGED:
             log.warning("history: cannot open %s (%s); this session will not be saved", path, exc)
             return None
-        aside = path.with_name(f"{path.name}{SET_ASIDE}{datetime.now():%Y%m%d-%H%M%S}")
-        log.warning("history: %s is damaged (%s); keeping it as %s", path, exc, aside.name)
         try:
-            for suffix in ("", "-wal", "-shm"):
+            aside = _reserve_aside(path)
+            log.warning("history: %s is damaged (%s); keeping it as %s", path, exc, aside.name)
+            for suffix in ("-wal", "-shm", ""):  # the file itself last: it holds the reservation
                 source = Path(f"{path}{suffix}")
                 if source.exists():
-                    source.rename(f"{aside}{suffix}")
+                    source.replace(f"{aside}{suffix}")
         except OSError as rename_error:
             log.warning(
                 "history: cannot set it aside (%s); this session will not be saved",
@@ -159,6 +203,20 @@ def open_or_set_aside(path: Path) -> sqlite3.Connection | None:
             "history: cannot start a new %s (%s); this session will not be saved", path, exc
         )
         return None
+
+
+def _reserve_aside(path: Path) -> Path:
+    """A name no other set-aside has, claimed by creating it (O_EXCL): two damaged histories
+    set aside in the same second, or by two coaches at once, each keep their own."""
+    stamp = f"{path.name}{SET_ASIDE}{datetime.now():%Y%m%d-%H%M%S}"
+    for again in range(1, 1000):
+        aside = path.with_name(stamp if again == 1 else f"{stamp}-{again}")
+        try:
+            os.close(os.open(aside, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE))
+        except FileExistsError:
+            continue
+        return aside
+    raise FileExistsError(f"{stamp}: a thousand set-asides this second")
 
 
 def _primary_code(exc: sqlite3.Error) -> int | None:
@@ -179,6 +237,12 @@ class SessionRecorder:
         self._simulated = simulated
         self._session_id: int | None = None
         self._failed = False
+        self._started = False
+
+    @property
+    def saved(self) -> bool:
+        """Whether a session was begun in the history and every write since succeeded."""
+        return self._started and not self._failed
 
     def __call__(self, event: Event) -> None:
         if self._db is None:
@@ -216,6 +280,7 @@ class SessionRecorder:
                 (_now(), event.program, int(self._simulated)),
             )
             self._session_id = cursor.lastrowid
+            self._started = True
         elif self._session_id is None:
             return
         elif isinstance(event, RepCounted):
@@ -254,6 +319,7 @@ class SessionRecorder:
                 self._end_session(reason)
             except sqlite3.Error as exc:
                 log.warning("history: could not save (%s)", exc)
+                self._failed = True
                 self._session_id = None
 
     def _end_session(self, ended_by: str) -> None:

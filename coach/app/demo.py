@@ -109,11 +109,18 @@ def run_demo(
         if recorder is not None:
             recorder.interrupted("stop")
             recorder.close()
-    if save and not as_json:
-        print(f"Saved as a simulated session: coach history shows it ({history_file()}).", file=out)
+    if recorder is not None and not as_json:
+        print(_saved_message(recorder), file=out)
     if record is not None and not as_json:
         print(f"Each set's video is in {record}: coach analyze replays one.", file=out)
     return 0
+
+
+def _saved_message(recorder: SessionRecorder) -> str:
+    """What `--save` did, as the history has it: the log said why when it could not."""
+    if recorder.saved:
+        return f"Saved as a simulated session: coach history shows it ({history_file()})."
+    return f"Not saved: the history ({history_file()}) could not be written; see above."
 
 
 def _set_videos(settings: Settings, folder: Path) -> SetVideos:
