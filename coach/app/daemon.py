@@ -80,6 +80,7 @@ def build_service(
     speaker: Speaker | None = None,
     open_camera: Callable[[], FrameSource] | None = None,
     notifier: Notifier | None = None,
+    wall_clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
 ) -> Service:
     """The service on the real devices; a test may hand in its own clock, speaker or camera."""
     notifier = notifier or Notifier()
@@ -91,9 +92,9 @@ def build_service(
         clock or MonotonicClock(),
         sinks=[LogView(log), recorder],
         past=recorder.recent(),
-        started_at=datetime.now().astimezone(),
         record=lambda: _set_videos(settings),
         on_step=lambda: notifier.progress(time.monotonic()),
+        wall_clock=wall_clock,
     )
     rig.speaker.prepare(cues.catalogue(settings))
     if settings.voice.enabled and (microphone := devices.microphone(rig.audio)) is not None:

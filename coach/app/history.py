@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from coach.adapters.store import HistoryUnreadable, history_file, read_history, set_aside_files
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SessionRecord
+
+# A Pi has no clock of its own: until NTP (or fake-hwclock) sets it, it may say 1970. No session
+# of this coach is older than this.
+CLOCK_SET_SINCE = datetime(2020, 1, 1).astimezone()
+
+
+def dated_sanely(record: SessionRecord) -> bool:
+    """Whether the session's date can be believed, rather than the clock's state at the time."""
+    return record.started_at >= CLOCK_SET_SINCE
 
 
 def record_json(record: SessionRecord) -> dict[str, object]:
@@ -31,6 +41,7 @@ def _row(record: SessionRecord) -> str:
         faults = "not checked"
     ending = "" if record.ended_by == "plan" else f"  [{record.ended_by}]"
     ending += "  [simulated]" if record.simulated else ""
+    ending += "" if dated_sanely(record) else "  [date unsure: the clock was not set]"
     program = record.program.replace("_", " ")
     return (
         f"{record.started_at:%Y-%m-%d %H:%M}  {program:<11}  {sides}  "

@@ -8,6 +8,7 @@ and hands its events out.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from coach.adapters.clock import Clock
 from coach.adapters.frames import FrameSource
@@ -35,7 +36,10 @@ class CoachLoop:
         sinks: Iterable[EventSink] = (),
         on_step: Callable[[], None] = lambda: None,
         inbox: Inbox | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """`wall_clock`, when given, is read at every step: dates follow the clock as it is
+        set, while durations keep to `clock`."""
         self.coach = coach
         self.clock = clock
         self.inbox = inbox or Inbox(clock)
@@ -52,6 +56,7 @@ class CoachLoop:
         # The reader is the first to hear of each event: it follows the session itself.
         self._sinks = [*([reader.on_event] if reader is not None else []), *sinks]
         self._on_step = on_step
+        self._wall_clock = wall_clock
         self._hushed_until = float("-inf")
 
     def add_sink(self, sink: EventSink) -> None:
@@ -78,6 +83,8 @@ class CoachLoop:
 
     def step(self) -> None:
         now = self.clock.now()
+        if self._wall_clock is not None:
+            self.coach.set_wall_time(now, self._wall_clock())
         self._handle_inputs(now)
         if (command := self._gestures.tick(now)) is not None:
             self._publish(self.coach.command(now, command, "button"))

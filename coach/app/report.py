@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from coach.adapters.store import HistoryUnreadable, history_file, read_history
-from coach.app.history import history_notes
+from coach.app.history import dated_sanely, history_notes
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SESSIONS_PER_WEEK_GOAL, SessionRecord
 
@@ -31,9 +31,19 @@ def _week(day: datetime) -> date:
 
 
 def weeks_of(records: list[SessionRecord]) -> list[date]:
-    """Every week from the first session's to the last's, oldest first, empty ones included."""
-    first, last = _week(records[0].started_at), _week(records[-1].started_at)
+    """Every week from the earliest session's to the latest's, empty ones included: dates need
+    not come in order (a clock put right after a power cut)."""
+    if not records:
+        return []
+    days = [record.started_at for record in records]
+    first, last = _week(min(days)), _week(max(days))
     return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+
+
+def dated(records: list[SessionRecord]) -> list[SessionRecord]:
+    """The sessions the weekly charts can place: one saved while the clock said 1970 would
+    stretch them over half a century."""
+    return [record for record in records if dated_sanely(record)]
 
 
 def session_labels(records: list[SessionRecord]) -> list[str]:
@@ -100,6 +110,7 @@ def faults_per_bucket(records: list[SessionRecord]) -> tuple[list[str], dict[str
         return session_labels(records), {
             f: [record.faults.get(f, 0) for record in records] for f in faults
         }
+    records = dated(records)
     weeks = weeks_of(records)
     index = {week: i for i, week in enumerate(weeks)}
     counts = {f: [0] * len(weeks) for f in faults}
@@ -191,16 +202,21 @@ def build_report(records: list[SessionRecord], max_deg: float):
     matplotlib.use("Agg")  # no screen on the Pi, and none needed for a file
     import matplotlib.pyplot as plt
 
-    weeks = weeks_of(records)
+    placed = dated(records)
+    weeks = weeks_of(placed)
     figure, axes = plt.subplots(2, 2, figsize=(12, 8), layout="constrained")
     _peaks(axes[0][0], records, max_deg)
     _faults(axes[0][1], records)
-    _perfect(axes[1][0], records, weeks)
-    _sessions(axes[1][1], records, weeks)
+    _perfect(axes[1][0], placed, weeks)
+    _sessions(axes[1][1], placed, weeks)
     for axis in axes.flat:
         axis.spines[["top", "right"]].set_visible(False)
-    since = f"{records[0].started_at:%d %b %Y}"
-    figure.suptitle(f"{_plural(len(records), 'session')} since {since}")
+    title = _plural(len(records), "session")
+    if placed:
+        title += f" since {min(r.started_at for r in placed):%d %b %Y}"
+    if unsure := len(records) - len(placed):
+        title += f" ({unsure} dated while the clock was not set: not in the weekly charts)"
+    figure.suptitle(title)
     return figure
 
 
@@ -240,6 +256,9 @@ def run_report(out_path: str, limit: int, max_deg: float, out: TextIO) -> int:
         print(f"coach report: cannot write {path} ({exc.strerror or exc})", file=out)
         return EXIT_NOTHING
     print(f"{path}: {_plural(len(records), 'session')} drawn", file=out)
+    if unsure := len(records) - len(dated(records)):
+        print(f"({_plural(unsure, 'session')} dated while the clock was not set: listed by coach "
+              "history, left out of the weekly charts.)", file=out)  # fmt: skip
     for note in history_notes(history, skipped):
         print(note, file=out)
     return 0

@@ -56,9 +56,10 @@ def wire(
     started_at: datetime | None = None,
     record: Callable[[], SetVideos | None] = lambda: None,
     on_step: Callable[[], None] = lambda: None,
+    wall_clock: Callable[[], datetime] | None = None,
 ) -> Rig:
     """`past` and `started_at` as for Coach; `record` gives what keeps each set's video, asked
-    for only when there is a camera."""
+    for only when there is a camera; `wall_clock` as for CoachLoop."""
     inbox = Inbox(clock)
     audio = devices.audio()
     speaker = devices.speaker(audio)
@@ -78,6 +79,7 @@ def wire(
         sinks=[*sinks, *([videos] if videos is not None else [])],
         on_step=on_step,
         inbox=inbox,
+        wall_clock=wall_clock,
     )
     rig = Rig(loop, speaker, audio, frames, videos)
     if settings.button.enabled:

@@ -138,6 +138,11 @@ class Coach:
 
     # -- public surface ------------------------------------------------------------------------
 
+    def set_wall_time(self, t: float, wall: datetime) -> None:
+        """The wall clock as read at `t`: a Pi's clock is stepped by NTP after start-up, so
+        sessions are dated, and "the last seven days" counted, from the latest reading."""
+        self._epoch = wall - timedelta(seconds=t)
+
     @property
     def phase(self) -> Phase:
         return self._phase
