@@ -1,4 +1,7 @@
-"""Where frames come from: the protocol every camera meets, and reconnection around it."""
+"""Where frames come from: the protocol every camera meets, and reconnection around it.
+
+A frame that is not a BGR image (a camera switched to another format, grey, 16-bit, empty) is
+"no frame" to the coach: counted and said once per kind, never passed on to end the loop."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from coach.core.backoff import Backoff
 
 log = logging.getLogger("coach.camera")
 BACKOFF_S = (2.0, 5.0, 10.0, 30.0)
+MIN_SIDE = 16  # pixels: a smaller frame shows no body
 
 
 class FrameSource(Protocol):
@@ -21,6 +25,17 @@ class FrameSource(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def not_an_image(frame: object) -> str | None:
+    """What is wrong with `frame` for the coach, None when it is an (h, w, 3) uint8 image."""
+    if not isinstance(frame, np.ndarray):
+        return f"a {type(frame).__name__}"
+    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+        return f"{frame.dtype} of shape {frame.shape}"
+    if frame.shape[0] < MIN_SIDE or frame.shape[1] < MIN_SIDE:
+        return f"{frame.shape[1]}x{frame.shape[0]} pixels"
+    return None
 
 
 class ReconnectingFrames:
@@ -35,6 +50,8 @@ class ReconnectingFrames:
         open_camera: Callable[[], FrameSource],
         on_change: Callable[[bool, str], None],
     ) -> None:
+        self.odd_frames = 0
+        self._odd_kinds: set[str] = set()
         self._open_camera = open_camera
         self._on_change = on_change
         self._camera: FrameSource | None = None
@@ -46,10 +63,17 @@ class ReconnectingFrames:
             return None
         assert self._camera is not None
         try:
-            return self._camera.read(t)
+            frame = self._camera.read(t)
         except CameraUnavailable as exc:
             self._drop(t, str(exc))
             return None
+        if frame is None or (odd := not_an_image(frame)) is None:
+            return frame
+        self.odd_frames += 1
+        if odd not in self._odd_kinds:
+            self._odd_kinds.add(odd)
+            log.warning("camera: a frame that is %s, not a colour image; taken as no frame", odd)
+        return None
 
     def close(self) -> None:
         if self._camera is not None:
