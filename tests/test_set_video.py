@@ -73,8 +73,8 @@ def test_each_set_is_kept_with_the_camera_the_coach_measured_at_setup(recorded):
     folder, events = recorded
     videos = sorted(folder.glob("*.mp4"))
     assert [v.name for v in videos] == [
-        "set-20261127-090100-right-1.mp4",
-        "set-20261127-090200-left-1.mp4",
+        "set-000001-20261127-090100-right-1.mp4",
+        "set-000002-20261127-090200-left-1.mp4",
     ]
     measured = [e for e in events if isinstance(e, ViewCalibrated)]
     assert len(measured) == 1
@@ -113,8 +113,8 @@ def test_analyze_reads_a_recorded_set_with_its_saved_camera_as_the_live_coach_di
 def test_only_the_newest_sets_are_kept(tmp_path):
     _session(tmp_path, keep=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "set-20261127-090200-left-1.json",
-        "set-20261127-090200-left-1.mp4",
+        "set-000002-20261127-090200-left-1.json",
+        "set-000002-20261127-090200-left-1.mp4",
     ]
 
 

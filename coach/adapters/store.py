@@ -26,6 +26,7 @@ from coach.core.events import (
     SessionSummary,
 )
 from coach.core.progress import SessionRecord
+from coach.files import PRIVATE_FILE, private_folder
 
 log = logging.getLogger("coach.history")
 DATABASE = "history.sqlite3"
@@ -91,8 +92,6 @@ MIGRATIONS = (
     CREATE INDEX IF NOT EXISTS warnings_by_session ON warnings(session_id);
     """,
 )
-PRIVATE_FOLDER = 0o700  # set names, times and sessions are this person's alone
-PRIVATE_FILE = 0o600
 
 
 def state_directory(environ: dict[str, str] | None = None) -> Path:
@@ -109,11 +108,6 @@ def state_directory(environ: dict[str, str] | None = None) -> Path:
 def history_file() -> Path:
     """Where this coach keeps its sessions."""
     return state_directory() / DATABASE
-
-
-def private_folder(folder: Path) -> None:
-    """Make `folder` (and its parents) if missing; one this coach makes is 0700."""
-    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
 
 
 def open_database(path: Path) -> sqlite3.Connection:

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from coach.files import create_new
+
 log = logging.getLogger("coach.video")
 # Markers are a few pixels across at 640x480: frames wider than this are analysed scaled down,
 # which bounds memory; frames beyond MAX_PIXELS are refused before a single one is decoded.
@@ -23,6 +25,7 @@ ANALYSIS_MAX_WIDTH = 1920
 MAX_PIXELS = 4096 * 4096
 MIN_SIDE = 32
 WRITABLE = (".mp4", ".mkv", ".avi", ".mov")
+CONTAINERS = {".mp4": "mp4", ".mkv": "matroska", ".avi": "avi", ".mov": "mov"}
 TIME_BASE = Fraction(1, 1000)  # frames written are timed to the millisecond
 # x264's fastest preset, its bitrate capped: a set's video takes at most 11 MB a minute, however
 # noisy the camera (uncapped, a simulated camera's noise took 40). Marker angles read from it
@@ -107,7 +110,9 @@ class VideoFile:
 class VideoWriter:
     """Writes to a hidden file beside `path`, renamed to it by close(): a failed or interrupted
     run never leaves half a video under the name asked for, nor replaces a file that was.
-    `quick` encodes for a Pi recording live (`QUICK_X264`)."""
+    The hidden file is created new (never through a link left in its place) and its
+    descriptor is the coach's own, closed whatever FFmpeg makes of a failure: a full card
+    gets its blocks back. `quick` encodes for a Pi recording live (`QUICK_X264`)."""
 
     def __init__(self, path: str, width: int, height: int, fps: float, quick: bool = False) -> None:
         av = _av()
@@ -115,8 +120,15 @@ class VideoWriter:
         self._partial = self._path.with_name(f".{self._path.stem}.partial{self._path.suffix}")
         self._fps = fps
         self._written = 0
+        self._av = av
         try:
-            self._container = av.open(str(self._partial), mode="w")
+            self._partial.unlink(missing_ok=True)  # an interrupted run's (a link: only the link)
+            self._file = create_new(self._partial)
+        except OSError as exc:
+            raise VideoUnavailable(f"{path}: cannot write it ({exc.strerror or exc})") from None
+        try:
+            format_name = CONTAINERS.get(self._path.suffix.lower(), "mp4")
+            self._container = av.open(self._file, mode="w", format=format_name)
             codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
             self._stream = self._container.add_stream(codec, rate=round(fps))
             self._stream.width, self._stream.height = width - width % 2, height - height % 2
@@ -125,9 +137,8 @@ class VideoWriter:
             if quick and codec == "libx264":
                 self._stream.codec_context.options = QUICK_X264
         except (av.error.FFmpegError, OSError, ValueError) as exc:
-            self._partial.unlink(missing_ok=True)
+            self.discard()
             raise VideoUnavailable(f"{path}: cannot write it ({exc})") from None
-        self._av = av
 
     def write(self, frame: np.ndarray, at: float | None = None) -> None:
         """The frame shown `at` seconds from the start (default: the next at the frame rate):
@@ -149,14 +160,18 @@ class VideoWriter:
             for packet in self._stream.encode():
                 self._container.mux(packet)
             self._container.close()
+            self._file.close()
             self._partial.replace(self._path)
         except (self._av.error.FFmpegError, OSError) as exc:
             self.discard()
             raise VideoUnavailable(f"{self._path}: cannot write it ({exc})") from None
 
     def discard(self) -> None:
-        with contextlib.suppress(self._av.error.FFmpegError, OSError):
-            self._container.close()  # the partial file goes anyway
+        if hasattr(self, "_container"):
+            with contextlib.suppress(self._av.error.FFmpegError, OSError):
+                self._container.close()  # the partial file goes anyway
+        with contextlib.suppress(OSError):
+            self._file.close()
         self._partial.unlink(missing_ok=True)
 
 

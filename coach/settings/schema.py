@@ -136,6 +136,7 @@ class CameraSettings:
     turn_deg: float = field(default=0.0, metadata=number(-30, 30, "degrees"))
     calibrate: bool = True
     record_sets: int = field(default=0, metadata=number(0, 1000, "sets"))
+    record_min_free_mb: int = field(default=300, metadata=number(50, 100_000, "MB"))
 
 
 @dataclass(frozen=True)
