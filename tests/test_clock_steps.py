@@ -143,3 +143,33 @@ def test_a_clock_stepped_back_during_a_session_loses_no_rep(tmp_path, monkeypatc
     assert times == sorted(times) and times[0] > 0
     saved = sqlite3.connect(tmp_path / "history.sqlite3").execute("SELECT count(*) FROM reps")
     assert saved.fetchone()[0] == len(reps)
+
+
+def test_the_set_just_recorded_is_kept_after_the_clock_stepped_back(tmp_path):
+    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    import os
+
+    import numpy as np
+
+    from coach.adapters.set_video import SetVideos
+    from coach.core.events import StateChanged
+    from coach.core.view import CameraView
+
+    readings = iter([TODAY, TODAY - timedelta(hours=3)])  # NTP took three hours back
+    videos = SetVideos(tmp_path, 1, 10, CameraView(), clock=lambda: next(readings))
+    frame = np.full((96, 128, 3), 90, np.uint8)
+    for side in ("right", "left"):
+        videos(StateChanged(0.0, "set", side=side, set=1))
+        for i in range(10):
+            videos.add(i / 10, frame)
+        videos(StateChanged(1.0, "rest"))
+        videos.close()
+        if side == "right":  # written while the clock was three hours ahead
+            ahead = (TODAY + timedelta(hours=3)).timestamp()
+            for written in tmp_path.iterdir():
+                os.utime(written, (ahead, ahead))
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == [
+        "set-000002-20261207-150000-left-1.json",
+        "set-000002-20261207-150000-left-1.mp4",
+    ]

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach.files import open_regular
+
 DETECTOR = "pose_detection.tflite"
 LANDMARKER = "pose_landmark_full.tflite"
 SHA256 = {
@@ -29,7 +31,7 @@ class PoseModelFiles:
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open_regular(path) as stream:  # a FIFO there must not hang start-up
         while block := stream.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
@@ -46,7 +48,7 @@ def pose_model_files(folder: Path) -> PoseModelFiles:
                 f"{path} is missing (scripts/fetch-pose-model installs it)"
             ) from None
         except OSError as exc:
-            raise PoseModelUnavailable(f"{path}: cannot read it ({exc.strerror})") from None
+            raise PoseModelUnavailable(f"{path}: cannot read it ({exc.strerror or exc})") from None
         if actual != expected:
             raise PoseModelUnavailable(
                 f"{path} is not the expected file (SHA-256 {actual[:12]}…, "
