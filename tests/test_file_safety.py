@@ -98,7 +98,12 @@ def recorded_set(tmp_path) -> Path:
 
 @pytest.mark.parametrize(
     "sidecar",
-    [b"[" * 200_000 + b"]" * 200_000, b'{"camera": "' + b"x" * 50_000_000 + b'"}'],
+    [
+        b"[" * 200_000 + b"]" * 200_000,
+        b'{"camera": {"tilt_deg": 5, "turn_deg": 0, "measured": true}, "notes": "'
+        + b"x" * 50_000_000
+        + b'"}',
+    ],
     ids=["nested-200000-deep", "50-MB"],
 )
 def test_analyze_refuses_a_camera_file_too_deep_or_too_large_in_one_line(recorded_set, sidecar):

@@ -244,9 +244,9 @@ from coach.adapters.store import SessionRecorder, open_or_set_aside
 from coach.core.events import SessionStarted
 print("ready", flush=True)
 sys.stdin.readline()
-recorder = SessionRecorder(open_or_set_aside(Path(sys.argv[1])))
-recorder(SessionStarted(0.0, "leg_lifts"))
-print(recorder.saved, flush=True)
+connection = open_or_set_aside(Path(sys.argv[1]))
+SessionRecorder(connection)(SessionStarted(0.0, "leg_lifts"))
+print(connection is not None, flush=True)
 """
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.adapters.frames import FrameSource
 from coach.settings.load import MAX_CONFIG_BYTES
 
 CASE_TIMEOUT_S = 20.0
@@ -343,3 +344,35 @@ def annotation_target(video: Path, rng: np.random.Generator) -> Path:
     if choice == 4:
         return video.with_name(f"{video.stem}-out.txt")
     return video.with_name(f"{video.stem}-annotated.mp4")
+
+
+# What a camera could hand over that is not a colour image: a format switched by another
+# program, a grey or 16-bit mode, an empty or one-pixel buffer.
+ODD_FRAMES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "four channels": lambda f: np.dstack([f, np.full(f.shape[:2], 255, np.uint8)]),
+    "grey": lambda f: f[:, :, 0].copy(),
+    "float": lambda f: f.astype(np.float32) / 255,
+    "uint16": lambda f: f.astype(np.uint16) * 256,
+    "empty": lambda f: np.zeros((0, 0, 3), np.uint8),
+    "one pixel": lambda f: f[:1, :1].copy(),
+}
+
+
+class OddFrames:
+    """A camera whose every `every`-th frame comes in another of ODD_FRAMES' formats, in turn."""
+
+    def __init__(self, camera: FrameSource, every: int = 5) -> None:
+        self._camera, self._every = camera, every
+        self.reads = self.odd = 0
+
+    def read(self, t: float) -> np.ndarray | None:
+        frame = self._camera.read(t)
+        self.reads += 1
+        if frame is None or self.reads % self._every:
+            return frame
+        self.odd += 1
+        kinds = list(ODD_FRAMES.values())
+        return kinds[self.odd % len(kinds)](frame)
+
+    def close(self) -> None:
+        self._camera.close()
