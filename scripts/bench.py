@@ -11,7 +11,9 @@ piper-tts's natural voice as well (the english-test extra); otherwise the small 
 from PyPI with tests/data/korean.toml.
 
 Robustness: hostile configs, recordings and videos, with how many the coach took or refused
-properly, and the memory `coach listen` needs for a short and a long recording.
+properly, and the memory `coach listen` needs for a short and a long recording; then a year on
+a Pi (scripts/bench_robustness.py): an NTP clock step, a card that fills up, odd camera frames
+and ten years of daily sessions, each with what was coached and what was kept.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import numpy as np
 from bench_clutter import clutter_figures
 from bench_pose import pose_figures
 from bench_recordings import recording_figures
+from bench_robustness import year_on_a_pi_figures
 from bench_sessions import scripted_sessions
 
 from coach.adapters.audio.devices import PERIOD_FRAMES
@@ -779,6 +782,7 @@ def main() -> int:
         figures |= speech_figures()
     if args.only in (None, "robustness"):
         figures |= robustness_figures()
+        figures |= year_on_a_pi_figures()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
