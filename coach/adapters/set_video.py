@@ -46,6 +46,7 @@ CAMERA_SUFFIX = ".json"  # beside each video: the camera and the set it shows
 CAMERA_FILE_MAX_BYTES = 4096  # the coach writes about 200 bytes there
 CAMERA_FILE_MAX_DEPTH = 4  # {"camera": {...}}: anything deeper is not the coach's
 HANDOFF_S = 5.0  # the most the loop waits to hand a set's end to its encoder
+WRITE_OUT_S = 60.0  # the most close() waits for an encoder to finish the frames it was given
 SPACE_CHECK_S = 1.0  # free space is looked at once a second of video
 # set-000042-20261127-090100-right-1.mp4: the number is the order sets were recorded in.
 NUMBERED = re.compile(r"^set-(\d{6,})-\d{8}-\d{6}-")
@@ -199,11 +200,11 @@ class SetVideos:
             self._current.put(t, frame)
 
     def close(self) -> None:
-        """Finish the set under way and wait until every video is written (a stuck encoder
-        for at most `HANDOFF_S`)."""
+        """Finish the set under way and wait until every video is written: at most
+        `WRITE_OUT_S` each, and not at all for an encoder found stuck."""
         self._end_set()
         for set_file in self._finished:
-            set_file.join(HANDOFF_S)
+            set_file.join(0 if set_file.stuck else WRITE_OUT_S)
         self._finished.clear()
 
     def _start_set(self, event: StateChanged) -> None:
@@ -320,6 +321,7 @@ class _SetFile:
         self._frames: queue.Queue[tuple[float, np.ndarray] | None] = queue.Queue(backlog)
         self._dropped = 0
         self._ended = False
+        self.stuck = False
         self._thread = threading.Thread(target=self._run, name="set-video", daemon=True)
         self._thread.start()
 
@@ -342,6 +344,7 @@ class _SetFile:
         try:
             self._frames.put(_END, timeout=HANDOFF_S)
         except queue.Full:
+            self.stuck = True
             self._owner.count_error()
             log.warning("recording: the encoder of %s is stuck; this set is not kept", self._path)
 
