@@ -231,7 +231,7 @@ def odd_frame_figures(folder: Path) -> dict[str, object]:
     return {
         "frames_read": sum(camera.reads for camera in cameras),
         "odd_frames": sum(camera.odd for camera in cameras),
-        "odd_frames_taken_as_none": getattr(service.frames, "odd_frames", None),
+        "odd_frames_taken_as_none": getattr(service.rig.frames, "odd_frames", None),
         "session_finished": service.loop.coach.finished,
         "reps_coached": len(reps),
         "reps_saved": _saved_reps(folder / "history.sqlite3"),

@@ -42,7 +42,7 @@ def test_odd_frames_are_no_frames_counted_and_said_once_and_every_rep_is_kept(
     service.close()
     assert service.loop.coach.finished and len(reps) == 3 * 2 * settings.session.sets_per_side
     (camera,) = cameras  # never reopened: an odd frame is not a lost camera
-    assert service.frames.odd_frames == camera.odd > 100
+    assert service.rig.frames.odd_frames == camera.odd > 100
     said = [r.getMessage() for r in caplog.records if "not a colour image" in r.getMessage()]
     assert len(said) == len(ODD_FRAMES)  # once per kind, however many came
     saved = sqlite3.connect(tmp_path / "history.sqlite3").execute("SELECT count(*) FROM reps")
