@@ -6,6 +6,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,17 +19,23 @@ RIVAL = "legcoach-rival"  # a second, real user of the machine
 
 
 @pytest.fixture(scope="module")
-def rival() -> pwd.struct_passwd:
+def rival() -> Iterator[pwd.struct_passwd]:
+    """A second user for these tests only: added if missing, and removed again afterwards."""
     if os.geteuid() != 0 or shutil.which("useradd") is None:
         pytest.skip("adding a second user needs root and useradd")
     try:
-        return pwd.getpwnam(RIVAL)
+        yield pwd.getpwnam(RIVAL)
+        return
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", RIVAL],
-            check=True,
-        )
-        return pwd.getpwnam(RIVAL)
+        pass
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", RIVAL],
+        check=True,
+    )
+    try:
+        yield pwd.getpwnam(RIVAL)
+    finally:
+        subprocess.run(["userdel", RIVAL], check=False)
 
 
 def _victim(tmp_path: Path) -> Path:
