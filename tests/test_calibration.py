@@ -161,3 +161,14 @@ def test_toes_a_little_off_ahead_only_when_raised_do_not_move_the_turn(toes_off,
     assert view is not None
     assert view.turn_deg == pytest.approx(10.0, abs=1.5)
     assert view.tilt_deg == pytest.approx(22.0, abs=1.0)
+
+
+@pytest.mark.parametrize("toes", [-5.0, 5.0])
+@pytest.mark.parametrize("turn", [0.0, 15.0, -15.0])
+def test_from_a_level_camera_toes_a_little_off_at_the_raise_do_not_turn_it(toes, turn):
+    """Toes 5 degrees off at the top moved a turn taken from them alone by 12 degrees; from a
+    level camera the thighs say how far it is turned, and the toes only which way."""
+    view = _calibrate(CameraPose(2.5, 0.0, turn), "right", 0.0, toes)
+    assert view is not None
+    assert view.turn_deg == pytest.approx(turn, abs=2.0)
+    assert view.tilt_deg == pytest.approx(0.0, abs=1.0)

@@ -4,10 +4,11 @@ A camera that looks down sees a level foot as turned toward the floor, by about 
 foot pointing straight ahead is the one pose whose rotation is known (zero), so the tilt that
 makes it read zero is the camera's. The turn comes from the thigh, which keeps its length only
 under the right one (`thigh_turn`), once the leg is raised a little: toes held 5° off at the
-top moved a turn taken from them by 12° to 16°. Without the knee marker, or from a camera so
-low that the thigh shows no turn, the toes give the turn: a turned camera hardly changes how a
-resting foot looks, but it does once the leg is raised, and a person holds their foot the same
-way in both moments far better than they can point it exactly ahead.
+top moved a turn taken from them by 12° to 16°. From a level camera the thighs tell how far it
+is turned and the toes which way. Without the knee marker the toes give the turn: a turned
+camera hardly changes how a resting foot looks, but it does once the leg is raised, and a
+person holds their foot the same way in both moments far better than they can point it exactly
+ahead.
 """
 
 from __future__ import annotations
@@ -72,9 +73,11 @@ def calibrate_view(
         if thighs is None:
             at_rest, up = still_pose(resting, THIGH), still_pose(lifted, THIGH)
             thighs = [] if at_rest is None or up is None else [(at_rest, up)]
+        toes = _both_ahead(rest, raised, view, size, foot_to_leg_ratio)
         view = (
             _thighs_and_toes(rest, thighs, view, size, foot_to_leg_ratio)
-            or _both_ahead(rest, raised, view, size, foot_to_leg_ratio)
+            or (toes and _thighs_and_toes(rest, thighs, view, size, foot_to_leg_ratio, toes))
+            or toes
             or view
         )
     return replace(view, tilt_deg=round(view.tilt_deg, 1), turn_deg=round(view.turn_deg, 1))
@@ -108,12 +111,16 @@ def _thighs_and_toes(
     view: CameraView,
     size: tuple[int, int],
     ratio: float,
+    toes: CameraView | None = None,
 ) -> CameraView | None:
     """The turn from the thighs and the tilt from the resting toes, each found with the other
     held, in turn until they settle: at 30° down and 15° turned, the tilt read at no turn was
-    4° high, and the thighs' turn read at that tilt 2° short. None if the thighs give no turn."""
+    4° high, and the thighs' turn read at that tilt 2° short. None if the thighs give no turn.
+    With the view the `toes` give, the thighs choose among their answers the nearest its turn
+    (see `turn_from_thighs`)."""
+    toward = None if toes is None else toes.turn_deg
     for _ in range(_ALTERNATIONS):
-        turn = turn_from_thighs(thighs, view, size, TURN_RANGE_DEG)
+        turn = turn_from_thighs(thighs, view, size, TURN_RANGE_DEG, toward)
         if turn is None:
             return None
         turned = replace(view, turn_deg=turn)

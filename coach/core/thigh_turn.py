@@ -48,12 +48,18 @@ def turn_from_thighs(
     view: CameraView,
     size: tuple[int, int],
     bounds: tuple[float, float],
+    toward: float | None = None,
 ) -> float | None:
     """The turn (degrees) under which each (rest, lift) pair's thighs, hip to knee, are equally
     long, with `view`'s tilt. None without pairs; from a camera too level; when the thighs hardly
     change with the turn, or agree as well on another; or when the best lies at an end of
-    `bounds` (the lifts then agree on no turn in it)."""
-    if not pairs or view.tilt_deg < MIN_TILT_DEG:
+    `bounds` (the lifts then agree on no turn in it).
+
+    `toward`: a rough turn from elsewhere (the toes) that chooses between answers as good as
+    each other. From a level camera the thighs then tell how far it is turned, and the toes only
+    which way: toes 5° off ahead moved a turn taken from them alone by 12°."""
+    level = view.tilt_deg < MIN_TILT_DEG
+    if not pairs or (level and toward is None):
         return None
 
     def shares(turn: float) -> np.ndarray:
@@ -84,9 +90,13 @@ def turn_from_thighs(
         & (costs[inner] <= len(pairs) * OTHER_ANSWER_SHARE**2 / 2)
     )  # other turns where the thighs agree as well: local minima, far off, about as good
     if rivals.any():
-        return None
+        if toward is None:
+            return None
+        best = float(min([best, *coarse[inner][rivals]], key=lambda turn: abs(turn - toward)))
     fine = np.arange(best - COARSE_STEP_DEG, best + COARSE_STEP_DEG, FINE_STEP_DEG)
     best = float(min(fine, key=disagreement))
+    if level:  # square on, a thigh's length changes with the turn's square: no slope to ask
+        return round(best, 1)
     slope = np.abs(shares(best + 1.0) - shares(best - 1.0)).mean() / 2
     return round(best, 1) if slope >= MIN_SHARE_PER_DEG else None
 
