@@ -1,5 +1,7 @@
 from dataclasses import replace
 
+import pytest
+
 from coach.core.rules import FormRules, Reading
 from coach.settings import FormSettings
 
@@ -54,3 +56,27 @@ def test_two_readings_over_the_limit_with_none_between_are_no_fault_held():
     assert [o.fault for o in _feed(FormRules(replace(FORM, max_rotation_deg=15)), flickering)] == [
         "toes_up"
     ]
+
+
+def _bump(over_s: float, fps: float, phase: float) -> list[tuple[float, Reading]]:
+    """A leg rising past the limit (45) and back, over it for `over_s`, seen at `fps` from a
+    first frame `phase` of an interval late."""
+
+    def abduction(t: float) -> float:  # up at 40 degrees a second to 55 and back
+        return min(45.0 + 40.0 * (over_s / 2 - abs(t - 2.0)), 55.0)
+
+    times = [(i + phase) / fps for i in range(int(4 * fps))]
+    return [(t, Reading(abduction(t), 0.0)) for t in times]
+
+
+@pytest.mark.parametrize("fps", [4, 5, 8, 15, 30])
+@pytest.mark.parametrize("phase", [0.0, 0.3, 0.7])
+def test_a_fault_held_reads_the_same_at_any_frame_rate(fps, phase):
+    """At 4 frames a second every frame came more than the debounce after the last, and each
+    restarted it: no warning was ever given."""
+    rules = FormRules(FORM)
+    held = [o.fault for t, r in _bump(0.6, fps, phase) for o in rules.update(t, r)]
+    rules = FormRules(FORM)
+    brief = [o.fault for t, r in _bump(0.1, fps, phase) for o in rules.update(t, r)]
+    assert held == ["too_high"]
+    assert brief == []
