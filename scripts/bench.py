@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 from bench_clutter import clutter_figures
+from bench_framerate import framerate_figures
 from bench_pose import pose_figures
 from bench_recordings import recording_figures
 from bench_robustness import year_on_a_pi_figures
@@ -761,13 +762,24 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("voice", "vision", "clutter", "recordings", "pose", "speech", "robustness"),
+        choices=(
+            "voice",
+            "vision",
+            "framerate",
+            "clutter",
+            "recordings",
+            "pose",
+            "speech",
+            "robustness",
+        ),
         help="one section only",
     )
     args = parser.parse_args()
     figures: dict[str, object] = {}
     if args.only in (None, "vision"):
         figures |= vision_figures()
+    if args.only in (None, "framerate"):
+        figures |= framerate_figures(SEED)
     if args.only in (None, "vision", "clutter"):  # clutter: the rooms and recordings alone
         figures |= clutter_figures(SEED)
     if args.only in (None, "vision", "clutter", "recordings"):

@@ -51,14 +51,14 @@ def session_settings(base: Settings, size: tuple[int, int]) -> Settings:
 
 
 def random_reps(
-    rng: np.random.Generator, legs: tuple[str, ...]
+    rng: np.random.Generator, legs: tuple[str, ...], drawn: tuple[str, ...] = FAULTS
 ) -> tuple[dict[tuple[str, int, int], RepStyle], dict[int, set[str]]]:
-    """Every rep of a set a side, each fault drawn at random: the script's reps, and each
-    style's faults (keyed by the style's identity)."""
+    """Every rep of a set a side, each fault of `drawn` drawn at random: the script's reps, and
+    each style's faults (keyed by the style's identity)."""
     special, faults_of = {}, {}
     for side in legs:
         for slot in range(1, REPS_PER_SET + 1):
-            faults = {fault for fault in FAULTS if rng.random() < 0.15}
+            faults = {fault for fault in drawn if rng.random() < 0.15}
             style = random_style(rng, faults)
             special[side, 1, slot] = style
             faults_of[id(style)] = faults

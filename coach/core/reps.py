@@ -1,16 +1,26 @@
 """Rep segmentation: abduction over time in, whole reps out.
 
-Two thresholds with a gap (leave rest above `start`, return below `end`) and a whole cycle that
-must reach `min_peak` above rest: jitter, wobble and getting into position are not reps.
+A rep leaves the level the leg waits at (its rest, or wherever it hovers between reps) by more
+than `start`, reaches `min_peak` above rest, and ends when it is back within `end` of rest, or
+when it has come down by at least half of its own height and then rises again or stays there:
+people hover a few degrees above rest between reps, or do not quite lower. Jitter, fidgets,
+wobble in a hold and getting into position are not reps. Every threshold is in degrees and
+seconds, so none depends on the frame rate.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 
 SETTLE_S = 0.5  # the leg must lie still this long before the first rep can start
-BASELINE_SMOOTHING = 0.05
+BASELINE_TAU_S = 1.3  # how quickly the learned rest follows the leg lying in it
+# A rep has ended once the leg came down by this share of its own height and then rises again
+# or lies still there (within half the start level) for HOVER_S: a wobble in the hold comes
+# down far less.
+LOWERED_SHARE = 0.5
+HOVER_S = 1.0
 # A lift and a lowering are timed on their steep middle, where marker jitter matters least:
 # from the moment the leg passes a quarter of the way to the peak to three quarters. A person's
 # movement from rest to rest is S-shaped (slow out of rest, slow into the top); for that shape
@@ -38,12 +48,38 @@ class Rep:
     peak_side_bend: float | None = None
 
 
+Sample = tuple[float, float, float | None, float | None]  # t, lift, rotation, side bend
+
+
 @dataclass
 class _Track:
-    start: float
-    samples: list[tuple[float, float]] = field(default_factory=list)
-    peak_rotation: float | None = None
-    peak_side_bend: float | None = None
+    """A rep under way: its readings from where it left its floor (`low`, above rest)."""
+
+    low: float
+    samples: list[Sample] = field(default_factory=list)
+    top: int = 0  # the highest reading's index
+    bottom: int = 0  # the lowest reading's index since the top
+    still: tuple[float, float] | None = None  # since when, and at what lift, it lies still
+
+    def add(self, sample: Sample) -> None:
+        self.samples.append(sample)
+        last = len(self.samples) - 1
+        lift = sample[1]
+        if lift > self.samples[self.top][1]:
+            self.top = self.bottom = last
+            self.still = None
+        elif lift < self.samples[self.bottom][1]:
+            self.bottom = last
+
+    @property
+    def height(self) -> float:
+        return self.samples[self.top][1] - self.low
+
+    def lowered_by(self) -> float:
+        """How far it came down from its top, as a share of its height."""
+        if self.height <= 0:
+            return 0.0
+        return (self.samples[self.top][1] - self.samples[self.bottom][1]) / self.height
 
 
 def _higher(previous: float | None, value: float | None) -> float | None:
@@ -58,6 +94,8 @@ class RepSegmenter:
         self._start_above = min_peak_deg / 3
         # Lift and lower are both timed at this level, so their ratio is the tempo's ratio.
         self._end_below = min_peak_deg / 5
+        self._hover_band = self._start_above / 2
+        self._min_height = 2 * self._start_above  # from a hover: more than a fidget
         self.reset()
 
     def reset(self) -> None:
@@ -65,7 +103,9 @@ class RepSegmenter:
         self._still_since: float | None = None
         self._baseline: float | None = None
         self._track: _Track | None = None
-        self._left_rest_at: float | None = None
+        self._floor = 0.0  # where the leg waits between reps, above rest
+        self._rising: list[Sample] = []  # readings since the leg last lay at its floor
+        self._last_t: float | None = None
 
     @property
     def in_rep(self) -> bool:
@@ -79,37 +119,80 @@ class RepSegmenter:
         side_bend: float | None = None,
     ) -> Rep | None:
         """Feed one reading; returns the rep that this reading completed, if any."""
+        dt = 0.0 if self._last_t is None else max(t - self._last_t, 0.0)
+        self._last_t = t
         if self._phase is _Phase.UNSETTLED:
             self._settle(t, abduction)
             return None
         assert self._baseline is not None
-        lift = abduction - self._baseline
+        sample = (t, abduction - self._baseline, rotation, side_bend)
         if self._phase is _Phase.REST:
-            if lift > self._start_above:
-                self._phase = _Phase.MOVING
-                self._track = _Track(
-                    start=self._left_rest_at if self._left_rest_at is not None else t
-                )
-                self._left_rest_at = None  # spent: the next rep leaves rest on its own
-            elif lift <= self._end_below:
+            self._wait(sample, abduction, dt)
+            return None
+        assert self._track is not None
+        track = self._track
+        track.add(sample)
+        lift = sample[1]
+        if lift < self._end_below:
+            return self._end(len(track.samples) - 1, floor=0.0)  # back at rest
+        bottom = track.samples[track.bottom][1]
+        if not self._is_rep(track):
+            if lift < track.low + self._end_below:  # back where it rose from: a fidget
+                return self._end(len(track.samples) - 1, floor=bottom)
+            return None
+        if track.lowered_by() < LOWERED_SHARE:
+            return None
+        if lift - bottom > self._start_above:  # rising again: the next rep began at the bottom
+            rising = track.samples[track.bottom :]
+            rep = self._end(track.bottom, floor=bottom)
+            self._begin(rising, bottom)
+            return rep
+        if track.still is None or abs(lift - track.still[1]) > self._hover_band:
+            track.still = (t, lift)
+        elif t - track.still[0] >= HOVER_S:  # lying still above rest: a hover
+            return self._end(track.bottom, floor=bottom)
+        return None
+
+    def _is_rep(self, track: _Track) -> bool:
+        """Whether the track has risen far enough to be a rep, from rest and from its floor."""
+        return track.samples[track.top][1] >= self._min_peak and track.height >= self._min_height
+
+    def _wait(self, sample: Sample, abduction: float, dt: float) -> None:
+        """A reading between reps: learn the rest as the leg lies there, and start a rep once
+        it leaves its floor by more than `start`."""
+        assert self._baseline is not None
+        lift = sample[1]
+        if lift - self._floor > self._start_above:
+            self._begin([*self._rising, sample], self._floor)
+            return
+        if lift <= self._floor + self._end_below:
+            self._rising = [sample]  # at the floor: a rise starts from here
+            if lift <= self._end_below:
+                self._floor = 0.0
                 if lift >= -self._start_above:
                     # The rest drifts a little as the body settles; far below it is a misread
                     # leg, and following it would leave the real rest looking like a lift.
-                    self._baseline += BASELINE_SMOOTHING * (abduction - self._baseline)
-                self._left_rest_at = None
-            elif self._left_rest_at is None:
-                self._left_rest_at = t
-            if self._phase is _Phase.REST:
-                return None
-        assert self._track is not None
-        self._track.samples.append((t, lift))
-        self._track.peak_rotation = _higher(self._track.peak_rotation, rotation)
-        self._track.peak_side_bend = _higher(self._track.peak_side_bend, side_bend)
-        if lift >= self._end_below:
-            return None
-        self._phase = _Phase.REST
+                    follow = 1.0 - math.exp(-dt / BASELINE_TAU_S)
+                    self._baseline += follow * (abduction - self._baseline)
+            else:
+                self._floor = min(self._floor, lift)  # sinking slowly from a hover
+        else:
+            self._rising.append(sample)
+
+    def _begin(self, samples: list[Sample], low: float) -> None:
+        self._phase = _Phase.MOVING
+        self._track = _Track(low=low)
+        for sample in samples:
+            self._track.add(sample)
+        self._rising = []
+
+    def _end(self, last: int, floor: float) -> Rep | None:
+        """The track's rep, up to its reading `last`; the leg then waits at `floor`."""
         track, self._track = self._track, None
-        return self._finish(track, t)
+        assert track is not None
+        self._phase, self._floor = _Phase.REST, floor
+        self._rising = [track.samples[-1]]
+        return self._finish(track, last, floor)
 
     def close(self) -> Rep | None:
         """The readings stop (the person turned round to the other leg, or the recording
@@ -119,37 +202,44 @@ class RepSegmenter:
         self._phase = _Phase.REST if self._phase is _Phase.MOVING else self._phase
         if track is None or not track.samples:
             return None
-        lifts = [lift for _, lift in track.samples]
-        if lifts[-1] > QUARTER * max(lifts):
+        if track.lowered_by() < 1 - QUARTER:
             return None
-        return self._finish(track, track.samples[-1][0])
+        return self._finish(track, len(track.samples) - 1, track.low)
 
     def _settle(self, t: float, abduction: float) -> None:
         if self._baseline is None or abs(abduction - self._baseline) > self._start_above / 2:
             self._baseline, self._still_since = abduction, t
         elif self._still_since is not None and t - self._still_since >= SETTLE_S:
             self._phase = _Phase.REST
+            self._rising = []
 
-    def _finish(self, track: _Track, end: float) -> Rep | None:
-        times = [t for t, _ in track.samples]
-        lifts = _median_of_three([lift for _, lift in track.samples])
+    def _finish(self, track: _Track, last: int, end_level: float) -> Rep | None:
+        """The rep in the track's readings up to `last`: it rose from `track.low` and came down
+        to `end_level` (above rest)."""
+        samples = track.samples[: last + 1]
+        times = [t for t, *_ in samples]
+        lifts = _median_of_three([lift for _, lift, *_ in samples])
         peak = max(lifts)
-        if peak < self._min_peak:
-            return None
         top = lifts.index(peak)
-        lift_from, lift_to = _movement(times[: top + 1], lifts[: top + 1], peak)
+        if peak < self._min_peak or peak - track.low < self._min_height:
+            return None
+        lift_from, lift_to = _movement(times[: top + 1], lifts[: top + 1], track.low, peak)
         back = len(lifts) - top
-        lower_from, lower_to = _movement(times[::-1][:back], lifts[::-1][:back], peak)
+        lower_from, lower_to = _movement(times[::-1][:back], lifts[::-1][:back], end_level, peak)
         lower_from, lower_to = lower_to, lower_from  # measured backwards from the end
+        rotation = side_bend = None
+        for _, _, turned, bent in samples:
+            rotation, side_bend = _higher(rotation, turned), _higher(side_bend, bent)
+        left = next(i for i, lift in enumerate(lifts) if lift > track.low + self._end_below)
         return Rep(
-            start=track.start,
-            end=end,
+            start=times[left],
+            end=times[-1],
             peak_angle=peak + (self._baseline or 0.0),
             lift_s=max(lift_to - lift_from, 0.0),
             hold_s=max(lower_from - lift_to, 0.0),
             lower_s=max(lower_to - lower_from, 0.0),
-            peak_rotation=track.peak_rotation,
-            peak_side_bend=track.peak_side_bend,
+            peak_rotation=rotation,
+            peak_side_bend=side_bend,
         )
 
 
@@ -162,11 +252,14 @@ def _median_of_three(lifts: list[float]) -> list[float]:
     return [lifts[0], *middle, lifts[-1]]
 
 
-def _movement(times: list[float], lifts: list[float], peak: float) -> tuple[float, float]:
-    """When a movement towards the peak began and ended, from when it passed a quarter and
-    three quarters of the way (`times` run towards the peak, forwards or backwards)."""
-    quarter = _crossing(times, lifts, QUARTER * peak)
-    three_quarters = _crossing(times, lifts, (1 - QUARTER) * peak)
+def _movement(
+    times: list[float], lifts: list[float], low: float, peak: float
+) -> tuple[float, float]:
+    """When a movement from `low` towards the peak began and ended, from when it passed a
+    quarter and three quarters of the way (`times` run towards the peak, forwards or
+    backwards)."""
+    quarter = _crossing(times, lifts, low + QUARTER * (peak - low))
+    three_quarters = _crossing(times, lifts, low + (1 - QUARTER) * (peak - low))
     half_length = (three_quarters - quarter) / MIDDLE_HALF_TIME_SHARE / 2
     middle = (quarter + three_quarters) / 2
     return middle - half_length, middle + half_length

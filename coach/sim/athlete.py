@@ -27,6 +27,27 @@ class RepStyle:
     lift_s: float = 2.0
     hold_s: float = 2.0
     lower_s: float = 4.0
+    # Where the lowering stops, above rest: 0 down to rest, a few degrees a hover, more a rep
+    # not quite lowered. The leg waits there until the next rep rises from it.
+    end_deg: float = 0.0
+
+    @property
+    def seconds(self) -> float:
+        return self.lift_s + self.hold_s + self.lower_s
+
+
+@dataclass(frozen=True)
+class Habits:
+    """What people do besides the scripted reps, for the bench's people-like sessions."""
+
+    rest_drift_deg: float = 0.0  # the resting leg wanders this far either way, over minutes
+    rest_drift_period_s: float = 240.0
+    # Short twitches of the leg while it waits between reps: (when, how far up in degrees).
+    fidgets: tuple[tuple[float, float], ...] = ()
+    fidget_s: float = 0.8
+    # How far above its rest the leg lies as a set begins, settling down over `settle_s`.
+    settle_deg: float = 0.0
+    settle_s: float = 2.5
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,7 @@ class Script:
     # Asked to keep the toes ahead with the leg raised a little, nobody points them exactly:
     # how far toward the ceiling (+) they turn at the top of the setup's raise.
     calibration_toes_deg: float = 0.0
+    habits: Habits = field(default_factory=Habits)
 
     def style(self, side: str, set_no: int, slot: int) -> RepStyle:
         return self.special.get((side, set_no, slot), self.default)
@@ -65,8 +87,10 @@ class SimulatedAthlete:
         self._side = side
         self._set_no = 0
         self._slot = 0
-        self._rep_start: float | None = None
-        self._style = script.default
+        # The reps of this set begun or about to be: when each starts, how it is done and
+        # where it rises from (the last one's end). A lift asked for during a rep waits for it.
+        self._reps: list[tuple[float, RepStyle, float]] = []
+        self._set_began: float | None = None
         self._toes_ahead = False  # asked to point them straight ahead for the calibration
         self._raised_at: float | None = None  # asked to raise the leg a little, toes ahead
         self._lowered_at: float | None = None  # and then to lower it
@@ -79,14 +103,18 @@ class SimulatedAthlete:
             if (event.side, event.set) != (self._side, self._set_no):
                 self._slot = 0
             self._side, self._set_no = event.side, event.set or 0
-            self._rep_start = None
+            self._reps = []
             self._toes_ahead = False
+            self._set_began = event.t
         elif isinstance(event, StateChanged) and event.state in (
             Phase.PAUSED,
             Phase.DONE,
             Phase.STOPPED,
         ):
-            self._rep_start = None
+            self._reps = []
+        elif isinstance(event, StateChanged):  # the set is over: a rep not yet up is not done
+            self._reps = [rep for rep in self._reps if rep[0] <= event.t]
+            self.performed = [p for p in self.performed if p[0] + p[2].lift_s <= event.t]
         elif isinstance(event, Cue) and event.tag == "calibrate":
             self._toes_ahead = True
         elif isinstance(event, Cue) and event.tag == "calibrate_lift":
@@ -94,10 +122,15 @@ class SimulatedAthlete:
         elif isinstance(event, Cue) and event.tag == "calibrated":
             self._lowered_at = event.t + REACTION_S
         elif isinstance(event, Beat) and event.move == "lift":  # said or not: the rhythm
+            # A rep under way is finished first: a long hold runs into the next beat.
+            start, rises_from = event.t + REACTION_S, 0.0
+            if self._reps:
+                last_start, last, _ = self._reps[-1]
+                start, rises_from = max(start, last_start + last.seconds), last.end_deg
             self._slot += 1
-            self._style = self._script.style(self._side, self._set_no, self._slot)
-            self._rep_start = event.t + REACTION_S
-            self.performed.append((self._rep_start, self._side, self._style))
+            style = self._script.style(self._side, self._set_no, self._slot)
+            self._reps.append((start, style, rises_from))
+            self.performed.append((start, self._side, style))
 
     def leg_at(self, t: float) -> LegState:
         rest = 0.0 if self._toes_ahead else self._script.default.rotation_deg
@@ -108,21 +141,38 @@ class SimulatedAthlete:
                 toes = self._script.calibration_toes_deg * lift / CALIBRATION_LIFT_DEG
                 return LegState(self._side, lift, rest + toes)
             self._raised_at = self._lowered_at = None
-        if self._rep_start is None or t < self._rep_start:
-            return LegState(self._side, 0.0, rest)
-        s, elapsed = self._style, t - self._rep_start
+        begun = [rep for rep in self._reps if rep[0] <= t]
+        if not begun:
+            waiting = self._reps[0][2] if self._reps else 0.0
+            return LegState(self._side, waiting + self._habits_at(t, waiting=True), rest)
+        start, s, low = begun[-1]
+        elapsed = t - start
         if elapsed < s.lift_s:
             up = _ease(elapsed / s.lift_s)
         elif elapsed < s.lift_s + s.hold_s:
             up = 1.0
         else:
             up = 1.0 - _ease((elapsed - s.lift_s - s.hold_s) / s.lower_s)
+            low = s.end_deg
         rotation = rest + (s.rotation_deg - rest) * up
         return LegState(
             self._side,
-            s.peak_deg * up,
+            low + (s.peak_deg - low) * up + self._habits_at(t, waiting=elapsed >= s.seconds),
             rotation,
             s.hip_hike_deg * up,
             s.knee_bend_deg * up,
             s.forward_drift_deg * up,
         )
+
+    def _habits_at(self, t: float, waiting: bool) -> float:
+        """Degrees the habits add to the leg's angle at `t`: the rest's drift, settling as a
+        set begins, and a fidget while the leg waits between reps."""
+        habits = self._script.habits
+        added = habits.rest_drift_deg * math.sin(2 * math.pi * t / habits.rest_drift_period_s)
+        if self._set_began is not None and habits.settle_deg:
+            added += habits.settle_deg * (1.0 - _ease((t - self._set_began) / habits.settle_s))
+        if waiting:
+            for at, size in habits.fidgets:
+                if 0.0 <= t - at < habits.fidget_s:
+                    added += size * math.sin(math.pi * (t - at) / habits.fidget_s)
+        return added

@@ -1,0 +1,248 @@
+"""Sessions at the frame rates a Pi gives, and people who move like people, for scripts/bench's
+`framerate` figures (--only framerate, and with vision).
+
+Each condition is scripted sessions with random faults on random reps, seen through markers (the
+demo's camera) or a pose model (the landmark stream), at 5 to 30 frames a second and with the
+camera stalling for a second now and then. The people-like sessions add what people do between
+and around the reps: hovering above rest, not quite lowering, every speed, long holds, a rest
+that drifts, fidgets and settling as a set begins. Another front-end or habit is one more entry
+in `FRONT_ENDS` or `HABITS`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from bench_sessions import (
+    FAULTS,
+    REPS_PER_SET,
+    calibration_toes,
+    performed_ending_near,
+    random_reps,
+    session_settings,
+)
+
+from coach.adapters.clock import VirtualClock
+from coach.adapters.frames import FrameSource
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import build_demo
+from coach.core.events import Command, RepCounted
+from coach.core.pose.reader import PoseReader
+from coach.core.pose.tracking import PoseTracker
+from coach.core.vision import BodyReader
+from coach.settings import Settings
+from coach.sim.athlete import Habits, RepStyle, Script, SimulatedAthlete
+from coach.sim.camera import SimulatedCamera
+from coach.sim.landmarks import LandmarkStream
+
+FRAME_RATES = (5, 8, 10, 15, 30)
+STALL_S = 1.0
+STALL_EVERY_S = 7.0
+STALL_FPS = 10
+SESSIONS = 6  # per front-end and condition: 72 reps
+PEOPLE_SESSIONS = 6
+PEOPLE_FPS = (5, 10)
+HOLD_WITHIN_S = 0.25
+SIZE = (320, 240)
+IN_BODY = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift")
+# A pose model is seldom sure of the foot: the toes are not judged from it.
+POSE_FAULTS = tuple(fault for fault in FAULTS if fault != "toes_up")
+
+
+class Stalling:
+    """A camera that gives no frame for `STALL_S` every `STALL_EVERY_S`: a busy Pi."""
+
+    def __init__(self, frames: FrameSource) -> None:
+        self._frames = frames
+
+    def read(self, t: float) -> np.ndarray | None:
+        return None if t % STALL_EVERY_S < STALL_S else self._frames.read(t)
+
+    def close(self) -> None:
+        self._frames.close()
+
+
+Eyes = tuple[Callable[[SimulatedAthlete], FrameSource], BodyReader | None]
+
+
+def _markers(settings: Settings, seed: int) -> Eyes:
+    def film(athlete: SimulatedAthlete) -> FrameSource:
+        colours, ratio = settings.markers.colours(), settings.markers.foot_to_leg_ratio
+        return SimulatedCamera(athlete, *SIZE, colours, ratio, seed)
+
+    return film, None
+
+
+def _pose(settings: Settings, seed: int) -> Eyes:
+    streams: list[LandmarkStream] = []
+
+    def film(athlete: SimulatedAthlete) -> FrameSource:
+        ratio = settings.markers.foot_to_leg_ratio
+        streams.append(LandmarkStream(athlete, *SIZE, ratio, seed=seed))
+        return streams[-1]
+
+    tracker = PoseTracker(lambda f: streams[-1].detect(f), lambda f, r: streams[-1].mark(f, r))
+    return film, PoseReader(settings, tracker)
+
+
+FRONT_ENDS: dict[str, tuple[Callable[[Settings, int], Eyes], tuple[str, ...]]] = {
+    "markers": (_markers, FAULTS),
+    "pose": (_pose, POSE_FAULTS),
+}
+
+
+def people_habits(rng: np.random.Generator, minutes: float = 4.0) -> Habits:
+    """A rest that wanders a couple of degrees, a fidget every half minute or so, and a leg
+    that settles from a few degrees up as each set begins."""
+    fidgets = tuple(
+        (float(at), float(rng.uniform(3.0, 7.0)))
+        for at in np.cumsum(rng.uniform(15.0, 45.0, size=int(minutes * 4)))
+    )
+    return Habits(
+        rest_drift_deg=float(rng.uniform(1.0, 2.5)),
+        fidgets=fidgets,
+        settle_deg=float(rng.uniform(3.0, 8.0)),
+    )
+
+
+def people_style(rng: np.random.Generator, style: RepStyle) -> RepStyle:
+    """The scripted rep as a person does it: any speed, holds up to 8 s, and a third of the
+    reps ending 3 to 6 degrees above rest (a hover) or at 25 to 40 % of their height (not
+    quite lowered)."""
+    end = 0.0
+    roll = rng.random()
+    if roll < 1 / 3:
+        end = float(rng.uniform(3.0, 6.0))
+    elif roll < 2 / 3:
+        end = float(rng.uniform(0.25, 0.4) * style.peak_deg)
+    lift = float(rng.uniform(0.8, 3.0))
+    return replace(
+        style,
+        lift_s=lift,
+        hold_s=float(rng.uniform(0.1, 0.5) if style.hold_s < 1.0 else rng.uniform(1.8, 8.0)),
+        lower_s=style.lower_s if style.lower_s < 2.0 else float(rng.uniform(2.0, 3.0) * lift),
+        end_deg=end,
+    )
+
+
+@dataclass
+class Tally:
+    """What one condition's sessions gave."""
+
+    faults: dict[str, dict[str, int]]
+    sets: int = 0
+    sets_wrong: int = 0
+    clean: int = 0
+    clean_faulted: int = 0
+    hold_errors: list[float] | None = None
+
+    def figures(self) -> dict[str, object]:
+        def share(part: int, whole: int) -> float | None:
+            return round(part / whole, 3) if whole else None
+
+        body = [self.faults[f] for f in IN_BODY if f in self.faults]
+        tp, fp, fn = (sum(c[key] for c in body) for key in ("tp", "fp", "fn"))
+        holds = self.hold_errors or []
+        return {
+            "sets": self.sets,
+            "sets_rep_count_wrong": self.sets_wrong,
+            "in_body_fault_recall": share(tp, tp + fn),
+            "in_body_fault_precision": share(tp, tp + fp),
+            "tempo_fault_recall": {
+                f: share(self.faults[f]["tp"], self.faults[f]["tp"] + self.faults[f]["fn"])
+                for f in ("fast_lower", "no_hold")
+            },
+            "clean_reps_faulted": share(self.clean_faulted, self.clean),
+            "clean_reps": self.clean,
+            "hold_within_0_25_s": share(sum(e <= HOLD_WITHIN_S for e in holds), len(holds)),
+            "hold_error_s_max": round(max(holds), 2) if holds else None,
+        }
+
+
+def _session(
+    rng: np.random.Generator,
+    settings: Settings,
+    front_end: str,
+    stalls: bool,
+    people: bool,
+    tally: Tally,
+) -> None:
+    make_eyes, faults = FRONT_ENDS[front_end]
+    special, faults_of = random_reps(rng, settings.session.legs, faults)
+    if people:
+        people_special = {key: people_style(rng, style) for key, style in special.items()}
+        faults_of = {id(people_special[k]): faults_of[id(s)] for k, s in special.items()}
+        special = people_special
+    script = Script(
+        special=special,
+        calibration_toes_deg=calibration_toes(rng),
+        habits=people_habits(rng) if people else Habits(),
+    )
+    film, reader = make_eyes(settings, int(rng.integers(1 << 30)))
+    events: list[object] = []
+    loop, athlete = build_demo(
+        settings,
+        VirtualClock(),
+        ConsoleSpeaker(),
+        [events.append],
+        script,
+        (lambda athlete: Stalling(film(athlete))) if stalls else film,
+        reader,
+    )
+    loop.send(Command.START, "bench")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    reps = [e for e in events if isinstance(e, RepCounted)]
+    for side in settings.session.legs:
+        done = sum(on == side for _, on, _ in athlete.performed)
+        tally.sets += 1
+        tally.sets_wrong += sum(r.side == side for r in reps) != done
+    for rep in reps:
+        style = performed_ending_near(athlete.performed, rep.t, rep.side)
+        if style is None or not rep.form_checked:
+            continue
+        found, expected = set(rep.faults), faults_of.get(id(style), set())
+        if not expected:
+            tally.clean += 1
+            tally.clean_faulted += bool(found)
+        if "no_hold" not in expected and tally.hold_errors is not None:
+            tally.hold_errors.append(abs(rep.hold_s - style.hold_s))
+        for fault in faults:
+            key = "tp" if fault in found and fault in expected else None
+            key = key or ("fp" if fault in found else "fn" if fault in expected else None)
+            if key:
+                tally.faults[fault][key] += 1
+
+
+def _condition(
+    seed: int, front_end: str, fps: int, stalls: bool = False, people: bool = False
+) -> dict[str, object]:
+    rng = np.random.default_rng(seed)
+    base = session_settings(Settings(), SIZE)
+    settings = replace(base, camera=replace(base.camera, fps=fps))
+    faults = FRONT_ENDS[front_end][1]
+    tally = Tally({f: {"tp": 0, "fp": 0, "fn": 0} for f in faults}, hold_errors=[])
+    for _ in range(PEOPLE_SESSIONS if people else SESSIONS):
+        _session(rng, settings, front_end, stalls, people, tally)
+    return tally.figures()
+
+
+def framerate_figures(seed: int) -> dict[str, object]:
+    figures: dict[str, object] = {}
+    for front_end in FRONT_ENDS:
+        for fps in FRAME_RATES:
+            figures[f"{front_end}_{fps}_fps"] = _condition(seed, front_end, fps)
+        figures[f"{front_end}_{STALL_FPS}_fps_stalls"] = _condition(
+            seed, front_end, STALL_FPS, stalls=True
+        )
+        for fps in PEOPLE_FPS:
+            figures[f"{front_end}_{fps}_fps_people"] = _condition(seed, front_end, fps, people=True)
+    return {
+        "framerate": {
+            "what": f"{SESSIONS} sessions of 2 x {REPS_PER_SET} reps a condition, random faults; "
+            f"stalls: {STALL_S:g} s without frames every {STALL_EVERY_S:g} s at {STALL_FPS} fps; "
+            f"people: {PEOPLE_SESSIONS} sessions with hovers, reps not quite lowered, any speed, "
+            "holds to 8 s, a drifting rest, fidgets and settling",
+            **figures,
+        }
+    }
