@@ -17,7 +17,13 @@ from coach.core.reps import Rep, RepSegmenter
 from coach.core.rules import FaultOnset, FormRules, Reading
 from coach.settings import FormSettings
 
-REST_READINGS = 8  # about half a second still, at the start of a set, to learn how you lie
+# How you lie is learned from the leg lying still this long (its lift within STILL_DEG), seen
+# in at least REST_READINGS frames: not from a body still settling into place, whose limbs and
+# trunk then read as bent or hitched for the whole set; and not from a median of fewer frames,
+# whose limb lengths made clean reps read as bent-kneed at 5 frames a second.
+REST_S = 0.5
+REST_READINGS = 8
+STILL_DEG = 2.0
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class FormWatcher:
         self._segmenter.reset()
         self._faults: set[Fault] = set()
         self._rest: RestPose | None = None
-        self._rest_readings: list[LegAngles] = []
+        self._rest_readings: list[tuple[float, LegAngles]] = []
         self._placed_before = False
 
     @property
@@ -76,18 +82,16 @@ class FormWatcher:
         return self.reps_done + 1
 
     def update(self, t: float, angles: LegAngles) -> tuple[list[FaultOnset], ScoredRep | None]:
-        reading = self._reading(angles)
+        reading = self._reading(t, angles)
         self.lift = reading.abduction  # as the reps are counted from; see `placed_abduction`
         onsets = self._rules.update(t, reading)
         self._faults.update(onset.fault for onset in onsets)
         rep = self._segmenter.update(t, reading.abduction, angles.rotation, reading.side_bend)
         return onsets, (None if rep is None else self._score(rep))
 
-    def _reading(self, angles: LegAngles) -> Reading:
+    def _reading(self, t: float, angles: LegAngles) -> Reading:
         if self._rest is None and not self.in_rep:
-            self._rest_readings.append(angles)
-            if len(self._rest_readings) >= REST_READINGS:
-                self._rest = _rest_pose(self._rest_readings)
+            self._learn_rest(t, angles)
         rest = self._rest
         if rest is None:
             return Reading(angles.abduction, angles.rotation)
@@ -107,6 +111,16 @@ class FormWatcher:
             placed.knee_bend,
             placed.forward_drift,
         )
+
+    def _learn_rest(self, t: float, angles: LegAngles) -> None:
+        """Keep the readings since the leg last moved; once it has lain still long enough,
+        they are how this person lies."""
+        kept = [*self._rest_readings, (t, angles)]
+        while any(abs(a.abduction - angles.abduction) > STILL_DEG for _, a in kept):
+            kept.pop(0)
+        self._rest_readings = kept
+        if len(kept) >= REST_READINGS and t - kept[0][0] >= REST_S:
+            self._rest = _rest_pose([a for _, a in kept])
 
     def close(self) -> ScoredRep | None:
         """No more readings of this set: the rep under way, if its lowering got far enough to

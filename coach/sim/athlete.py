@@ -106,15 +106,10 @@ class SimulatedAthlete:
             self._reps = []
             self._toes_ahead = False
             self._set_began = event.t
-        elif isinstance(event, StateChanged) and event.state in (
-            Phase.PAUSED,
-            Phase.DONE,
-            Phase.STOPPED,
-        ):
-            self._reps = []
         elif isinstance(event, StateChanged):  # the set is over: a rep not yet up is not done
-            self._reps = [rep for rep in self._reps if rep[0] <= event.t]
             self.performed = [p for p in self.performed if p[0] + p[2].lift_s <= event.t]
+            stopped = event.state in (Phase.PAUSED, Phase.DONE, Phase.STOPPED)
+            self._reps = [] if stopped else [rep for rep in self._reps if rep[0] <= event.t]
         elif isinstance(event, Cue) and event.tag == "calibrate":
             self._toes_ahead = True
         elif isinstance(event, Cue) and event.tag == "calibrate_lift":
