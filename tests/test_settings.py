@@ -57,6 +57,11 @@ def test_shipped_config_documents_every_tunable():
             'session.legs = ["right", "right"] is not allowed',
         ),
         ({"tempo": 3}, "tempo must be a table"),
+        (
+            {"vision": {"pose_threads": 0}},
+            "vision.pose_threads = 0 is out of range (allowed: a whole number from 1 to 8 threads)",
+        ),
+        ({"vision": {"pose_threads": 1.5}}, "vision.pose_threads = 1.5 has the wrong type"),
     ],
 )
 def test_bad_values_are_named_with_what_is_allowed(raw, expected):

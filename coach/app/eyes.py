@@ -22,7 +22,9 @@ def pose_tracker(settings: Settings) -> PoseTracker:
     """The pose model, loaded; raises PoseModelUnavailable with the reason."""
     from coach.adapters.pose.networks import BlazePose
 
-    model = BlazePose(pose_model_files(Path(settings.vision.pose_model_dir)))
+    model = BlazePose(
+        pose_model_files(Path(settings.vision.pose_model_dir)), settings.vision.pose_threads
+    )
     return PoseTracker(model.detect, model.mark)
 
 

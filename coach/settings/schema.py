@@ -150,6 +150,9 @@ class VisionSettings:
     )
     # With the pose model: a toe marker worn on the top foot, for a reliable toes-up check.
     toe_marker: bool = False
+    # Threads the pose model's networks run on. A Pi 4 or 5 has four cores: two for the model
+    # leave one for the voice recogniser and one for the rest of the coach.
+    pose_threads: int = field(default=2, metadata=number(1, 8, "threads"))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""BlazePose's two networks run by LiteRT, one thread each: the detector finds a person in
-the whole frame, the landmark network reads 33 points in a region. The runtime is imported
-here only, when the pose model is chosen."""
+"""BlazePose's two networks run by LiteRT on `[vision] pose_threads` threads: the detector finds
+a person in the whole frame, the landmark network reads 33 points in a region. The runtime is
+imported here only, when the pose model is chosen."""
 
 from __future__ import annotations
 
