@@ -135,3 +135,79 @@ def test_a_misread_leg_far_below_rest_does_not_become_the_rest():
     samples = _rep(30) + misread + _rep(30) + _rep(30)
     timed = [(i / FPS, a) for i, (_, a) in enumerate(samples)]
     assert len(_run(segmenter, timed)) == 3
+
+
+def _ease(x: float) -> float:
+    return 0.5 - 0.5 * math.cos(math.pi * min(max(x, 0.0), 1.0))
+
+
+def _session(reps, fps=FPS, wait=2.0, fidgets=()):
+    """Reps as (peak, end level, lift, hold, lower), each rising from where the last ended and
+    waiting `wait` s there before the next; `fidgets`: (when, degrees) twitches while waiting.
+    Returns the samples and each rep's (start, lift, hold, lower)."""
+    plan, t, low = [], 1.5, 0.0
+    for peak, end, lift, hold, lower in reps:
+        plan.append((t, low, peak, end, lift, hold, lower))
+        t, low = t + lift + hold + lower + wait, end
+
+    def angle(at: float) -> float:
+        level = 0.0
+        for start, low, peak, end, lift, hold, lower in plan:
+            if at < start:
+                break
+            x = at - start
+            if x < lift:
+                level = low + (peak - low) * _ease(x / lift)
+            elif x < lift + hold:
+                level = peak
+            else:
+                level = end + (peak - end) * (1 - _ease((x - lift - hold) / lower))
+        for when, size in fidgets:
+            if 0 <= at - when < 0.8:
+                level += size * math.sin(math.pi * (at - when) / 0.8)
+        return level
+
+    samples = [(i / fps, angle(i / fps)) for i in range(int(t * fps))]
+    return samples, [(p[0], p[4], p[5], p[6]) for p in plan]
+
+
+def test_a_leg_hovering_above_rest_between_reps_still_ends_each_rep():
+    """A rep ended only within 3 degrees of rest: three reps with the leg waiting 4.5 degrees up
+    between them were read as one 12 s rep."""
+    samples, _ = _session([(30, 4.5, 2, 2, 4)] * 3)
+    assert len(_run(RepSegmenter(15), samples)) == 3
+
+
+def test_reps_not_quite_lowered_and_lifted_again_are_each_counted_and_timed():
+    samples, done = _session([(30, 10, 2, 2, 4), (32, 12, 1.5, 3, 3), (28, 0, 2, 2, 4)], wait=0)
+    reps = _run(RepSegmenter(15), samples)
+    assert len(reps) == 3
+    for rep, (_, lift, hold, lower) in zip(reps, done, strict=True):
+        assert rep.lift_s == pytest.approx(lift, abs=0.25)
+        assert rep.hold_s == pytest.approx(hold, abs=0.25)
+        assert rep.lower_s == pytest.approx(lower, abs=0.25)
+
+
+def test_fidgets_at_a_hover_are_no_reps_and_do_not_stretch_the_next_lift():
+    samples, _ = _session([(30, 5, 2, 2, 4)] * 2, wait=6.0, fidgets=[(11.0, 6.0), (13.0, 7.0)])
+    reps = _run(RepSegmenter(15), samples)
+    assert len(reps) == 2
+    assert reps[1].lift_s == pytest.approx(2.0, abs=0.25)
+
+
+def test_a_long_hold_and_a_pause_at_rest_are_one_rep_each():
+    samples, _ = _session([(30, 0, 2, 8, 4), (30, 0, 2, 2, 4)], wait=10.0)
+    reps = _run(RepSegmenter(15), samples)
+    assert [round(r.hold_s) for r in reps] == [8, 2]
+
+
+@pytest.mark.parametrize("fps", [5, 8, 10, 15, 30])
+def test_reps_are_timed_alike_at_any_frame_rate(fps):
+    samples, done = _session([(30, 0, 2, 2, 4), (25, 5, 1.5, 2.5, 3), (35, 0, 2, 3, 4)], fps=fps)
+    rng = np.random.default_rng(fps)
+    reps = _run(RepSegmenter(15), [(t, a + rng.normal(0, 0.3)) for t, a in samples])
+    assert len(reps) == 3
+    for rep, (_, lift, hold, lower) in zip(reps, done, strict=True):
+        assert rep.hold_s == pytest.approx(hold, abs=0.25)
+        assert rep.lift_s == pytest.approx(lift, abs=0.3)
+        assert rep.lower_s == pytest.approx(lower, abs=0.3)
