@@ -19,8 +19,12 @@ TOE_MARKER_REACH = 0.12
 # A pose model's points jitter by about 1.5 px on a 640-px frame (BlazePose on the real stills,
 # its region moved by 2 px), about 1 degree of abduction. The markers' speed-adaptive filter let
 # that through at the top of a lift and made a 2 s hold read 1.25 s; a plain 1 Hz low-pass held
-# it to 1.6-2.0 s on the simulated stream, for about 0.16 s of lag.
+# it to 1.6-2.0 s on the simulated stream, for about 0.16 s of lag, but cut 5 to 6 degrees off
+# the peak of a one-second rep. Between the two, the cut-off rises a little with speed: the
+# peak loses under 1 degree at 10 frames a second and more, and clean 2-3 s holds read within
+# 0.25 s four times in five (scripts/bench --only framerate).
 POSE_CUTOFF_HZ = 1.0
+POSE_BETA = 20.0  # per frame width a second
 # How much a still limb's length may vary between frames, at 640 px: that jitter at each end,
 # over three and a half of its standard deviations (see `coach.core.depth`): bends and forward
 # swings under about 21 degrees are not told apart from it.
@@ -36,7 +40,7 @@ class PoseReader(FollowsTheSession):
         self._tracker = tracker
         self._toe_marker = toe_marker
         self._sides = SideChooser()
-        self._smoother = MarkerSmoother(min_cutoff=POSE_CUTOFF_HZ, beta=0.0)
+        self._smoother = MarkerSmoother(min_cutoff=POSE_CUTOFF_HZ, beta=POSE_BETA)
         self._foot_ratio = settings.markers.foot_to_leg_ratio
         self.view = CameraView.configured(settings.camera)
         self._learn_toe = toe_marker is not None
