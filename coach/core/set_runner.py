@@ -20,6 +20,7 @@ EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends any
 # A warning due this soon before a tempo cue is said with it ("Hold. Not so high."): said on
 # its own it would hold the tempo cue back, or be cut by it.
 MERGE_WITH_TEMPO_S = 1.5
+DUE_NOW_S = 1e-6
 
 
 def _rounded(value: float | None) -> float | None:
@@ -116,7 +117,9 @@ class SetRunner(Part):
 
     def _tempo_soon(self) -> bool:
         active = self._agenda.active
-        return any(0 <= due - active <= MERGE_WITH_TEMPO_S for due in self._tempo_due)
+        # A tempo cue due at this very tick is still to come (the frame is seen first), though
+        # the sums that timed the two may differ in their last digit.
+        return any(-DUE_NOW_S <= due - active <= MERGE_WITH_TEMPO_S for due in self._tempo_due)
 
     def _end_cycle(self) -> None:
         if self._phase() is not Phase.SET:
