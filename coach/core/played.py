@@ -2,13 +2,16 @@
 
 An echo canceller needs, beside each stretch of microphone audio, the samples the speaker was
 playing at that moment. The device reports how many written samples it still holds; everything
-written before those has been played. Counting that way follows the real device, through
-buffering and any drift between the speaker's and the microphone's clocks.
+written before those has been played. Counting that way follows the real device through
+buffering; the playout clock (alignment.py) turns those counts, which a USB device gives only
+to a packet, into fractional places that follow the drift between the two clocks smoothly.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from coach.core.resample import cubic_at
 
 
 class PlayedSamples:
@@ -17,26 +20,25 @@ class PlayedSamples:
         self.written = 0  # samples handed to the device since the start
 
     def wrote(self, samples: np.ndarray) -> None:
+        count = len(samples)
         samples = samples[-len(self._ring) :]
-        start = self.written % len(self._ring)
+        start = (self.written + count - len(samples)) % len(self._ring)
         first = min(len(samples), len(self._ring) - start)
         self._ring[start : start + first] = samples[:first]
         self._ring[: len(samples) - first] = samples[first:]
-        self.written += len(samples)
+        self.written += count
 
     def dropped(self, count: int) -> None:
         """The device threw away the last `count` samples written: they were never played."""
         self.written -= min(count, self.written)
 
-    def sounding(self, queued: int, count: int) -> np.ndarray:
-        """The last `count` samples to leave the speaker, while `queued` still wait in the device.
-
-        Samples from before the start, or older than the ring holds, are silence."""
-        end = self.written - max(0, queued)
-        out = np.zeros(count, dtype=np.int16)
-        oldest = max(end - count, self.written - len(self._ring), 0)
-        if end <= oldest:
-            return out
-        positions = np.arange(oldest, end) % len(self._ring)
-        out[count - (end - oldest) :] = self._ring[positions]
-        return out
+    def at(self, positions: np.ndarray) -> np.ndarray:
+        """What was sounding at fractional sample `positions` (counted as `written` counts),
+        for a reference that follows a speaker on another clock. Older than the ring, not yet
+        written, or before the start: silence."""
+        if not len(positions):
+            return np.zeros(0)
+        oldest = max(0, self.written - len(self._ring), int(np.floor(positions.min())) - 2)
+        newest = min(self.written, max(oldest, int(np.ceil(positions.max())) + 3))
+        kept = self._ring[np.arange(oldest, newest) % len(self._ring)]
+        return cubic_at(kept, positions - oldest)

@@ -27,3 +27,23 @@ class StreamResampler:
         self._next -= last
         self._held = data[-1:]
         return out
+
+
+def cubic_at(samples: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """`samples` read at fractional `positions` (Catmull-Rom cubic through the four nearest);
+    positions outside the samples read as silence. Accurate to about -40 dB at a quarter of
+    the rate, enough for an echo canceller's reference, at a few numpy passes a period."""
+    padded = np.concatenate([np.zeros(2), samples.astype(np.float64, copy=False), np.zeros(3)])
+    base = np.floor(positions)
+    frac = positions - base
+    index = np.clip(base.astype(np.int64) + 2, 1, len(padded) - 3)
+    before, here, after, later = (padded[index + k] for k in (-1, 0, 1, 2))
+    value = here + 0.5 * frac * (
+        after
+        - before
+        + frac
+        * (2 * before - 5 * here + 4 * after - later + frac * (3 * (here - after) + later - before))
+    )
+    outside = (positions < 0) | (positions > len(samples) - 1)
+    value[outside] = 0.0
+    return value

@@ -1,0 +1,100 @@
+"""The echo canceller's reference: what the speaker was sounding under each microphone sample,
+read from the played samples at the positions the playout clock gives, shifted by the echo's
+measured lag so its main path sits at the start of the canceller's filter.
+
+The lag is measured continuously (cross-correlation of reference and microphone) because USB
+audio hides latency the device never reports and can change it mid-session; shifting the
+reference by the change puts the echo back where the canceller's filter already has it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coach.core.alignment import Lag, LagFollower, PlayoutClock, echo_lag
+from coach.core.played import PlayedSamples
+
+CLOCK_MEMORY_S = 60.0  # the rate ratio is fitted over about this long
+LAG_WINDOW_S = 0.75  # each lag estimate correlates this much microphone audio
+LONGEST_LAG_S = 0.25  # beyond the device's reported delay; longer is not an echo path
+LAG_EVERY_S = 0.5
+LEAD_S = 0.008  # the echo's main path this far into the filter, room for the fit's wander
+
+
+class EchoReference:
+    def __init__(self, played: PlayedSamples, rate: int) -> None:
+        self._played = played
+        self._clock = PlayoutClock(round(CLOCK_MEMORY_S * rate), rate)
+        self._follower = LagFollower()
+        self._longest = round(LONGEST_LAG_S * rate)
+        self._every = round(LAG_EVERY_S * rate)
+        self._lead = round(LEAD_S * rate)
+        window = round(LAG_WINDOW_S * rate)
+        # What was recorded and handed out, for the lag's next estimate (rings).
+        self._microphone = np.zeros(window)
+        self._handed = np.zeros(window)
+        self._filled = 0  # of the rings, since the lag last moved
+        self._count = 0  # microphone samples so far
+        self._since_lag = 0
+        self.shift = 0.0  # samples the reference is read earlier by, from the followed lag
+        self._aligned = False  # whether the lag has been found once
+
+    @property
+    def ratio(self) -> float:
+        return self._clock.ratio
+
+    @property
+    def lag(self) -> float | None:
+        return self._follower.lag
+
+    def next(self, recorded: np.ndarray, position: int) -> tuple[np.ndarray, bool]:
+        """The reference for `recorded`, captured as the speaker reached `position`; and
+        whether the echo's lag has just moved (the canceller's past is then a poor guide)."""
+        count = len(recorded)
+        self._count += count
+        self._clock.observe(self._count, position, count)
+        reference = self._reference(count)
+        self._remember(recorded, reference)
+        self._since_lag += count
+        moved = False
+        if self._since_lag >= self._every and self._filled >= len(self._handed):
+            self._since_lag = 0
+            moved = self._follow_lag()
+        return reference, moved
+
+    def recent(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The last `count` microphone samples and their reference as aligned now: after the
+        lag moves, a canceller fed these has a past consistent with the new alignment before
+        it meets the next period (its filter spans that past)."""
+        count = min(count, len(self._handed), self._count)
+        slots = np.arange(self._count - count, self._count) % len(self._handed)
+        return self._microphone[slots].astype(np.int16), self._reference(count)
+
+    def _reference(self, count: int) -> np.ndarray:
+        """What the speaker sounded under the last `count` microphone samples, shifted."""
+        ends = np.arange(self._count - count + 1, self._count + 1, dtype=np.float64)
+        places = self._clock.position(0.0) + self._clock.ratio * ends - 1.0 - self.shift
+        return np.clip(np.round(self._played.at(places)), -32768, 32767).astype(np.int16)
+
+    def _remember(self, recorded: np.ndarray, reference: np.ndarray) -> None:
+        at = self._count - len(recorded)
+        slots = np.arange(at, self._count) % len(self._handed)
+        self._microphone[slots] = recorded
+        self._handed[slots] = reference
+        self._filled += len(recorded)
+
+    def _follow_lag(self) -> bool:
+        """Correlate what was handed out with what was recorded: the echo's lag against the
+        present shift, which may be earlier (latency fell) or later (latency grew)."""
+        order = np.arange(self._count, self._count + len(self._handed)) % len(self._handed)
+        earliest = int(self.shift)
+        found = echo_lag(self._handed[order], self._microphone[order], self._longest, earliest)
+        if found is not None:
+            found = Lag(found.samples + self.shift, found.strength)
+        jumped = self._follower.update(found)
+        if jumped is None:
+            return False
+        first, self._aligned = not self._aligned, True
+        self.shift = max(0.0, jumped - self._lead if first else self.shift + jumped)
+        self._filled = 0
+        return True

@@ -1,0 +1,169 @@
+"""The pure pieces that keep an echo canceller's reference on the echo: the speaker's clock
+against the microphone's, the echo's lag, and the check that the canceller is cancelling.
+All on synthetic signals, so the true drift, lag and echo removal are known exactly."""
+
+import numpy as np
+
+from coach.core.alignment import JUMP_PERIODS, Lag, LagFollower, PlayoutClock, echo_lag
+from coach.core.echo_check import LONG_PERIODS, SHORT_PERIODS, EchoCheck
+from coach.core.played import PlayedSamples
+from coach.core.resample import cubic_at
+
+RATE = 16000
+PERIOD = 320
+PACKET = 16
+
+
+def usb_reports(ppm, seconds, rng, start=5000.0):
+    """(microphone count, reported speaker position) each period, from a speaker `ppm`
+    faster, its position known only to a USB packet and jittering by one either way."""
+    for k in range(1, int(seconds * RATE / PERIOD) + 1):
+        count = k * PERIOD
+        true = start + count * (1 + ppm * 1e-6)
+        reported = PACKET * np.floor(true / PACKET) + PACKET * rng.integers(-1, 2)
+        yield count, float(reported), true
+
+
+def test_the_clock_learns_the_drift_and_moves_the_reference_smoothly():
+    rng = np.random.default_rng(1)
+    clock = PlayoutClock(memory=60 * RATE, rate=RATE)
+    handed, truth = [], []
+    for count, reported, true in usb_reports(-200.0, 60.0, rng):
+        clock.observe(count, reported, PERIOD)
+        handed.append(clock.position(count))
+        truth.append(true)
+    assert abs((clock.ratio - 1) * 1e6 - -200.0) < 5.0
+    steps = np.diff(handed[-1000:])  # the last 20 s
+    # Each period moves the reference by the drifted period, never by the packets' jitter.
+    assert np.max(np.abs(steps - PERIOD * (1 - 200e-6))) < 0.05
+    offset = np.array(handed[-1000:]) - np.array(truth[-1000:])
+    assert np.ptp(offset) < 2.0  # a steady offset, which the canceller's filter absorbs
+    assert abs(np.mean(offset)) < 2 * PACKET
+
+
+def test_a_jump_in_the_speakers_position_is_followed_but_one_odd_report_is_not():
+    rng = np.random.default_rng(2)
+    clock = PlayoutClock(memory=60 * RATE, rate=RATE)
+    reports = list(usb_reports(0.0, 20.0, rng))
+    for count, reported, _ in reports:
+        clock.observe(count, reported, PERIOD)
+    count, reported, true = reports[-1]
+    clock.observe(count + PERIOD, reported + PERIOD + 900, PERIOD)  # one odd report
+    assert abs(clock.position(count + PERIOD) - (true + PERIOD)) < 2 * PACKET
+    for k in range(2, JUMP_PERIODS + 2):  # an underrun: the speaker is 800 samples behind
+        clock.observe(count + k * PERIOD, reported + k * PERIOD - 800, PERIOD)
+    later = count + (JUMP_PERIODS + 1) * PERIOD
+    assert abs(clock.position(later) - (true + (JUMP_PERIODS + 1) * PERIOD - 800)) < 2 * PACKET
+
+
+def room_echo(reference, lag, rng):
+    """`reference` heard `lag` samples late with two reflections, a tail and hiss."""
+    response = np.zeros(lag + 2400)
+    response[lag] = 0.8
+    response[lag + 90] = -0.3
+    response[lag + 400] = 0.2
+    tail = np.arange(2000)
+    response[lag + 1 : lag + 2001] += 0.03 * np.exp(-tail / 400) * rng.normal(size=2000)
+    echo = np.convolve(reference, response)[: len(reference)]
+    return echo + rng.normal(0, 0.01 * np.std(reference), len(reference))
+
+
+def test_the_echos_lag_is_found_through_reflections_and_a_tail():
+    rng = np.random.default_rng(3)
+    speech_like = np.convolve(rng.normal(size=12000), np.ones(8) / 8, mode="same")
+    for lag in (0, 333, 1900):
+        found = echo_lag(speech_like, room_echo(speech_like, lag, rng), longest=4000)
+        assert found is not None and abs(found.samples - lag) < 0.5 and found.strength > 8
+    assert echo_lag(np.zeros(12000), rng.normal(size=12000), longest=4000) is None
+
+
+def test_the_lag_jumps_only_when_estimates_agree_and_by_what_it_moved_since_just_before():
+    follower = LagFollower(agree=3)
+    assert follower.update(Lag(400, 30.0)) is None and follower.lag is None
+    assert follower.update(Lag(402, 30.0)) is None
+    assert follower.update(Lag(401, 30.0)) == 401 and follower.lag == 401  # found
+    assert follower.update(Lag(1500, 30.0)) is None  # a person talking over the coach, once
+    assert follower.update(Lag(1200, 3.0)) is None  # a weak peak counts for nothing
+    assert follower.update(Lag(402.5, 30.0)) is None and follower.lag == 401
+    for settling in (403.0, 403.5, 403.2):  # the clock's fit settles: noted, not acted on
+        assert follower.update(Lag(settling, 30.0)) is None
+    assert follower.lag == 403.2
+    assert follower.update(Lag(1403.0, 30.0)) is None
+    assert follower.update(Lag(1403.4, 30.0)) is None
+    jumped = follower.update(Lag(1403.1, 30.0))  # latency jumped by a thousand samples
+    assert jumped is not None and abs(jumped - 999.9) < 1e-9
+
+
+def test_the_lag_is_found_to_a_fraction_of_a_sample():
+    rng = np.random.default_rng(7)
+    speech_like = np.convolve(rng.normal(size=12000), np.ones(8) / 8, mode="same")
+    t = np.arange(len(speech_like), dtype=np.float64)
+    late = cubic_at(speech_like, t - 700.4)  # heard 700.4 samples late
+    found = echo_lag(speech_like, late, longest=2000)
+    assert found is not None and abs(found.samples - 700.4) < 0.15
+
+
+def periods_with_erle(erle_db, count, rng, level=3000.0):
+    for _ in range(count):
+        reference = rng.normal(0, level, PERIOD)
+        microphone = 0.7 * reference + rng.normal(0, 10, PERIOD)
+        output = microphone * 10 ** (-erle_db / 20)
+        yield microphone, output, reference
+
+
+def test_the_self_check_hands_over_when_cancellation_collapses_and_comes_back():
+    rng = np.random.default_rng(4)
+    check = EchoCheck()
+    verdicts = [check.update(*p) or check.cancelling for p in periods_with_erle(25, 99, rng)]
+    assert not any(verdicts)  # two seconds of the coach's voice before it is trusted
+    assert check.update(*next(periods_with_erle(25, 1, rng))) and check.cancelling
+    # Silence from the speaker says nothing either way.
+    for _ in range(200):
+        check.update(rng.normal(0, 30, PERIOD), rng.normal(0, 30, PERIOD), np.zeros(PERIOD))
+    assert check.cancelling
+    # A latency jump: nothing is taken out. Noticed within the short window.
+    collapsed = [check.update(*p) for p in periods_with_erle(0.5, SHORT_PERIODS, rng)]
+    assert any(collapsed) and not check.cancelling and check.handed_over == 1
+    # Cancelling again (re-aligned): trusted once most of both windows say so.
+    until = next(
+        k for k, p in enumerate(periods_with_erle(25, LONG_PERIODS, rng)) if check.update(*p)
+    )
+    assert SHORT_PERIODS // 2 <= until < LONG_PERIODS
+    assert check.cancelling and 20 < check.erle_db < 30
+
+
+def test_a_person_talking_over_the_coach_is_not_taken_for_failed_cancellation():
+    rng = np.random.default_rng(5)
+    check = EchoCheck()
+    for p in periods_with_erle(30, LONG_PERIODS, rng):
+        check.update(*p)
+    assert check.cancelling
+    for microphone, output, reference in periods_with_erle(30, 40, rng):  # 0.8 s of "stop"
+        voice = rng.normal(0, 660, PERIOD)  # 10 dB below the echo, far above what is left
+        check.update(microphone + voice, output + voice, reference)
+        assert check.cancelling
+
+
+def test_a_canceller_that_never_gets_good_enough_is_never_trusted():
+    rng = np.random.default_rng(6)
+    check = EchoCheck()
+    for p in periods_with_erle(9, 10 * LONG_PERIODS, rng):
+        check.update(*p)
+    assert not check.cancelling and 8 < check.erle_db < 10
+
+
+def test_fractional_reading_is_accurate_where_speech_has_its_energy():
+    t = np.arange(4000) / RATE
+    places = np.arange(10, 3900) + 0.37
+    for hz in (300, 1000, 2000):
+        read = cubic_at(np.sin(2 * np.pi * hz * t), places)
+        exact = np.sin(2 * np.pi * hz * places / RATE)
+        assert 10 * np.log10(np.mean((read - exact) ** 2) / np.mean(exact**2)) < -40
+    assert not cubic_at(np.ones(10), np.array([-3.0, 12.0])).any()  # outside: silence
+
+
+def test_played_samples_are_read_at_fractional_places_within_what_is_kept():
+    played = PlayedSamples(capacity=100)
+    played.wrote(np.arange(0, 150, dtype=np.int16))  # 50..149 kept
+    assert np.allclose(played.at(np.array([60.0, 60.5, 148.0])), [60.0, 60.5, 148.0])
+    assert not played.at(np.array([10.0, 160.0])).any()  # forgotten, or not yet written
