@@ -15,13 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coach.adapters.audio.devices import PERIOD_FRAMES
 from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS, AudioOwner
 from coach.core.endpoint import SAMPLE_RATE
 from coach.core.events import Command
 from coach.core.hearing import HUSH_S, Recognizer, SafetyAlarm, endpoint_for, next_result
 from coach.core.phrases import EchoGate, PhraseMatcher
-from coach.sim.room import Acoustics, Room
+from coach.settings import Settings
+from coach.sim.room import Acoustics, Hardware, Room
 
 HALTING = (Command.STOP, Command.PAIN, Command.PAUSE)
 
@@ -45,6 +47,8 @@ class Outcome:
     cuts: tuple[float, ...]  # when the coach's speech was cut (a safety guess, a halting command)
     deaf: tuple[float, ...]  # the chunks (their start, 40 ms each) the listener could not hear
     sounded: tuple[tuple[float, float], ...]  # each cue as played: from, to (cut or whole)
+    erle_db: tuple[float, ...] = ()  # the canceller's echo removal, once a second of coach voice
+    handovers: int = 0  # times the self-check found cancellation short and the gate took over
 
     def quiet_after(self, said: tuple[float, float]) -> float | None:
         """Seconds from the end of words said over `said` (from, to) until the coach's speaker
@@ -87,13 +91,14 @@ def replay(
     end_silence_s: float,
     listen_from: float,
     echo_tail_s: float = 0.4,
+    hardware: Hardware | None = None,
 ) -> Outcome:
     """Session seconds `span` through the room; the recogniser hears from `listen_from` on.
 
     As in the listener, the echo gate shuts the microphone while the coach talks until the
     canceller has settled, and for good with no canceller."""
     start, end = span
-    room = Room(acoustics, rng)
+    room = Room(acoustics, rng, hardware)
     owner = AudioOwner(
         lambda: room.speaker, (lambda: canceller) if canceller else None, real_time=False
     )
@@ -110,6 +115,7 @@ def replay(
     deaf: list[float] = []
     sounded: list[tuple[float, float]] = []
     rang: list[bool] = []
+    erle: list[float] = []
     hushed_until = float("-inf")
     alarm = SafetyAlarm(matcher, lambda: rang.append(True))
     owner.play(np.zeros(0, dtype=np.int16))  # opens the speaker
@@ -130,6 +136,12 @@ def replay(
             owner.step()
         chunk = microphone.read()
         speaking = playing is not None or not owner.wait_played(0)
+        if (
+            speaking
+            and room.t % SAMPLE_RATE < CAPTURE_CHUNK_PERIODS * PERIOD_FRAMES
+            and owner.erle_db is not None
+        ):
+            erle.append(owner.erle_db)
         if not (gate.update(now, speaking) or owner.echo_settled()):
             deaf.append(now)
             continue
@@ -154,7 +166,8 @@ def replay(
         if halting:
             upcoming = []  # the session has stopped: the coach only says so
     owner.close()
-    return Outcome(tuple(taken), tuple(cuts), tuple(deaf), tuple(sounded))
+    handovers = owner.echo_handovers
+    return Outcome(tuple(taken), tuple(cuts), tuple(deaf), tuple(sounded), tuple(erle), handovers)
 
 
 def voiced_end(samples: np.ndarray) -> float:
@@ -168,3 +181,16 @@ def session_cues(
 ) -> list[TimedCue]:
     """(text, start, end) as a session played them → cues with their recordings."""
     return [TimedCue(samples_for(text), start, end) for text, start, end in spoken]
+
+
+@dataclass(frozen=True)
+class Material:
+    """What every talk-over trial draws on: the recogniser, the talkers, a session's cues."""
+
+    settings: Settings
+    label: str
+    talkers: tuple[str, ...]
+    matcher: PhraseMatcher
+    recognizer: Recognizer
+    played: list[TimedCue]
+    sets: list[tuple[float, float]]
