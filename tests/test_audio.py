@@ -9,14 +9,14 @@ import wave
 import numpy as np
 import pytest
 
-from coach.adapters.audio import choose
+from coach.adapters.audio import cards, choose
 from coach.adapters.audio.devices import PERIOD_FRAMES, AlsaCapture, AlsaPlayback
 from coach.adapters.audio.errors import AudioUnavailable, PlaybackFailed
 from coach.adapters.audio.owner import FILL_PERIODS, AudioOwner, read_wav
 from coach.core.endpoint import SAMPLE_RATE
 from coach.core.played import PlayedSamples
 from coach.settings import Settings
-from coach.sim.room import Acoustics, Room
+from coach.sim.room import Acoustics, Hardware, Room
 
 # A room that hands the microphone exactly what the speaker played: what was heard is what
 # was played, sample for sample.
@@ -53,12 +53,12 @@ def record(owner, microphone, periods):
 
 def test_the_played_samples_are_the_ones_the_speaker_was_sounding():
     played = PlayedSamples(capacity=8)
-    played.wrote(np.arange(1, 6, dtype=np.int16))  # 1..5 written, 2 of them still queued
-    assert played.sounding(queued=2, count=3).tolist() == [1, 2, 3]
-    assert played.sounding(queued=2, count=5).tolist() == [0, 0, 1, 2, 3]  # before the start
+    played.wrote(np.arange(1, 6, dtype=np.int16))  # 1..5 written (places 0..4)
+    assert played.at(np.arange(0.0, 3.0)).tolist() == [1, 2, 3]
+    assert played.at(np.arange(-2.0, 3.0)).tolist() == [0, 0, 1, 2, 3]  # before the start
     played.wrote(np.arange(6, 12, dtype=np.int16))  # wraps round the ring: 4..11 kept
-    assert played.sounding(queued=0, count=3).tolist() == [9, 10, 11]
-    assert played.sounding(queued=1, count=10).tolist() == [0, 0, 0, 4, 5, 6, 7, 8, 9, 10]
+    assert played.at(np.arange(8.0, 11.0)).tolist() == [9, 10, 11]
+    assert played.at(np.arange(0.0, 10.0)).tolist() == [0, 0, 0, 4, 5, 6, 7, 8, 9, 10]
 
 
 def test_a_cue_is_played_whole_at_the_owners_rate_and_ends_when_its_last_sample_has_played(
@@ -98,7 +98,7 @@ def test_after_a_cut_the_canceller_is_told_only_what_was_played():
     played.wrote(np.arange(1, 9, dtype=np.int16))  # 1..8 written; 5..8 still queued
     played.dropped(4)  # and thrown away by the cut
     played.wrote(np.array([20, 21], dtype=np.int16))
-    assert played.sounding(queued=0, count=6).tolist() == [1, 2, 3, 4, 20, 21]
+    assert played.at(np.arange(0.0, 6.0)).tolist() == [1, 2, 3, 4, 20, 21]
 
 
 class FailingSpeaker:
@@ -217,3 +217,111 @@ def test_with_speex_and_alsa_installed_the_owner_is_used():
     owner = choose.open_audio_owner(Settings())
     assert owner is not None
     owner.close()
+
+
+# /proc/asound as a Pi with its headphone jack, a USB microphone and a USB speakerphone shows it.
+CARDS = """\
+ 0 [Headphones     ]: bcm2835_headpho - bcm2835 Headphones
+                      bcm2835 Headphones
+ 1 [Device         ]: USB-Audio - USB PnP Sound Device
+                      C-Media Electronics Inc. USB PnP Sound Device at usb-0000:01:00.0-1.2
+ 2 [Speakerphone   ]: USB-Audio - Jabra SPEAK 410 USB
+                      GN Netcom A/S Jabra SPEAK 410 USB at usb-0000:01:00.0-1.3, full speed
+"""
+PCM = """\
+00-00: bcm2835 Headphones : bcm2835 Headphones : playback 8
+01-00: USB Audio : USB Audio : capture 1
+02-00: USB Audio : USB Audio : playback 1 : capture 1
+"""
+
+
+def test_a_card_that_plays_and_records_is_preferred_when_nothing_is_named(tmp_path):
+    (tmp_path / "cards").write_text(CARDS)
+    (tmp_path / "pcm").write_text(PCM)
+    known = cards.read_cards(tmp_path)
+    speaker, microphone, said = cards.devices_for("default", "default", known)
+    assert speaker == microphone == "plughw:CARD=Speakerphone,DEV=0"
+    assert "one clock" in said
+
+
+def test_separate_cards_are_named_as_two_clocks_and_one_card_as_one():
+    known = cards.cards(CARDS, PCM)
+    speaker, microphone, said = cards.devices_for("plughw:0,0", "plughw:CARD=Device,DEV=0", known)
+    assert (speaker, microphone) == ("plughw:0,0", "plughw:CARD=Device,DEV=0")  # as configured
+    assert "two clocks" in said and "Headphones" in said and "speakerphone" in said
+    assert "one clock" in cards.devices_for("hw:2,0", "plughw:CARD=Speakerphone", known)[2]
+    assert cards.devices_for("default", "plughw:1,0", known)[2] == ""  # cannot tell
+
+
+def test_without_proc_asound_the_configured_devices_are_kept(tmp_path):
+    assert cards.devices_for("default", "default", cards.read_cards(tmp_path)) == (
+        "default", "default", ""
+    )  # fmt: skip
+
+
+def coach_talking(room, seconds, watch=lambda owner: None):
+    """The owner and the real Speex canceller in `room`, the coach saying cues one after
+    another with short pauses for `seconds`; `watch(owner)` after each 40 ms."""
+    from coach.adapters.audio.echo import SpeexCanceller
+    from coach.sim.voice import espeak
+
+    cues = [espeak(text, "en", 160) for text in ("Lift your leg slowly", "Hold it", "And down")]
+    owner = AudioOwner(lambda: room.speaker, lambda: SpeexCanceller(SAMPLE_RATE), real_time=False)
+    microphone = owner.attach_capture(room.microphone)
+    owner.play(np.zeros(0, dtype=np.int16))
+    said, next_at = 0, 0.2
+    while room.seconds() < seconds:
+        if room.seconds() >= next_at and owner.wait_played(0):
+            owner.play(cues[said % len(cues)])
+            next_at = room.seconds() + len(cues[said % len(cues)]) / SAMPLE_RATE + 0.3
+            said += 1
+        record(owner, microphone, 2)
+        watch(owner)
+    return owner
+
+
+def test_a_usb_speaker_on_its_own_clock_has_its_echo_cancelled():
+    # 200 ppm apart, the speaker's fill known to a 1 ms packet: whole-sample alignment left
+    # about 1 dB of echo removal here, and the microphone shut while the coach talks.
+    rng = np.random.default_rng(11)
+    room = Room(Acoustics.random(rng), rng, Hardware(clock_ppm=-200.0, packet=16))
+    owner = coach_talking(room, 45.0)
+    assert owner.echo_settled() and owner.erle_db >= 15.0
+
+
+def test_after_a_latency_jump_the_coach_listens_between_its_words_until_it_cancels_again():
+    rng = np.random.default_rng(12)
+    room = Room(Acoustics.random(rng), rng, Hardware(packet=16, jump_at_s=35.0, jump_s=0.08))
+    settled = []
+    coach_talking(room, 55.0, lambda owner: settled.append((room.seconds(), owner.echo_settled())))
+    assert all(ok for t, ok in settled if 33.0 <= t < 35.0)  # cancelling before the jump
+    assert not any(ok for t, ok in settled if 36.0 <= t < 37.0)  # noticed within a second
+    assert all(ok for t, ok in settled if t >= 50.0)  # re-aligned: listening through speech
+
+
+def test_the_rooms_speaker_runs_on_its_own_clock_and_reports_to_a_packet():
+    room = Room(STRAIGHT, np.random.default_rng(0), Hardware(clock_ppm=500.0, packet=16))
+    owner = AudioOwner(lambda: room.speaker, None, real_time=False)
+    microphone = owner.attach_capture(room.microphone)
+    owner.play(tone(30.0))
+    record(owner, microphone, 1500)  # 30 s of the microphone's clock
+    played = owner._played.written - room.queued()  # what the speaker reports it has played
+    assert abs(played - 1500 * PERIOD_FRAMES * (1 + 500e-6)) <= 2 * 16 + PERIOD_FRAMES
+    assert room.queued() % 16 == 0
+
+
+def test_a_small_speaker_loses_its_bass_and_a_living_room_rings_for_its_rt60():
+    small = Room(STRAIGHT, np.random.default_rng(0), Hardware(highpass_hz=150.0))
+    for hz, least, most in ((50, 0.0, 0.15), (1000, 0.95, 1.05)):
+        t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+        small.write((8000 * np.sin(2 * np.pi * hz * t[:2000])).astype(np.int16))
+        heard = np.concatenate([small.record_period() for _ in range(6)])[640:]
+        assert least <= np.abs(heard).max() / 8000 <= most, hz
+    rng = np.random.default_rng(1)
+    response = Acoustics.living_room(rng, 0.6).impulse_response(rng)
+    energy = np.cumsum(response[::-1] ** 2)[::-1]  # Schroeder's backward integral
+    decay_db = 10 * np.log10(energy / energy[0] + 1e-12)
+    start = int(np.argmax(np.abs(response)))
+    t20 = np.flatnonzero(decay_db < -25)[0] - np.flatnonzero(decay_db < -5)[0]
+    assert 0.45 <= 3 * t20 / SAMPLE_RATE <= 0.75  # RT60 from the -5 to -25 dB slope
+    assert start < 0.05 * SAMPLE_RATE

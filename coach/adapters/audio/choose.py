@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from coach.adapters.audio.cards import devices_for, read_cards
 from coach.adapters.audio.devices import AlsaCapture, AlsaPlayback, alsa_available
 from coach.adapters.audio.echo import SpeexCanceller
 from coach.adapters.audio.errors import AudioUnavailable
@@ -26,12 +27,18 @@ def open_audio_owner(settings: Settings) -> AudioOwner | None:
     except AudioUnavailable as exc:
         log.warning("audio: %s; the microphone is shut while the coach talks", exc)
         return None
+    playback, capture, clocks = devices_for(speech.alsa_device, voice.alsa_device, read_cards())
+    if clocks:
+        log.info("audio: %s", clocks)
     owner = AudioOwner(
-        lambda: AlsaPlayback(speech.alsa_device), lambda: SpeexCanceller(SAMPLE_RATE)
+        lambda: AlsaPlayback(playback),
+        lambda: SpeexCanceller(SAMPLE_RATE),
+        microphone_device=capture,
     )
     owner.start()
     return owner
 
 
 def owned_microphone(owner: AudioOwner, device: str) -> OwnedCapture:
-    return owner.attach_capture(AlsaCapture(device))
+    """The microphone `device`, or the one chosen with the speaker (one card where possible)."""
+    return owner.attach_capture(AlsaCapture(owner.microphone_device or device))

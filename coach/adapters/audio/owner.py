@@ -21,19 +21,20 @@ import numpy as np
 from coach.adapters.audio.devices import PERIOD_FRAMES, CaptureDevice, PlaybackDevice
 from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.errors import AudioUnavailable, PlaybackFailed
+from coach.core.echo_check import EchoCheck
+from coach.core.echo_reference import EchoReference
 from coach.core.endpoint import SAMPLE_RATE
 from coach.core.played import PlayedSamples
 from coach.core.resample import StreamResampler
 
 log = logging.getLogger("coach.audio")
 FILL_PERIODS = 3  # what the speaker is kept holding: 60 ms, the delay before a cut is heard
-PLAYED_MEMORY_S = 1.0
+PLAYED_MEMORY_S = 2.0  # the reference reaches back by the echo's lag and its measurement
 CAPTURE_CHUNK_PERIODS = 2  # the recogniser is handed 40 ms at a time
-# A new canceller knows nothing of the room: it learns while the coach talks. Until it has
-# heard this much of the coach, the microphone is still shut while the coach talks (measured:
-# the coach's own first words, half cancelled, made a false "help" in the first seconds). By a
-# set it has heard far more: the set-up is spoken.
-SETTLE_S = 2.0
+# After a collapse the canceller is left alone this long for the lag to be found again; if it
+# is not (the room itself changed), it learns afresh.
+HOLD_PERIODS = 150
+PRIME_PERIODS = 12  # the filter's length and a little more, replayed after a re-alignment
 
 
 def read_wav(path: Path) -> np.ndarray:
@@ -59,9 +60,12 @@ class AudioOwner:
         open_playback: Callable[[], PlaybackDevice],
         make_canceller: Callable[[], EchoCanceller] | None,
         real_time: bool = True,
+        microphone_device: str | None = None,
     ) -> None:
         """With no microphone to wait on, the owner keeps time itself; `real_time=False`
-        leaves that to whoever calls step() (a simulation)."""
+        leaves that to whoever calls step() (a simulation). `microphone_device`: the capture
+        device chosen together with the speaker, if one was."""
+        self.microphone_device = microphone_device
         self._open_playback = open_playback
         self._real_time = real_time
         self._make_canceller = make_canceller
@@ -76,7 +80,13 @@ class AudioOwner:
         self._canceller: EchoCanceller | None = None
         self._captured: queue.Queue[np.ndarray | AudioUnavailable] = queue.Queue()
         self._capture_change: tuple | None = None
-        self._heard_playing = 0  # samples of the coach's voice the canceller has learnt from
+        self._reference = EchoReference(self._played, SAMPLE_RATE)
+        # A new canceller knows nothing of the room: it learns while the coach talks. Until
+        # it takes enough of the coach's voice out (measured, not assumed), and whenever it
+        # stops doing so, the microphone is shut while the coach talks.
+        self._check = EchoCheck()
+        self._warned = False
+        self._held = 0  # periods the canceller has been left alone since a collapse
         self._turned = threading.Condition(self._lock)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -108,8 +118,19 @@ class AudioOwner:
         return OwnedCapture(self, captured)
 
     def echo_settled(self) -> bool:
-        """Whether the canceller has learnt the room well enough to listen through speech."""
-        return self._canceller is not None and self._heard_playing >= SETTLE_S * SAMPLE_RATE
+        """Whether the canceller is taking enough of the coach's voice out to listen through
+        it; false again when it stops (a latency change, a room it cannot cancel)."""
+        return self._canceller is not None and self._check.cancelling
+
+    @property
+    def erle_db(self) -> float | None:
+        """The echo taken out over the coach's last two seconds of voice."""
+        return self._check.erle_db
+
+    @property
+    def echo_handovers(self) -> int:
+        """Times the canceller fell short and the echo gate took over."""
+        return self._check.handed_over
 
     def detach_capture(self, captured: queue.Queue) -> None:
         captured.put(AudioUnavailable("the microphone was closed"))
@@ -187,15 +208,47 @@ class AudioOwner:
                 return
             queued = self._top_up()
             with self._lock:
-                sounding = self._played.sounding(queued, len(recorded))
-            canceller = self._canceller
-            if sounding.any():
-                self._heard_playing += len(sounding)
-            self._captured.put(
-                recorded if canceller is None else canceller.process(recorded, sounding)
-            )
+                reference, moved = self._reference.next(recorded, self._played.written - queued)
+                past = self._reference.recent(PRIME_PERIODS * PERIOD_FRAMES) if moved else None
+            self._captured.put(self._cancel(recorded, reference, past))
         with self._turned:
             self._turned.notify_all()
+
+    def _cancel(
+        self,
+        recorded: np.ndarray,
+        reference: np.ndarray,
+        past: tuple[np.ndarray, np.ndarray] | None,
+    ) -> np.ndarray:
+        """The recording with the coach's echo taken out. `past`: after the echo's lag moved,
+        the last periods' microphone and their reference as now aligned, replayed so the
+        canceller's filter (which spans them) is not fed a past out of step with its present."""
+        canceller = self._canceller
+        if canceller is None:
+            return recorded
+        if past is not None:
+            self._check.forget()
+            self._held = 0
+            heard, played = past
+            for at in range(0, len(heard) - PERIOD_FRAMES + 1, PERIOD_FRAMES):
+                canceller.process(heard[at : at + PERIOD_FRAMES], played[at : at + PERIOD_FRAMES])
+        if self._check.collapsed and self._held < HOLD_PERIODS:
+            # The echo's path has just moved. Adapting to it would spoil the filter the
+            # canceller has learnt, which fits again once the reference is re-aligned.
+            self._held += 1
+            cancelled = recorded
+        else:
+            self._held = 0 if not self._check.collapsed else self._held
+            cancelled = canceller.process(recorded, reference)
+        if self._check.update(recorded, cancelled, reference) and not self._check.cancelling:
+            if not self._warned:
+                log.warning(
+                    "audio: the echo canceller has fallen short (%.0f dB of the coach's voice "
+                    "taken out); listening between its words until it does better",
+                    self._check.erle_db or 0.0,
+                )
+            self._warned = True
+        return cancelled
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -208,7 +261,7 @@ class AudioOwner:
             return
         self._close_capture()
         self._capture, self._canceller, self._captured = change
-        self._heard_playing = 0
+        self._check = EchoCheck()
 
     def _close_capture(self) -> None:
         if self._capture is not None:
