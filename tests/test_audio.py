@@ -289,7 +289,9 @@ def test_a_usb_speaker_on_its_own_clock_has_its_echo_cancelled():
     assert owner.echo_settled() and owner.erle_db >= 15.0
 
 
-def test_after_a_latency_jump_the_coach_listens_between_its_words_until_it_cancels_again():
+def test_after_a_latency_jump_the_coach_listens_between_its_words_until_it_cancels_again(
+    caplog,
+):
     rng = np.random.default_rng(12)
     room = Room(Acoustics.random(rng), rng, Hardware(packet=16, jump_at_s=35.0, jump_s=0.08))
     settled = []

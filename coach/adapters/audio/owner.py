@@ -243,9 +243,9 @@ class AudioOwner:
         if self._check.update(recorded, cancelled, reference) and not self._check.cancelling:
             if not self._warned:
                 log.warning(
-                    "audio: the echo canceller has fallen short (%.0f dB of the coach's voice "
-                    "taken out); listening between its words until it does better",
-                    self._check.erle_db or 0.0,
+                    "audio: the echo canceller is not taking enough of the coach's voice out "
+                    "(a latency change, or a room it cannot cancel); listening between its "
+                    "words until it does"
                 )
             self._warned = True
         return cancelled
