@@ -86,6 +86,8 @@ class EchoReference:
     def _follow_lag(self) -> bool:
         """Correlate what was handed out with what was recorded: the echo's lag against the
         present shift, which may be earlier (latency fell) or later (latency grew)."""
+        if not self._handed.any():
+            return False  # the coach was quiet: no echo to find
         order = np.arange(self._count, self._count + len(self._handed)) % len(self._handed)
         earliest = int(self.shift)
         found = echo_lag(self._handed[order], self._microphone[order], self._longest, earliest)

@@ -18,6 +18,7 @@ class PlayedSamples:
     def __init__(self, capacity: int) -> None:
         self._ring = np.zeros(capacity, dtype=np.int16)
         self.written = 0  # samples handed to the device since the start
+        self.silent_from = 0  # every sample written from here on has been silence
 
     def wrote(self, samples: np.ndarray) -> None:
         count = len(samples)
@@ -26,6 +27,9 @@ class PlayedSamples:
         first = min(len(samples), len(self._ring) - start)
         self._ring[start : start + first] = samples[:first]
         self._ring[: len(samples) - first] = samples[first:]
+        loud = np.flatnonzero(samples)
+        if len(loud):
+            self.silent_from = self.written + count - len(samples) + int(loud[-1]) + 1
         self.written += count
 
     def dropped(self, count: int) -> None:
@@ -36,8 +40,8 @@ class PlayedSamples:
         """What was sounding at fractional sample `positions` (counted as `written` counts),
         for a reference that follows a speaker on another clock. Older than the ring, not yet
         written, or before the start: silence."""
-        if not len(positions):
-            return np.zeros(0)
+        if not len(positions) or positions.min() > self.silent_from + 2:
+            return np.zeros(len(positions))  # the coach is quiet: nothing to read
         oldest = max(0, self.written - len(self._ring), int(np.floor(positions.min())) - 2)
         newest = min(self.written, max(oldest, int(np.ceil(positions.max())) + 3))
         kept = self._ring[np.arange(oldest, newest) % len(self._ring)]
