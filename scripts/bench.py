@@ -41,6 +41,7 @@ from bench_framerate import framerate_figures
 from bench_pose import pose_figures
 from bench_recordings import recording_figures
 from bench_robustness import year_on_a_pi_figures
+from bench_rooms import ROOM_MINUTES, ROOM_TRIALS, ROOMS, alignment_cpu_ms_per_s, room_figures
 from bench_sessions import scripted_sessions
 
 from coach.adapters.audio.devices import PERIOD_FRAMES
@@ -295,9 +296,8 @@ WARM_UP_S = 10.0  # of the set before the command
 HEARD_WITHIN_S = 2.5
 
 
-def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dict[str, object]:
-    """ "Stop" and "it hurts" said at random moments of the default session's sets, over the
-    coach's own cues played through a simulated room, to the real recogniser."""
+def session_material() -> talkover.Material:
+    """The recogniser, the talkers' voices and the default session's cues as played."""
     settings, label, voices, _ = _config()
     talkers = (PIPER, "en-us", "en+f3") if PIPER in voices else TALKOVER_VOICES
     matcher, recognizer = voice_recognition(settings.voice)
@@ -316,7 +316,20 @@ def talkover_figures(end_silence_s: float, trials: int = TALKOVER_TRIALS) -> dic
     played = talkover.session_cues(
         [(s.cue.text, s.start, s.end) for s in speaker.spoken], samples_for
     )
-    sets = _set_spans(events)
+    return talkover.Material(
+        settings, label, talkers, matcher, recognizer, played, _set_spans(events)
+    )
+
+
+def talkover_figures(
+    material: talkover.Material, end_silence_s: float, trials: int = TALKOVER_TRIALS
+) -> dict[str, object]:
+    """ "Stop" and "it hurts" said at random moments of the default session's sets, over the
+    coach's own cues played through a simulated room, to the real recogniser."""
+    settings, label, talkers = material.settings, material.label, material.talkers
+    matcher, recognizer, played, sets = (
+        material.matcher, material.recognizer, material.played, material.sets
+    )  # fmt: skip
     # Before any set the canceller has learnt the room from the spoken set-up: each trial's
     # room hears the set-up first, then the stretch of the set the command falls in.
     setup = [c for c in played if c.end <= sets[0][0]]
@@ -761,6 +774,21 @@ def main() -> int:
         help=f"moments of a set at which a command is said over the coach ({TALKOVER_TRIALS})",
     )
     parser.add_argument(
+        "--room-trials",
+        type=int,
+        default=ROOM_TRIALS,
+        help=f"commands said over the coach in each hostile room ({ROOM_TRIALS})",
+    )
+    parser.add_argument(
+        "--room-minutes",
+        type=float,
+        default=ROOM_MINUTES,
+        help=f"minutes of the coach's cues each room plays for false commands ({ROOM_MINUTES})",
+    )
+    parser.add_argument(
+        "--rooms", default=",".join(ROOMS), help="which rooms, comma-separated (all)"
+    )
+    parser.add_argument(
         "--only",
         choices=(
             "voice",
@@ -789,7 +817,12 @@ def main() -> int:
         figures |= {f"markers_{key}": value for key, value in _timings().items()}
     if args.only in (None, "voice"):
         figures |= voice_figures(args.end_silence)
-        figures |= talkover_figures(args.end_silence, args.stop_trials)
+        material = session_material()
+        figures |= talkover_figures(material, args.end_silence, args.stop_trials)
+        figures["echo_alignment_cpu_ms_per_s"] = alignment_cpu_ms_per_s(material)
+        figures["rooms"] = room_figures(
+            material, args.end_silence, args.room_trials, args.room_minutes, args.rooms
+        )
     if args.only in (None, "speech"):
         figures |= speech_figures()
     if args.only in (None, "robustness"):
