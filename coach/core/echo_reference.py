@@ -39,14 +39,6 @@ class EchoReference:
         self.shift = 0.0  # samples the reference is read earlier by, from the followed lag
         self._aligned = False  # whether the lag has been found once
 
-    @property
-    def ratio(self) -> float:
-        return self._clock.ratio
-
-    @property
-    def lag(self) -> float | None:
-        return self._follower.lag
-
     def next(self, recorded: np.ndarray, position: int) -> tuple[np.ndarray, bool]:
         """The reference for `recorded`, captured as the speaker reached `position`; and
         whether the echo's lag has just moved (the canceller's past is then a poor guide)."""
