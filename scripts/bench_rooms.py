@@ -12,6 +12,7 @@ cues over at least half an hour of a session's speech; the canceller's echo remo
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -102,6 +103,8 @@ def _one_room(
     trials: int,
     minutes: float,
 ) -> dict[str, object]:
+    own = _own_speech(material, room, np.random.default_rng(8), end_silence_s, minutes)
+    print(f"own speech: {own}", file=sys.stderr, flush=True)  # a long run's first answer
     rng = np.random.default_rng(7)
     played, sets = material.played, material.sets
     setup = [c for c in played if sets[0][0] - SETUP_S <= c.start and c.end <= sets[0][0]]
@@ -131,11 +134,13 @@ def _one_room(
         before = [replace(c, start=c.start + moved, end=c.end + moved) for c in setup]
         in_window = [c for c in played if c.start >= window]
         for mode in ("aec", "ceiling"):
+            # With the coach silent there is nothing to learn first: the ceiling starts late.
             cues_heard = before + in_window if mode == "aec" else []
+            begin = window - SETUP_S if mode == "aec" else at - 2.0
             outcome = talkover.replay(
                 cues_heard,
                 [(quiet_speech, at)],
-                (window - SETUP_S, ends + HEARD_WITHIN_S),
+                (begin, ends + HEARD_WITHIN_S),
                 acoustics,
                 np.random.default_rng(seed),
                 material.recognizer,
@@ -153,7 +158,7 @@ def _one_room(
                 quiet = outcome.quiet_after((at, ends))
                 if results[mode][-1] and quiet is not None:
                     silences.append(quiet)
-    own = _own_speech(material, room, rng, end_silence_s, minutes)
+        print(f"trial {trial + 1}/{trials}: {results}", file=sys.stderr, flush=True)
     share = {mode: round(sum(ok) / len(ok), 3) for mode, ok in results.items()}
     return {
         "stop_first_try_share": share["aec"],
