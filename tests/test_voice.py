@@ -544,6 +544,14 @@ def test_without_echo_cancellation_stop_said_over_the_coach_is_lost(recognizer, 
 def test_a_command_the_coach_starts_talking_over_is_still_taken(recognizer, matcher, settings):
     # "stop" ends; a tenth of a second later (before the recogniser's own end of utterance)
     # the coach starts a cue and the gate shuts: the words already heard are not thrown away.
+    # The Korean proxy model hears the first words it is given worse than later ones, even
+    # through a fresh recogniser (measured: "중지" heard as "이거" at 0.49 once, at 0.62 after
+    # one more utterance): it first hears "start", as a coach has before any "stop", so that
+    # this test's verdict is the gate's alone and not the order the tests ran in.
+    start = espeak(phrase(settings, "start"), VOICE, 150)
+    _heard_while(
+        recognizer, matcher, np.concatenate([silence(0.5), start, silence(1.0)]), lambda t: False
+    )
     stop = espeak(phrase(settings, "stop"), VOICE, 150)
     audio = np.concatenate([silence(1.0), stop, silence(2.0)])
     cue_starts = 1.0 + voiced_end(stop) + 0.1
