@@ -42,6 +42,11 @@ STEADY_S = 0.2  # the last two sightings this close in time give the point's spe
 ABDUCTION_RANGE = (-30.0, 100.0)
 MAX_KNEE_BEND = 110.0
 MIN_TRUNK_PX = 8.0
+# The body in view can change for good: the camera moved nearer or farther (as the coach itself
+# may advise), or someone else lies down. Points found, and none of them a body, for this long
+# (and this many frames) mean the lengths learned no longer hold: they are learned afresh.
+RELEARN_AFTER_S = 2.0
+RELEARN_AFTER_FRAMES = 20
 
 
 def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
@@ -62,11 +67,17 @@ def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
 class BodyCheck:
     def __init__(self, foot_to_leg: float) -> None:
         self._foot_to_leg = foot_to_leg
+        self.forget()
+
+    def forget(self) -> None:
+        """Learn the body afresh: a new set, or the camera moved, may show it at another size."""
         self._seen: dict[str, deque[float]] = {limb: deque(maxlen=HISTORY) for limb in SHORTEST}
         self._usual: dict[str, float] = {}  # each limb's usual length, once seen often enough
         self._remembered = 0  # frames remembered
         # Each point when last in a body, and its speed then (pixels a second).
         self._last: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
+        self._refused: list[float] = []  # when each frame since the last body was refused
+        self.relearned = 0  # how often the body was learned afresh after a run of refusals
 
     def plausible(self, points: dict[str, np.ndarray]) -> bool:
         """Whether these points, all of them, can be a person lying on their side; a plausible
@@ -87,9 +98,25 @@ class BodyCheck:
         in a point's place where that makes one: all five, or all but a point that spoils the
         rest (a knee in trousers of its colour, a toe or an ankle jumped to a stripe), or none."""
         body, lengths = self._chosen(points, t, others)
+        if not body and self._changed_for_good(points, t):
+            self.forget()
+            self.relearned += 1
+            body, lengths = self._chosen(points, t, others)
         if body:
+            self._refused = []
             self._remember(body, lengths, t)
         return body
+
+    def _changed_for_good(self, points: dict[str, np.ndarray], t: float | None) -> bool:
+        """Whether a run of frames whose points were found but made no body has gone on long
+        enough to say the body in view is no longer the one learned."""
+        if len(points) < 3 or not self._usual:
+            return False
+        self._refused.append(len(self._refused) / 15 if t is None else t)
+        return (
+            len(self._refused) >= RELEARN_AFTER_FRAMES
+            and self._refused[-1] - self._refused[0] >= RELEARN_AFTER_S
+        )
 
     def placed(
         self, points: dict[str, np.ndarray], others: dict[str, list[np.ndarray]] | None = None

@@ -111,9 +111,11 @@ class LegReader(FollowsTheSession):
         self._spare: str | None = None
 
     def learn_colours(self) -> None:
-        """Take the markers' colours afresh from the next frame: the light may have changed.
-        What else in view has their colours is looked for in that frame too."""
+        """A set begins: take the markers' colours afresh from the next frame (the light may
+        have changed) and the body's lengths too (the camera may have moved). What else in
+        view has their colours is looked for in that frame too."""
         self._learn_colours = True
+        self._body.forget()
 
     def sight(self, frame: np.ndarray, t: float) -> Sighting:
         """What the frame taken at `t` shows, smoothed over time and with brief gaps bridged."""
