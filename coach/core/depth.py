@@ -60,6 +60,8 @@ class LegRays:
     view: CameraView
     focal_px: float  # pixels per unit of the plane: how many pixels a limb spans
     noise_px: float  # how far apart two readings of a still limb's length may lie
+    # The lift the body's own rest showed, taken off every lift read (see `pose.rest_line`).
+    rest_offset_deg: float = 0.0
 
     def noise_floor_deg(self, length: float) -> float:
         """The turn out of the plane that shortens a limb of `length` by no more than noise."""

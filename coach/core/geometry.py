@@ -142,7 +142,8 @@ def placed_abduction(rays: LegRays, placed: OutOfPlane) -> float:
     """The lift with the knee and ankle where `depth` placed them: a leg swung forward or a knee
     bent toward the lens no longer moves the points it is read from."""
     flat = rays.view.in_plane
-    return _abduction(flat(rays.shoulder), flat(rays.hip), flat(placed.knee), flat(placed.ankle))
+    lift = _abduction(flat(rays.shoulder), flat(rays.hip), flat(placed.knee), flat(placed.ankle))
+    return lift - rays.rest_offset_deg
 
 
 def rotation_deg(

@@ -20,6 +20,8 @@ MIN_HEAT = 0.5  # a neighbourhood less sure than this leaves the point as regres
 
 # The points the coach uses, by BlazePose's numbering.
 SHOULDER = {"left": 11, "right": 12}
+ELBOW = {"left": 13, "right": 14}
+WRIST = {"left": 15, "right": 16}
 HIP = {"left": 23, "right": 24}
 KNEE = {"left": 25, "right": 26}
 ANKLE = {"left": 27, "right": 28}
@@ -33,6 +35,10 @@ class Landmarks:
     visibility: np.ndarray  # (33,) 0..1: in view and not hidden
     presence: float  # 0..1: that a person fills the region at all
     next_region: Region
+    # (33,) how far behind the hips' middle each point lies, in frame pixels (the network's
+    # guess from the body's shape: rough, but its sign and size between a stacked pair of
+    # points show how far the camera looks down on them).
+    depth: np.ndarray | None = None
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -78,4 +84,5 @@ def decode(
         visibility=_sigmoid(np.minimum(values[:POINTS, 3], values[:POINTS, 4])),
         presence=float(presence_raw),
         next_region=aligned_region(centre, toward, ROI_SCALE),
+        depth=values[:POINTS, 2] / INPUT_SIDE * region.size,
     )

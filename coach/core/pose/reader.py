@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from coach.core.geometry import measure
-from coach.core.pose.body import SideChooser, is_lying, leg_points
+from dataclasses import replace
+
+from coach.core.geometry import LegAngles, measure
+from coach.core.pose.body import SideChooser, is_lying, leg_points, other_points, stack_tilt_deg
+from coach.core.pose.rest_line import RestLine
 from coach.core.pose.tracking import PoseTracker
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
@@ -44,18 +47,23 @@ class PoseReader(FollowsTheSession):
         self._foot_ratio = settings.markers.foot_to_leg_ratio
         self.view = CameraView.configured(settings.camera)
         self._learn_toe = toe_marker is not None
+        self._rest = RestLine()
 
     def learn_colours(self) -> None:
-        """A set begins: the toe marker's colour (if one is worn) is taken afresh."""
+        """A set begins: the toe marker's colour (if one is worn) is taken afresh, and the
+        body's rest line (see `rest_line`)."""
         self._learn_toe = self._toe_marker is not None
+        self._rest.reset()
 
     def sight(self, frame: np.ndarray, t: float) -> Sighting:
         height, width = frame.shape[:2]
-        found, side, sure = {}, self._sides.side, {}
+        found, side, sure, others, tilt = {}, self._sides.side, {}, {}, None
         landmarks = self._tracker.locate(frame)
         if landmarks is not None and is_lying(landmarks):
             side = self._sides.update(landmarks)
-            found, sure = leg_points(landmarks, side)
+            found, sure = leg_points(landmarks, side, (width, height))
+            others = other_points(landmarks, side, (width, height))
+            tilt = stack_tilt_deg(landmarks, side)
             toe = self._toe(frame, found.get("ankle"), width)
             if toe is not None:
                 found["toe"], sure["toe"] = toe, 1.0
@@ -63,7 +71,29 @@ class PoseReader(FollowsTheSession):
         noise = POSE_NOISE_PX * width / 640
         seen = frozenset(found)
         angles = measure(markers, (width, height), self.view, self._foot_ratio, noise, seen)
-        return Sighting(markers, angles, (width, height), seen, BODY_POINTS, "pose", side, sure)
+        if angles is not None:
+            angles = self._from_rest(angles)
+        return Sighting(
+            markers,
+            angles,
+            (width, height),
+            seen,
+            BODY_POINTS,
+            "pose",
+            side,
+            sure,
+            others=others,
+            stack_tilt_deg=tilt,
+        )
+
+    def _from_rest(self, angles: LegAngles) -> LegAngles:
+        """The lift from the body's own rest line, once this set has shown it."""
+        self._rest.update(angles.abduction)
+        offset = self._rest.offset_deg
+        if offset is None:
+            return angles
+        rays = None if angles.rays is None else replace(angles.rays, rest_offset_deg=offset)
+        return replace(angles, abduction=angles.abduction - offset, rays=rays)
 
     def _toe(self, frame: np.ndarray, ankle: np.ndarray | None, width: int) -> np.ndarray | None:
         """The toe marker, when one is worn and found near the foot the model sees."""
