@@ -3,9 +3,9 @@ so the geometry, rules, reps and calibration are the ones the markers feed."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from dataclasses import replace
+
+import numpy as np
 
 from coach.core.geometry import LegAngles, measure
 from coach.core.pose.body import SideChooser, is_lying, leg_points, other_points, stack_tilt_deg
