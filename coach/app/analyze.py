@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +18,8 @@ from coach.app.eyes import open_reader
 from coach.app.views import FAULT_LABELS
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles, head_to_the_right
+from coach.core.movement import COUNTED, LEG_LIFT, watched
+from coach.core.programs import program_for
 from coach.core.recorded_view import StillMoments
 from coach.core.tracker import hex_to_bgr
 from coach.core.view import CameraView
@@ -29,7 +32,13 @@ LINE_BGR = (255, 255, 255)
 FAULT_BGR = (40, 40, 255)
 SHOW_FAULT_S = 2.0  # a finished rep's faults stay on the overlay this long
 TOP_SHARE = 0.9  # within this share of the rep's highest angle so far, the leg is at the top
-MOVING_DEG = 0.3  # less change than this between frames, at the top: holding
+MOVING_DEG = 0.3
+MOVEMENT_WORDS = {
+    "clamshell": "a clamshell (knee opened, feet together)",
+    "arm_raise": "an arm raised",
+    "trunk_rise": "the trunk rising",
+    "leg_lift": "a straight-leg lift",
+}  # less change than this between frames, at the top: holding
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class Analysis:
     warnings: list[tuple[float, str, int]] = field(default_factory=list)
     frames: int = 0
     frames_seen: int = 0
+    # Other movements done instead of the program's, named and not counted: (when, what).
+    not_counted: list[tuple[float, str]] = field(default_factory=list)
 
 
 class Overlay:
@@ -119,6 +130,8 @@ def analyze(
     reader = open_reader(settings)
     if view is not None:
         reader.view = view
+    program = program_for(settings.programs.default, settings, pose=reader.kind == "pose")
+    counted = COUNTED.get(program.name, LEG_LIFT)
     watcher = FormWatcher(settings.form)
     phases = PhaseLabel()
     phase = "rest"
@@ -127,29 +140,38 @@ def analyze(
     for t, frame in frames:
         result.frames += 1
         sighting = reader.sight(frame, t)
-        markers, angles = sighting.markers, sighting.angles
+        markers, movement = sighting.markers, sighting.movement
+        angles = watched(sighting.angles, movement, program.name)
+        if movement.named not in (None, counted):
+            result.not_counted.append((t, movement.named))
         rep_shown = watcher.current_rep
         if angles is not None:
             result.frames_seen += 1
             now_lying = head_to_the_right(markers)
             if None not in (lying, now_lying) and now_lying != lying:
                 # Round to the other leg, as the live coach's next set: the rest pose anew.
-                _closed(watcher, t, result)
+                _closed(watcher, t, result, program.watched)
                 watcher.restart_rep()
             lying = lying if now_lying is None else now_lying
             onsets, scored = watcher.update(t, angles)
             angles = replace(angles, abduction=watcher.lift)
-            result.warnings += [(t, onset.fault, watcher.current_rep) for onset in onsets]
+            result.warnings += [
+                (t, onset.fault, watcher.current_rep)
+                for onset in onsets
+                if onset.fault in program.watched
+            ]
             phase = phases.update(angles.abduction, watcher.in_rep)
             if scored is not None:
-                _add_rep(result, t, scored)
+                _add_rep(result, t, _only_watched(scored, program.watched))
         if overlay is not None:
-            # The faults of the rep under way, and for a moment those a finished rep got.
+            # The faults of the rep under way; once it is over, its own, until the next lift.
+            shown_rep = rep_shown if watcher.in_rep else None
             shown = tuple(
                 dict.fromkeys(
                     fault
                     for when, fault, number in result.warnings
-                    if number == rep_shown or t - when < SHOW_FAULT_S
+                    if number == shown_rep
+                    or (shown_rep is None and number == rep_shown - 1 and t - when < SHOW_FAULT_S)
                 )
             )
             overlay.write(frame, markers, angles, Status(rep_shown, phase, shown))
@@ -158,16 +180,26 @@ def analyze(
             bar = "#" * round(30 * share)
             print(f"\ranalysing [{bar:<30}] {share:4.0%}", end="", file=progress, flush=True)
     if result.frames:
-        _closed(watcher, t, result)
+        _closed(watcher, t, result, program.watched)
     if progress is not None and total:
         print(file=progress)
     return result
 
 
-def _closed(watcher: FormWatcher, t: float, result: Analysis) -> None:
+def _only_watched(scored: ScoredRep, faults: frozenset[str]) -> ScoredRep:
+    """The faults the program judges: the clamshells program counts the knee's opening, and
+    the leg lift's limits mean nothing for it."""
+    return replace(
+        scored,
+        faults=tuple(f for f in scored.faults if f in faults),
+        tempo_faults=tuple(f for f in scored.tempo_faults if f in faults),
+    )
+
+
+def _closed(watcher: FormWatcher, t: float, result: Analysis, faults: frozenset[str]) -> None:
     """The rep under way when the readings of a side stop, if it came far enough down."""
     if (scored := watcher.close()) is not None:
-        _add_rep(result, t, scored)
+        _add_rep(result, t, _only_watched(scored, faults))
 
 
 def _add_rep(result: Analysis, t: float, scored: ScoredRep) -> None:
@@ -244,6 +276,24 @@ def _rep_record(t: float, scored: ScoredRep) -> dict[str, object]:
         "hold_s": round(rep.hold_s, 2),
         "lower_s": round(rep.lower_s, 2),
         "faults": list(scored.faults),
+        # Every rep of a recording was seen: its form was checked, the toes only with a foot
+        # seen well enough to judge them.
+        "form_checked": True,
+        "toes_judged": rep.peak_rotation is not None,
+    }
+
+
+def _summary(result: Analysis) -> dict[str, object]:
+    faults = Counter(fault for _, scored in result.reps for fault in scored.faults)
+    return {
+        "type": "summary",
+        "reps": len(result.reps),
+        "form_checked": sum(scored.rep is not None for _, scored in result.reps),
+        "clean": sum(not scored.faults for _, scored in result.reps),
+        "faults": dict(sorted(faults.items())),
+        "not_counted": dict(Counter(what for _, what in result.not_counted)),
+        "frames": result.frames,
+        "seen_share": round(result.frames_seen / result.frames, 3) if result.frames else 0.0,
     }
 
 
@@ -266,8 +316,13 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
             (t, 1, {"t": round(t, 2), "type": "warning", "fault": fault, "rep": rep})
             for t, fault, rep in result.warnings
         ]
+        events += [
+            (t, 2, {"t": round(t, 2), "type": "not_counted", "movement": what})
+            for t, what in result.not_counted
+        ]
         for _, _, record in sorted(events, key=lambda item: (item[0], item[1])):
             print(json.dumps(record), file=out)
+        print(json.dumps(_summary(result)), file=out)
         return
     print("rep   start    peak  rotation  side-bend   lift   hold  lower  faults", file=out)
     for _, scored in result.reps:
@@ -283,6 +338,8 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
             f"{faults}",
             file=out,
         )
+    for t, what in result.not_counted:
+        print(f"not counted at {t:.1f}s: {MOVEMENT_WORDS.get(what, what)}", file=out)
     seen = result.frames_seen / result.frames if result.frames else 0.0
     print(
         f"{len(result.reps)} reps; the leg was seen in {seen:.0%} of {result.frames} frames",

@@ -26,9 +26,10 @@ def plan_blocks(settings: Settings, program: Program) -> list[Block]:
 
 
 class Course:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, pose: bool = False) -> None:
+        """`pose`: the pose model sees the body (it sees a clamshell's knee open, too)."""
         self._settings = settings
-        self.program = program_for(settings.programs.default, settings)
+        self.program = program_for(settings.programs.default, settings, pose=pose)
         self.plan = plan_blocks(settings, self.program)
         self.index = 0
 

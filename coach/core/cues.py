@@ -107,6 +107,10 @@ CLAMSHELL_SETUP = (
     "For clamshells, bend both knees to about a right angle and keep your feet together. "
     "The camera can't judge this one, so I'll keep the count for you."
 )
+CLAMSHELL_SEEN_SETUP = (
+    "For clamshells, bend both knees to about a right angle and keep your feet together. "
+    "I'll count each time your top knee opens and closes."
+)
 CLAMSHELL_OPEN = "Open the top knee, feet together, and breathe out."
 CLAMSHELL_CLOSE = "Close, slowly."
 WALL_SLIDE_SETUP = (
@@ -251,6 +255,17 @@ def roll_to(side: str) -> str:
     return f"Roll over, please: this set is for your {side} leg, so lie with it on top."
 
 
+NOT_COUNTED = {
+    "clamshell": "That was a clamshell, so I didn't count it: keep the knee straight and lift "
+    "the whole leg.",
+    "arm_raise": "That was your arm, so I didn't count it: keep it still and lift the top leg.",
+    "trunk_rise": "Your trunk came up, so I didn't count that: keep your side on the floor and "
+    "lift only the leg.",
+    "leg_lift": "That was a straight-leg lift, so I didn't count it: keep your feet together "
+    "and open the knee.",
+}
+
+
 def framing_advice(problem: str, sighting: Sighting, side: str) -> str:
     """What to say for one of Sighting.framing_problems(), or "other_side"."""
     if problem == "missing":
@@ -357,7 +372,8 @@ def catalogue(settings: Settings) -> list[str]:
     said += [FEEL_IT, WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY, MORE_CUES, MOST_CUES]
     said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED, CAMERA_LOW]
     said += [foot_cue(False), foot_cue(True)]
-    said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_OPEN, CLAMSHELL_CLOSE, BURSITIS_HOLDS]
+    said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_SEEN_SETUP, CLAMSHELL_OPEN]
+    said += [CLAMSHELL_CLOSE, BURSITIS_HOLDS, *NOT_COUNTED.values()]
     said += [WALL_SLIDE_SETUP, WALL_SLIDE_UP, WALL_SLIDE_DOWN, hold_for(settings.programs.hold_s)]
     said += circle_counts(settings.programs.circles_each_way, forward=True)
     said += circle_counts(settings.programs.circles_each_way, forward=False)

@@ -13,6 +13,8 @@ from coach.core.events import Fault
 from coach.settings import Settings
 
 LEG_LIFT_FAULTS = frozenset(Fault)  # a leg lift is watched for every fault
+# A clamshell is judged on its tempo: opened slowly, held, closed slowly.
+CLAMSHELL_FAULTS = frozenset({Fault.FAST_LOWER, Fault.NO_HOLD})
 COUNTDOWN_FROM = 5  # the last seconds of a long hold are counted down
 
 
@@ -47,8 +49,11 @@ class Program:
         return self.moves[-1].at_s + self.lower_s
 
 
-def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Program:
-    """The program called `name`, with lift and lowering stretched by `tempo_scale`."""
+def program_for(
+    name: str, settings: Settings, tempo_scale: float = 1.0, pose: bool = False
+) -> Program:
+    """The program called `name`, with lift and lowering stretched by `tempo_scale`; `pose`:
+    the pose model sees the body, and with it the knee opening in a clamshell."""
     tempo, plan, session = settings.tempo, settings.programs, settings.session
     lift, lower = round(tempo.lift_s * tempo_scale, 2), round(tempo.lower_s * tempo_scale, 2)
     if name == "holds":
@@ -103,10 +108,11 @@ def program_for(name: str, settings: Settings, tempo_scale: float = 1.0) -> Prog
             lower_s=lower,
         )
     if name == "clamshells":
+        # The markers show no knee opening toward the lens; the pose model does (`movement`).
         return _lift_hold_lower(
-            name, "clamshells", plan.clamshell_reps, 1, False, frozenset(),
-            (cues.CLAMSHELL_SETUP,), (cues.CLAMSHELL_OPEN, cues.CLAMSHELL_CLOSE),
-            lift, tempo.hold_s, lower,
+            name, "clamshells", plan.clamshell_reps, 1, pose, CLAMSHELL_FAULTS if pose else
+            frozenset(), (cues.CLAMSHELL_SEEN_SETUP if pose else cues.CLAMSHELL_SETUP,),
+            (cues.CLAMSHELL_OPEN, cues.CLAMSHELL_CLOSE), lift, tempo.hold_s, lower,
         )  # fmt: skip
     if name == "wall_slides":
         return _lift_hold_lower(

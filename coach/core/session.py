@@ -108,7 +108,7 @@ class Coach:
         self._verbosity = Verbosity.named(settings.speech.verbosity)
         self._agenda = Agenda()
         self._out = Outbox(self._agenda)
-        self._course = Course(settings)
+        self._course = Course(settings, markerless)
         self._tally = Tally(settings.session.legs)
         stage = Stage(
             settings, self._course, self._agenda, self._out, lambda: self._phase, markerless
@@ -228,7 +228,9 @@ class Coach:
         self._reset_session()
         # With bursitis, holds are the one way of working the hip that presses least on it.
         swapped = self._settings.safety.condition == "bursitis" and program != "holds"
-        self._course.start(program_for("holds" if swapped else program, self._settings))
+        self._course.start(
+            program_for("holds" if swapped else program, self._settings, pose=self._markerless)
+        )
         self._out.emit(SessionStarted(self._agenda.now, self._course.program.name))
         self._enter(Phase.SETUP)
         self._setup.first_side(swapped)
@@ -385,7 +387,7 @@ class Coach:
             self._out.say(cues.tempo_limit(faster))
             return
         self._tempo_scale = scale
-        program = program_for(self._course.program.name, self._settings, scale)
+        program = program_for(self._course.program.name, self._settings, scale, self._markerless)
         self._course.program = program
         self._out.say(cues.tempo_changed(faster, program.lift_s, program.lower_s))
 

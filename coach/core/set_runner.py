@@ -10,6 +10,7 @@ from coach.core import cues
 from coach.core.events import Beat, Fault, FormWarning, Phase, Priority, RepCounted
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import LegAngles
+from coach.core.movement import COUNTED, LEG_LIFT, Movement, watched
 from coach.core.stage import Part, Stage
 from coach.core.talk import SetTalk, Verbosity
 from coach.core.tally import Tally
@@ -49,6 +50,7 @@ class SetRunner(Part):
         self._cycles = 0
         self._reps_this_cycle = 0
         self._warned_at: dict[Fault, float] = {}
+        self._named_at: dict[str, float] = {}  # other movements, when last named
         self._waiting_for_rest = False
         self._seen_at: float | None = None
         self._sighting: Sighting | None = None
@@ -64,8 +66,22 @@ class SetRunner(Part):
     def sighted(self, sighting: Sighting) -> None:
         """What a frame showed during the set."""
         self._sighting, self._sighted_at = sighting, self._agenda.active
-        if sighting.angles is not None:
-            self._see(sighting.angles)
+        self._name_movement(sighting.movement)
+        angles = watched(sighting.angles, sighting.movement, self._course.program.name)
+        if angles is not None:
+            self._see(angles)
+
+    def _name_movement(self, movement: Movement) -> None:
+        """Something other than this program's movement was done: said, and not counted."""
+        named = movement.named
+        if named is None or named == COUNTED.get(self._course.program.name, LEG_LIFT):
+            return
+        active = self._agenda.active
+        last = self._named_at.get(named)
+        if last is not None and active - last < self._settings.form.warning_cooldown_s:
+            return
+        self._named_at[named] = active
+        self._out.say(cues.NOT_COUNTED[named], Priority.FORM, tag=f"not_counted:{named}")
 
     def recent_sighting(self) -> Sighting | None:
         return self._sighting if self._recent(self._sighted_at) else None

@@ -11,6 +11,7 @@ import numpy as np
 from coach.core.events import Event, Phase, StateChanged, ViewCalibrated
 from coach.core.geometry import LegAngles, measure
 from coach.core.lookalikes import SPARE_COLOURS, Lookalike, freest_spare, lookalikes
+from coach.core.movement import AT_REST, Movement, MovementCheck
 from coach.core.plausible import BodyCheck
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
@@ -37,6 +38,7 @@ class Sighting:
     # else moves; and how far the camera looks down by the stacked shoulders and hips.
     others: dict[str, np.ndarray] = field(default_factory=dict)
     stack_tilt_deg: float | None = None
+    movement: Movement = AT_REST  # what moved: the leg lifted, or something else
     # What else in view has a marker's colour (found as the set began), and the spare colour
     # that would stand out in this room instead.
     lookalikes: tuple[Lookalike, ...] = ()
@@ -113,6 +115,7 @@ class LegReader(FollowsTheSession):
         self._spares = MarkerTracker(SPARE_COLOURS, markers.colour_tolerance)
         self._lookalikes: tuple[Lookalike, ...] = ()
         self._spare: str | None = None
+        self._movement = MovementCheck()
 
     def learn_colours(self) -> None:
         """A set begins: take the markers' colours afresh from the next frame (the light may
@@ -120,6 +123,7 @@ class LegReader(FollowsTheSession):
         view has their colours is looked for in that frame too."""
         self._learn_colours = True
         self._body.forget()
+        self._movement.reset()
 
     def sight(self, frame: np.ndarray, t: float) -> Sighting:
         """What the frame taken at `t` shows, smoothed over time and with brief gaps bridged."""
@@ -138,6 +142,7 @@ class LegReader(FollowsTheSession):
         markers = self._smoother.update(t, found, width)
         seen = frozenset(found)
         angles = measure(markers, (width, height), self.view, self._foot_ratio, seen=seen)
+        lift = None if angles is None else angles.abduction
         return Sighting(
             markers,
             angles,
@@ -145,6 +150,7 @@ class LegReader(FollowsTheSession):
             seen,
             lookalikes=self._lookalikes,
             spare=self._spare,
+            movement=self._movement.update(t, markers, lift),
         )
 
     def _check_room(self, frame: np.ndarray, found: dict[str, np.ndarray]) -> None:

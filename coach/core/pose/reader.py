@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from coach.core.geometry import LegAngles, measure
+from coach.core.movement import MovementCheck
 from coach.core.pose.body import SideChooser, is_lying, leg_points, other_points, stack_tilt_deg
 from coach.core.pose.rest_line import RestLine
 from coach.core.pose.tracking import PoseTracker
@@ -48,12 +49,14 @@ class PoseReader(FollowsTheSession):
         self.view = CameraView.configured(settings.camera)
         self._learn_toe = toe_marker is not None
         self._rest = RestLine()
+        self._movement = MovementCheck()
 
     def learn_colours(self) -> None:
         """A set begins: the toe marker's colour (if one is worn) is taken afresh, and the
         body's rest line (see `rest_line`)."""
         self._learn_toe = self._toe_marker is not None
         self._rest.reset()
+        self._movement.reset()
 
     def sight(self, frame: np.ndarray, t: float) -> Sighting:
         height, width = frame.shape[:2]
@@ -73,6 +76,8 @@ class PoseReader(FollowsTheSession):
         angles = measure(markers, (width, height), self.view, self._foot_ratio, noise, seen)
         if angles is not None:
             angles = self._from_rest(angles)
+        lift = None if angles is None else angles.abduction
+        movement = self._movement.update(t, markers | others, lift)
         return Sighting(
             markers,
             angles,
@@ -84,6 +89,7 @@ class PoseReader(FollowsTheSession):
             sure,
             others=others,
             stack_tilt_deg=tilt,
+            movement=movement,
         )
 
     def _from_rest(self, angles: LegAngles) -> LegAngles:

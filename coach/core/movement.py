@@ -1,0 +1,177 @@
+"""What moved: the top leg lifted with the knee straight, or something else.
+
+A rep of the leg lift is the whole top leg rising. A person may do something else instead, and
+a pose model reads every one of them as a lift of the leg against the trunk: a clamshell (the
+knee opened, the feet kept together: the thigh rises, the foot does not), an arm raised, or the
+trunk rising off the floor (its line turns, and the still leg then reads as raised against it).
+A physiotherapist would name each and not count it.
+
+Each point's height is taken above the hip, across the body's resting line, in trunk lengths,
+and compared with its height at rest (learned as a set begins): the knee, the ankle, the
+shoulder and the wrist tell the movements apart. In the clamshells program the opening of the
+knee is what is counted, as an angle from the thigh's rest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from coach.core.geometry import LegAngles
+
+STILL_FRAMES = 8  # about half a second at 15 frames a second
+STILL_SHARE = 0.06  # of the trunk's length: how far a point may wander while lying still
+RISE = 0.15  # trunk lengths: a point this far above its rest has moved
+# A straight leg lifted raises the ankle about twice as far as the knee; with the feet kept
+# together the ankle hardly rises at all. Under this share of the knee's rise: a clamshell.
+CLAMSHELL_ANKLE_SHARE = 0.5
+TRUNK_RISE = 0.25  # the shoulder this far above its rest: the trunk is rising (about 14 deg)
+ARM_RISE = 0.5  # the wrist this far above its rest, the leg still: an arm raised
+NAME_AFTER_S = 0.4  # a movement held this long is named, once, not a frame's misreading
+LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
+# What each program counts; the others are named and not counted.
+COUNTED = {"clamshells": CLAMSHELL}
+_MOVING = ("knee", "ankle", "shoulder", "wrist")
+
+
+@dataclass(frozen=True)
+class Movement:
+    kind: str | None  # LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND, or None: at rest
+    named: str | None = None  # a movement that has just lasted long enough to say what it is
+    knee_opening_deg: float | None = None  # the thigh's turn up from its rest, for clamshells
+    rest_lift: float = 0.0  # the leg's lift as last read at rest: where it is while others move
+
+
+AT_REST = Movement(None)
+
+
+@dataclass(frozen=True)
+class _Rest:
+    trunk: float  # shoulder to hip, pixels
+    along: np.ndarray  # unit vector, shoulder to hip
+    ceiling: np.ndarray  # unit vector across it, toward the ceiling
+    heights: dict[str, float]  # each point above the hip, in trunk lengths
+    thigh: np.ndarray | None  # unit vector hip to knee
+
+
+class MovementCheck:
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """A new set: the rest is learned again."""
+        self._rest: _Rest | None = None
+        self._still: deque[dict[str, np.ndarray]] = deque(maxlen=STILL_FRAMES)
+        self._kind: str | None = None
+        self._since = 0.0
+        self._named = False
+        self._rest_lift = 0.0
+
+    def update(self, t: float, points: dict[str, np.ndarray], lift: float | None) -> Movement:
+        """`points`: the top side's shoulder, hip, knee, ankle and wrist (any may be missing);
+        `lift`: the leg's lift as read this frame."""
+        if "shoulder" not in points or "hip" not in points:
+            return Movement(self._kind, rest_lift=self._rest_lift)
+        if self._rest is None:
+            self._learn(points)
+            kind, opening = None, None
+        else:
+            kind, opening = self._classify(points)
+        if kind is None and lift is not None:
+            self._rest_lift = lift
+        if kind != self._kind:
+            self._kind, self._since, self._named = kind, t, False
+        named = None
+        if kind is not None and not self._named and t - self._since >= NAME_AFTER_S:
+            self._named, named = True, kind
+        return Movement(kind, named, opening, self._rest_lift)
+
+    def _learn(self, points: dict[str, np.ndarray]) -> None:
+        self._still.append(points)
+        if len(self._still) < STILL_FRAMES:
+            return
+        trunk = float(np.hypot(*(points["hip"] - points["shoulder"])))
+        if trunk <= 0:
+            return
+        for name in points:
+            seen = [p[name] for p in self._still if name in p]
+            spread = np.ptp(np.array(seen), axis=0) if len(seen) == STILL_FRAMES else None
+            if spread is not None and float(np.hypot(*spread)) > STILL_SHARE * trunk:
+                return
+        middle = {
+            name: np.median([p[name] for p in self._still if name in p], axis=0) for name in points
+        }
+        along = (middle["hip"] - middle["shoulder"]) / trunk
+        ceiling = np.array([along[1], -along[0]])
+        if ceiling[1] > 0:  # picture y runs down: the ceiling is toward smaller y
+            ceiling = -ceiling
+        rest = _Rest(trunk, along, ceiling, {}, None)
+        thigh = None
+        if "knee" in middle:
+            thigh = middle["knee"] - middle["hip"]
+            thigh = thigh / max(float(np.hypot(*thigh)), 1e-9)
+        self._rest = replace(rest, heights=_heights(middle, rest), thigh=thigh)
+
+    def _classify(self, points: dict[str, np.ndarray]) -> tuple[str | None, float | None]:
+        rest = self._rest
+        assert rest is not None
+        now = _heights(points, rest)
+        rise = {name: now[name] - rest.heights[name] for name in now if name in rest.heights}
+        if now.keys() - rest.heights.keys() and all(abs(r) < RISE / 2 for r in rise.values()):
+            # A point unseen at rest (the feet out of the picture then) is learned once it
+            # is seen with the rest of the body still where it lay.
+            self._rest = rest = replace(rest, heights=now | rest.heights)
+        opening = self._opening(points)
+        if rise.get("shoulder", 0.0) >= TRUNK_RISE:
+            return TRUNK_RISE_KIND, opening
+        if "knee" not in rise or "ankle" not in rise:
+            return None, opening  # the leg's movement cannot be told without both
+        knee, ankle = rise["knee"], rise["ankle"]
+        if knee >= RISE and ankle < CLAMSHELL_ANKLE_SHARE * knee:
+            return CLAMSHELL, opening
+        if ankle >= RISE:
+            return LEG_LIFT, opening
+        if rise.get("wrist", 0.0) >= ARM_RISE:
+            return ARM_RAISE, opening
+        return None, opening
+
+    def _opening(self, points: dict[str, np.ndarray]) -> float | None:
+        """How far the thigh has turned up from its rest, in degrees."""
+        rest = self._rest
+        if rest is None or rest.thigh is None or "knee" not in points:
+            return None
+        thigh = points["knee"] - points["hip"]
+        now = math.atan2(float(thigh @ rest.ceiling), float(thigh @ rest.along))
+        then = math.atan2(float(rest.thigh @ rest.ceiling), float(rest.thigh @ rest.along))
+        return (math.degrees(now - then) + 180.0) % 360.0 - 180.0
+
+
+def _heights(points: dict[str, np.ndarray], rest: _Rest) -> dict[str, float]:
+    """Each point's height above the hip, across the body's resting line, in trunk lengths."""
+    hip = points["hip"]
+    return {
+        name: float((points[name] - hip) @ rest.ceiling) / rest.trunk
+        for name in _MOVING
+        if name in points
+    }
+
+
+def watched(angles: LegAngles | None, movement: Movement, program: str) -> LegAngles | None:
+    """The angles a program's reps are counted from: in the leg lift, the lift only while the
+    top leg itself is what moves (anything else reads as the leg at rest, so it is no rep);
+    in clamshells, the knee's opening while a clamshell is what moves."""
+    if angles is None:
+        return None
+    counted = COUNTED.get(program, LEG_LIFT)
+    if counted == CLAMSHELL:
+        opening = movement.knee_opening_deg
+        if opening is None:
+            return None
+        lift = opening if movement.kind == CLAMSHELL else min(opening, 0.0)
+        return LegAngles(lift, None, None, angles.trunk_length)
+    if movement.kind in (None, LEG_LIFT):
+        return angles
+    return LegAngles(movement.rest_lift, None, None, angles.trunk_length)

@@ -1,0 +1,103 @@
+"""What moved: a leg lift is the top leg rising with the knee straight; a clamshell, an arm
+raised or the trunk rising is named and not counted as one, and the clamshells program counts
+the knee's opening instead."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from coach.core.geometry import LegAngles
+from coach.core.movement import (
+    ARM_RAISE,
+    CLAMSHELL,
+    LEG_LIFT,
+    TRUNK_RISE_KIND,
+    MovementCheck,
+    watched,
+)
+
+SHOULDER, HIP = np.array([500.0, 300.0]), np.array([350.0, 300.0])
+
+
+def _turned(origin: np.ndarray, point: np.ndarray, degrees: float) -> np.ndarray:
+    """`point` turned about `origin` toward the ceiling (up the picture) by `degrees`, for a
+    body lying head to the right."""
+    a = math.radians(degrees)
+    dx, dy = point - origin
+    return origin + np.array(
+        [dx * math.cos(a) - dy * math.sin(a), dy * math.cos(a) + dx * math.sin(a)]
+    )
+
+
+def straight(lift_deg: float = 0.0) -> dict[str, np.ndarray]:
+    knee, ankle = np.array([250.0, 300.0]), np.array([150.0, 300.0])
+    return {
+        "shoulder": SHOULDER,
+        "hip": HIP,
+        "knee": _turned(HIP, knee, lift_deg),
+        "ankle": _turned(HIP, ankle, lift_deg),
+        "wrist": np.array([520.0, 330.0]),
+    }
+
+
+def bent(opening_deg: float = 0.0) -> dict[str, np.ndarray]:
+    """Knees bent to a right angle, feet together: the knee forward of the hip, the foot
+    back under the line of the body; the knee opens about the hip, the foot stays."""
+    return {
+        "shoulder": SHOULDER,
+        "hip": HIP,
+        "knee": _turned(HIP, np.array([290.0, 340.0]), opening_deg),
+        "ankle": np.array([200.0, 310.0]),
+        "wrist": np.array([520.0, 330.0]),
+    }
+
+
+def _run(frames: list[dict[str, np.ndarray]]):
+    check = MovementCheck()
+    return [check.update(i / 15, points, 0.0) for i, points in enumerate(frames)]
+
+
+def _rep(shape, peak: float) -> list[dict[str, np.ndarray]]:
+    """Half a second still, a second up, a second held, a second down."""
+    rise = [peak * i / 15 for i in range(15)]
+    return (
+        [shape(0.0)] * 8
+        + [shape(a) for a in rise]
+        + [shape(peak)] * 15
+        + [shape(a) for a in reversed(rise)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("shape", "peak", "kind"),
+    [(straight, 30.0, LEG_LIFT), (bent, 40.0, CLAMSHELL)],
+)
+def test_a_leg_lift_and_a_clamshell_are_told_apart_and_named_once(shape, peak, kind):
+    seen = _run(_rep(shape, peak))
+    assert {m.kind for m in seen} == {None, kind}
+    assert [m.named for m in seen if m.named] == [kind]
+
+
+def test_an_arm_raised_and_the_trunk_rising_are_named():
+    arm = [straight()] * 8 + [
+        straight() | {"wrist": np.array([500.0, 300.0 - 10 * i])} for i in range(20)
+    ]
+    assert [m.named for m in _run(arm) if m.named] == [ARM_RAISE]
+    trunk = [straight()] * 8 + [
+        straight() | {"shoulder": _turned(HIP, SHOULDER, -2.0 * i)} for i in range(20)
+    ]
+    assert [m.named for m in _run(trunk) if m.named] == [TRUNK_RISE_KIND]
+
+
+def test_in_the_leg_lift_a_clamshell_reads_as_the_leg_at_rest_and_in_clamshells_it_counts():
+    lifted = LegAngles(45.0, None, 30.0, 150.0)  # the thigh's angle, as the lift reads it
+    clamshell = _run(_rep(bent, 40.0))[8 + 15 + 7]
+    assert clamshell.kind == CLAMSHELL
+    assert watched(lifted, clamshell, "leg_lifts").abduction == 0.0
+    assert watched(lifted, clamshell, "clamshells").abduction == pytest.approx(40.0, abs=1.0)
+    leg_lift = _run(_rep(straight, 30.0))[8 + 15 + 7]
+    assert watched(lifted, leg_lift, "leg_lifts") is lifted
+    assert watched(lifted, leg_lift, "clamshells").abduction == 0.0
