@@ -357,3 +357,35 @@ def test_after_turning_round_to_the_other_leg_the_replay_counts_on_cleanly():
     result = analyze(frames, settings, view=CameraView(pose.tilt_deg + 4.0, pose.turn_deg))
     assert len(result.reps) == 5
     assert [scored.faults for _, scored in result.reps] == [()] * 5
+
+
+def test_the_json_says_per_rep_that_its_form_was_checked_and_ends_with_a_summary(recording):
+    path, _ = recording
+    records = [json.loads(line) for line in _coach(path, "--json").stdout.splitlines()]
+    reps = [r for r in records if r["type"] == "rep"]
+    assert all(r["form_checked"] is True and r["toes_judged"] is True for r in reps)
+    summary = records[-1]
+    assert summary["type"] == "summary" and summary["reps"] == len(reps) == 6
+    assert summary["form_checked"] == 6 and summary["not_counted"] == {}
+    assert summary["clean"] == sum(not r["faults"] for r in reps)
+    assert sum(summary["faults"].values()) == sum(len(r["faults"]) for r in reps)
+
+
+def test_the_overlays_words_go_to_a_corner_clear_of_the_body():
+    import numpy as np
+
+    from coach.app.analyze import Status, _annotated
+
+    frame = np.full((240, 320, 3), 128, np.uint8)
+    colours = {name: (0, 255, 0) for name in ("shoulder", "hip", "knee", "ankle", "toe")}
+    # Head to the right: the raised leg and foot up in the top left corner.
+    body = {
+        "shoulder": np.array([260.0, 200.0]),
+        "hip": np.array([180.0, 200.0]),
+        "knee": np.array([110.0, 120.0]),
+        "ankle": np.array([40.0, 40.0]),
+    }
+    drawn = _annotated(frame, body, None, Status(2, "hold", ("too_high",)), colours)
+    top_left, top_right = drawn[:40, :120], drawn[:40, -120:]
+    assert (top_right < 40).mean() > 0.2  # the dark band under the words
+    assert (top_left < 40).mean() < 0.02  # the leg left in view

@@ -212,21 +212,44 @@ def recorded_view(
 ) -> CameraView | None:
     """The camera's tilt and turn as the recording's still rests and held lifts show them
     (`recorded_view`); None when it has no such moments, or they give no answer."""
+    found = measured_view(frames, settings)
+    return None if found is None else found[0]
+
+
+TOES_MEASURED = (
+    "measured from the recording (its still rests and held lifts; the toes at the first "
+    "rest taken as pointing straight ahead)"
+)
+
+
+def measured_view(
+    frames: Iterable[tuple[float, np.ndarray]], settings: Settings
+) -> tuple[CameraView, str] | None:
+    """The camera as the recording shows it, and how it was measured: from the toe marker at
+    rest and the thighs of held lifts; else, with the pose model, the tilt from the body at
+    rest (`pose.resting_tilt`) and the turn as configured. None when neither shows it."""
     reader = open_reader(settings)
     moments = StillMoments()
     size: tuple[int, int] | None = None
+    toe_expected = reader.kind == "markers" or settings.vision.toe_marker
     for t, frame in frames:
         sighting = reader.sight(frame, t)
         size = sighting.size
         lift = None if sighting.angles is None else sighting.angles.abduction
         moments.add(sighting.markers, lift, size[0])
-        if moments.complete:
+        if moments.complete or (not toe_expected and getattr(reader, "view_source", None)):
             break
     moments.finish()
     if size is None:
         return None
     configured = CameraView.configured(settings.camera)
-    return moments.view(size, configured, settings.markers.foot_to_leg_ratio)
+    by_toes = moments.view(size, configured, settings.markers.foot_to_leg_ratio)
+    if by_toes is not None:
+        return by_toes, TOES_MEASURED
+    source = getattr(reader, "view_source", None)
+    if source is None:
+        return None
+    return reader.view, f"tilt {source}; turn as configured in [camera]"
 
 
 def _annotated(frame, markers, angles: LegAngles | None, status: Status, colours) -> np.ndarray:
@@ -248,8 +271,11 @@ def _annotated(frame, markers, angles: LegAngles | None, status: Status, colours
         if angles.rotation is not None:
             lines.append((f"toe rotation {angles.rotation:+.0f}°", LINE_BGR))
     lines += [(FAULT_LABELS.get(fault, fault), FAULT_BGR) for fault in status.faults]
+    left, top = _panel_corner(
+        markers, frame.shape, max(text_width(text, scale) for text, _ in lines), scale, len(lines)
+    )
     for row, (text, colour) in enumerate(lines):
-        x, y = 8 * scale, (6 + row * 10) * scale
+        x, y = left + 8 * scale, top + (6 + row * 10) * scale
         draw_capsule(
             out,
             np.array([x, y + 3.5 * scale]),
@@ -259,6 +285,33 @@ def _annotated(frame, markers, angles: LegAngles | None, status: Status, colours
         )  # a dark band under the words, on any background
         draw_text(out, text, x, y, scale, colour)
     return out
+
+
+def _panel_corner(
+    markers, shape: tuple[int, ...], width: int, scale: int, rows: int
+) -> tuple[int, int]:
+    """The corner of the picture whose text panel covers none of the body's points (the top
+    left when it is free, as before), else the one covering fewest: the words never hide the
+    leg they are about."""
+    height, frame_width = shape[:2]
+    panel_w, panel_h = width + 16 * scale, (8 + rows * 10) * scale
+    margin = 12 * scale
+    corners = [
+        (0, 0),
+        (frame_width - panel_w, 0),
+        (0, height - panel_h),
+        (frame_width - panel_w, height - panel_h),
+    ]
+
+    def covered(corner: tuple[int, int]) -> int:
+        x, y = corner
+        return sum(
+            x - margin <= px <= x + panel_w + margin and y - margin <= py <= y + panel_h + margin
+            for px, py in markers.values()
+        )
+
+    left, top = min(corners, key=covered)  # the first of those covering fewest
+    return max(left, 0), max(top, 0)
 
 
 def _rep_record(t: float, scored: ScoredRep) -> dict[str, object]:
@@ -375,18 +428,15 @@ def camera_for(
         return view, "as configured in [camera] (calibrate = false)"
     measuring = VideoFile(path)  # a pass of its own, over the start of the recording only
     try:
-        found = recorded_view(measuring.frames(), settings)
+        found = measured_view(measuring.frames(), settings)
     finally:
         measuring.close()
     if found is None:
         return view, (
-            "as configured in [camera]: the recording shows no still rest and held lift with "
-            "the toe marker to measure it from"
+            "as configured in [camera]: NOT MEASURED, the recording shows no still rest (and "
+            "held lift with the toe marker) to measure it from; give --tilt and --turn"
         )
-    return found, (
-        "measured from the recording (its still rests and held lifts; the toes at the first "
-        "rest taken as pointing straight ahead)"
-    )
+    return found
 
 
 def run_analyze(

@@ -10,7 +10,8 @@ import numpy as np
 from coach.core.geometry import LegAngles, measure
 from coach.core.movement import MovementCheck
 from coach.core.pose.body import SideChooser, is_lying, leg_points, other_points, stack_tilt_deg
-from coach.core.pose.rest_line import RestLine
+from coach.core.pose.rest_line import MAX_REST_DEG, RestLine
+from coach.core.pose.resting_tilt import SOURCE, RestingTilt
 from coach.core.pose.tracking import PoseTracker
 from coach.core.smoothing import MarkerSmoother
 from coach.core.tracker import MarkerTracker
@@ -46,10 +47,25 @@ class PoseReader(FollowsTheSession):
         self._sides = SideChooser()
         self._smoother = MarkerSmoother(min_cutoff=POSE_CUTOFF_HZ, beta=POSE_BETA)
         self._foot_ratio = settings.markers.foot_to_leg_ratio
-        self.view = CameraView.configured(settings.camera)
+        self._view = CameraView.configured(settings.camera)
+        self._view_given = False
+        # Where the view came from, once measured here rather than given (see `view`).
+        self.view_source: str | None = None
+        self._tilt = RestingTilt()
         self._learn_toe = toe_marker is not None
         self._rest = RestLine()
         self._movement = MovementCheck()
+
+    @property
+    def view(self) -> CameraView:
+        """The camera's view: as given (the setup's toe calibration, or `analyze`), else with
+        the tilt this reader measured from the body at rest (`resting_tilt`), else as
+        configured until that rest has been seen."""
+        return self._view
+
+    @view.setter
+    def view(self, view: CameraView) -> None:
+        self._view, self._view_given = view, True
 
     def learn_colours(self) -> None:
         """A set begins: the toe marker's colour (if one is worn) is taken afresh, and the
@@ -73,11 +89,12 @@ class PoseReader(FollowsTheSession):
         markers = self._smoother.update(t, found, width)
         noise = POSE_NOISE_PX * width / 640
         seen = frozenset(found)
-        angles = measure(markers, (width, height), self.view, self._foot_ratio, noise, seen)
+        angles = measure(markers, (width, height), self._view, self._foot_ratio, noise, seen)
         if angles is not None:
             angles = self._from_rest(angles)
         lift = None if angles is None else angles.abduction
         movement = self._movement.update(t, markers | others, lift)
+        self._measure_tilt(tilt, lift, movement.kind is None)
         return Sighting(
             markers,
             angles,
@@ -91,6 +108,17 @@ class PoseReader(FollowsTheSession):
             stack_tilt_deg=tilt,
             movement=movement,
         )
+
+    def _measure_tilt(self, tilt: float | None, lift: float | None, still: bool) -> None:
+        """Take the camera's tilt from the first rest, unless it was given; the rest line is
+        then learned again under it."""
+        if self._view_given or self.view_source is not None:
+            return
+        self._tilt.add(tilt, still and lift is not None and abs(lift) <= MAX_REST_DEG)
+        if (measured := self._tilt.tilt_deg) is not None:
+            self._view = replace(self._view, tilt_deg=measured)
+            self.view_source = SOURCE
+            self._rest.reset()
 
     def _from_rest(self, angles: LegAngles) -> LegAngles:
         """The lift from the body's own rest line, once this set has shown it."""

@@ -1,0 +1,53 @@
+"""Pose mode measures its camera from the body lying still: the stacked shoulders and hips,
+the lower of each pair farther from a camera that looks down on them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from coach.core.pose import landmarks
+from coach.core.pose.landmarks import Landmarks
+from coach.core.pose.reader import PoseReader
+from coach.core.pose.tracking import PoseTracker
+from coach.core.view import CameraView
+from coach.settings import Settings
+from tests.test_pose_core import lying_body
+
+FRAME = np.zeros((480, 640, 3), np.uint8)
+
+
+def _seen_from_above(tilt_deg: float, jitter: float = 0.0, seed: int = 0):
+    """The lying body with the lower shoulder and hip deeper, as a camera `tilt_deg` down
+    sees them, with the network's depth wandering by `jitter` pixels a frame."""
+    body = lying_body("right")
+    apart = 40.0  # the two sides 40 px apart in the picture (see `lying_body`)
+    deeper = apart * math.tan(math.radians(tilt_deg))
+    rng = np.random.default_rng(seed)
+
+    def mark(frame, region) -> Landmarks:
+        depth = rng.normal(0.0, jitter, 33)
+        for pair in (landmarks.SHOULDER, landmarks.HIP):
+            depth[pair["left"]] += deeper  # the left side lies underneath
+        return Landmarks(body.points, body.visibility, body.presence, body.next_region, depth)
+
+    return PoseTracker(lambda frame: [body.next_region], mark)
+
+
+@pytest.mark.parametrize("tilt", [5.0, 20.0, 35.0])
+def test_the_tilt_is_taken_from_the_body_at_rest_when_nobody_gave_it(tilt):
+    reader = PoseReader(Settings(), _seen_from_above(tilt, jitter=6.0))
+    for i in range(40):
+        reader.sight(FRAME, i / 15)
+    assert reader.view_source is not None and "shoulders and hips" in reader.view_source
+    assert reader.view.tilt_deg == pytest.approx(tilt, abs=3.0)
+
+
+def test_a_tilt_given_by_the_setup_is_kept():
+    reader = PoseReader(Settings(), _seen_from_above(20.0))
+    reader.view = CameraView(12.0, 3.0)
+    for i in range(40):
+        reader.sight(FRAME, i / 15)
+    assert reader.view_source is None and reader.view == CameraView(12.0, 3.0)
