@@ -101,3 +101,11 @@ def test_in_the_leg_lift_a_clamshell_reads_as_the_leg_at_rest_and_in_clamshells_
     leg_lift = _run(_rep(straight, 30.0))[8 + 15 + 7]
     assert watched(lifted, leg_lift, "leg_lifts") is lifted
     assert watched(lifted, leg_lift, "clamshells").abduction == 0.0
+
+
+def test_a_clamshell_closing_is_not_let_through_as_a_lift_until_the_knee_is_back_down():
+    seen = _run(_rep(bent, 40.0))
+    first = next(i for i, m in enumerate(seen) if m.kind == CLAMSHELL)
+    after = [m for m in seen[first:] if m.kind is None]
+    # Let through only once the knee is within a few degrees of its rest.
+    assert all(m.knee_opening_deg < 8.0 for m in after)

@@ -51,3 +51,24 @@ def test_a_tilt_given_by_the_setup_is_kept():
     for i in range(40):
         reader.sight(FRAME, i / 15)
     assert reader.view_source is None and reader.view == CameraView(12.0, 3.0)
+
+
+@pytest.mark.parametrize("factor", [0.55, 1.35])
+def test_a_camera_moved_mid_set_is_noticed_and_the_rest_learned_again(factor):
+    body = lying_body("right")
+    shown = {"factor": 1.0, "bias": 12.0}
+
+    def mark(frame, region) -> Landmarks:
+        points = (body.points - [320.0, 240.0]) * shown["factor"] + [320.0, 240.0]
+        # The model's bias: the shoulder on the deltoid, seen otherwise from the new place.
+        points[landmarks.SHOULDER["right"]] -= [0.0, shown["bias"] * shown["factor"]]
+        return Landmarks(points, body.visibility, body.presence, body.next_region)
+
+    reader = PoseReader(Settings(), PoseTracker(lambda frame: [body.next_region], mark))
+    for i in range(30):
+        reader.sight(FRAME, i / 15)
+    shown["factor"], shown["bias"] = factor, 24.0
+    for i in range(30, 90):
+        lift = reader.sight(FRAME, i / 15).angles.abduction
+    assert reader.camera_moves == 1
+    assert lift == pytest.approx(0.0, abs=0.5)

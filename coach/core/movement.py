@@ -30,6 +30,10 @@ RISE = 0.15  # trunk lengths: a point this far above its rest has moved
 CLAMSHELL_ANKLE_SHARE = 0.5
 TRUNK_RISE = 0.25  # the shoulder this far above its rest: the trunk is rising (about 14 deg)
 ARM_RISE = 0.5  # the wrist this far above its rest, the leg still: an arm raised
+# Another movement lasts, for counting, until the leg and trunk are back near their rest: as a
+# clamshell closes, the knee drops under the mark while the thigh still reads high, and that
+# moment alone read as a lift of the leg (reps of 35 degrees lasting a tenth of a second).
+BACK_AT_REST = RISE / 3
 NAME_AFTER_S = 0.4  # a movement held this long is named, once, not a frame's misreading
 LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
 # What each program counts; the others are named and not counted.
@@ -69,6 +73,7 @@ class MovementCheck:
         self._since = 0.0
         self._named = False
         self._rest_lift = 0.0
+        self._back = True  # every point near its rest
 
     def update(self, t: float, points: dict[str, np.ndarray], lift: float | None) -> Movement:
         """`points`: the top side's shoulder, hip, knee, ankle and wrist (any may be missing);
@@ -80,6 +85,8 @@ class MovementCheck:
             kind, opening = None, None
         else:
             kind, opening = self._classify(points)
+            if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
+                kind = self._kind
         if kind is None and lift is not None:
             self._rest_lift = lift
         if kind != self._kind:
@@ -120,6 +127,7 @@ class MovementCheck:
         assert rest is not None
         now = _heights(points, rest)
         rise = {name: now[name] - rest.heights[name] for name in now if name in rest.heights}
+        self._back = all(r < BACK_AT_REST for r in rise.values())
         if now.keys() - rest.heights.keys() and all(abs(r) < RISE / 2 for r in rise.values()):
             # A point unseen at rest (the feet out of the picture then) is learned once it
             # is seen with the rest of the body still where it lay.

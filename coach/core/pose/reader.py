@@ -34,6 +34,13 @@ POSE_BETA = 20.0  # per frame width a second
 # over three and a half of its standard deviations (see `coach.core.depth`): bends and forward
 # swings under about 21 degrees are not told apart from it.
 POSE_NOISE_PX = 7.5
+# The trunk's middle moving this many trunk lengths between frames a moment apart, or its
+# length changing by more than this factor: the camera was moved (or a recording cut to
+# another shot). What was learned from the picture (rest line, movement's rest, a measured
+# tilt) is learned again, and the smoothing does not blend the two views.
+JUMP_TRUNKS = 0.6
+JUMP_SCALE = 1.25
+JUMP_WITHIN_S = 0.3
 
 
 class PoseReader(FollowsTheSession):
@@ -52,6 +59,8 @@ class PoseReader(FollowsTheSession):
         # Where the view came from, once measured here rather than given (see `view`).
         self.view_source: str | None = None
         self._tilt = RestingTilt()
+        self._last_trunk: tuple[float, np.ndarray, np.ndarray] | None = None
+        self.camera_moves = 0  # how often the body jumped in view: the camera moved
         self._learn_toe = toe_marker is not None
         self._rest = RestLine()
         self._movement = MovementCheck()
@@ -86,6 +95,8 @@ class PoseReader(FollowsTheSession):
             toe = self._toe(frame, found.get("ankle"), width)
             if toe is not None:
                 found["toe"], sure["toe"] = toe, 1.0
+        if self._jumped(t, found):
+            self._camera_moved()
         markers = self._smoother.update(t, found, width)
         noise = POSE_NOISE_PX * width / 640
         seen = frozenset(found)
@@ -108,6 +119,29 @@ class PoseReader(FollowsTheSession):
             stack_tilt_deg=tilt,
             movement=movement,
         )
+
+    def _jumped(self, t: float, found: dict[str, np.ndarray]) -> bool:
+        if "shoulder" not in found or "hip" not in found:
+            return False
+        shoulder, hip = found["shoulder"], found["hip"]
+        last, self._last_trunk = self._last_trunk, (t, shoulder, hip)
+        if last is None or t - last[0] > JUMP_WITHIN_S:
+            return False
+        trunk = float(np.hypot(*(hip - shoulder)))
+        before = float(np.hypot(*(last[2] - last[1])))
+        if min(trunk, before) <= 0:
+            return False
+        moved = float(np.hypot(*((shoulder + hip) - (last[1] + last[2])) / 2)) / before
+        return moved > JUMP_TRUNKS or not 1 / JUMP_SCALE <= trunk / before <= JUMP_SCALE
+
+    def _camera_moved(self) -> None:
+        self.camera_moves += 1
+        self._smoother = MarkerSmoother(min_cutoff=POSE_CUTOFF_HZ, beta=0.0)
+        self._rest.reset()
+        self._movement.reset()
+        if self.view_source is not None:  # measured here: measured again
+            self.view_source = None
+            self._tilt.reset()
 
     def _measure_tilt(self, tilt: float | None, lift: float | None, still: bool) -> None:
         """Take the camera's tilt from the first rest, unless it was given; the rest line is
