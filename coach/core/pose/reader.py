@@ -10,7 +10,7 @@ import numpy as np
 from coach.core.geometry import LegAngles, measure
 from coach.core.movement import MovementCheck
 from coach.core.pose.body import SideChooser, is_lying, leg_points, other_points, stack_tilt_deg
-from coach.core.pose.rest_line import MAX_REST_DEG, RestLine
+from coach.core.pose.rest_line import RestLine
 from coach.core.pose.resting_tilt import SOURCE, RestingTilt
 from coach.core.pose.tracking import PoseTracker
 from coach.core.smoothing import MarkerSmoother
@@ -148,7 +148,9 @@ class PoseReader(FollowsTheSession):
         then learned again under it."""
         if self._view_given or self.view_source is not None:
             return
-        self._tilt.add(tilt, still and lift is not None and abs(lift) <= MAX_REST_DEG)
+        # The shoulders and hips stack whatever the legs do (clamshells start with the knees
+        # bent): lying still is enough.
+        self._tilt.add(tilt, still and lift is not None)
         if (measured := self._tilt.tilt_deg) is not None:
             self._view = replace(self._view, tilt_deg=measured)
             self.view_source = SOURCE
