@@ -42,6 +42,7 @@ from bench_pose import pose_figures
 from bench_recordings import recording_figures
 from bench_robustness import year_on_a_pi_figures
 from bench_rooms import ROOM_MINUTES, ROOM_TRIALS, ROOMS, alignment_cpu_ms_per_s, room_figures
+from bench_scene import scene_figures
 from bench_sessions import scripted_sessions
 
 from coach.adapters.audio.devices import PERIOD_FRAMES
@@ -796,6 +797,7 @@ def main() -> int:
             "framerate",
             "clutter",
             "recordings",
+            "scene",
             "pose",
             "speech",
             "robustness",
@@ -812,6 +814,8 @@ def main() -> int:
         figures |= clutter_figures(SEED)
     if args.only in (None, "vision", "clutter", "recordings"):
         figures |= recording_figures(SEED)
+    if args.only in (None, "vision", "scene"):
+        figures |= scene_figures()
     if args.only in (None, "pose"):
         figures |= pose_figures()
         figures |= {f"markers_{key}": value for key, value in _timings().items()}

@@ -55,3 +55,24 @@ def test_a_reading_carried_over_a_covered_marker_says_it_is_less_sure():
     assert "ankle" in bridged.markers and bridged.angles is not None  # carried, still read
     assert bridged.confidence == pytest.approx(4 / 5)
     assert reader.sight(scene.render(leg), 1.0).confidence == 1.0  # gone: nothing predicted
+
+
+def test_the_scene_fights_back_with_loose_clothes_and_someone_walking_through():
+    from coach.sim.scene import Decor
+
+    pose, leg = CameraPose(2.5, 20, 0), LegState("right", 20.0, -5.0)
+    plain = LegReader(SETTINGS).sight(Scene(pose, SETTINGS.markers.colours()).render(leg), 0.0)
+    loose = Decor(loose=1.5, sag_m=0.04)
+    baggy = Scene(pose, SETTINGS.markers.colours(), decor=loose).render(leg)
+    sagging = LegReader(SETTINGS).sight(baggy, 0.0)
+    # The hip and knee markers hang off the joints toward the floor: lower in the picture.
+    for name in ("hip", "knee"):
+        assert sagging.markers[name][1] > plain.markers[name][1] + 3
+    walker = Scene(pose, SETTINGS.markers.colours(), decor=Decor(passer_by=(90, 40, 30)))
+    early, later = walker.render(leg, 1.0), walker.render(leg, 2.5)
+    still = Scene(pose, SETTINGS.markers.colours())
+    assert (np.abs(early.astype(int) - later.astype(int)).max(axis=2) > 60).mean() > 0.01
+    assert (
+        np.abs(still.render(leg, 1.0).astype(int) - still.render(leg, 2.5).astype(int)).max(axis=2)
+        > 60
+    ).mean() < 0.001

@@ -49,6 +49,15 @@ class Decor:
     patches: tuple[tuple[BGR, tuple[float, float, float, float]], ...] = ()
     cushion: BGR | None = None  # under the head
     stripes: tuple[BGR, ...] = ()  # a patterned wall: vertical stripes of these colours
+    # Loose clothes: limbs drawn this much wider, and the markers on the cloth sagging this
+    # far (m) toward the floor off the joints beneath, more as the leg rises and the cloth
+    # hangs from it.
+    loose: float = 1.0
+    sag_m: float = 0.0
+    # Someone else walking across the room behind the mat, in clothes of this colour, taking
+    # this many seconds to cross (None: nobody).
+    passer_by: BGR | None = None
+    passer_crossing_s: float = 6.0
 
 
 @dataclass(frozen=True)
@@ -150,17 +159,20 @@ class Scene:
         toe = ankle + direction * TOE_ALONG_LEG * LEG_M + foot * FOOT_FORWARD_M
         return {"shoulder": shoulder, "hip": hip, "knee": knee, "ankle": ankle, "toe": toe}
 
-    def render(self, leg: LegState) -> np.ndarray:
+    def render(self, leg: LegState, t: float = 0.0) -> np.ndarray:
+        """The picture at `t` (which moves only someone walking through) of `leg`."""
         frame = self._room.copy()
+        if self.decor.passer_by is not None:
+            self._draw_passer_by(frame, t)
         world = self.joints(leg)
-        seen = {name: self.project(point) for name, point in world.items()}
+        seen = {name: self.project(point) for name, point in self._on_the_cloth(world, leg).items()}
         head = world["shoulder"] - (world["hip"] - world["shoulder"]) * 0.4
-        clothes = self.decor.clothes
+        clothes, loose = self.decor.clothes, self.decor.loose
         limbs = [
-            (world["shoulder"], world["hip"], 0.16, clothes),
+            (world["shoulder"], world["hip"], 0.16 * loose, clothes),
             (head, head, 0.11, SKIN_BGR),
-            (world["hip"], world["knee"], 0.08, clothes),
-            (world["knee"], world["ankle"], 0.06, clothes),
+            (world["hip"], world["knee"], 0.08 * loose, clothes),
+            (world["knee"], world["ankle"], 0.06 * loose, clothes),
             (world["ankle"], world["toe"], 0.04, SKIN_BGR),
         ]
         if self.decor.cushion is not None:
@@ -175,6 +187,42 @@ class Scene:
                     frame, pixel, pixel, self._focal * MARKER_RADIUS_M / depth, self._colours[name]
                 )
         return self._expose(frame)
+
+    def _on_the_cloth(self, world: dict[str, np.ndarray], leg: LegState) -> dict[str, np.ndarray]:
+        """Where the markers are: on loose clothes, off the joints, hanging toward the floor."""
+        sag = self.decor.sag_m
+        if sag <= 0:
+            return world
+        hang = sag * (1.0 + math.sin(math.radians(max(leg.abduction, 0.0))))
+        down = np.array([0.0, -1.0, 0.0])
+        return {
+            name: point + down * hang if name in ("hip", "knee") else point
+            for name, point in world.items()
+        }
+
+    def _draw_passer_by(self, frame: np.ndarray, t: float) -> None:
+        """A person walking across behind the mat, from one side of the picture to the other
+        and back, standing: legs, trunk, arms and head."""
+        colour = self.decor.passer_by
+        assert colour is not None
+        crossing = self.decor.passer_crossing_s
+        phase = (t / crossing) % 2.0
+        x = -2.0 + 4.0 * (phase if phase < 1.0 else 2.0 - phase)
+        z = WALL_BEHIND_M * 0.6
+        stride = 0.25 * math.sin(2 * math.pi * t / 1.1)
+        hip, neck = np.array([x, 0.9, z]), np.array([x, 1.45, z])
+        parts = [
+            (hip, np.array([x + stride, 0.05, z]), 0.07, colour),
+            (hip, np.array([x - stride, 0.05, z]), 0.07, colour),
+            (hip, neck, 0.17, colour),
+            (neck, np.array([x - stride, 0.85, z]), 0.05, colour),
+            (neck, np.array([x + stride, 0.85, z]), 0.05, colour),
+            (np.array([x, 1.65, z]), np.array([x, 1.65, z]), 0.11, SKIN_BGR),
+        ]
+        for start, end, radius, part_colour in parts:
+            (p, depth), (q, _) = self.project(start), self.project(end)
+            if depth > 0.1:
+                draw_capsule(frame, p, q, self._focal * radius / depth, part_colour)
 
     def _draw_room(self) -> np.ndarray:
         width, height = self._size
@@ -224,7 +272,7 @@ class FilmedScene:
         self._athlete, self._scene = athlete, scene
 
     def read(self, t: float) -> np.ndarray:
-        return self._scene.render(self._athlete.leg_at(t))
+        return self._scene.render(self._athlete.leg_at(t), t)
 
     def close(self) -> None:
         """Nothing to release."""
