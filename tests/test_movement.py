@@ -109,3 +109,52 @@ def test_a_clamshell_closing_is_not_let_through_as_a_lift_until_the_knee_is_back
     after = [m for m in seen[first:] if m.kind is None]
     # Let through only once the knee is within a few degrees of its rest.
     assert all(m.knee_opening_deg < 8.0 for m in after)
+
+
+def _coach_watching(program: str, shapes):
+    """A pose-mode coach in a set of `program`, fed frames of `shapes` (a list of point
+    dicts, a frame a fifteenth of a second) read through the movement check."""
+    from coach.core.events import Command, Cue, Phase, RepCounted
+    from coach.core.geometry import abduction_deg
+    from coach.core.session import Coach
+    from coach.core.vision import BODY_POINTS, Sighting
+    from tests.helpers import quick_settings
+
+    coach = Coach(quick_settings(reps=3), eyes="pose")
+    command = {"leg_lifts": Command.START, "clamshells": Command.START_CLAMSHELLS}[program]
+    events = coach.command(0.0, command, "test")
+    t = 0.0
+    while coach.phase is not Phase.SET:
+        t += 0.1
+        events += coach.tick(t)
+    check = MovementCheck()
+    for i, points in enumerate(shapes):
+        now = t + i / 15
+        lift = abduction_deg(points["shoulder"], points["hip"], points["knee"])
+        angles = LegAngles(lift, None, None, 150.0)
+        movement = check.update(now, points, lift)
+        leg = {name: points[name] for name in BODY_POINTS}
+        sighting = Sighting(
+            leg, angles, (640, 480), frozenset(leg), BODY_POINTS, "pose", "right", movement=movement
+        )
+        events += coach.tick(now, sighting)
+    said = [e.text for e in events if isinstance(e, Cue)]
+    return said, [e for e in events if isinstance(e, RepCounted)]
+
+
+def test_the_live_coach_names_a_clamshell_in_the_leg_lift_and_does_not_count_it():
+    from coach.core import cues
+
+    clamshells = [bent()] * 30 + _rep(bent, 40.0)[8:] * 2 + [bent()] * 30
+    said, reps = _coach_watching("leg_lifts", clamshells)
+    assert cues.NOT_COUNTED["clamshell"] in said
+    assert not [r for r in reps if r.form_checked]
+
+
+def test_in_the_clamshells_program_the_pose_coach_counts_each_opening():
+    from coach.core import cues
+
+    clamshells = [bent()] * 30 + _rep(bent, 40.0)[8:] * 2 + [bent()] * 30
+    said, reps = _coach_watching("clamshells", clamshells)
+    assert cues.CLAMSHELL_SEEN_SETUP in said
+    assert len([r for r in reps if r.form_checked]) == 2

@@ -34,6 +34,9 @@ ARM_RISE = 0.5  # the wrist this far above its rest, the leg still: an arm raise
 # clamshell closes, the knee drops under the mark while the thigh still reads high, and that
 # moment alone read as a lift of the leg (reps of 35 degrees lasting a tenth of a second).
 BACK_AT_REST = RISE / 3
+# A knee rising without its foot is a clamshell from early on, before the thigh's angle has
+# climbed far enough to start a rep of the leg lift.
+CLAMSHELL_FROM = BACK_AT_REST
 NAME_AFTER_S = 0.4  # a movement held this long is named, once, not a frame's misreading
 LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
 # What each program counts; the others are named and not counted.
@@ -87,7 +90,7 @@ class MovementCheck:
             kind, opening = self._classify(points)
             if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
                 kind = self._kind
-        if kind is None and lift is not None:
+        if kind is None and self._back and lift is not None:
             self._rest_lift = lift
         if kind != self._kind:
             self._kind, self._since, self._named = kind, t, False
@@ -138,7 +141,7 @@ class MovementCheck:
         if "knee" not in rise or "ankle" not in rise:
             return None, opening  # the leg's movement cannot be told without both
         knee, ankle = rise["knee"], rise["ankle"]
-        if knee >= RISE and ankle < CLAMSHELL_ANKLE_SHARE * knee:
+        if knee >= CLAMSHELL_FROM and ankle < CLAMSHELL_ANKLE_SHARE * knee:
             return CLAMSHELL, opening
         if ankle >= RISE:
             return LEG_LIFT, opening

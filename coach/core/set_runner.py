@@ -76,12 +76,17 @@ class SetRunner(Part):
         named = movement.named
         if named is None or named == COUNTED.get(self._course.program.name, LEG_LIFT):
             return
+        if self._cooled_down(self._named_at, named):
+            self._out.say(cues.NOT_COUNTED[named], Priority.FORM, tag=f"not_counted:{named}")
+
+    def _cooled_down(self, said_at: dict, key: str) -> bool:
+        """Whether `key` was not said within the form cooldown; if so, it counts as said now."""
         active = self._agenda.active
-        last = self._named_at.get(named)
+        last = said_at.get(key)
         if last is not None and active - last < self._settings.form.warning_cooldown_s:
-            return
-        self._named_at[named] = active
-        self._out.say(cues.NOT_COUNTED[named], Priority.FORM, tag=f"not_counted:{named}")
+            return False
+        said_at[key] = active
+        return True
 
     def recent_sighting(self) -> Sighting | None:
         return self._sighting if self._recent(self._sighted_at) else None
@@ -189,13 +194,10 @@ class SetRunner(Part):
         """Say it, unless the same was said within the cooldown; `rep` defaults to the current.
         With a tempo cue due within MERGE_WITH_TEMPO_S (or `with_tempo`: the count said now),
         it is said with that cue instead of before it."""
-        if fault not in self._course.program.watched:
+        if fault not in self._course.program.watched or not self._cooled_down(
+            self._warned_at, fault
+        ):
             return
-        active = self._agenda.active
-        last = self._warned_at.get(fault)
-        if last is not None and active - last < self._settings.form.warning_cooldown_s:
-            return
-        self._warned_at[fault] = active
         block = self._course.block
         self._out.emit(
             FormWarning(
