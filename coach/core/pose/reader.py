@@ -105,7 +105,7 @@ class PoseReader(FollowsTheSession):
             angles = self._from_rest(angles, _ankle_gap(markers, others))
         lift = None if angles is None else angles.abduction
         movement = self._movement.update(t, markers | others, lift)
-        self._measure_tilt(tilt, lift, movement.kind is None)
+        self._measure_tilt(tilt, lift, movement.kind is None and self._rest.still)
         return Sighting(
             markers,
             angles,

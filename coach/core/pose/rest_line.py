@@ -40,14 +40,20 @@ class RestLine:
         self._gaps: deque[float | None] = deque(maxlen=STILL_READINGS)
         self._stacked_gap: float | None = None  # the ankles' gap at the first rest
 
+    @property
+    def still(self) -> bool:
+        """Whether the leg has lain still over the last half second."""
+        return (
+            len(self._recent) == STILL_READINGS
+            and max(self._recent) - min(self._recent) <= STILL_SPREAD_DEG
+        )
+
     def update(self, abduction: float, ankle_gap: float | None = None) -> None:
         """Feed each frame's lift as read against the trunk line, and how far apart the two
         ankles are (in trunk lengths; None when the lower one is unseen)."""
         self._recent.append(abduction)
         self._gaps.append(ankle_gap)
-        if len(self._recent) < STILL_READINGS:
-            return
-        if max(self._recent) - min(self._recent) > STILL_SPREAD_DEG:
+        if not self.still:
             return
         gaps = [gap for gap in self._gaps if gap is not None]
         gap = statistics.median(gaps) if len(gaps) == len(self._gaps) else None

@@ -15,7 +15,7 @@ import statistics
 
 from coach.core.calibration import TILT_RANGE_DEG
 
-REST_FRAMES = 15  # a second at 15 frames a second
+REST_FRAMES = 30  # two seconds at 15 frames a second, lying still
 SOURCE = "measured from the pose model's stacked shoulders and hips at rest"
 
 
