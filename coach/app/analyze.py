@@ -48,6 +48,7 @@ class Status:
     rep: int
     phase: str
     faults: tuple[str, ...] = ()
+    not_counted: str | None = None  # another movement under way, which is not counted
 
 
 class PhaseLabel:
@@ -174,7 +175,8 @@ def analyze(
                     or (shown_rep is None and number == rep_shown - 1 and t - when < SHOW_FAULT_S)
                 )
             )
-            overlay.write(frame, markers, angles, Status(rep_shown, phase, shown))
+            other = None if movement.kind in (None, counted) else movement.kind
+            overlay.write(frame, markers, angles, Status(rep_shown, phase, shown, other))
         if progress is not None and total and result.frames % 30 == 0:
             share = min(result.frames / total, 1.0)
             bar = "#" * round(30 * share)
@@ -271,6 +273,8 @@ def _annotated(frame, markers, angles: LegAngles | None, status: Status, colours
         if angles.rotation is not None:
             lines.append((f"toe rotation {angles.rotation:+.0f}°", LINE_BGR))
     lines += [(FAULT_LABELS.get(fault, fault), FAULT_BGR) for fault in status.faults]
+    if status.not_counted is not None:
+        lines.append((f"{status.not_counted.replace('_', ' ')}: not counted", FAULT_BGR))
     left, top = _panel_corner(
         markers, frame.shape, max(text_width(text, scale) for text, _ in lines), scale, len(lines)
     )
