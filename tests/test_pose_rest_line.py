@@ -65,35 +65,3 @@ def test_a_point_outside_the_picture_is_not_read_however_sure_the_model_is():
     points, sure = leg_points(body, "right", (640, 480))
     assert "shoulder" not in points and sure["shoulder"] == 0.0
     assert {"hip", "knee", "ankle"} <= points.keys()
-
-
-def test_a_later_rest_with_the_legs_stacked_is_learned_again_but_a_hover_is_not():
-    person = _Person()
-    bias = {"px": BIAS_PX}
-
-    def mark(frame, region) -> Landmarks:
-        body = lying_body("right", lift_deg=person.lift_deg)
-        points = body.points.copy()
-        points[landmarks.SHOULDER["right"]] -= [0.0, bias["px"]]
-        return Landmarks(points, body.visibility, body.presence, body.next_region)
-
-    reader = PoseReader(Settings(), PoseTracker(lambda frame: [lying_body().next_region], mark))
-    t = 0
-
-    def hold(lift: float, seconds: float) -> float:
-        nonlocal t
-        person.lift_deg = lift
-        for _ in range(round(seconds * 15)):
-            reading = reader.sight(FRAME, t / 15).angles.abduction
-            t += 1
-        return reading
-
-    hold(0.0, 1.0)
-    assert hold(30.0, 3.0) == pytest.approx(30.0, abs=0.5)
-    # Between reps the leg hovers 6 degrees up: still a lift, not a new rest.
-    assert hold(6.0, 3.0) == pytest.approx(6.0, abs=0.5)
-    # Back on the other leg, where the model now reads the rest 5 degrees higher (as after a
-    # cut to another camera): that is the rest from now on.
-    bias["px"] = BIAS_PX + 13.0
-    assert hold(0.0, 3.0) == pytest.approx(0.0, abs=0.5)
-    assert hold(30.0, 3.0) == pytest.approx(30.0, abs=0.5)

@@ -102,7 +102,7 @@ class PoseReader(FollowsTheSession):
         seen = frozenset(found)
         angles = measure(markers, (width, height), self._view, self._foot_ratio, noise, seen)
         if angles is not None:
-            angles = self._from_rest(angles, _ankle_gap(markers, others))
+            angles = self._from_rest(angles)
         lift = None if angles is None else angles.abduction
         movement = self._movement.update(t, markers | others, lift)
         self._measure_tilt(tilt, lift, movement.kind is None and self._rest.still)
@@ -136,7 +136,7 @@ class PoseReader(FollowsTheSession):
 
     def _camera_moved(self) -> None:
         self.camera_moves += 1
-        self._smoother = MarkerSmoother(min_cutoff=POSE_CUTOFF_HZ, beta=0.0)
+        self._smoother = MarkerSmoother(min_cutoff=POSE_CUTOFF_HZ, beta=POSE_BETA)
         self._rest.reset()
         self._movement.reset()
         if self.view_source is not None:  # measured here: measured again
@@ -156,9 +156,9 @@ class PoseReader(FollowsTheSession):
             self.view_source = SOURCE
             self._rest.reset()
 
-    def _from_rest(self, angles: LegAngles, ankle_gap: float | None) -> LegAngles:
+    def _from_rest(self, angles: LegAngles) -> LegAngles:
         """The lift from the body's own rest line, once this set has shown it."""
-        self._rest.update(angles.abduction, ankle_gap)
+        self._rest.update(angles.abduction)
         offset = self._rest.offset_deg
         if offset is None:
             return angles
@@ -183,16 +183,6 @@ class PoseReader(FollowsTheSession):
         # Followed from there next frame; a spot far from the foot is not followed at all.
         marker.settle({} if toe is None else {"toe": toe})
         return toe
-
-
-def _ankle_gap(points: dict[str, np.ndarray], others: dict[str, np.ndarray]) -> float | None:
-    """How far apart the two ankles are, in trunk lengths; None without both and the trunk."""
-    names = ("shoulder", "hip", "ankle")
-    if any(name not in points for name in names) or "under_ankle" not in others:
-        return None
-    trunk = float(np.hypot(*(points["hip"] - points["shoulder"])))
-    gap = float(np.hypot(*(points["ankle"] - others["under_ankle"])))
-    return gap / trunk if trunk > 0 else None
 
 
 def _by_the_foot(
