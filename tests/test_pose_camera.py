@@ -72,3 +72,10 @@ def test_a_camera_moved_mid_set_is_noticed_and_the_rest_learned_again(factor):
         lift = reader.sight(FRAME, i / 15).angles.abduction
     assert reader.camera_moves == 1
     assert lift == pytest.approx(0.0, abs=0.5)
+
+
+def test_depth_that_is_no_guide_leaves_the_camera_unmeasured():
+    reader = PoseReader(Settings(), _seen_from_above(20.0, jitter=60.0))
+    for i in range(90):
+        reader.sight(FRAME, i / 15)
+    assert reader.view_source is None and reader.view.tilt_deg == Settings().camera.tilt_deg

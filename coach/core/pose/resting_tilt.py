@@ -16,6 +16,11 @@ import statistics
 from coach.core.calibration import TILT_RANGE_DEG
 
 REST_FRAMES = 30  # two seconds at 15 frames a second, lying still
+# The middle half of those readings spread wider than this, or their median outside what the
+# setup allows: the model's depth is no guide here (on a real clamshell video, a trainer's hand
+# on the hip and the person's own arm over it gave -10 and 45), and the next still stretch is
+# tried instead.
+MAX_SPREAD_DEG = 12.0
 SOURCE = "measured from the pose model's stacked shoulders and hips at rest"
 
 
@@ -27,13 +32,20 @@ class RestingTilt:
         self._tilts: list[float] = []
 
     def add(self, tilt_deg: float | None, at_rest: bool) -> None:
-        if tilt_deg is not None and at_rest and len(self._tilts) < REST_FRAMES:
-            self._tilts.append(tilt_deg)
+        if tilt_deg is None or not at_rest or self.tilt_deg is not None:
+            return
+        self._tilts.append(tilt_deg)
+        if len(self._tilts) == REST_FRAMES and self.tilt_deg is None:
+            del self._tilts[: REST_FRAMES // 2]  # no guide yet: look on
 
     @property
     def tilt_deg(self) -> float | None:
-        """The median over the rest, within what the setup allows; None until it is seen."""
+        """The median over a still rest; None until a rest has shown it clearly."""
         if len(self._tilts) < REST_FRAMES:
             return None
+        quartiles = statistics.quantiles(self._tilts, n=4)
+        median = statistics.median(self._tilts)
         low, high = TILT_RANGE_DEG
-        return round(min(max(statistics.median(self._tilts), low), high), 1)
+        if quartiles[2] - quartiles[0] > MAX_SPREAD_DEG or not low <= median <= high:
+            return None
+        return round(median, 1)
