@@ -24,9 +24,11 @@ FRAME_INTERVALS = 15  # the recent frame intervals whose median is the camera's 
 # A gap up to this many usual intervals is the camera's own pace (a frame taken a little late),
 # not frames gone unread.
 USUAL_GAP_SHARE = 1.5
-# One reading over the limit is no fault held, however slow the camera: a frame misread at
-# 5 frames a second would otherwise stand for a fifth of a second.
-MIN_READINGS = 2
+# A fault held is seen in three readings, however slow the camera: at 5 frames a second one
+# misread frame would stand for a fifth of a second, and two for the whole debounce (a clean
+# rep's leg, just leaving rest and placed out of the plane by noise, read as a 22° knee bend in
+# two frames running).
+MIN_READINGS = 3
 
 
 @dataclass(frozen=True)
