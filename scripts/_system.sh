@@ -13,11 +13,19 @@ AUDIO_NEEDS=(
     "libspeexdsp|libspeexdsp1|the echo canceller, so the coach hears you while it talks"
 )
 
+# Reads the whole cache before matching: `ldconfig -p | grep -q` under pipefail can report a
+# library missing when grep stops reading early and ldconfig dies of SIGPIPE.
+_has_library() {
+    local cache
+    cache="$(ldconfig -p 2>/dev/null)" || return 1
+    [[ "$cache" == *"$1 "* ]]
+}
+
 _have() {
     case "$1" in
         venv) python3 -c "import ensurepip, venv" 2>/dev/null ;;
-        libseccomp) ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' ;;
-        libspeexdsp) ldconfig -p 2>/dev/null | grep -q 'libspeexdsp\.so\.1' ;;
+        libseccomp) _has_library libseccomp.so.2 ;;
+        libspeexdsp) _has_library libspeexdsp.so.1 ;;
         alsa-headers) [ -f /usr/include/alsa/asoundlib.h ] ;;
         python-headers) python3 -c "import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" ;;
         *) command -v "$1" >/dev/null 2>&1 ;;
