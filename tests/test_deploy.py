@@ -164,3 +164,22 @@ def test_a_script_says_which_system_packages_it_needs_and_why_before_asking_sudo
     calls = log.read_text().splitlines()
     assert calls[-1] == "apt-get install -y -qq espeak-ng"
     assert "sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq" in calls
+
+
+def test_install_takes_a_copy_of_the_speech_model_only_with_its_sha256(tmp_path):
+    install = str(ROOT / "scripts" / "install")
+    copy = tmp_path / "model.zip"
+    alone = subprocess.run(
+        [install, "--dry-run", f"--speech-model-zip={copy}"], capture_output=True, text=True
+    )
+    assert alone.returncode == 2
+    assert "--speech-model-sha256=" in alone.stderr
+    sha = "AB" * 32
+    out = subprocess.run(
+        [install, "--dry-run", f"--speech-model-zip={copy}", f"--speech-model-sha256={sha}"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert f"file://{copy}" in out
+    assert f"install: would check the SHA-256 of model.zip is {sha.lower()}" in out
+    assert "alphacephei" not in out
