@@ -374,7 +374,7 @@ def test_the_json_says_per_rep_that_its_form_was_checked_and_ends_with_a_summary
 def test_the_overlays_words_go_to_a_corner_clear_of_the_body():
     import numpy as np
 
-    from coach.app.analyze import Status, _annotated
+    from coach.app.overlay import Status, annotated
 
     frame = np.full((240, 320, 3), 128, np.uint8)
     colours = {name: (0, 255, 0) for name in ("shoulder", "hip", "knee", "ankle", "toe")}
@@ -385,7 +385,7 @@ def test_the_overlays_words_go_to_a_corner_clear_of_the_body():
         "knee": np.array([110.0, 120.0]),
         "ankle": np.array([40.0, 40.0]),
     }
-    drawn = _annotated(frame, body, None, Status(2, "hold", ("too_high",)), colours)
+    drawn = annotated(frame, body, None, Status(2, "hold", ("too_high",)), colours)
     top_left, top_right = drawn[:40, :120], drawn[:40, -120:]
     assert (top_right < 40).mean() > 0.2  # the dark band under the words
     assert (top_left < 40).mean() < 0.02  # the leg left in view
@@ -394,11 +394,11 @@ def test_the_overlays_words_go_to_a_corner_clear_of_the_body():
 def test_the_overlay_says_when_another_movement_is_not_counted():
     import numpy as np
 
-    from coach.app.analyze import Status, _annotated
+    from coach.app.overlay import Status, annotated
 
     frame = np.full((240, 320, 3), 128, np.uint8)
     colours = {name: (0, 255, 0) for name in ("shoulder", "hip", "knee", "ankle", "toe")}
-    plain = _annotated(frame, {}, None, Status(1, "rest"), colours)
-    named = _annotated(frame, {}, None, Status(1, "rest", (), "clamshell"), colours)
+    plain = annotated(frame, {}, None, Status(1, "rest"), colours)
+    named = annotated(frame, {}, None, Status(1, "rest", (), "clamshell"), colours)
     red = (named[:, :, 2] > 200) & (named[:, :, 1] < 80)
     assert red.sum() > 50 and not ((plain[:, :, 2] > 200) & (plain[:, :, 1] < 80)).any()
