@@ -11,6 +11,7 @@ import pytest
 
 from coach.app.markers import DISC_MM, layout, marker_sheet, pdf_sheet, png_sheet, spare_sheet
 from coach.settings import MarkerSettings
+from tests.helpers import run_coach
 
 MM_PER_POINT = 25.4 / 72
 
@@ -102,6 +103,21 @@ def test_the_spare_sheet_has_each_spare_colour_and_says_how_to_use_it(tmp_path):
     assert sorted({disc.name for disc in discs}) == sorted(SPARE_COLOURS)
     assert all(0 < disc.x < width and 0 < disc.y < height for disc in discs)
     text = " ".join(line.text for line in lines)
-    assert "config's markers" in text and SPARE_COLOURS["orange"][1:].upper() in text
+    assert "config's markers" in text and SPARE_COLOURS["orange"].upper() in text
     pdf = pdf_sheet(spare_sheet()).decode("latin-1")
     assert pdf.startswith("%PDF-1.4") and "spare markers" in pdf
+
+
+def test_a_spare_colour_written_as_the_sheet_prints_it_is_taken_by_check_config(tmp_path):
+    """What the spare sheet tells a person to type is a colour the config accepts, and its PNG
+    draws every character of it (the pixel font had no "#": the sheet said "FF7A00", which
+    check-config refuses)."""
+    from coach.drawing import _GLYPHS
+
+    text = " ".join(line.text for line in layout(spare_sheet(), "a4")[2])
+    typed = re.search(r"colour (\S+) in", text).group(1)
+    assert all(char in _GLYPHS for char in typed)
+    config = tmp_path / "coach.toml"
+    config.write_text(f'[markers]\nhip = "{typed}"\n', encoding="utf-8")
+    result = run_coach("check-config", "--config", str(config))
+    assert result.returncode == 0, result.stderr

@@ -33,8 +33,8 @@ PLACES = {
 }
 TITLE = "legcoach markers: cut out the discs and stick them on as written under each"
 SPARE_TITLE = "legcoach spare markers: for a room where a marker's colour is already in view"
-# Plain words and hex digits only: the PNG's pixel font has no brackets, quotes or hash.
-SPARE_PLACE = "In place of any marker: give that marker colour {digits} in the config's markers"
+# Plain words and the colour as the config takes it: the PNG's pixel font has no brackets or quotes.
+SPARE_PLACE = "In place of any marker: give that marker colour {colour} in the config's markers"
 
 PRINTING = "Print at 100 % (turn off 'fit to page'), then check with a ruler: each disc is 5 cm"
 SPARES = "The second disc of each is a spare, for when one peels off or gets lost"
@@ -88,8 +88,7 @@ def marker_sheet(markers: MarkerSettings) -> Sheet:
 
 def spare_sheet() -> Sheet:
     notes = {
-        word: SPARE_PLACE.format(digits=colour.lstrip("#").upper())
-        for word, colour in SPARE_COLOURS.items()
+        word: SPARE_PLACE.format(colour=colour.upper()) for word, colour in SPARE_COLOURS.items()
     }
     return Sheet(SPARE_TITLE, dict(SPARE_COLOURS), notes)
 
