@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from coach.core.session import Phase
 from coach.sim.scene import CameraPose, FilmedScene, Scene
 from tests.helpers import quick_settings
 
-pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
 
 
 class Recorder:
@@ -180,9 +181,18 @@ def test_an_unreadable_video_is_one_line_and_exit_1(tmp_path, name, content, mes
 
 
 def test_without_pyav_the_message_says_what_to_install(monkeypatch):
+    """Both ways it names exist: Debian's package, and this project's extra from a checkout
+    (legcoach itself is not on PyPI, so "pip install 'legcoach[video]'" could only fail)."""
+    import tomllib
+
     monkeypatch.setitem(sys.modules, "av", None)
-    with pytest.raises(VideoUnavailable, match=r"pip install 'legcoach\[video\]'"):
+    with pytest.raises(VideoUnavailable) as raised:
         VideoFile("anything.mp4")
+    message = str(raised.value)
+    assert "apt install python3-av" in message
+    assert "pip install -e '.[video]'" in message
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert "av" in project["project"]["optional-dependencies"]["video"][0]
 
 
 def _blank_video(path, width, height, frames=2):

@@ -146,7 +146,7 @@ def test_a_clock_stepped_back_during_a_session_loses_no_rep(tmp_path, monkeypatc
 
 
 def test_the_set_just_recorded_is_kept_after_the_clock_stepped_back(tmp_path):
-    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
     import os
 
     import numpy as np

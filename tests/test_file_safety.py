@@ -45,7 +45,7 @@ def _victim(tmp_path: Path) -> Path:
 
 
 def test_record_refuses_a_folder_another_user_owns_and_writes_nothing(tmp_path, rival):
-    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
     theirs = tmp_path / "theirs"
     theirs.mkdir(mode=0o755)
     os.chown(theirs, rival.pw_uid, rival.pw_gid)
@@ -66,7 +66,7 @@ def test_record_refuses_a_folder_another_user_owns_and_writes_nothing(tmp_path, 
 
 
 def test_record_refuses_a_folder_anyone_may_write_in(tmp_path):
-    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o777)
@@ -76,7 +76,7 @@ def test_record_refuses_a_folder_anyone_may_write_in(tmp_path):
 
 
 def test_a_video_is_never_written_through_a_link_left_where_it_is_made(tmp_path):
-    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
     from coach.adapters.video import VideoFile, VideoWriter
 
     victim = _victim(tmp_path)
@@ -92,7 +92,7 @@ def test_a_video_is_never_written_through_a_link_left_where_it_is_made(tmp_path)
 
 @pytest.fixture
 def recorded_set(tmp_path) -> Path:
-    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
     from coach.adapters.video import VideoWriter
 
     video = tmp_path / "set-000001-20261207-180000-right-1.mp4"

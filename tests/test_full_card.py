@@ -20,7 +20,7 @@ from coach.adapters.store import SessionRecorder, open_database
 from coach.core.events import RepCounted, SessionStarted, StateChanged
 from coach.core.view import CameraView
 
-pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
 MB = 2**20
 FPS = 10
 

@@ -50,7 +50,7 @@ def test_hundreds_of_hostile_recordings_are_read_or_refused_in_one_line(tmp_path
 def test_hostile_videos_and_annotation_targets_change_no_file_and_leave_none_half_written(
     tmp_path,
 ):
-    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
     rng = np.random.default_rng(SEED)
     verdicts = []
     for path in hostile.hostile_videos(tmp_path, rng, 40):

@@ -88,7 +88,7 @@ def test_the_demo_coaches_a_whole_session_under_the_units_sandbox(sandboxed, tmp
 
 def test_sets_are_recorded_under_the_units_sandbox(sandboxed, tmp_path):
     """PyAV and x264, with their threads, inside the filter: what `[camera] record_sets` runs."""
-    pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+    pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
     sets = tmp_path / "sets"
     result = subprocess.run(
         [*sandboxed, str(COACH), "demo", "--speed", "500", "--reps", "2", "--sets", "1",

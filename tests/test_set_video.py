@@ -20,7 +20,7 @@ from coach.core.view import CameraView
 from coach.sim.scene import CameraPose, FilmedScene, Scene
 from tests.helpers import quick_settings, run_coach, run_doctor
 
-pytest.importorskip("av", reason="pip install 'legcoach[video]'")
+pytest.importorskip("av", reason="PyAV: .venv/bin/pip install -e '.[video]'")
 
 CAMERA = CameraPose(2.5, 20.0, 8.0)  # on a shelf, looking down, a little off square
 

@@ -1,4 +1,4 @@
-"""Recorded video in and out, through PyAV (an optional extra: pip install 'legcoach[video]').
+"""Recorded video in and out, through PyAV (optional: see PYAV_HINT).
 
 Reading accepts whatever PyAV's FFmpeg decodes (mp4/h264, avi/mjpeg, mkv, ...). A file that
 breaks part-way is read up to the break, so what was analysed is not lost.
@@ -37,11 +37,18 @@ class VideoUnavailable(Exception):
     """The video cannot be read or written; the message says why."""
 
 
+# legcoach is not on PyPI: PyAV comes from apt for the service, or into this checkout's venv.
+PYAV_HINT = (
+    "PyAV is not installed: sudo apt install python3-av (the service's venv sees it), "
+    "or .venv/bin/pip install -e '.[video]' in a checkout"
+)
+
+
 def _av() -> Any:
     try:
         import av
     except ImportError:
-        raise VideoUnavailable("PyAV is not installed: pip install 'legcoach[video]'") from None
+        raise VideoUnavailable(PYAV_HINT) from None
     return av
 
 
