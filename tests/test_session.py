@@ -55,6 +55,29 @@ def test_the_plan_rests_between_sets_and_switches_sides_once():
     ]  # fmt: skip
 
 
+def _rest_cues(rest: float) -> tuple[list[Cue], float]:
+    """The cues from the end of the first set to the second set's start, and that start."""
+    coach = Coach(quick_settings(reps=1, sets=2, rest=rest))
+    events = started(coach) + run_until(coach, 0, 300)
+    begun = [e.t for e in events if getattr(e, "state", None) == "set"][1]
+    ended = next(e.t for e in events if isinstance(e, Cue) and e.text.startswith("That's set"))
+    return [e for e in events if isinstance(e, Cue) and ended <= e.t <= begun], begun
+
+
+def test_a_short_rest_is_not_cut_by_ten_seconds_left_after_the_review():
+    # After the first set a review is said before the rest: the rest announced as 8 s must
+    # not be followed by "ten seconds, get ready" as if it were 18.
+    said, _ = _rest_cues(8.0)
+    assert any("Rest for 8 seconds" in c.text for c in said)
+    assert not any("Get ready" in c.text for c in said)
+
+
+def test_a_long_rest_says_ten_seconds_left_ten_seconds_before_the_set():
+    said, begun = _rest_cues(40.0)
+    ready = [c for c in said if "Get ready" in c.text]
+    assert len(ready) == 1 and round(begun - ready[0].t, 6) == 10.0
+
+
 def test_pause_freezes_the_plan_and_resume_restarts_the_rep():
     coach = Coach(quick_settings())
     started(coach)

@@ -273,11 +273,13 @@ class Coach:
         if seconds <= 0:
             self._agenda.at(self._review_s, self._begin_set)
             return
+        # "Rest for N seconds" is said after the review, so the N seconds start there too; a
+        # rest announced as too short for "ten seconds left" gets none, however long the review.
         self._out.say(cues.rest(seconds))
-        seconds += self._review_s
         if seconds > REST_WARNING_S + 5:
-            self._agenda.at(seconds - REST_WARNING_S, lambda: self._out.say(cues.REST_ENDING))
-        self._agenda.at(seconds, self._begin_set)
+            ending = self._review_s + seconds - REST_WARNING_S
+            self._agenda.at(ending, lambda: self._out.say(cues.REST_ENDING))
+        self._agenda.at(self._review_s + seconds, self._begin_set)
 
     def _begin_switch(self) -> None:
         self._course.index += 1
