@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime
@@ -117,7 +118,7 @@ def open_database(path: Path) -> sqlite3.Connection:
     try:
         # Before anything is written: a newer coach's file is left byte for byte as it is.
         _check_version(connection)
-        connection.execute("PRAGMA journal_mode=WAL")
+        _use_wal(connection)
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
         _migrate(connection)
@@ -125,6 +126,27 @@ def open_database(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+# How often, and how far apart, a switch into WAL is tried again while another coach holds the
+# new file: about five seconds in all, as long as SQLite's own busy timeout.
+WAL_TRIES = 50
+WAL_RETRY_S = 0.1
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """SQLite answers "locked" at once, without waiting out its busy timeout, to a switch into
+    WAL while another connection is creating the same new file (measured: 13 of 160 coaches
+    opening new histories four at a time). The mode is kept in the file, so once one coach
+    has switched it the others' switch succeeds."""
+    for attempt in range(WAL_TRIES):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def _create_private(path: Path) -> None:
