@@ -27,7 +27,7 @@ from coach.core.events import (
     SessionSummary,
 )
 from coach.core.progress import SessionRecord
-from coach.files import PRIVATE_FILE, private_folder
+from coach.files import create_new, private_folder
 
 log = logging.getLogger("coach.history")
 DATABASE = "history.sqlite3"
@@ -151,10 +151,8 @@ def _use_wal(connection: sqlite3.Connection) -> None:
 
 def _create_private(path: Path) -> None:
     """A new history is 0600 (SQLite gives its journals the same); never through a link."""
-    if path.exists():
-        return
     with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, PRIVATE_FILE))
+        create_new(path).close()
 
 
 def _check_version(connection: sqlite3.Connection) -> int:
@@ -228,7 +226,7 @@ def _reserve_aside(path: Path) -> Path:
     for again in range(1, 1000):
         aside = path.with_name(stamp if again == 1 else f"{stamp}-{again}")
         try:
-            os.close(os.open(aside, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE))
+            create_new(aside).close()
         except FileExistsError:
             continue
         return aside

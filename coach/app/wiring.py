@@ -65,7 +65,7 @@ def wire(
     speaker = devices.speaker(audio)
     frames = devices.frames(lambda available, why: inbox.device_changed("camera", available, why))
     videos = None if frames is None else record()
-    if frames is not None and videos is not None:
+    if videos is not None:
         frames = videos.around(frames)
     reader = devices.reader()
     loop = CoachLoop(

@@ -47,6 +47,7 @@ MIN_TRUNK_PX = 8.0
 # (and this many frames) mean the lengths learned no longer hold: they are learned afresh.
 RELEARN_AFTER_S = 2.0
 RELEARN_AFTER_FRAMES = 20
+UNTIMED_FPS = 15.0  # the frame rate assumed for points given without their time
 
 
 def _lengths(points: dict[str, np.ndarray]) -> dict[str, float]:
@@ -76,7 +77,9 @@ class BodyCheck:
         self._remembered = 0  # frames remembered
         # Each point when last in a body, and its speed then (pixels a second).
         self._last: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
-        self._refused: list[float] = []  # when each frame since the last body was refused
+        # Frames refused since the last body, and when the first of them came.
+        self._refusals = 0
+        self._refused_since = 0.0
         self.relearned = 0  # how often the body was learned afresh after a run of refusals
 
     def plausible(self, points: dict[str, np.ndarray]) -> bool:
@@ -103,7 +106,7 @@ class BodyCheck:
             self.relearned += 1
             body, lengths = self._chosen(points, t, others)
         if body:
-            self._refused = []
+            self._refusals = 0
             self._remember(body, lengths, t)
         return body
 
@@ -112,10 +115,12 @@ class BodyCheck:
         enough to say the body in view is no longer the one learned."""
         if len(points) < 3 or not self._usual:
             return False
-        self._refused.append(len(self._refused) / 15 if t is None else t)
+        when = self._refusals / UNTIMED_FPS if t is None else t
+        if self._refusals == 0:
+            self._refused_since = when
+        self._refusals += 1
         return (
-            len(self._refused) >= RELEARN_AFTER_FRAMES
-            and self._refused[-1] - self._refused[0] >= RELEARN_AFTER_S
+            self._refusals >= RELEARN_AFTER_FRAMES and when - self._refused_since >= RELEARN_AFTER_S
         )
 
     def placed(

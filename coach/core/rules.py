@@ -13,6 +13,7 @@ frames with half a second of unread ones between are no fault held.
 from __future__ import annotations
 
 import statistics
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -91,7 +92,8 @@ class FormRules:
         self._read: dict[str, tuple[float, float]] = {}  # fault -> its last reading (t, value)
         self._active: set[str] = set()
         self._last_t: float | None = None
-        self._intervals: list[float] = []
+        self._intervals: deque[float] = deque(maxlen=FRAME_INTERVALS)
+        self._usual_interval = 0.0  # their median, worked out once a frame
 
     def update(self, t: float, reading: Reading) -> list[FaultOnset]:
         self._note_frame(t)
@@ -137,13 +139,13 @@ class FormRules:
 
     def _note_frame(self, t: float) -> None:
         if self._last_t is not None and t > self._last_t:
-            self._intervals = [*self._intervals[-(FRAME_INTERVALS - 1) :], t - self._last_t]
+            self._intervals.append(t - self._last_t)
+            self._usual_interval = statistics.median(self._intervals)
         self._last_t = t
 
     def _spans(self, gap: float) -> bool:
         """Whether two readings `gap` apart are evidence of what lay between them."""
-        usual = statistics.median(self._intervals) if self._intervals else 0.0
-        return gap <= max(self._debounce, USUAL_GAP_SHARE * usual)
+        return gap <= max(self._debounce, USUAL_GAP_SHARE * self._usual_interval)
 
 
 def _crossing(before: tuple[float, float], after: tuple[float, float], level: float) -> float:

@@ -34,10 +34,6 @@ class Sighting:
     kind: str = "markers"  # or "pose": which front-end saw it, for the words of advice
     side: str | None = None  # the side the pose model sees on top
     certainty: dict[str, float] = field(default_factory=dict)  # per point, 0..1, from the model
-    # The rest of the body the pose model sees (the top arm, the side underneath), for what
-    # else moves; and how far the camera looks down by the stacked shoulders and hips.
-    others: dict[str, np.ndarray] = field(default_factory=dict)
-    stack_tilt_deg: float | None = None
     movement: Movement = AT_REST  # what moved: the leg lifted, or something else
     # What else in view has a marker's colour (found as the set began), and the spare colour
     # that would stand out in this room instead.

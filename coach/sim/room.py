@@ -198,14 +198,16 @@ class Room:
         return line[:PERIOD_FRAMES]
 
 
+_SINC_OFFSETS = np.arange(-SINC_TAPS // 2 + 1, SINC_TAPS // 2 + 1)
+_SINC_WINDOW = np.blackman(SINC_TAPS + 2)[1:-1]
+
+
 def _sinc_at(samples: np.ndarray, places: np.ndarray) -> np.ndarray:
     """Band-limited reading of `samples` at fractional `places` (a Blackman-windowed sinc)."""
     base = np.floor(places).astype(np.int64)
-    offsets = np.arange(-SINC_TAPS // 2 + 1, SINC_TAPS // 2 + 1)
-    index = base[:, None] + offsets[None, :]
+    index = base[:, None] + _SINC_OFFSETS[None, :]
     distance = places[:, None] - index
-    window = np.blackman(SINC_TAPS + 2)[1:-1]
-    weights = np.sinc(distance) * window[None, :]
+    weights = np.sinc(distance) * _SINC_WINDOW[None, :]
     weights /= weights.sum(axis=1, keepdims=True)
     return np.sum(samples[np.clip(index, 0, len(samples) - 1)] * weights, axis=1)
 

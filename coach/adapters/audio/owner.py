@@ -31,8 +31,8 @@ log = logging.getLogger("coach.audio")
 FILL_PERIODS = 3  # what the speaker is kept holding: 60 ms, the delay before a cut is heard
 PLAYED_MEMORY_S = 2.0  # the reference reaches back by the echo's lag and its measurement
 CAPTURE_CHUNK_PERIODS = 2  # the recogniser is handed 40 ms at a time
-# After a collapse the canceller is left alone this long for the lag to be found again; if it
-# is not (the room itself changed), it learns afresh.
+# After a collapse the canceller is left alone this long for the lag to be found again; after
+# it, the canceller goes on from the filter it had, with the lag as last found.
 HOLD_PERIODS = 150
 PRIME_PERIODS = 12  # the filter's length and a little more, replayed after a re-alignment
 

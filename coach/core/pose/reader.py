@@ -115,8 +115,6 @@ class PoseReader(FollowsTheSession):
             "pose",
             side,
             sure,
-            others=others,
-            stack_tilt_deg=tilt,
             movement=movement,
         )
 
