@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.adapters.frames import FrameSource
-from coach.adapters.video import VideoWriter, require_pyav
+from coach.adapters.video import VideoUnavailable, VideoWriter, require_pyav
 from coach.core.calibration import TILT_RANGE_DEG, TURN_RANGE_DEG
 from coach.core.events import Event, Phase, StateChanged, ViewCalibrated
 from coach.core.view import CameraView
@@ -168,9 +168,19 @@ class SetVideos:
     def configured(
         cls, folder: Path, keep: int | None, camera: CameraSettings, wait_for_encoder: bool = False
     ) -> SetVideos:
-        """For the camera `[camera]` describes, until the setup measures it. Raises
-        VideoUnavailable, saying how to install it, when PyAV is missing."""
+        """For the camera `[camera]` describes, until the setup measures it, kept in `folder`
+        (made 0700 when missing). Raises VideoUnavailable, saying why, when PyAV is missing or
+        the folder cannot be made, is not this user's own, or cannot be written."""
         require_pyav()
+        try:
+            private_folder(folder)
+            unsafe = unsafe_folder(folder)
+        except OSError as exc:
+            raise VideoUnavailable(f"cannot make {folder} ({exc.strerror})") from None
+        if unsafe is not None:
+            raise VideoUnavailable(unsafe)
+        if not os.access(folder, os.W_OK):
+            raise VideoUnavailable(f"cannot write in {folder}")
         view = CameraView.configured(camera)
         return cls(
             folder,
@@ -367,7 +377,8 @@ class _SetFile:
         try:
             while (item := self._frames.get()) is not _END:
                 t, frame = item
-                if written % check_every == 0 and not self._owner.make_room():
+                # The set's start made room already; from then on, once a second of video.
+                if written and written % check_every == 0 and not self._owner.make_room():
                     raise OSError("the card is nearly full")
                 if writer is None:
                     private_folder(self._path.parent)

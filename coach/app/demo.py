@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -11,7 +10,7 @@ from typing import TextIO
 
 from coach.adapters.clock import Clock, VirtualClock
 from coach.adapters.frames import FrameSource
-from coach.adapters.set_video import SetVideos, unsafe_folder
+from coach.adapters.set_video import SetVideos
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.store import SessionRecorder, history_file, open_or_set_aside
 from coach.adapters.video import VideoUnavailable
@@ -21,7 +20,6 @@ from coach.app.views import JsonView, LiveView
 from coach.app.wiring import wire
 from coach.core.events import Command
 from coach.core.vision import BodyReader
-from coach.files import private_folder
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
 
@@ -129,14 +127,4 @@ def _set_videos(settings: Settings, folder: Path) -> SetVideos:
     the folder cannot be written, or there is no camera."""
     if settings.camera.source == "none":
         raise VideoUnavailable('camera.source = "none": there is no camera to record')
-    videos = SetVideos.configured(folder, None, settings.camera, wait_for_encoder=True)
-    try:
-        private_folder(folder)
-        unsafe = unsafe_folder(folder)
-    except OSError as exc:
-        raise VideoUnavailable(f"cannot make {folder} ({exc.strerror})") from None
-    if unsafe is not None:
-        raise VideoUnavailable(unsafe)
-    if not os.access(folder, os.W_OK):
-        raise VideoUnavailable(f"cannot write in {folder}")
-    return videos
+    return SetVideos.configured(folder, None, settings.camera, wait_for_encoder=True)
