@@ -285,38 +285,23 @@ def _history_of(kind: str) -> list[tuple[str, list[float], set[int]]]:
     ]
 
 
-def _texts_overlap(figure) -> list[tuple[str, str]]:
-    """Pairs of visible texts, within one chart, whose boxes overlap on the drawn page."""
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()
-    clashes = []
-    for axis in figure.axes:
-        texts = [
-            t
-            for t in [*axis.texts, *axis.get_xticklabels(), *axis.get_yticklabels()]
-            if t.get_visible() and t.get_text()
-        ]
-        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
-        for i, (a, box_a) in enumerate(boxes):
-            clashes += [(a, b) for b, box_b in boxes[i + 1 :] if box_a.overlaps(box_b)]
-    return clashes
-
-
 @pytest.mark.parametrize("kind", ["one", "day", "year"])
-def test_the_report_charts_show_the_history_forward_in_whole_reps(tmp_path, kind):
+def test_the_report_charts_show_the_history_forward_in_sessions_and_shares(tmp_path, kind):
     pytest.importorskip("matplotlib", reason="pip install 'legcoach[report]'")
     from coach.adapters.store import read_history
     from coach.app.report import build_report
+    from coach.app.report_figures import MAX_SESSION_BARS
+    from tests.test_report import _clashes
 
     sessions = _history_of(kind)
     _fill_history(tmp_path, sessions)
     records, _ = read_history(tmp_path / "legcoach" / "history.sqlite3", limit=1000)
     figure = build_report(records, 45.0)
-    _, faults, perfect, per_week = figure.axes
+    _, faults, clean, per_week = figure.axes
     n = len(sessions)
     assert figure.texts[0].get_text().startswith("1 session since" if n == 1 else f"{n} sessions")
 
-    # Weeks run forward with no gap, and each bar holds that week's whole sessions and reps.
+    # Weeks run forward with no gap, and each bar holds that week's whole sessions.
     mondays = sorted(
         {(r.started_at.date() - timedelta(days=r.started_at.weekday())) for r in records}
     )
@@ -327,25 +312,35 @@ def test_the_report_charts_show_the_history_forward_in_whole_reps(tmp_path, kind
         sum(1 for r in records if 0 <= (r.started_at.date() - w).days < 7) for w in weeks
     ]
     assert [round(p.get_height()) for p in per_week.patches] == expected_sessions
+    assert all(float(t).is_integer() for t in per_week.get_yticks())
     labels = [f"{w:%d %b}" for w in weeks]
-    for axis in (perfect, per_week):
+    for axis in (clean, per_week):
         shown = [label.get_text() for label in axis.get_xticklabels()]
         where = [labels.index(text) for text in shown]
-        assert shown[0] == labels[0] and where == sorted(where) and len(shown) <= 8
-    right = [round(p.get_height()) for p in perfect.patches[len(weeks) :]]
-    expected_right = [
-        sum(
-            sum(1 for i, _ in enumerate(peaks_, 1) if i <= len(peaks_) // 2 and i not in bad)
-            for started, peaks_, bad in sessions
-            if 0 <= (datetime.fromisoformat(started).date() - w).days < 7
-        )
-        for w in weeks
-    ]
+        assert shown[0] == labels[0] and where == sorted(where)
+
+    def in_week(started: str, week) -> bool:
+        return 0 <= (datetime.fromisoformat(started).date() - week).days < 7
+
+    # Of the right leg's reps (the first half of each session's), the share without a fault.
+    right = [round(p.get_height(), 6) for p in clean.patches[len(weeks) :]]
+    expected_right = []
+    for w in weeks:
+        this_week = [(peaks_, bad) for started, peaks_, bad in sessions if in_week(started, w)]
+        seen = sum(len(peaks_) // 2 for peaks_, _ in this_week)
+        faulty = sum(sum(1 for i in bad if i <= len(peaks_) // 2) for peaks_, bad in this_week)
+        expected_right.append(round(100 * (seen - faulty) / seen, 6) if seen else 0.0)
     assert right == expected_right
-    for axis in (faults, perfect, per_week):
-        assert all(float(t).is_integer() for t in axis.get_yticks()), axis.get_title()
-        assert axis.get_ylim()[1] >= 1
-    # Reps with each fault: one stacked bar per session, or per week for a long history.
-    total = sum(round(p.get_height()) for p in faults.patches)
-    assert total == sum(len(bad) for _, _, bad in sessions)
-    assert _texts_overlap(figure) == []
+    # The share of the reps with a fault: per session, or per week for a long history.
+    (toes,) = faults.get_lines()
+    buckets = (
+        [[s] for s in sessions]
+        if len(sessions) <= MAX_SESSION_BARS
+        else [[s for s in sessions if in_week(s[0], w)] for w in weeks]
+    )
+    expected = [
+        100 * sum(len(bad) for _, _, bad in b) / sum(len(peaks_) for _, peaks_, _ in b)
+        for b in buckets
+    ]
+    assert list(toes.get_ydata()) == pytest.approx(expected)
+    assert _clashes(figure) == []

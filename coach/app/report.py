@@ -1,82 +1,79 @@
-"""`coach report --out report.png|.pdf`: four charts of the history, read without a legend.
+"""`coach report --out report.png|.pdf`: four charts of the history, compared at a glance.
 
 matplotlib is an optional extra (`legcoach[report]`): the service never imports this module.
-Every line is named where it ends rather than in a legend box, and every chart title says what
-good looks like.
+What is drawn is worked out in report_figures; here each key sits beside its chart rather than
+over it, and labels are thinned by their drawn size so that none is ever printed over another.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from coach.adapters.store import HistoryUnreadable, history_file, read_history
-from coach.app.history import dated_sanely, history_notes
+from coach.app.history import history_notes
+from coach.app.report_figures import (
+    COUNTED_BY_CLOCK,
+    MARK_COLOUR,
+    MAX_SESSION_BARS,
+    NOTE_COLOUR,
+    PAIN_HATCH,
+    PROGRAM_COLOURS,
+    SIDE_COLOURS,
+    STOP_HATCH,
+    clean_share_per_week,
+    dated,
+    fault_colour,
+    fault_rates,
+    mark_of,
+    program_colour,
+    session_blocks,
+    session_labels,
+    unseen_reps,
+    weeks_of,
+)
 from coach.app.views import FAULT_LABELS
 from coach.core.progress import SESSIONS_PER_WEEK_GOAL, SessionRecord
 
 EXIT_NOTHING = 1
 FORMATS = (".png", ".pdf")
 RECENT_SESSIONS = 5  # the peak-angle chart shows the reps of this many sessions
-MAX_SESSION_BARS = 12  # more sessions than this: the fault chart counts per week
-SIDE_COLOURS = {"right": "#d95f02", "left": "#1b9e77"}
-FAULT_COLOURS = ("#e41a1c", "#377eb8", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999")
-
-
-def _week(day: datetime) -> date:
-    """The Monday that starts the week of `day`."""
-    return day.date() - timedelta(days=day.weekday())
-
-
-def weeks_of(records: list[SessionRecord]) -> list[date]:
-    """Every week from the earliest session's to the latest's, empty ones included: dates need
-    not come in order (a clock put right after a power cut)."""
-    if not records:
-        return []
-    days = [record.started_at for record in records]
-    first, last = _week(min(days)), _week(max(days))
-    return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
-
-
-def dated(records: list[SessionRecord]) -> list[SessionRecord]:
-    """The sessions the weekly charts can place: one saved while the clock said 1970 would
-    stretch them over half a century."""
-    return [record for record in records if dated_sanely(record)]
-
-
-def session_labels(records: list[SessionRecord]) -> list[str]:
-    """A label per session: the day, and the time too where a day has several sessions."""
-    per_day = Counter(record.started_at.date() for record in records)
-    return [
-        f"{r.started_at:%d %b}"
-        + (f" {r.started_at:%H:%M}" if per_day[r.started_at.date()] > 1 else "")
-        for r in records
-    ]
-
-
-def perfect_per_week(records: list[SessionRecord], weeks: list[date]) -> dict[str, list[int]]:
-    """Whole reps, seen and without a fault, per side and week."""
-    sides = sorted({side for record in records for side in record.reps})
-    counts = {side: [0] * len(weeks) for side in sides}
-    index = {week: i for i, week in enumerate(weeks)}
-    for record in records:
-        for side in sides:
-            counts[side][index[_week(record.started_at)]] += record.perfect.get(side, 0)
-    return counts
+LABEL_GAP_PX = 6  # the least room between two labels on one axis
 
 
 def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _categories(axis, labels: list[str], most: int = 8) -> None:
-    """One tick per category, thinned to at most `most` labels so none overlap."""
-    step = max(1, -(-len(labels) // most))
-    shown = list(range(0, len(labels), step))
-    axis.set_xticks(shown, [labels[i] for i in shown])
+def _categories(axis, labels: list[str]) -> None:
+    """One tick per category; `readable_labels` later drops those that would touch."""
+    axis.set_xticks(range(len(labels)), labels, fontsize=8)
     axis.set_xlim(-0.6, len(labels) - 0.4)
+
+
+def readable_labels(figure) -> None:
+    """Keep only category labels that clear every other kept label by LABEL_GAP_PX, measured
+    as drawn, however many sessions and however close their dates. A label of more lines says
+    more (a pain stop, a program, a demo) and is kept first; then the earlier wins."""
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    for axis in figure.axes:
+        ticks = [
+            (position, label.get_text(), label.get_window_extent(renderer))
+            for position, label in zip(axis.get_xticks(), axis.get_xticklabels(), strict=True)
+            if label.get_text()
+        ]
+        kept: list[tuple[float, str, object]] = []
+        for tick in sorted(ticks, key=lambda t: (-t[1].count("\n"), t[0])):
+            box = tick[2]
+            if all(
+                box.x0 >= k.x1 + LABEL_GAP_PX or box.x1 + LABEL_GAP_PX <= k.x0 for *_, k in kept
+            ):
+                kept.append(tick)
+        if len(kept) < len(ticks):
+            kept.sort(key=lambda t: t[0])
+            axis.set_xticks([t[0] for t in kept], [t[1] for t in kept], fontsize=8)
 
 
 def _whole_numbers(axis, highest: float) -> None:
@@ -86,113 +83,167 @@ def _whole_numbers(axis, highest: float) -> None:
     axis.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=2))
 
 
-def _key(axis, entries: list[tuple[str, str]]) -> None:
-    """Names in their colours, one under another in the top right corner: no legend box, and
-    nothing printed over another however many bars there are."""
-    for row, (text, colour) in enumerate(entries):
-        axis.text(
-            0.99,
-            0.98 - 0.07 * row,
-            text,
-            transform=axis.transAxes,
-            ha="right",
-            va="top",
-            color=colour,
-            fontsize=9,
+def _percent(axis, top: float) -> None:
+    """A y axis of shares (0 to 1, drawn as 0 to 100) labelled in per cent, up to `top`."""
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_ylim(0, 100 * top)
+    axis.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+
+
+def _key(axis, handles: list) -> None:
+    """The chart's key beside it, to the right: never over a bar or a line."""
+    if handles:
+        axis.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            frameon=False,
+            fontsize=8,
+            borderaxespad=0.3,
         )
-
-
-def faults_per_bucket(records: list[SessionRecord]) -> tuple[list[str], dict[str, list[int]]]:
-    """Reps with each fault per session, or per week once there are too many sessions to show
-    one bar each: the bars' labels, oldest first, and the counts of each fault."""
-    faults = sorted({fault for record in records for fault in record.faults})
-    if len(records) <= MAX_SESSION_BARS:
-        return session_labels(records), {
-            f: [record.faults.get(f, 0) for record in records] for f in faults
-        }
-    records = dated(records)
-    weeks = weeks_of(records)
-    index = {week: i for i, week in enumerate(weeks)}
-    counts = {f: [0] * len(weeks) for f in faults}
-    for record in records:
-        for f, n in record.faults.items():
-            counts[f][index[_week(record.started_at)]] += n
-    return [f"{week:%d %b}" for week in weeks], counts
 
 
 def _peaks(axis, records: list[SessionRecord], max_deg: float) -> None:
+    """Each recent session gets the same width, however few reps it has: a session stopped
+    after one rep still has room for its label."""
     recent = [r for r in records if r.peak_angles][-RECENT_SESSIONS:]
-    x = 0
-    for record, label in zip(recent, session_labels(recent), strict=True):
-        xs = list(range(x, x + len(record.peak_angles)))
+    for slot, record in enumerate(recent):
+        n = len(record.peak_angles)
+        xs = [slot - 0.4 + 0.8 * (i + 0.5) / n for i in range(n)]
         colours = ["#e41a1c" if peak > max_deg else "#444444" for peak in record.peak_angles]
         axis.scatter(xs, record.peak_angles, c=colours, s=16)
-        axis.text(x, 2, label, fontsize=8, color="#666666")
-        x += len(record.peak_angles) + 2
-    if not recent:
+    if recent:
+        _categories(axis, session_labels(recent))
+    else:
         axis.text(0.5, 0.5, "no rep seen by the camera yet", transform=axis.transAxes, ha="center")
+        axis.set_xticks([])
     axis.axhline(max_deg, color="#e41a1c", linestyle="--")
     axis.set_ylim(0, max(max_deg + 20, 70))
-    axis.set_title(f"Peak angle of each rep, last sessions (stay under the {max_deg:.0f}° line)")
+    axis.set_title(f"Peak angle of each rep, last sessions\nstay under the {max_deg:.0f}° line")
     axis.set_ylabel("degrees")
-    axis.set_xticks([])
 
 
 def _faults(axis, records: list[SessionRecord]) -> None:
-    labels, counts = faults_per_bucket(records)
-    bottom = [0] * len(labels)
-    for (fault, per_bucket), colour in zip(counts.items(), FAULT_COLOURS, strict=False):
-        axis.bar(
-            range(len(labels)), per_bucket, bottom=bottom, width=0.6, color=colour, label=fault
-        )
-        bottom = [b + n for b, n in zip(bottom, per_bucket, strict=True)]
-    # Named top to bottom as the bars are stacked.
-    named = [(FAULT_LABELS.get(f, f), c) for f, c in zip(counts, FAULT_COLOURS, strict=False)]
-    _key(axis, named[::-1])
-    if len(records) <= MAX_SESSION_BARS:
+    from matplotlib.lines import Line2D
+
+    labels, rates = fault_rates(records)
+    per_session = len(records) <= MAX_SESSION_BARS
+    for fault, shares in rates.items():
+        ys = [float("nan") if share is None else 100 * share for share in shares]
+        axis.plot(range(len(labels)), ys, marker="o", markersize=4, color=fault_colour(fault))
+    highest = max((s for shares in rates.values() for s in shares if s is not None), default=0)
+    _percent(axis, min(1.0, max(highest * 1.15, 0.1)))
+    if per_session:
         for x, record in enumerate(records):
             if record.total_reps and not record.checked_reps:
+                note = "by the clock" if record.program in COUNTED_BY_CLOCK else "no camera"
                 axis.text(
-                    x, 0, "not\nchecked", ha="center", va="bottom", fontsize=8, color="#666666"
+                    x,
+                    0.02,
+                    note,
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color=NOTE_COLOUR,
+                    transform=axis.get_xaxis_transform(),
                 )
-    _whole_numbers(axis, max(bottom, default=0) * (1 + 0.1 * len(counts)))
-    if not counts:
-        checked = any(record.checked_reps for record in records)
-        note = "no faults at all" if checked else "form not checked (no camera)"
-        axis.text(0.5, 0.5, note, transform=axis.transAxes, ha="center")
+    if not rates:
+        axis.text(0.5, 0.5, _no_faults_note(records), transform=axis.transAxes, ha="center")
+    _key(
+        axis,
+        [
+            Line2D([], [], color=fault_colour(f), marker="o", label=FAULT_LABELS.get(f, f))
+            for f in rates
+        ],
+    )
     _categories(axis, labels)
-    per = "session" if len(records) <= MAX_SESSION_BARS else "week"
-    axis.set_title(f"Reps with each fault, per {per} (lower is better)")
-    axis.set_ylabel("reps")
+    per = "session" if per_session else "week (your sessions)"
+    axis.set_title(f"Share of the reps with each fault\nper {per}; lower is better")
+    axis.set_ylabel("of the reps seen")
 
 
-def _perfect(axis, records: list[SessionRecord], weeks: list[date]) -> None:
-    counts = perfect_per_week(records, weeks)
-    width = 0.8 / max(len(counts), 1)
-    for i, (side, per_week) in enumerate(counts.items()):
-        xs = [w + (i - (len(counts) - 1) / 2) * width for w in range(len(weeks))]
-        axis.bar(xs, per_week, width=width, color=SIDE_COLOURS.get(side, "#444444"), label=side)
-    entries = [(f"{side} leg", SIDE_COLOURS.get(side, "#444444")) for side in counts]
-    unchecked = sum(sum(record.unchecked.values()) for record in records)
-    if unchecked:
-        entries.append((f"{_plural(unchecked, 'rep')} not checked (no camera)", "#666666"))
-    _key(axis, entries)
-    highest = max((n for c in counts.values() for n in c), default=0)
-    _whole_numbers(axis, highest * (1 + 0.1 * len(entries)))
+def _no_faults_note(records: list[SessionRecord]) -> str:
+    if any(record.checked_reps for record in records):
+        return "no faults at all"
+    if all(record.program in COUNTED_BY_CLOCK for record in records):
+        return "counted by the clock: form not judged"
+    return "form not checked (no camera)"
+
+
+def _clean(axis, records: list[SessionRecord], weeks: list[date]) -> None:
+    from matplotlib.patches import Patch
+
+    shares = clean_share_per_week(records, weeks)
+    width = 0.8 / max(len(shares), 1)
+    for i, (side, per_week) in enumerate(shares.items()):
+        xs = [w + (i - (len(shares) - 1) / 2) * width for w in range(len(weeks))]
+        heights = [0.0 if share is None else 100 * share for share in per_week]
+        axis.bar(xs, heights, width=width, color=SIDE_COLOURS.get(side, "#444444"))
+    handles = [
+        Patch(color=SIDE_COLOURS.get(side, "#444444"), label=f"{side} leg") for side in shares
+    ]
+    no_camera, by_clock = unseen_reps(records)
+    if no_camera:
+        handles.append(
+            Patch(color="none", label=f"{_plural(no_camera, 'rep')} not checked\n(no camera)")
+        )
+    if by_clock:
+        handles.append(
+            Patch(color="none", label=f"{_plural(by_clock, 'clamshell')} counted\nby the clock")
+        )
+    _key(axis, handles)
+    _percent(axis, 1.0)
     _categories(axis, [f"{week:%d %b}" for week in weeks])
-    axis.set_title("Perfect reps per week, each side (higher is better)")
-    axis.set_ylabel("reps seen, without a fault")
+    axis.set_title(
+        "Share of the reps seen that were clean\nper week (your sessions); higher is better"
+    )
+    axis.set_ylabel("of the reps seen, without a fault")
 
 
 def _sessions(axis, records: list[SessionRecord], weeks: list[date]) -> None:
-    per_week = Counter(_week(record.started_at) for record in records)
-    counts = [per_week[week] for week in weeks]
-    axis.bar(range(len(weeks)), counts, width=0.6, color="#7570b3")
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    bottom = [0] * len(weeks)
+    for (demo, program, hatch), counts in session_blocks(records, weeks).items():
+        colour = program_colour(program)
+        axis.bar(
+            range(len(weeks)),
+            counts,
+            bottom=bottom,
+            width=0.6,
+            hatch=hatch,
+            color="white" if demo else colour,
+            edgecolor=colour if demo else MARK_COLOUR,
+            linewidth=1.0 if demo else 0.0,
+        )
+        bottom = [b + n for b, n in zip(bottom, counts, strict=True)]
     axis.axhline(SESSIONS_PER_WEEK_GOAL, color="#1b9e77", linestyle="--")
-    _key(axis, [(f"dashed line: the goal of {SESSIONS_PER_WEEK_GOAL} a week", "#1b9e77")])
-    _whole_numbers(axis, max([*counts, SESSIONS_PER_WEEK_GOAL]) * 1.1)
+    programs = sorted({r.program for r in records}, key=lambda p: (p not in PROGRAM_COLOURS, p))
+    handles = [Patch(color=program_colour(p), label=p.replace("_", " ")) for p in programs]
+    if any(r.ended_by == "pain" for r in records):
+        handles.append(
+            Patch(
+                facecolor="white", edgecolor=MARK_COLOUR, hatch=PAIN_HATCH, label="stopped: it hurt"
+            )
+        )
+    if any(mark_of(r) == STOP_HATCH for r in records):
+        handles.append(
+            Patch(facecolor="white", edgecolor=MARK_COLOUR, hatch=STOP_HATCH, label="stopped early")
+        )
+    if any(r.simulated for r in records):
+        handles.append(Patch(facecolor="white", edgecolor="#444444", label="demo (not yours)"))
+    handles.append(
+        Line2D(
+            [], [], color="#1b9e77", linestyle="--", label=f"goal: {SESSIONS_PER_WEEK_GOAL} a week"
+        )
+    )
+    _key(axis, handles)
+    _whole_numbers(axis, max([*bottom, SESSIONS_PER_WEEK_GOAL]))
     _categories(axis, [f"{week:%d %b}" for week in weeks])
-    axis.set_title("Sessions per week (reach the line)")
+    axis.set_title("Sessions per week, by program\nreach the line")
 
 
 def build_report(records: list[SessionRecord], max_deg: float):
@@ -207,7 +258,7 @@ def build_report(records: list[SessionRecord], max_deg: float):
     figure, axes = plt.subplots(2, 2, figsize=(12, 8), layout="constrained")
     _peaks(axes[0][0], records, max_deg)
     _faults(axes[0][1], records)
-    _perfect(axes[1][0], placed, weeks)
+    _clean(axes[1][0], placed, weeks)
     _sessions(axes[1][1], placed, weeks)
     for axis in axes.flat:
         axis.spines[["top", "right"]].set_visible(False)
@@ -217,6 +268,7 @@ def build_report(records: list[SessionRecord], max_deg: float):
     if unsure := len(records) - len(placed):
         title += f" ({unsure} dated while the clock was not set: not in the weekly charts)"
     figure.suptitle(title)
+    readable_labels(figure)
     return figure
 
 
