@@ -19,6 +19,7 @@ from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
 from coach.app.wiring import wire
 from coach.core.events import Command
+from coach.core.programs import program_for
 from coach.core.vision import BodyReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
@@ -34,6 +35,13 @@ DEMO_SCRIPT = Script(
 )
 SPEECH_DRAIN_S = 15.0
 EXIT_NO_VIDEO = 3  # --record asked for and impossible: before the session starts
+# Besides its reps and breaks, a session spends about this long on setting up each side, the
+# switch's words and the summary (measured on the demo: 75 s of the 123 s of 2 reps, 1 set),
+# and this long on the review said before each rest.
+SETUP_AND_TALK_S = 75.0
+REVIEW_S = 3.0
+QUICK_SPEED = 20  # what the demo suggests when it would take minutes
+HINT_OVER_S = 60.0  # a shorter wait needs no hint
 
 
 def demo_settings(settings: Settings, reps: int, sets: int) -> Settings:
@@ -46,6 +54,32 @@ def demo_settings(settings: Settings, reps: int, sets: int) -> Settings:
         side_switch_s=min(settings.session.side_switch_s, 10.0),
     )
     return replace(settings, session=session)
+
+
+def expected_length_s(settings: Settings) -> float:
+    """How long the session lasts at real speed, near enough to say in minutes."""
+    program = program_for(settings.programs.default, settings)
+    session = settings.session
+    sets = 2 * program.sets_per_side
+    rests = sets - 2  # between the sets of each side; the switch comes between the sides
+    return (
+        SETUP_AND_TALK_S
+        + sets * program.reps_per_set * (program.length_s + settings.tempo.between_reps_s)
+        + rests * (session.rest_between_sets_s + REVIEW_S)
+        + session.side_switch_s
+    )
+
+
+def speed_hint(settings: Settings, speed: float) -> str | None:
+    """At a speed that keeps the user waiting minutes, how long, and how to see it sooner."""
+    wait_s = expected_length_s(settings) / speed
+    if wait_s <= HINT_OVER_S:
+        return None
+    quick_s = expected_length_s(settings) / QUICK_SPEED
+    return (
+        f"This session takes about {round(wait_s / 60)} minutes at this speed; "
+        f"--speed {QUICK_SPEED} shows it in about {quick_s:.0f} seconds (Ctrl-C stops it)."
+    )
 
 
 def build_demo(
@@ -79,6 +113,8 @@ def run_demo(
         except VideoUnavailable as exc:
             print(f"coach: --record: {exc}", file=sys.stderr)
             return EXIT_NO_VIDEO
+    if not as_json and (hint := speed_hint(settings, speed)):
+        print(hint, file=out, flush=True)
     speaker = make_speaker(settings.speech)
     view = JsonView(out) if as_json else LiveView(out)
     sinks: list[EventSink] = [view]
