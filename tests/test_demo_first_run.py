@@ -14,10 +14,13 @@ from coach.core.events import Command, SessionSummary
 from coach.settings import Settings
 
 
-def test_the_demo_at_real_speed_first_says_how_long_it_takes_and_how_to_see_it_sooner():
-    # What `./scripts/demo` runs: `coach demo` at real speed. Only its first line is read.
+def test_the_demo_at_real_speed_first_says_how_long_it_takes_and_how_to_see_it_sooner(tmp_path):
+    # What `./scripts/demo` runs: `coach demo` at real speed, here with the built-in plan
+    # whatever config this machine has. Only its first line is read.
+    built_in = tmp_path / "empty.toml"
+    built_in.write_text("")
     demo = subprocess.Popen(
-        [sys.executable, "-m", "coach", "demo"],
+        [sys.executable, "-m", "coach", "demo", "--config", str(built_in)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
