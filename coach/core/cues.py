@@ -144,6 +144,17 @@ PRAISE_FOR_FIXING = {
     Fault.FAST_LOWER: "Better: slow down.",
     Fault.NO_HOLD: "Better: good hold.",
 }
+# With a labral tear the foot is kept level: toes that stop turning up are praised for that.
+FOOT_LEVEL_AGAIN = "Good: the foot stayed level."
+
+
+def praise_for_fixing(fault: str, neutral_foot: bool) -> str | None:
+    """Praise for a fault the rep before had and this one did not; None: nothing to praise."""
+    if fault == Fault.TOES_UP and neutral_foot:
+        return FOOT_LEVEL_AGAIN
+    return PRAISE_FOR_FIXING.get(fault)
+
+
 QUIETER = "Fewer words."
 TONES_ONLY = "Tones only, and the count."
 MORE_CUES = "More coaching."
@@ -331,6 +342,12 @@ FEEL_IT = (
     "You should feel that in the side of your buttock. If you feel it at the front of the hip "
     "instead, turn the toes a little further down."
 )
+# The same, for a foot kept level: the toes are never asked to turn down.
+FEEL_IT_FOOT_LEVEL = (
+    "You should feel that in the side of your buttock. If you feel it at the front of the hip "
+    "instead, check the toes are not turning up, keep the leg in line with your body, and "
+    "lift a little lower."
+)
 WAIST_RESET = (
     "Your waist was crunching. Next set, the moment you feel it, stop, reach long again, "
     "and lift a little lower."
@@ -342,10 +359,11 @@ LIFT_LESS = (
 REPEATED = 2  # a fault on this many reps of a set is worth a word in the rest
 
 
-def set_review(first_set: bool, faults: dict[str, int]) -> list[str]:
+def set_review(first_set: bool, faults: dict[str, int], neutral_foot: bool = False) -> list[str]:
     """What to teach after a set: where it should be felt (after the first), and how to fix
     a fault that kept coming back."""
-    said = [FEEL_IT] if first_set else []
+    feel = FEEL_IT_FOOT_LEVEL if neutral_foot else FEEL_IT
+    said = [feel] if first_set else []
     if faults.get(Fault.HIP_HIKE, 0) >= REPEATED:
         said.append(WAIST_RESET)
     if faults.get(Fault.TOO_HIGH, 0) >= REPEATED:
@@ -364,14 +382,19 @@ def verbosity_changed(before: int, after: int) -> str:
 
 def catalogue(settings: Settings) -> list[str]:
     """Every sentence a session can say (fixed words, each count, each set's introduction), so
-    speech can be prepared before it is needed and tested for never sounding like a command."""
-    said = [LIFT, HOLD, LOWER, TOO_HIGH, TOES_UP, TOES_UP_NEUTRAL, FAST_LOWER, NO_HOLD, HIP_HIKE]
+    speech can be prepared before it is needed and tested for never sounding like a command.
+    Only this configuration's: with a labral tear, nothing that asks for the toes down."""
+    neutral = settings.safety.neutral_foot
+    praise = [praise_for_fixing(fault, neutral) for fault in PRAISE_FOR_FIXING]
+    said = [LIFT, HOLD, LOWER, TOO_HIGH, warning_text(Fault.TOES_UP, neutral), FAST_LOWER]
+    said += [NO_HOLD, HIP_HIKE]
     said += [KNEE_BEND, FORWARD_DRIFT]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
-    said += [*SHORT_TEMPO.values(), LAST_THREE, CLEAN_STREAK, *PRAISE_FOR_FIXING.values()]
-    said += [FEEL_IT, WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY, MORE_CUES, MOST_CUES]
+    said += [*SHORT_TEMPO.values(), LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
+    said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
+    said += [MORE_CUES, MOST_CUES]
     said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED, CAMERA_LOW]
-    said += [foot_cue(False), foot_cue(True)]
+    said += [foot_cue(neutral)]
     said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_SEEN_SETUP, CLAMSHELL_OPEN]
     said += [CLAMSHELL_CLOSE, BURSITIS_HOLDS, *NOT_COUNTED.values()]
     said += [WALL_SLIDE_SETUP, WALL_SLIDE_UP, WALL_SLIDE_DOWN, hold_for(settings.programs.hold_s)]
@@ -386,7 +409,8 @@ def catalogue(settings: Settings) -> list[str]:
     said += [help_text(settings.voice.commands.by_command())]
     said += [f"{say_number(n).capitalize()}." for n in range(1, reps + 1)]
     for side in legs:
-        said += setup_cues(side) + side_setup_cues(side, False) + [switch_sides(side)]
+        said += setup_cues(side) + side_setup_cues(side, neutral)
+        said += [switch_sides(side)]
         said += [set_intro(side, n, sets, reps) for n in range(1, sets + 1)]
         said += [set_done(n) for n in range(1, sets + 1)]
     for device in ("microphone", "camera", "voice"):

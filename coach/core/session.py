@@ -253,7 +253,8 @@ class Coach:
         self._tally.sets_done += 1
         review: list[str] = []
         if self._verbosity >= Verbosity.QUIET and program.uses_camera:
-            review = cues.set_review(self._tally.sets_done == 1, self._tally.set_faults)
+            first, neutral_foot = self._tally.sets_done == 1, self._settings.safety.neutral_foot
+            review = cues.set_review(first, self._tally.set_faults, neutral_foot)
         for line in review:
             self._out.say(line)
         # The break starts once the review has been said, so it is never cut short by it.

@@ -45,7 +45,8 @@ class SetRunner(Part):
         self.new_set(verbosity)
 
     def new_set(self, verbosity: Verbosity) -> None:
-        self._talk = SetTalk(verbosity, self._course.program.reps_per_set)
+        neutral_foot = self._settings.safety.neutral_foot
+        self._talk = SetTalk(verbosity, self._course.program.reps_per_set, neutral_foot)
         self._watcher.reset()
         self._cycles = 0
         self._reps_this_cycle = 0

@@ -36,8 +36,10 @@ TONE_TAGS = {"lift": cues.TONE_LIFT, "hold": cues.TONE_HOLD, "lower": cues.TONE_
 class SetTalk:
     """The words of one set, rep by rep; pure: it is told what happened and asked what to say."""
 
-    def __init__(self, verbosity: Verbosity, reps_per_set: int) -> None:
+    def __init__(self, verbosity: Verbosity, reps_per_set: int, neutral_foot: bool = False) -> None:
+        """`neutral_foot`: the foot is kept level (a labral tear), and praised in those words."""
         self.verbosity = verbosity
+        self._neutral_foot = neutral_foot
         self._reps = reps_per_set
         self._rhythm_lost = False
         self._clean_streak = 0
@@ -80,7 +82,7 @@ class SetTalk:
         self._clean_streak += 1
         fixed = [f for f in self._last_faults if f in cues.PRAISE_FOR_FIXING]
         if fixed:  # the fault of the rep before is gone: say so, by name
-            return cues.PRAISE_FOR_FIXING[fixed[0]]
+            return cues.praise_for_fixing(fixed[0], self._neutral_foot)
         if self._clean_streak % streak_needed == 0:
             return cues.CLEAN_STREAK
         return None
