@@ -19,6 +19,7 @@ from coach.adapters.frames import FrameSource, ReconnectingFrames
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.voice.audio import ArecordSource, AudioSource
 from coach.app.eyes import open_reader
+from coach.core.sore_hip import worked_legs
 from coach.core.vision import BodyReader, LegReader
 from coach.settings import Settings
 from coach.sim.athlete import Script, SimulatedAthlete
@@ -135,7 +136,7 @@ class SimulatedDevices:
         model."""
         self._settings = settings
         self._speaker = speaker
-        self.athlete = SimulatedAthlete(script, side=settings.session.legs[0])
+        self.athlete = SimulatedAthlete(script, side=worked_legs(settings)[0])
         self._camera_for = camera_for
         self._reader = reader
         self._gpio = gpio

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coach.core.programs import Program, program_for
+from coach.core.sore_hip import worked_legs
 from coach.settings import Settings
 
 
@@ -22,7 +23,7 @@ class Block:
 def plan_blocks(settings: Settings, program: Program) -> list[Block]:
     """All sets on one side, then all on the next: the person switches sides once."""
     sets = program.sets_per_side
-    return [Block(side, n) for side in settings.session.legs for n in range(1, sets + 1)]
+    return [Block(side, n) for side in worked_legs(settings) for n in range(1, sets + 1)]
 
 
 class Course:

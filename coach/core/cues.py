@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coach.core.events import Fault
+from coach.core.sore_hip import worked_legs
 from coach.marking import MARKER_NAMES
 from coach.settings import Settings
 
@@ -49,15 +50,27 @@ def other_leg(side: str) -> str:
     return "left" if side == "right" else "right"
 
 
-def setup_cues(side: str) -> list[str]:
-    """First set of the session: get the body in place before the first lift."""
+def setup_cues(side: str, sore_side: str = "none") -> list[str]:
+    """First set of the session: get the body in place before the first lift. With a sore hip
+    (`sore_side`, whose leg is the one on top), which side to lie on, and why."""
+    lying = other_leg(side)
+    sore = [] if sore_side == "none" else [sore_hip(sore_side)]
+    mat = f"with the sore {side} hip on top, off the mat" if sore else "on a firm mat"
     return [
-        f"Let's set up. Lie on your {other_leg(side)} side on a firm mat, facing the camera, "
+        *sore,
+        f"Let's set up. Lie on your {lying} side {mat}, facing the camera, "
         "and rest your head on your lower arm.",
         "Make one straight line from your ear through your hip to your ankle, hips stacked one "
         "above the other. Bend the bottom knee if it helps you balance; keep the top leg "
         "straight.",
     ]
+
+
+def sore_hip(side: str) -> str:
+    return (
+        f"Your {side} hip is sore, so today we work only your {side} leg, and you never lie on "
+        "that hip."
+    )
 
 
 CALIBRATE = "Point the toes of your top foot straight ahead, foot level, and keep still."
@@ -404,12 +417,12 @@ def catalogue(settings: Settings) -> list[str]:
     said += [program_intro(title) for title in titles]
     said += [cannot_see([name]) for name in MARKER_NAMES]
     session = settings.session
-    legs, sets, reps = session.legs, session.sets_per_side, session.reps_per_set
+    sets, reps = session.sets_per_side, session.reps_per_set
     said += [STOPPED, PAIN, NOT_STARTED, READY, REST_ENDING]
     said += [help_text(settings.voice.commands.by_command())]
     said += [f"{say_number(n).capitalize()}." for n in range(1, reps + 1)]
-    for side in legs:
-        said += setup_cues(side) + side_setup_cues(side, neutral)
+    for side in worked_legs(settings):
+        said += setup_cues(side, settings.safety.sore_side) + side_setup_cues(side, neutral)
         said += [switch_sides(side)]
         said += [set_intro(side, n, sets, reps) for n in range(1, sets + 1)]
         said += [set_done(n) for n in range(1, sets + 1)]

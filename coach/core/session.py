@@ -34,6 +34,7 @@ from coach.core.programs import program_for
 from coach.core.progress import SessionRecord
 from coach.core.set_runner import SetRunner
 from coach.core.setup_flow import SetupFlow
+from coach.core.sore_hip import worked_legs
 from coach.core.stage import Stage
 from coach.core.talk import Verbosity
 from coach.core.tally import Tally
@@ -109,7 +110,7 @@ class Coach:
         self._agenda = Agenda()
         self._out = Outbox(self._agenda)
         self._course = Course(settings, markerless)
-        self._tally = Tally(settings.session.legs)
+        self._tally = Tally(worked_legs(settings))
         stage = Stage(
             settings, self._course, self._agenda, self._out, lambda: self._phase, markerless
         )

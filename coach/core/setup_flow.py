@@ -60,7 +60,8 @@ class SetupFlow(Part):
             lines = [cues.program_intro(program.title)]
         else:
             lines = []
-        lines += [*cues.setup_cues(self._course.block.side), *program.setup]
+        sore_side = self._settings.safety.sore_side
+        lines += [*cues.setup_cues(self._course.block.side, sore_side), *program.setup]
         # Without a toe marker the pose model sees the toes too seldom to measure the camera
         # by them, and to judge them every rep: say so once.
         toe_marker = not self._markerless or self._settings.vision.toe_marker

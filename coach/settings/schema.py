@@ -39,6 +39,10 @@ def _valid_colour(value: str) -> bool:
     return bool(_HEX_COLOUR.match(value))
 
 
+def _toml_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
+
 COLOUR = checked(_valid_colour, "a colour written #rrggbb")
 
 # A named PCM ("default", "null", one from asound.conf), or a device plugin with plain
@@ -118,11 +122,22 @@ class ProgramSettings:
 @dataclass(frozen=True)
 class SafetySettings:
     condition: str = field(default="none", metadata=one_of("none", "bursitis", "labral_tear"))
+    # The hip never lain on; "none" until the person says which one is sore.
+    sore_side: str = field(default="none", metadata=one_of("none", *LEGS))
 
     @property
     def neutral_foot(self) -> bool:
         """With a labral tear, turning the toes down can pinch: the foot stays level."""
         return self.condition == "labral_tear"
+
+    def problem(self) -> str | None:
+        """A sore hip the coach would have to guess: half the time it would be lain on."""
+        if self.condition == "bursitis" and self.sore_side == "none":
+            return (
+                'condition = "bursitis" needs sore_side, the hip you must not lie on '
+                '(allowed: sore_side = "left" or "right")'
+            )
+        return None
 
 
 @dataclass(frozen=True)
@@ -333,6 +348,13 @@ class Settings:
                 f"tempo.hold_s = {tempo.hold_s:g} is shorter than form.min_hold_s = "
                 f"{form.min_hold_s:g}, so every rep would be faulted for its hold "
                 f"(allowed: hold_s at least {form.min_hold_s:g})"
+            )
+        sore = self.safety.sore_side
+        if sore != "none" and sore not in self.session.legs:
+            return (
+                f'safety.sore_side = "{sore}" with session.legs = {_toml_list(self.session.legs)}: '
+                f"each of those legs is lifted lying on the sore {sore} hip (allowed: "
+                f'"{sore}" in session.legs, the leg lifted with the sore hip on top)'
             )
         if form.rep_min_peak_deg >= form.max_abduction_deg:
             return (
