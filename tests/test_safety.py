@@ -1,11 +1,16 @@
 """Safety modes that agree with themselves: a labral tear is never asked to turn the toes down,
-and a sore hip is never lain on."""
+a sore hip is never lain on, and a pain stop makes the next session gentler and says why."""
 
 import re
 from dataclasses import replace
 
 import pytest
 
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.adapters.store import SessionRecorder, open_database
+from coach.app.devices import SimulatedDevices
+from coach.app.wiring import wire
 from coach.core import cues
 from coach.core.events import (
     Command,
@@ -14,6 +19,7 @@ from coach.core.events import (
     FormWarning,
     Phase,
     RepCounted,
+    SessionStarted,
     StateChanged,
 )
 from coach.settings import Settings
@@ -175,3 +181,86 @@ def test_with_bursitis_the_sore_hip_is_never_lain_on(sore, lie_on):
     lying = re.compile(rf"lie (on|with) your {sore} side|{lie_on} leg on top|switch sides", re.I)
     assert [text for text in said if lying.search(text)] == []
     assert not any("firm mat" in text for text in said)
+
+
+def _history(tmp_path):
+    path = tmp_path / "legcoach" / "history.sqlite3"
+    path.parent.mkdir(exist_ok=True)
+    return SessionRecorder(open_database(path))
+
+
+def _session(settings, recorder, command=Command.START, pain_after_reps=None, then=()):
+    """A coach started afresh (as after a restart) on the history's sessions; "it hurts" after
+    `pain_after_reps` reps (0: during the set-up) or none; `then`: commands said after the
+    first words."""
+    events: list[Event] = []
+    devices = SimulatedDevices(settings, ConsoleSpeaker(), Script(RepStyle(hold_s=6.0)))
+    rig = wire(
+        settings,
+        devices,
+        VirtualClock(),
+        sinks=[devices.athlete.on_event, events.append, recorder],
+        past=recorder.recent(),
+    )
+    loop = rig.loop
+    loop.send(command, "test")
+    loop.run(until=lambda: bool(_said(events)), max_seconds=60)
+    for later in then:
+        loop.send(later, "voice")
+    if pain_after_reps is not None:
+        reps = lambda: len([e for e in events if isinstance(e, RepCounted)])  # noqa: E731
+        loop.run(until=lambda: reps() >= pain_after_reps, max_seconds=600)
+        loop.send(Command.PAIN, "voice")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    rig.close()
+    return events
+
+
+def _program(events):
+    return next(e.program for e in events if isinstance(e, SessionStarted))
+
+
+def test_after_a_pain_stop_the_next_session_is_gentler_and_says_why_first(tmp_path):
+    settings = _settings()
+    recorder = _history(tmp_path)
+    first = _session(settings, recorder, pain_after_reps=1)
+    assert _program(first) == "leg_lifts" and cues.PAIN in _said(first)
+
+    # What hurt was not the holds: holds, instead of the leg lifts asked for.
+    second = _session(settings, recorder, pain_after_reps=1)
+    assert _program(second) == "holds"
+    assert _said(second)[0] == (
+        "Last time you stopped because it hurt, so today we go gentler: isometric holds instead "
+        "of leg lifts. If it hurts again, say it hurts and we stop at once."
+    )
+
+    # The holds hurt too: fewer of them, kept fewer when the tempo is slowed.
+    third = _session(settings, recorder, then=[Command.SLOWER])
+    assert _program(third) == "holds"
+    assert _said(third)[0] == (
+        "Last time you stopped because it hurt, so today we go gentler: isometric holds, two a "
+        "set instead of four. If it hurts again, say it hurts and we stop at once."
+    )
+    assert any(text.startswith("Slower:") for text in _said(third))
+    assert [r.rep for r in third if isinstance(r, RepCounted)] == [1, 2, 1, 2]
+
+    # A session without pain: the usual plan, and no word of pain.
+    fourth = _session(settings, recorder, pain_after_reps=0)
+    assert _program(fourth) == "leg_lifts"
+    assert not any("hurt" in text for text in _said(fourth)[:3])
+    recorder.close()
+
+
+def test_a_pain_stop_before_the_first_rep_is_remembered_after_a_restart(tmp_path):
+    settings = _settings()
+    recorder = _history(tmp_path)
+    _session(settings, recorder, command=Command.START_CIRCLES, pain_after_reps=0)
+    recorder.close()
+    recorder = _history(tmp_path)  # the coach restarted
+    after = _session(settings, recorder, command=Command.START_CIRCLES, pain_after_reps=0)
+    assert _program(after) == "holds"
+    assert _said(after)[0].startswith(
+        "Last time you stopped because it hurt, so today we go gentler: isometric holds instead "
+        "of circles."
+    )
+    recorder.close()

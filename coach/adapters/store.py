@@ -357,12 +357,14 @@ class History(NamedTuple):
 def recent_sessions(
     connection: sqlite3.Connection, limit: int = 50, include_simulated: bool = True
 ) -> History:
-    """The last `limit` sessions that counted at least one rep, oldest first. SQLite keeps any
-    value in any column: a session with a row that does not parse is skipped and counted.
-    The coach compares a person with their own sessions only, not with a demo's."""
+    """The last `limit` sessions that counted at least one rep or ended in pain (before the
+    first rep too: the next session must know it hurt), oldest first. SQLite keeps any value in
+    any column: a session with a row that does not parse is skipped and counted. The coach
+    compares a person with their own sessions only, not with a demo's."""
     rows = connection.execute(
         "SELECT id, started_at, COALESCE(ended_by, 'unfinished'), program, simulated"
-        " FROM sessions WHERE EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id)"
+        " FROM sessions WHERE (ended_by = 'pain'"
+        " OR EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id))"
         " AND (? OR NOT simulated) ORDER BY id DESC LIMIT ?",
         (include_simulated, limit),
     ).fetchall()

@@ -36,6 +36,7 @@ def record_json(record: SessionRecord) -> dict[str, object]:
 
 def _row(record: SessionRecord) -> str:
     sides = "  ".join(f"{side} {n} ({_judged(record, side)})" for side, n in record.reps.items())
+    sides = sides or "no reps"  # stopped by pain before the first
     faults = ", ".join(f"{FAULT_LABELS.get(f, f)} {n}" for f, n in sorted(record.faults.items()))
     if not record.checked_reps:
         faults = "not checked"

@@ -195,6 +195,26 @@ PAIN = (
     "Stopping now. Never push through sharp pain. Next time, try holding the leg still at the "
     "top instead of lifting it, and if the pain keeps coming back, see a physiotherapist."
 )
+# The first words of the session after a pain stop.
+AFTER_PAIN = "Last time you stopped because it hurt"
+STOP_IF_IT_HURTS = "If it hurts again, say it hurts and we stop at once."
+
+
+def after_pain_instead(asked: str, instead: str) -> str:
+    return f"{AFTER_PAIN}, so today we go gentler: {instead} instead of {asked}. {STOP_IF_IT_HURTS}"
+
+
+def after_pain_fewer(title: str, reps: int, usual: int) -> str:
+    """Holds today after a pain stop: fewer of them, or with one a set already, a plea to go
+    gently."""
+    if reps >= usual:
+        return f"{AFTER_PAIN}, so go gently today. {STOP_IF_IT_HURTS}"
+    return (
+        f"{AFTER_PAIN}, so today we go gentler: {title}, {say_number(reps)} a set instead of "
+        f"{say_number(usual)}. {STOP_IF_IT_HURTS}"
+    )
+
+
 NOT_STARTED = "We haven't started yet."
 READY = "Leg lift coach ready. Say start leg lifts, or press the button."
 
@@ -415,6 +435,9 @@ def catalogue(settings: Settings) -> list[str]:
     said += circle_counts(settings.programs.circles_each_way, forward=False)
     titles = ("isometric holds", "circles", "clamshells", "wall slides")
     said += [program_intro(title) for title in titles]
+    holds = settings.programs.hold_reps
+    said += [after_pain_instead(title, titles[0]) for title in ("leg lifts", *titles[1:])]
+    said += [after_pain_fewer(titles[0], reps, holds) for reps in (max(1, holds // 2), holds)]
     said += [cannot_see([name]) for name in MARKER_NAMES]
     session = settings.session
     sets, reps = session.sets_per_side, session.reps_per_set

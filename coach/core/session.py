@@ -14,9 +14,12 @@ something in which phase, and which phase may follow which.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from coach.core import cues, progress, talk
+from coach.core.after_pain import gentler_after_pain
 from coach.core.agenda import Agenda
 from coach.core.course import Course
 from coach.core.events import (
@@ -229,12 +232,12 @@ class Coach:
         self._reset_session()
         # With bursitis, holds are the one way of working the hip that presses least on it.
         swapped = self._settings.safety.condition == "bursitis" and program != "holds"
-        self._course.start(
-            program_for("holds" if swapped else program, self._settings, pose=self._markerless)
-        )
+        build = partial(program_for, settings=self._settings, pose=self._markerless)
+        today, why = gentler_after_pain(self._past, build("holds" if swapped else program), build)
+        self._course.start(today)
         self._out.emit(SessionStarted(self._agenda.now, self._course.program.name))
         self._enter(Phase.SETUP)
-        self._setup.first_side(swapped)
+        self._setup.first_side(swapped, why)
 
     def _begin_set(self) -> None:
         block, program = self._course.block, self._course.program
@@ -391,7 +394,10 @@ class Coach:
             self._out.say(cues.tempo_limit(faster))
             return
         self._tempo_scale = scale
+        # Only the tempo changes: a plan made gentler after a pain stop stays so.
+        reps = self._course.program.reps_per_set
         program = program_for(self._course.program.name, self._settings, scale, self._markerless)
+        program = replace(program, reps_per_set=reps)
         self._course.program = program
         self._out.say(cues.tempo_changed(faster, program.lift_s, program.lower_s))
 

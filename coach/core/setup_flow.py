@@ -50,16 +50,16 @@ class SetupFlow(Part):
     def drop_calibration(self) -> None:
         self._calibration = None
 
-    def first_side(self, swapped: bool) -> None:
+    def first_side(self, swapped: bool, after_pain: str | None = None) -> None:
         """The session's first set-up: the program, lying down, and the camera measured if it
-        can be. `swapped`: leg lifts were turned into holds for a sore hip."""
+        can be. `swapped`: leg lifts were turned into holds for a sore hip; `after_pain`: why
+        today is gentler than asked, said first (it names the program)."""
         program = self._course.program
+        lines = [] if after_pain is None else [after_pain]
         if swapped:
-            lines = [cues.BURSITIS_HOLDS]
-        elif program.name != "leg_lifts":
-            lines = [cues.program_intro(program.title)]
-        else:
-            lines = []
+            lines.append(cues.BURSITIS_HOLDS)
+        elif program.name != "leg_lifts" and after_pain is None:
+            lines.append(cues.program_intro(program.title))
         sore_side = self._settings.safety.sore_side
         lines += [*cues.setup_cues(self._course.block.side, sore_side), *program.setup]
         # Without a toe marker the pose model sees the toes too seldom to measure the camera
