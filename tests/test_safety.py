@@ -3,6 +3,7 @@ a sore hip is never lain on, and a pain stop makes the next session gentler and 
 
 import re
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -22,6 +23,7 @@ from coach.core.events import (
     SessionStarted,
     StateChanged,
 )
+from coach.core.progress import SessionRecord, trend
 from coach.settings import Settings
 from coach.settings.load import ConfigError, settings_from_mapping
 from coach.sim.athlete import RepStyle, Script
@@ -264,3 +266,30 @@ def test_a_pain_stop_before_the_first_rep_is_remembered_after_a_restart(tmp_path
         "of circles."
     )
     recorder.close()
+
+
+MONDAY = datetime(2026, 11, 16, 18, 0)
+
+
+def _record(days: float, program: str, reps: int, perfect: int) -> SessionRecord:
+    return SessionRecord(
+        MONDAY + timedelta(days=days),
+        {"right": reps, "left": reps},
+        {"right": perfect, "left": perfect},
+        {} if perfect == reps else {"toes_up": 2 * (reps - perfect)},
+        program=program,
+    )
+
+
+def test_how_am_i_doing_compares_holds_with_holds():
+    lifts = [_record(d, "leg_lifts", 15, 15) for d in (0, 1, 2)]
+    holds = [_record(d, "holds", 5, 5) for d in (3, 5)]
+    said = trend(lifts + holds, MONDAY + timedelta(days=6))
+    assert "dipped" not in said and "slow down" not in said
+    assert said.endswith("In isometric holds, your perfect reps are holding steady.")
+    # Fewer holds after a pain stop, all of them perfect, are no dip either.
+    gentler = _record(6, "holds", 2, 2)
+    assert trend([*holds, gentler], MONDAY + timedelta(days=7)).endswith("holding steady.")
+    # And leg lifts are still followed among themselves.
+    worse = [*lifts, *holds, _record(6, "leg_lifts", 15, 8), _record(7, "leg_lifts", 15, 7)]
+    assert "Your perfect reps have dipped" in trend(worse, MONDAY + timedelta(days=8))

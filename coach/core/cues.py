@@ -472,5 +472,15 @@ def circle_counts(circles: int, forward: bool) -> list[str]:
     return [first] + [f"{say_number(n).capitalize()}." for n in range(2, circles + 1)]
 
 
+# Each program as said, by its name in the settings and the history.
+PROGRAM_NAMES = {
+    "leg_lifts": "leg lifts",
+    "holds": "isometric holds",
+    "circles": "circles",
+    "clamshells": "clamshells",
+    "wall_slides": "wall slides",
+}
+
+
 def program_intro(title: str) -> str:
     return f"Today: {title}."

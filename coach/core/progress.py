@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from coach.core.cues import FAULT_WORDS, say_number
+from coach.core.cues import FAULT_WORDS, PROGRAM_NAMES, say_number
 from coach.core.events import Fault
 
 PERFECT_REPS_FOR_WEIGHTS = 20  # faultless reps on every side in one session
@@ -106,7 +106,11 @@ def trend(records: list[SessionRecord], now: datetime) -> str:
         f"{'session' if len(week) == 1 else 'sessions'} in the last seven days, "
         f"against a goal of {say_number(SESSIONS_PER_WEEK_GOAL)}."
     )
-    recent = [r for r in records if r.checked_reps][-TREND_SESSIONS:]
+    # Like with like: the latest program's sessions, each by its share of perfect reps (a session
+    # made shorter after a pain stop is no dip).
+    checked = [r for r in records if r.checked_reps]
+    program = checked[-1].program if checked else ""
+    recent = [r for r in checked if r.program == program][-TREND_SESSIONS:]
     if len(recent) < 2:
         if any(not r.checked_reps for r in records[-TREND_SESSIONS:]):
             return (
@@ -115,13 +119,15 @@ def trend(records: list[SessionRecord], now: datetime) -> str:
             )
         return text
     half = len(recent) // 2
-    before = sum(r.total_perfect for r in recent[:half]) / half
-    after = sum(r.total_perfect for r in recent[half:]) / (len(recent) - half)
+    before = sum(r.total_perfect / r.checked_reps for r in recent[:half]) / half
+    after = sum(r.total_perfect / r.checked_reps for r in recent[half:]) / (len(recent) - half)
+    named = PROGRAM_NAMES.get(program, program.replace("_", " "))
+    reps = "Your perfect reps" if program == "leg_lifts" else f"In {named}, your perfect reps"
     if after > before * 1.1:
-        return text + " Your perfect reps are going up. Keep it going."
+        return text + f" {reps} are going up. Keep it going."
     if after < before * 0.9:
-        return text + " Your perfect reps have dipped lately: slow down and focus on form."
-    return text + " Your perfect reps are holding steady."
+        return text + f" {reps} have dipped lately: slow down and focus on form."
+    return text + f" {reps} are holding steady."
 
 
 def advice(records: list[SessionRecord]) -> str | None:
