@@ -266,6 +266,11 @@ def test_a_pain_stop_before_the_first_rep_is_remembered_after_a_restart(tmp_path
         "of circles."
     )
     recorder.close()
+    listed = run_coach("history", state=tmp_path / "legcoach").stdout.splitlines()
+    assert len(listed) == 2 and all(
+        line.endswith("no reps  faults: none  [pain]") for line in listed
+    )
+    assert [line.split()[2] for line in listed] == ["circles", "holds"]
 
 
 MONDAY = datetime(2026, 11, 16, 18, 0)

@@ -38,7 +38,7 @@ def _row(record: SessionRecord) -> str:
     sides = "  ".join(f"{side} {n} ({_judged(record, side)})" for side, n in record.reps.items())
     sides = sides or "no reps"  # stopped by pain before the first
     faults = ", ".join(f"{FAULT_LABELS.get(f, f)} {n}" for f, n in sorted(record.faults.items()))
-    if not record.checked_reps:
+    if record.total_reps and not record.checked_reps:
         faults = "not checked"
     ending = "" if record.ended_by == "plan" else f"  [{record.ended_by}]"
     ending += "  [simulated]" if record.simulated else ""
