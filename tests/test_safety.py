@@ -10,6 +10,7 @@ import pytest
 from coach.adapters.clock import VirtualClock
 from coach.adapters.speech.console import ConsoleSpeaker
 from coach.adapters.store import SessionRecorder, open_database
+from coach.app.demo import build_demo
 from coach.app.devices import SimulatedDevices
 from coach.app.wiring import wire
 from coach.core import cues
@@ -24,6 +25,7 @@ from coach.core.events import (
     StateChanged,
 )
 from coach.core.progress import SessionRecord, trend
+from coach.core.session import Coach
 from coach.settings import Settings
 from coach.settings.load import ConfigError, settings_from_mapping
 from coach.sim.athlete import RepStyle, Script
@@ -298,3 +300,22 @@ def test_how_am_i_doing_compares_holds_with_holds():
     # And leg lifts are still followed among themselves.
     worse = [*lifts, *holds, _record(6, "leg_lifts", 15, 8), _record(7, "leg_lifts", 15, 7)]
     assert "Your perfect reps have dipped" in trend(worse, MONDAY + timedelta(days=8))
+
+
+def test_after_a_pain_stop_today_is_compared_with_the_last_session_that_was_seen():
+    settings = _settings()
+    holds = _record(-2, "holds", 4, 1)  # six reps too high of eight
+    holds = replace(holds, faults={"too_high": 6})
+    pain = SessionRecord(MONDAY - timedelta(days=1), ended_by="pain", program="holds")
+    events: list[Event] = []
+    script = Script(RepStyle(peak_deg=60.0, hold_s=6.0))
+    loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker(), [events.append], script)
+    loop.coach = Coach(settings, [holds, pain], MONDAY)
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    said = _said(events)
+    assert said[0].startswith(cues.after_pain_fewer("isometric holds", 2, 4))
+    assert (
+        said[-1]
+        == "The fault that came up most was going too high, on four reps, down from six last time."
+    )

@@ -308,7 +308,9 @@ class Coach:
         name = self._course.program.name
         started = self._epoch + timedelta(seconds=self._session_started)
         today = self._tally.record(started, ended_by, name)
-        same = [r for r in self._past if r.program == name]
+        # Against the last session of this program whose form was seen: not a pain stop before
+        # the first rep, nor one without a camera.
+        same = [r for r in self._past if r.program == name and r.checked_reps]
         last = same[-1] if same else None
         self._past.append(today)
         if completed:
