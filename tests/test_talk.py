@@ -7,7 +7,7 @@ import pytest
 
 from coach.adapters.speech.synth import Pyttsx3Synth
 from coach.core import cues
-from coach.core.events import Command, Cue, RepCounted, StateChanged
+from coach.core.events import Command, Cue, Fault, RepCounted, StateChanged
 from coach.core.talk import SetTalk, Verbosity
 from coach.settings import SpeechSettings
 from coach.sim.athlete import RepStyle, Script
@@ -25,11 +25,11 @@ def test_tempo_words_fade_once_the_rhythm_is_set_and_come_back_when_it_is_lost()
     for rep in (1, 2, 3):
         assert words_for_rep(talk, rep) == [cues.LIFT, cues.HOLD, cues.LOWER]
         talk.count(rep, (), among_other_numbers=False)
-    assert words_for_rep(talk, 4) == ["Lift.", "Hold.", "Lower."]
+    assert words_for_rep(talk, 4) == [None, None, None]
     talk.count(4, ("fast_lower",), among_other_numbers=False)  # the leg was dropped
     assert words_for_rep(talk, 5) == [cues.LIFT, cues.HOLD, cues.LOWER]
     talk.count(5, (), among_other_numbers=False)
-    assert words_for_rep(talk, 6) == ["Lift.", "Hold.", "Lower."]
+    assert words_for_rep(talk, 6) == [None, None, None]
 
 
 @pytest.mark.parametrize(
@@ -67,17 +67,20 @@ def test_last_three_is_said_with_the_count_three_from_the_end_only():
     assert all(cues.LAST_THREE not in short.count(n, (), False) for n in range(1, 5))
 
 
-def test_praise_names_the_fault_just_fixed_and_a_clean_run_now_and_then():
-    talk = SetTalk(Verbosity.NORMAL, reps_per_set=30)
-    assert talk.count(1, ("hip_hike",), False) == "One."
-    assert talk.count(2, (), False) == "Two. Better: waist long."
-    said = [talk.count(n, (), False) for n in range(3, 12)]
+SEEN = frozenset(Fault)  # a rep the camera saw whole
+
+
+def test_praise_names_the_fault_just_fixed_and_in_chatty_a_clean_run_now_and_then():
+    talk = SetTalk(Verbosity.CHATTY, reps_per_set=30)
+    assert talk.count(1, ("hip_hike",), False, SEEN) == "One."
+    assert talk.count(2, (), False, SEEN) == f"Two. {cues.PRAISE_FOR_FIXING[Fault.HIP_HIKE]}"
+    said = [talk.count(n, (), False, SEEN) for n in range(3, 9)]
     praised = [s for s in said if cues.CLEAN_STREAK in s]
-    assert praised == ["Six. Smooth and steady.", "Eleven. Smooth and steady."]
+    assert praised == ["Four. Smooth and steady.", "Seven. Smooth and steady."]
     quiet = SetTalk(Verbosity.QUIET, reps_per_set=30)
-    quiet.count(1, ("hip_hike",), False)
-    assert quiet.count(2, (), False) == "Two."
-    assert all(cues.CLEAN_STREAK not in quiet.count(n, (), False) for n in range(12, 30))
+    quiet.count(1, ("hip_hike",), False, SEEN)
+    assert quiet.count(2, (), False, SEEN) == "Two."
+    assert all(cues.CLEAN_STREAK not in quiet.count(n, (), False, SEEN) for n in range(12, 30))
 
 
 def test_quieter_and_more_coaching_by_voice_change_the_level_and_say_so():

@@ -28,6 +28,7 @@ FAULT_COLOURS = {
     Fault.FORWARD_DRIFT: "#a65628",
     Fault.FAST_LOWER: "#f781bf",
     Fault.NO_HOLD: "#4daf4a",
+    Fault.FAST_LIFT: "#ffd92f",
 }
 # A fault the table does not name yet takes one of these, chosen by its name: still the same
 # in every report, and never one of the colours above.

@@ -28,6 +28,7 @@ FAULT_LABELS = {
     Fault.KNEE_BEND: "knee bent",
     Fault.FORWARD_DRIFT: "leg drifted forward",
     Fault.NO_HOLD: "no hold at the top",
+    Fault.FAST_LIFT: "swung up, not lifted",
 }
 
 
@@ -51,7 +52,7 @@ def describe(event: Event) -> str:
         tempo = f"lift {event.lift_s:.1f}s hold {event.hold_s:.1f}s lower {event.lower_s:.1f}s"
         return f"{where} · peak {event.peak_angle:.0f}° · {tempo} · {faults}"
     if isinstance(event, FormWarning):
-        value = f" ({event.value:.0f}°)" if event.value else ""
+        value = f" ({event.value:.1f} s)" if event.unit == "s" else f" ({event.value:.0f}°)"
         return (
             f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)}{value} · "
             f"{event.side} set {event.set} rep {event.rep}"

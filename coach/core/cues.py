@@ -138,8 +138,6 @@ BURSITIS_HOLDS = (
 )
 HOLD = "Hold."
 LOWER = "Now lower, slowly."
-# Once the rhythm is set the tempo words shrink to one each.
-SHORT_TEMPO = {"lift": "Lift.", "hold": "Hold.", "lower": "Lower."}
 # At the quietest, tones instead of words: the speech adapter plays these names as tones.
 TONE_LIFT = "(rising tone)"
 TONE_HOLD = "(steady tone)"
@@ -147,15 +145,17 @@ TONE_LOWER = "(falling tone)"
 TONES = (TONE_LIFT, TONE_HOLD, TONE_LOWER)
 LAST_THREE = "Last three."
 CLEAN_STREAK = "Smooth and steady."
-# Said with the count when the rep before had this fault and this one did not.
+# Said with the count when the rep before had this fault and the camera saw this one without
+# it: what the person did, in the past, so it is never heard as the next order.
 PRAISE_FOR_FIXING = {
-    Fault.TOO_HIGH: "Better: lower lift.",
-    Fault.TOES_UP: "Better: toes down.",
-    Fault.HIP_HIKE: "Better: waist long.",
-    Fault.KNEE_BEND: "Better: knee straight.",
-    Fault.FORWARD_DRIFT: "Better: leg in line.",
-    Fault.FAST_LOWER: "Better: slow down.",
-    Fault.NO_HOLD: "Better: good hold.",
+    Fault.TOO_HIGH: "That one stayed at a good height.",
+    Fault.TOES_UP: "That time the toes stayed down, good.",
+    Fault.HIP_HIKE: "That time the waist stayed long, good.",
+    Fault.KNEE_BEND: "That time the knee stayed straight, good.",
+    Fault.FORWARD_DRIFT: "That time the leg stayed in line, good.",
+    Fault.FAST_LOWER: "That one came down slowly, good.",
+    Fault.NO_HOLD: "That was a good hold.",
+    Fault.FAST_LIFT: "That one went up smoothly, good.",
 }
 # With a labral tear the foot is kept level: toes that stop turning up are praised for that.
 FOOT_LEVEL_AGAIN = "Good: the foot stayed level."
@@ -182,6 +182,9 @@ KNEE_BEND = "Knee straight."
 FORWARD_DRIFT = "Leg back in line."
 FAST_LOWER = "Lower more slowly."
 NO_HOLD = "Hold at the top."
+FAST_LIFT = "Slower on the way up."
+# Not a fault: the foot was level or turned up a little, short of the toes-up limit.
+TOES_SLIGHTLY_DOWN = "Toes slightly down."
 NO_VISION = "I can't see your markers, so I'll keep count for you."
 NO_BODY_SEEN = "I can't see you lying on your side, so I'll keep count for you."
 TOE_MARKER_HINT = (
@@ -331,6 +334,7 @@ def warning_text(fault: str, neutral_foot: bool) -> str:
         Fault.FORWARD_DRIFT: FORWARD_DRIFT,
         Fault.FAST_LOWER: FAST_LOWER,
         Fault.NO_HOLD: NO_HOLD,
+        Fault.FAST_LIFT: FAST_LIFT,
     }[fault]
 
 
@@ -361,6 +365,7 @@ FAULT_WORDS = {
     Fault.KNEE_BEND: "bending the knee",
     Fault.FORWARD_DRIFT: "letting the leg drift forward",
     Fault.NO_HOLD: "skipping the hold",
+    Fault.FAST_LIFT: "swinging the leg up",
 }
 
 
@@ -420,10 +425,10 @@ def catalogue(settings: Settings) -> list[str]:
     neutral = settings.safety.neutral_foot
     praise = [praise_for_fixing(fault, neutral) for fault in PRAISE_FOR_FIXING]
     said = [LIFT, HOLD, LOWER, TOO_HIGH, warning_text(Fault.TOES_UP, neutral), FAST_LOWER]
-    said += [NO_HOLD, HIP_HIKE]
-    said += [KNEE_BEND, FORWARD_DRIFT]
+    said += [NO_HOLD, HIP_HIKE, FAST_LIFT]
+    said += [KNEE_BEND, FORWARD_DRIFT] + ([] if neutral else [TOES_SLIGHTLY_DOWN])
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
-    said += [*SHORT_TEMPO.values(), LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
+    said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
     said += [MORE_CUES, MOST_CUES]
     said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED, CAMERA_LOW]

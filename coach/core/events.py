@@ -57,6 +57,7 @@ class Fault(StrEnum):
     FORWARD_DRIFT = "forward_drift"
     FAST_LOWER = "fast_lower"
     NO_HOLD = "no_hold"
+    FAST_LIFT = "fast_lift"
 
 
 class Priority(IntEnum):
@@ -145,7 +146,8 @@ class FormWarning(Event):
     side: str
     set: int
     rep: int
-    value: float
+    value: float  # how far it went, in `unit`: degrees, or seconds for the rep's tempo
+    unit: str = "deg"
 
     kind: ClassVar[str] = "warning"
 

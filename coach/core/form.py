@@ -41,13 +41,23 @@ class ScoredRep:
 
 
 def tempo_faults(rep: Rep, form: FormSettings) -> tuple[Fault, ...]:
-    """Faults of the rep as a whole: a drop instead of a slow lowering, or no pause at the top."""
+    """Faults of the rep as a whole: a drop instead of a slow lowering, no pause at the top, or
+    a leg swung up instead of lifted."""
     found = []
     if rep.lower_s < form.min_lower_ratio * rep.lift_s:
         found.append(Fault.FAST_LOWER)
     if rep.hold_s < form.min_hold_s:
         found.append(Fault.NO_HOLD)
+    if rep.lift_s < form.min_lift_s:
+        found.append(Fault.FAST_LIFT)
     return tuple(found)
+
+
+def tempo_seconds(rep: Rep, fault: Fault) -> float:
+    """How long the part of the rep that a tempo fault is about took: what its warning reports."""
+    return {Fault.FAST_LOWER: rep.lower_s, Fault.NO_HOLD: rep.hold_s, Fault.FAST_LIFT: rep.lift_s}[
+        fault
+    ]
 
 
 class FormWatcher:

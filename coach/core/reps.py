@@ -11,6 +11,7 @@ seconds, so none depends on the frame rate.
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -46,6 +47,9 @@ class Rep:
     lower_s: float
     peak_rotation: float | None
     peak_side_bend: float | None = None
+    # How the foot was turned while the leg was up (the median over the top quarter of the
+    # lift): the peak says whether it ever turned too far, this how it was held.
+    held_rotation: float | None = None
 
 
 Sample = tuple[float, float, float | None, float | None]  # t, lift, rotation, side bend
@@ -240,7 +244,18 @@ class RepSegmenter:
             lower_s=max(lower_to - lower_from, 0.0),
             peak_rotation=rotation,
             peak_side_bend=side_bend,
+            held_rotation=_held(samples, lifts, peak),
         )
+
+
+def _held(samples: list[Sample], lifts: list[float], peak: float) -> float | None:
+    """The foot's median turn over the readings in the top quarter of the lift."""
+    turned = [
+        sample[2]
+        for sample, lift in zip(samples, lifts, strict=True)
+        if sample[2] is not None and lift >= (1 - QUARTER) * peak
+    ]
+    return statistics.median(turned) if turned else None
 
 
 def _median_of_three(lifts: list[float]) -> list[float]:

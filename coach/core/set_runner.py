@@ -8,13 +8,14 @@ from collections.abc import Callable
 
 from coach.core import cues
 from coach.core.events import Beat, Fault, FormWarning, Phase, Priority, RepCounted
-from coach.core.form import FormWatcher, ScoredRep
+from coach.core.form import FormWatcher, ScoredRep, tempo_seconds
 from coach.core.geometry import LegAngles
 from coach.core.movement import COUNTED, LEG_LIFT, Movement, watched
 from coach.core.stage import Part, Stage
 from coach.core.talk import SetTalk, Verbosity
 from coach.core.tally import Tally
 from coach.core.vision import Sighting
+from coach.core.witnessed import judged, toes_not_down
 
 VISION_STALE_S = 1.0  # no angles for this long: the camera is not seeing the leg
 EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends anyway
@@ -183,14 +184,20 @@ class SetRunner(Part):
         if scored is not None:
             self._reps_this_cycle += 1
             for fault in scored.tempo_faults:
-                self._warn(fault, 0.0, rep=scored.number, with_tempo=True)
+                seconds = tempo_seconds(scored.rep, fault)
+                self._warn(fault, seconds, rep=scored.number, with_tempo=True, unit="s")
             self._count(scored)
             if self._waiting_for_rest and self._phase() is Phase.SET:
                 self._waiting_for_rest = False
                 self._agenda.at(self._settings.tempo.between_reps_s, self.start_cycle)
 
     def _warn(
-        self, fault: Fault, value: float, rep: int | None = None, with_tempo: bool = False
+        self,
+        fault: Fault,
+        value: float,
+        rep: int | None = None,
+        with_tempo: bool = False,
+        unit: str = "deg",
     ) -> None:
         """Say it, unless the same was said within the cooldown; `rep` defaults to the current.
         With a tempo cue due within MERGE_WITH_TEMPO_S (or `with_tempo`: the count said now),
@@ -207,7 +214,8 @@ class SetRunner(Part):
                 block.side,
                 block.set_no,
                 rep or self._watcher.current_rep,
-                round(value, 1),
+                round(value, 2 if unit == "s" else 1),
+                unit,
             )
         )
         text = cues.warning_text(fault, self._settings.safety.neutral_foot)
@@ -237,6 +245,8 @@ class SetRunner(Part):
                 form_checked=rep is not None,
             )
         )
-        self._tempo(self._talk.count(n, faults, program.says_numbers), "count")
+        seen = judged(rep, program.watched)
+        level = Fault.TOES_UP in seen and toes_not_down(rep, faults, self._settings)
+        self._tempo(self._talk.count(n, faults, program.says_numbers, seen, level), "count")
         if n >= program.reps_per_set:
             self._end_set()

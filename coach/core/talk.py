@@ -1,10 +1,10 @@
 """How much the coach says through a set: tempo words that fade once the rhythm is set, the
-count always, "last three", and now and then praise that names what went right.
+count always, "last three", and praise that names what the camera saw go right.
 
 A coach that talks all the time is tuned out; one that goes silent loses the rhythm. So the
 full tempo words are said for the first reps of a set and after a rep that lost the rhythm,
-and shortened (or, more quietly, left out) once the person moves with them. At the lowest
-level the words become tones.
+and left out once the person moves with them (chatty keeps them). At the lowest level the
+words become tones. Praise is only for a rep the camera saw, and only for what it could see.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from coach.core.events import Fault
 class Verbosity(IntEnum):
     TONES = 0  # tones for lift, hold and lower; counts in words
     QUIET = 1  # tempo words only until the rhythm is set; counts; no praise
-    NORMAL = 2  # tempo words shortened once the rhythm is set; "last three"; some praise
-    CHATTY = 3  # every tempo word in full, every time; more praise
+    # Tempo words and praise until the rhythm is set; then the count, warnings, "toes slightly
+    # down" and "last three" only.
+    NORMAL = 2
+    CHATTY = 3  # every tempo word in full, every time; praise all through
 
     @classmethod
     def named(cls, name: str) -> Verbosity:
@@ -28,8 +30,9 @@ class Verbosity(IntEnum):
 
 FULL_WORDS_REPS = 3  # reps of a set said in full words before they fade
 LAST_FEW = 3
-CLEAN_STREAK_PRAISE = {Verbosity.NORMAL: 5, Verbosity.CHATTY: 3}  # clean reps in a row
-TEMPO_FAULTS = (Fault.FAST_LOWER, Fault.NO_HOLD)
+CLEAN_STREAK_PRAISE = 3  # clean reps seen in a row for "smooth and steady" (chatty)
+NUDGE_EVERY_REPS = 3  # "toes slightly down" at most once in this many reps
+TEMPO_FAULTS = (Fault.FAST_LOWER, Fault.NO_HOLD, Fault.FAST_LIFT)
 TONE_TAGS = {"lift": cues.TONE_LIFT, "hold": cues.TONE_HOLD, "lower": cues.TONE_LOWER}
 
 
@@ -44,46 +47,75 @@ class SetTalk:
         self._rhythm_lost = False
         self._clean_streak = 0
         self._last_faults: tuple[str, ...] = ()
+        self._nudged_at: int | None = None
 
     def tempo(self, tag: str, text: str, rep: int) -> str | None:
         """What to say for the move `tag` ("lift", "hold", "lower", or a program's own) of
         the `rep`th cycle; None: say nothing."""
-        short = cues.SHORT_TEMPO.get(tag)
-        if short is None:  # counts down, circles, clamshells: their words are the rhythm
+        if tag not in TONE_TAGS:  # counts down, circles, clamshells: their words are the rhythm
             return text
         if self.verbosity is Verbosity.TONES:
             return TONE_TAGS[tag]
-        settled = rep > FULL_WORDS_REPS and not self._rhythm_lost
-        if self.verbosity is Verbosity.CHATTY or not settled:
+        if self.verbosity is Verbosity.CHATTY or self._settling(rep):
             return text
-        return short if self.verbosity is Verbosity.NORMAL else None
+        return None
 
-    def count(self, n: int, faults: tuple[str, ...], among_other_numbers: bool) -> str:
-        """The count as rep `n` ends, with "last three" or praise when due."""
+    def _settling(self, rep: int) -> bool:
+        """Whether rep `rep` is still setting the rhythm: one of the first, or after a rep that
+        lost it."""
+        return rep <= FULL_WORDS_REPS or self._rhythm_lost
+
+    def count(
+        self,
+        n: int,
+        faults: tuple[str, ...],
+        among_other_numbers: bool,
+        judged: frozenset[str] = frozenset(),
+        toes_not_down: bool = False,
+    ) -> str:
+        """The count as rep `n` ends, with "last three", "toes slightly down" or praise when
+        due. `judged`: the faults the camera could have found on this rep (none: it did not see
+        it, and nothing about it is praised); `toes_not_down`: the foot was seen level or
+        turned up."""
         said = [cues.rep_count(n, among_other_numbers)]
         left = self._reps - n
-        praise = self._praise(faults)
+        praise = self._praise(faults, judged, self._settling(n))
+        nudge = self._nudge(n, toes_not_down)
         if self.verbosity >= Verbosity.NORMAL and left == LAST_FEW and n > LAST_FEW:
             said.append(cues.LAST_THREE)
-        elif praise is not None:
+        elif nudge is None and praise is not None:
             said.append(praise)
+        if nudge is not None:
+            said.append(nudge)
         self._rhythm_lost = any(f in TEMPO_FAULTS for f in faults)
         self._last_faults = faults
         return " ".join(said)
 
-    def _praise(self, faults: tuple[str, ...]) -> str | None:
-        streak_needed = CLEAN_STREAK_PRAISE.get(self.verbosity)
-        if streak_needed is None:
-            self._clean_streak = 0 if faults else self._clean_streak + 1
+    def _nudge(self, n: int, toes_not_down: bool) -> str | None:
+        """ "Toes slightly down", now and then, while the foot is held level or up."""
+        if not toes_not_down or self.verbosity < Verbosity.NORMAL:
             return None
-        if faults:
-            self._clean_streak = 0
+        if self._nudged_at is not None and n - self._nudged_at < NUDGE_EVERY_REPS:
             return None
-        self._clean_streak += 1
-        fixed = [f for f in self._last_faults if f in cues.PRAISE_FOR_FIXING]
+        self._nudged_at = n
+        return cues.TOES_SLIGHTLY_DOWN
+
+    def _praise(
+        self, faults: tuple[str, ...], judged: frozenset[str], settling: bool
+    ) -> str | None:
+        """Praise for a fault of the rep before that the camera saw gone from this one, or for
+        a run of clean reps it saw; at normal verbosity only while the rhythm is being set."""
+        clean = not faults and bool(judged)
+        self._clean_streak = self._clean_streak + 1 if clean else 0
+        praising = self.verbosity is Verbosity.CHATTY or (
+            self.verbosity is Verbosity.NORMAL and settling
+        )
+        if not clean or not praising:
+            return None
+        fixed = [f for f in self._last_faults if f in judged]
         if fixed:  # the fault of the rep before is gone: say so, by name
             return cues.praise_for_fixing(fixed[0], self._neutral_foot)
-        if self._clean_streak % streak_needed == 0:
+        if self.verbosity is Verbosity.CHATTY and self._clean_streak % CLEAN_STREAK_PRAISE == 0:
             return cues.CLEAN_STREAK
         return None
 

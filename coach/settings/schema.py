@@ -99,6 +99,8 @@ class FormSettings:
     max_forward_drift_deg: float = field(default=20.0, metadata=number(10, 60, "degrees"))
     rep_min_peak_deg: float = field(default=15.0, metadata=number(5, 40, "degrees"))
     min_lower_ratio: float = field(default=1.5, metadata=number(1, 4))
+    # Under the fastest tempo the coach counts (a 1 s lift), with room for timing noise.
+    min_lift_s: float = field(default=0.8, metadata=number(0, 5, "seconds"))
     min_hold_s: float = field(default=1.5, metadata=number(0, 10, "seconds"))
     fault_debounce_s: float = field(default=0.2, metadata=number(0, 2, "seconds"))
     warning_cooldown_s: float = field(default=8.0, metadata=number(0, 120, "seconds"))
