@@ -1,10 +1,11 @@
 """How much the coach says through a set: tempo words that fade once the rhythm is set, the
 count always, "last three", and praise that names what the camera saw go right.
 
-A coach that talks all the time is tuned out; one that goes silent loses the rhythm. So the
-full tempo words are said for the first reps of a set and after a rep that lost the rhythm,
-and left out once the person moves with them (chatty keeps them). At the lowest level the
-words become tones. Praise is only for a rep the camera saw, and only for what it could see.
+A coach that talks all the time is tuned out: one cue every 2.4 s through a set was too many.
+So the tempo words are said in full for the first reps of a set, to set the rhythm, and then
+left out (chatty keeps them); a rep that loses the rhythm gets its warning, with the count. At
+the lowest level the words become tones. Praise is only for a rep the camera saw, and only for
+what it could see.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from enum import IntEnum
 
 from coach.core import cues
-from coach.core.events import Fault
 
 
 class Verbosity(IntEnum):
@@ -32,7 +32,6 @@ FULL_WORDS_REPS = 3  # reps of a set said in full words before they fade
 LAST_FEW = 3
 CLEAN_STREAK_PRAISE = 3  # clean reps seen in a row for "smooth and steady" (chatty)
 NUDGE_EVERY_REPS = 3  # "toes slightly down" at most once in this many reps
-TEMPO_FAULTS = (Fault.FAST_LOWER, Fault.NO_HOLD, Fault.FAST_LIFT)
 TONE_TAGS = {"lift": cues.TONE_LIFT, "hold": cues.TONE_HOLD, "lower": cues.TONE_LOWER}
 
 
@@ -44,7 +43,6 @@ class SetTalk:
         self.verbosity = verbosity
         self._neutral_foot = neutral_foot
         self._reps = reps_per_set
-        self._rhythm_lost = False
         self._clean_streak = 0
         self._last_faults: tuple[str, ...] = ()
         self._nudged_at: int | None = None
@@ -56,14 +54,9 @@ class SetTalk:
             return text
         if self.verbosity is Verbosity.TONES:
             return TONE_TAGS[tag]
-        if self.verbosity is Verbosity.CHATTY or self._settling(rep):
+        if self.verbosity is Verbosity.CHATTY or rep <= FULL_WORDS_REPS:
             return text
         return None
-
-    def _settling(self, rep: int) -> bool:
-        """Whether rep `rep` is still setting the rhythm: one of the first, or after a rep that
-        lost it."""
-        return rep <= FULL_WORDS_REPS or self._rhythm_lost
 
     def count(
         self,
@@ -79,7 +72,7 @@ class SetTalk:
         turned up."""
         said = [cues.rep_count(n, among_other_numbers)]
         left = self._reps - n
-        praise = self._praise(faults, judged, self._settling(n))
+        praise = self._praise(faults, judged, n <= FULL_WORDS_REPS)
         nudge = self._nudge(n, toes_not_down)
         if self.verbosity >= Verbosity.NORMAL and left == LAST_FEW and n > LAST_FEW:
             said.append(cues.LAST_THREE)
@@ -87,7 +80,6 @@ class SetTalk:
             said.append(praise)
         if nudge is not None:
             said.append(nudge)
-        self._rhythm_lost = any(f in TEMPO_FAULTS for f in faults)
         self._last_faults = faults
         return " ".join(said)
 
