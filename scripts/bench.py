@@ -59,7 +59,7 @@ from coach.app.listener import voice_recognition
 from coach.app.verdicts import check_config_case, check_video_case
 from coach.core import cues
 from coach.core.calibration import calibrate_view
-from coach.core.events import Command, Cue, FormWarning, Priority, StateChanged
+from coach.core.events import Command, Cue, FormWarning, Priority, RepCounted, StateChanged
 from coach.core.hearing import endpoint_for, next_result
 from coach.core.phrases import PhraseMatcher
 from coach.core.tracker import MarkerTracker, hex_to_bgr
@@ -210,14 +210,26 @@ def speech_figures() -> dict[str, object]:
     }
 
 
+SETTLED_AFTER_REPS = 3  # the reps of a set that set the rhythm, in full words
+
+
 def _set_talk(speaker: TimedSpeaker, events: list) -> dict[str, float]:
-    """Cues said, and seconds of voice, per minute of set."""
+    """Cues said, words said and seconds of voice per minute of set; and cues per minute once
+    the first reps of each set have set the rhythm."""
     sets = _set_spans(events)
     minutes = sum(end - start for start, end in sets) / 60
     said = [s for s in speaker.spoken if any(a <= s.start < b for a, b in sets)]
+    counted = [e.t for e in events if isinstance(e, RepCounted) and e.rep == SETTLED_AFTER_REPS]
+    settled = [(t, b) for a, b in sets for t in counted if a <= t < b]
+    settled_minutes = sum(b - a for a, b in settled) / 60
     return {
         "cues": round(len(said) / minutes, 1),
+        "words": round(sum(len(s.cue.text.split()) for s in said) / minutes, 1),
         "voice_s": round(sum(s.end - s.start for s in said) / minutes, 1),
+        "cues_after_three_reps": round(
+            sum(any(a < s.start < b for a, b in settled) for s in speaker.spoken) / settled_minutes,
+            1,
+        ),
     }
 
 

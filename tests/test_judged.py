@@ -93,3 +93,13 @@ def test_toes_slightly_down_is_not_asked_for_a_foot_turned_down_or_when_quiet_or
     settings = _settings(6, verbosity, condition)
     events, _ = coached(settings, Script(default=RepStyle(rotation_deg=toes_deg)))
     assert _nudged(events) == []
+
+
+def test_toes_turned_up_then_held_level_are_not_praised_as_kept_down():
+    up, level = RepStyle(rotation_deg=25.0), RepStyle(rotation_deg=0.0)
+    script = Script(default=level, special={("right", 1, 2): up})
+    events, _ = coached(_settings(3, "chatty"), script)
+    said = [e.text for e in events if isinstance(e, Cue) and e.tag == "count"][:3]
+    assert NUDGE in said[0].lower()  # and not again so soon after
+    assert "toes_up" in _rep(events, "right", 2).faults
+    assert said[2] == "Three."

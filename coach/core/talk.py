@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from coach.core import cues
+from coach.core.events import Fault
 
 
 class Verbosity(IntEnum):
@@ -72,6 +73,8 @@ class SetTalk:
         turned up."""
         said = [cues.rep_count(n, among_other_numbers)]
         left = self._reps - n
+        if toes_not_down:  # the toes were seen, and not down: no praise for keeping them down
+            judged -= {Fault.TOES_UP}
         praise = self._praise(faults, judged, n <= FULL_WORDS_REPS)
         nudge = self._nudge(n, toes_not_down)
         if self.verbosity >= Verbosity.NORMAL and left == LAST_FEW and n > LAST_FEW:
@@ -84,7 +87,7 @@ class SetTalk:
         return " ".join(said)
 
     def _nudge(self, n: int, toes_not_down: bool) -> str | None:
-        """ "Toes slightly down", now and then, while the foot is held level or up."""
+        """Now and then "toes slightly down", while the foot is held level or up."""
         if not toes_not_down or self.verbosity < Verbosity.NORMAL:
             return None
         if self._nudged_at is not None and n - self._nudged_at < NUDGE_EVERY_REPS:
