@@ -22,12 +22,16 @@ BASELINE_TAU_S = 1.3  # how quickly the learned rest follows the leg lying in it
 # down far less.
 LOWERED_SHARE = 0.5
 HOVER_S = 1.0
-# A lift and a lowering are timed on their steep middle, where marker jitter matters least:
-# from the moment the leg passes a quarter of the way to the peak to three quarters. A person's
-# movement from rest to rest is S-shaped (slow out of rest, slow into the top); for that shape
-# the middle half of the angle takes a third of the time, centred on the movement's midpoint.
-# Timing at fixed thresholds instead made a 2 s lift read 1.3 s and a 2 s hold 2.8 s.
+# A lift and a lowering are timed on their steep middle, where jitter matters least: a person's
+# movement from rest to rest is S-shaped (slow out of rest, slow into the top), and every
+# reading between BAND and 1 - BAND of the way to the top says how far through that S the
+# movement was at its moment. A straight line through those (least squares) gives where the S
+# began and ended. Timing at fixed thresholds instead made a 2 s lift read 1.3 s and a 2 s hold
+# 2.8 s; timing from the two readings around a quarter and three quarters of the way let one
+# reading's jitter stretch or shrink a hold by a third of a second at 5 frames a second.
 QUARTER = 0.25
+BAND = 0.1
+HELD_SHARE = 0.85  # readings this far up from where the rep rose are its hold (see `_held_at`)
 MIDDLE_HALF_TIME_SHARE = 1 / 3
 
 
@@ -227,9 +231,10 @@ class RepSegmenter:
         top = lifts.index(peak)
         if peak < self._min_peak or peak - track.low < self._min_height:
             return None
-        lift_from, lift_to = _movement(times[: top + 1], lifts[: top + 1], track.low, peak)
+        held = _held_at([lift for _, lift, *_ in samples], track.low, peak)
+        lift_from, lift_to = _movement(times[: top + 1], lifts[: top + 1], track.low, held)
         back = len(lifts) - top
-        lower_from, lower_to = _movement(times[::-1][:back], lifts[::-1][:back], end_level, peak)
+        lower_from, lower_to = _movement(times[::-1][:back], lifts[::-1][:back], end_level, held)
         lower_from, lower_to = lower_to, lower_from  # measured backwards from the end
         rotation = side_bend = None
         for _, _, turned, bent in samples:
@@ -258,6 +263,15 @@ def _held(samples: list[Sample], lifts: list[float], peak: float) -> float | Non
     return statistics.median(turned) if turned else None
 
 
+def _held_at(lifts: list[float], low: float, peak: float) -> float:
+    """The level the leg was held at: the median of the readings near the top. The highest
+    reading is the hold's level plus its jitter's tallest spike; timed against it, the lift
+    reached the top late and the lowering left it early, and a pose model's 2 s hold read
+    0.15 s short on average, a third of a second at worst."""
+    near_top = [lift for lift in lifts if lift >= low + HELD_SHARE * (peak - low)]
+    return statistics.median(near_top) if len(near_top) >= 3 else peak
+
+
 def _median_of_three(lifts: list[float]) -> list[float]:
     """Each reading with its neighbours' median: one jittery frame at the top would otherwise
     raise the peak, and with it the levels the lift and lowering are timed at."""
@@ -270,14 +284,30 @@ def _median_of_three(lifts: list[float]) -> list[float]:
 def _movement(
     times: list[float], lifts: list[float], low: float, peak: float
 ) -> tuple[float, float]:
-    """When a movement from `low` towards the peak began and ended, from when it passed a
-    quarter and three quarters of the way (`times` run towards the peak, forwards or
-    backwards)."""
-    quarter = _crossing(times, lifts, low + QUARTER * (peak - low))
-    three_quarters = _crossing(times, lifts, low + (1 - QUARTER) * (peak - low))
-    half_length = (three_quarters - quarter) / MIDDLE_HALF_TIME_SHARE / 2
-    middle = (quarter + three_quarters) / 2
-    return middle - half_length, middle + half_length
+    """When a movement from `low` towards the peak began and ended (`times` run towards the
+    peak, forwards or backwards): the S-shape through its readings in the steep middle, or,
+    with fewer than two there, through where it passed a quarter and three quarters of the
+    way."""
+    height = peak - low
+    through = [
+        (t, math.acos(1 - 2 * (lift - low) / height) / math.pi)
+        for t, lift in zip(times, lifts, strict=True)
+        if height > 0 and BAND * height <= lift - low <= (1 - BAND) * height
+    ]
+    if len({t for t, _ in through}) < 2:
+        quarter = _crossing(times, lifts, low + QUARTER * height)
+        three_quarters = _crossing(times, lifts, low + (1 - QUARTER) * height)
+        half_length = (three_quarters - quarter) / MIDDLE_HALF_TIME_SHARE / 2
+        middle = (quarter + three_quarters) / 2
+        return middle - half_length, middle + half_length
+    mean_t = statistics.fmean(t for t, _ in through)
+    mean_share = statistics.fmean(share for _, share in through)
+    spread = sum((t - mean_t) ** 2 for t, _ in through)
+    per_s = sum((t - mean_t) * (share - mean_share) for t, share in through) / spread
+    if per_s == 0:
+        return mean_t, mean_t
+    began = mean_t - mean_share / per_s
+    return began, began + 1 / per_s
 
 
 def _crossing(times: list[float], lifts: list[float], level: float) -> float:
