@@ -11,6 +11,7 @@ from pathlib import Path
 
 from coach.settings import Settings
 from coach.settings.load import ConfigError, load_settings, locate_config
+from coach.settings.schema import PROGRAMS
 
 EXIT_CONFIG = 2
 
@@ -82,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--reps", type=_whole(1, 50), default=4, help="reps per set (default 4)")
     demo.add_argument("--sets", type=_whole(1, 10), default=2, help="sets per side (default 2)")
+    demo.add_argument(
+        "--program",
+        choices=PROGRAMS,
+        help="which program to coach (default: programs.default); --reps and --sets apply to it",
+    )
     demo.add_argument(
         "--save",
         action="store_true",
@@ -182,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from coach.app.demo import demo_settings, run_demo
 
-            settings = demo_settings(settings, reps=args.reps, sets=args.sets)
+            settings = demo_settings(settings, args.reps, args.sets, args.program)
             return run_demo(
                 settings,
                 speed=args.speed,

@@ -23,6 +23,7 @@ from coach.core.programs import program_for
 from coach.core.vision import BodyReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
+from coach.sim.program_scripts import top_script
 
 # One rep too high, one with the toes turning up and one where the leg drops, so the demo shows
 # each warning.
@@ -44,8 +45,9 @@ QUICK_SPEED = 20  # what the demo suggests when it would take minutes
 HINT_OVER_S = 60.0  # a shorter wait needs no hint
 
 
-def demo_settings(settings: Settings, reps: int, sets: int) -> Settings:
-    """Short sets and short breaks, so the whole session fits in a few minutes."""
+def demo_settings(settings: Settings, reps: int, sets: int, program: str | None = None) -> Settings:
+    """Short sets and short breaks, so the whole session fits in a few minutes: `reps` and
+    `sets` for whichever program runs (`program`, or the configured one)."""
     session = replace(
         settings.session,
         reps_per_set=reps,
@@ -53,7 +55,25 @@ def demo_settings(settings: Settings, reps: int, sets: int) -> Settings:
         rest_between_sets_s=min(settings.session.rest_between_sets_s, 8.0),
         side_switch_s=min(settings.session.side_switch_s, 10.0),
     )
-    return replace(settings, session=session)
+    programs = replace(
+        settings.programs,
+        default=program or settings.programs.default,
+        hold_reps=reps,
+        circle_reps=reps,
+        circle_sets=sets,
+        clamshell_reps=reps,
+        clamshell_sets=sets,
+        wall_slide_reps=reps,
+    )
+    return replace(settings, session=session, programs=programs)
+
+
+def demo_script(settings: Settings) -> Script:
+    """How the simulated person does the program the demo starts (bursitis makes it holds)."""
+    program = settings.programs.default
+    if settings.safety.condition == "bursitis":
+        program = "holds"
+    return top_script(program, settings) or DEMO_SCRIPT
 
 
 def expected_length_s(settings: Settings) -> float:
@@ -123,7 +143,7 @@ def run_demo(
         recorder = SessionRecorder(open_or_set_aside(history_file()), simulated=True)
         sinks.append(recorder)
     # On a Pi the real button pauses and stops the demo too; elsewhere there is none.
-    devices = SimulatedDevices(settings, speaker, DEMO_SCRIPT, gpio=True)
+    devices = SimulatedDevices(settings, speaker, demo_script(settings), gpio=True)
     rig = wire(
         settings,
         devices,

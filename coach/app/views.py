@@ -29,6 +29,7 @@ FAULT_LABELS = {
     Fault.FORWARD_DRIFT: "leg drifted forward",
     Fault.NO_HOLD: "no hold at the top",
     Fault.FAST_LIFT: "swung up, not lifted",
+    Fault.FEW_CIRCLES: "too few circles",
 }
 
 

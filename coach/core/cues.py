@@ -185,6 +185,12 @@ NO_HOLD = "Hold at the top."
 FAST_LIFT = "Slower on the way up."
 # Not a fault: the foot was level or turned up a little, short of the toes-up limit.
 TOES_SLIGHTLY_DOWN = "Toes slightly down."
+FEW_CIRCLES = "Draw a whole circle with each count."
+# Said the moment the leg is seen down before "lower": the countdown or the circles stop there.
+HOLD_CAME_DOWN = "Your leg came down early. Next time, keep it up until I say lower."
+CIRCLES_CAME_DOWN = (
+    "Your leg came down before the circles were done. Next time, keep it up until I say lower."
+)
 NO_VISION = "I can't see your markers, so I'll keep count for you."
 NO_BODY_SEEN = "I can't see you lying on your side, so I'll keep count for you."
 TOE_MARKER_HINT = (
@@ -335,6 +341,7 @@ def warning_text(fault: str, neutral_foot: bool) -> str:
         Fault.FAST_LOWER: FAST_LOWER,
         Fault.NO_HOLD: NO_HOLD,
         Fault.FAST_LIFT: FAST_LIFT,
+        Fault.FEW_CIRCLES: FEW_CIRCLES,
     }[fault]
 
 
@@ -366,6 +373,7 @@ FAULT_WORDS = {
     Fault.FORWARD_DRIFT: "letting the leg drift forward",
     Fault.NO_HOLD: "skipping the hold",
     Fault.FAST_LIFT: "swinging the leg up",
+    Fault.FEW_CIRCLES: "drawing too few circles",
 }
 
 
@@ -427,6 +435,7 @@ def catalogue(settings: Settings) -> list[str]:
     said = [LIFT, HOLD, LOWER, TOO_HIGH, warning_text(Fault.TOES_UP, neutral), FAST_LOWER]
     said += [NO_HOLD, HIP_HIKE, FAST_LIFT]
     said += [KNEE_BEND, FORWARD_DRIFT] + ([] if neutral else [TOES_SLIGHTLY_DOWN])
+    said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]

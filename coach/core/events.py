@@ -58,6 +58,7 @@ class Fault(StrEnum):
     FAST_LOWER = "fast_lower"
     NO_HOLD = "no_hold"
     FAST_LIFT = "fast_lift"
+    FEW_CIRCLES = "few_circles"  # circles, at the top: fewer than asked
 
 
 class Priority(IntEnum):

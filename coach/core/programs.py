@@ -12,7 +12,8 @@ from coach.core import cues
 from coach.core.events import Fault
 from coach.settings import Settings
 
-LEG_LIFT_FAULTS = frozenset(Fault)  # a leg lift is watched for every fault
+# A leg lift is watched for every fault but the circles' own.
+LEG_LIFT_FAULTS = frozenset(Fault) - {Fault.FEW_CIRCLES}
 # A clamshell is judged on its tempo: opened slowly, held, closed slowly.
 CLAMSHELL_FAULTS = frozenset({Fault.FAST_LOWER, Fault.NO_HOLD})
 COUNTDOWN_FROM = 5  # the last seconds of a long hold are counted down
@@ -42,6 +43,16 @@ class Program:
     def says_numbers(self) -> bool:
         """A countdown or counted circles: then a bare number could be taken for a rep's."""
         return any(move.tag in ("count_down", "circle") for move in self.moves)
+
+    @property
+    def top_s(self) -> float:
+        """From the end of the lift to "lower": the hold, or the circles."""
+        return self.moves[-1].at_s - self.lift_s
+
+    @property
+    def circles(self) -> int:
+        """The circles asked for in one rep."""
+        return sum(move.tag == "circle" for move in self.moves)
 
     @property
     def length_s(self) -> float:
@@ -94,7 +105,7 @@ def program_for(
             name,
             "circles",
             plan.circle_reps,
-            1,
+            plan.circle_sets,
             True,
             LEG_LIFT_FAULTS - {Fault.NO_HOLD},
             setup=(cues.CIRCLES_SETUP,),
@@ -110,8 +121,9 @@ def program_for(
     if name == "clamshells":
         # The markers show no knee opening toward the lens; the pose model does (`movement`).
         return _lift_hold_lower(
-            name, "clamshells", plan.clamshell_reps, 1, pose, CLAMSHELL_FAULTS if pose else
-            frozenset(), (cues.CLAMSHELL_SEEN_SETUP if pose else cues.CLAMSHELL_SETUP,),
+            name, "clamshells", plan.clamshell_reps, plan.clamshell_sets, pose,
+            CLAMSHELL_FAULTS if pose else frozenset(),
+            (cues.CLAMSHELL_SEEN_SETUP if pose else cues.CLAMSHELL_SETUP,),
             (cues.CLAMSHELL_OPEN, cues.CLAMSHELL_CLOSE), lift, tempo.hold_s, lower,
         )  # fmt: skip
     if name == "wall_slides":

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coach.core import cues
+from coach.core.at_the_top import TopCoach
 from coach.core.events import Beat, Fault, FormWarning, Phase, Priority, RepCounted
 from coach.core.form import FormWatcher, ScoredRep, tempo_seconds
 from coach.core.geometry import LegAngles
@@ -36,6 +37,7 @@ class SetRunner(Part):
         self._tally = tally
         self._end_set = end_set
         self._watcher = FormWatcher(stage.settings.form)
+        self._top = TopCoach(stage)
         self.restart(Verbosity.named(stage.settings.speech.verbosity))
 
     def restart(self, verbosity: Verbosity) -> None:
@@ -57,6 +59,7 @@ class SetRunner(Part):
         self._seen_at: float | None = None
         self._sighting: Sighting | None = None
         self._sighted_at: float | None = None
+        self._top.start_cycle()
 
     @property
     def reps_done(self) -> int:
@@ -109,6 +112,7 @@ class SetRunner(Part):
         self._reps_this_cycle = 0
         self._waiting_for_rest = False
         program = self._course.program
+        self._top.start_cycle()
         for move in program.moves:
             self._tempo_due.append(self._agenda.active + move.at_s)
             self._agenda.at(move.at_s, lambda m=move: self._planned_tempo(m.text, m.tag))
@@ -117,7 +121,10 @@ class SetRunner(Part):
     def _planned_tempo(self, text: str, tag: str) -> None:
         self._tempo_due.pop(0)  # moves fire in the order they were planned
         self._out.emit(Beat(self._agenda.now, tag))
-        said = self._talk.tempo(tag, text, self._cycles)
+        say, warning = self._top.tempo(tag, self._vision_live)
+        if warning is not None:
+            self._pending_warnings.append(warning)
+        said = self._talk.tempo(tag, text, self._cycles) if say else None
         if said is None:  # the rhythm is set: this move goes unsaid, a warning kept for it not
             self._say_pending_warnings()
         else:
@@ -179,6 +186,7 @@ class SetRunner(Part):
     def _see(self, angles: LegAngles) -> None:
         self._seen_at = self._agenda.active
         onsets, scored = self._watcher.update(self._agenda.active, angles)
+        self._top.see(self._watcher.lift)
         for onset in onsets:
             self._warn(onset.fault, onset.value)
         if scored is not None:
@@ -228,6 +236,7 @@ class SetRunner(Part):
         block, program = self._course.block, self._course.program
         rep, n = scored.rep, scored.number
         faults = tuple(f for f in scored.faults if f in program.watched)
+        faults += self._top.faults(rep, n)
         self._tally.count(block.side, faults, seen=rep is not None)
         self._out.emit(
             RepCounted(

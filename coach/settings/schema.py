@@ -117,7 +117,9 @@ class ProgramSettings:
     circles_each_way: int = field(default=5, metadata=number(1, 20))
     circle_s: float = field(default=1.5, metadata=number(0.5, 5, "seconds"))
     circle_reps: int = field(default=2, metadata=number(1, 10))
+    circle_sets: int = field(default=1, metadata=number(1, 10))
     clamshell_reps: int = field(default=15, metadata=number(1, 50))
+    clamshell_sets: int = field(default=1, metadata=number(1, 10))
     wall_slide_reps: int = field(default=10, metadata=number(1, 50))
 
 

@@ -30,6 +30,11 @@ class RepStyle:
     # Where the lowering stops, above rest: 0 down to rest, a few degrees a hover, more a rep
     # not quite lowered. The leg waits there until the next rep rises from it.
     end_deg: float = 0.0
+    # Circles drawn with the foot through the hold, at the top: how many, the seconds each
+    # takes, and their radius as degrees of the leg's swing.
+    circles: int = 0
+    circle_s: float = 1.5
+    circle_deg: float = 5.0
 
     @property
     def seconds(self) -> float:
@@ -73,6 +78,16 @@ class LegState:
     hip_hike: float = 0.0
     knee_bend: float = 0.0
     forward_drift: float = 0.0
+
+
+def _circling(style: RepStyle, held: float) -> float:
+    """Degrees the foot's circles add to the lift, `held` seconds into the hold: each hangs
+    from the top, where it starts and ends. Their part toward and away from the camera is left
+    out: the simulated camera's depth reading takes a few degrees of it on the left side for a
+    bent knee and a leg swung forward."""
+    if held >= style.circles * style.circle_s:
+        return 0.0
+    return style.circle_deg * (math.cos(2 * math.pi * held / style.circle_s) - 1.0)
 
 
 def _ease(x: float) -> float:
@@ -142,17 +157,22 @@ class SimulatedAthlete:
             return LegState(self._side, waiting + self._habits_at(t, waiting=True), rest)
         start, s, low = begun[-1]
         elapsed = t - start
+        circled = 0.0
         if elapsed < s.lift_s:
             up = _ease(elapsed / s.lift_s)
         elif elapsed < s.lift_s + s.hold_s:
             up = 1.0
+            circled = _circling(s, elapsed - s.lift_s)
         else:
             up = 1.0 - _ease((elapsed - s.lift_s - s.hold_s) / s.lower_s)
             low = s.end_deg
         rotation = rest + (s.rotation_deg - rest) * up
         return LegState(
             self._side,
-            low + (s.peak_deg - low) * up + self._habits_at(t, waiting=elapsed >= s.seconds),
+            low
+            + (s.peak_deg - low) * up
+            + circled
+            + self._habits_at(t, waiting=elapsed >= s.seconds),
             rotation,
             s.hip_hike_deg * up,
             s.knee_bend_deg * up,

@@ -1,0 +1,81 @@
+"""The coaching of a rep's top in isometric holds and circles: the countdown and the circles'
+counts are said only while the camera shows the leg up; a leg that came down before "lower" is
+told so at once, and the rep is not clean; circles too few to be the set's are a fault too.
+
+With no camera (or none seeing the leg) the top goes by the clock, and nothing of it is judged.
+"""
+
+from __future__ import annotations
+
+from coach.core import cues
+from coach.core.events import Fault, FormWarning, Priority
+from coach.core.reps import Rep
+from coach.core.stage import Part
+from coach.core.top import CIRCLES_SAG_SHARE, HOLD_SAG_SHARE, TopWatch
+
+HOLD_SHARE = 0.8  # of the hold's time, held at the height: a clean hold
+CIRCLES_SLACK = 1  # a circle fewer than asked is still the set's work
+SAID_AT_THE_TOP = ("hold", "count_down", "circle", "lower")
+
+
+class TopCoach(Part):
+    def start_cycle(self) -> None:
+        """The coach says "lift": a new rep's top, judged afresh."""
+        program = self._course.program
+        self._watch = None
+        self._lowered = False  # "lower" has been said: the top is over
+        self._came_down_early = False
+        if program.name in ("holds", "circles"):
+            sag = HOLD_SAG_SHARE if program.name == "holds" else CIRCLES_SAG_SHARE
+            self._watch = TopWatch(self._settings.form.rep_min_peak_deg, sag)
+
+    def see(self, lift: float) -> None:
+        """One frame's lift (as the reps are counted from) while the cycle runs."""
+        watch = self._watch
+        if watch is None or self._lowered or not watch.see(lift):
+            return
+        self._came_down_early = True
+        early = (
+            cues.HOLD_CAME_DOWN if self._course.program.name == "holds" else cues.CIRCLES_CAME_DOWN
+        )
+        self._out.say(early, Priority.FORM, tag="came_down")
+
+    def tempo(self, tag: str, seeing: bool) -> tuple[bool, str | None]:
+        """Whether to say the move `tag` (not to a leg seen down, or never seen up), and a
+        warning to say with it."""
+        watch = self._watch
+        if watch is None or tag not in SAID_AT_THE_TOP:
+            return True, None
+        if tag == "lower":
+            self._lowered = True
+        if not seeing or watch.up:
+            if tag == "lower" and seeing and self._few_circles():
+                return True, cues.FEW_CIRCLES
+            return True, None
+        return tag == "hold" and not watch.came_down, None
+
+    def faults(self, rep: Rep | None, number: int) -> tuple[Fault, ...]:
+        """What the top of the rep just counted got wrong; each is reported as a warning with
+        what was measured (seconds held, circles traced)."""
+        watch, program = self._watch, self._course.program
+        if watch is None or rep is None:
+            return ()
+        if program.name == "holds":
+            short = self._came_down_early or rep.hold_s < HOLD_SHARE * program.top_s
+            fault, value = Fault.NO_HOLD, rep.hold_s
+        else:
+            short, fault, value = self._few_circles(), Fault.FEW_CIRCLES, float(watch.circles)
+        if not short:
+            return ()
+        block = self._course.block
+        warning = FormWarning(
+            self._agenda.now, fault, block.side, block.set_no, number, round(value, 1)
+        )
+        self._out.emit(warning)
+        return (fault,)
+
+    def _few_circles(self) -> bool:
+        watch, program = self._watch, self._course.program
+        if watch is None or program.name != "circles":
+            return False
+        return watch.circles < program.circles - CIRCLES_SLACK

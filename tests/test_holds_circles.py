@@ -1,0 +1,181 @@
+"""Isometric holds and circles judged from what the camera sees at the top of each rep, with the
+simulated person doing them right and wrong, on the virtual clock."""
+
+import json
+import math
+from dataclasses import replace
+
+import pytest
+
+from coach.app.demo import demo_settings
+from coach.core import cues
+from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
+from coach.core.programs import program_for
+from coach.core.top import TopWatch
+from coach.settings import Settings
+from coach.settings.schema import PROGRAMS
+from coach.sim.athlete import RepStyle, Script
+from tests.helpers import coached, quick_settings, run_coach
+
+HOLD_S = 10.0
+COUNTDOWN = ("Five.", "Four.", "Three.", "Two.", "One.")
+CIRCLE_WORDS = ("Forward: one.", "Back: one.", "Two.", "Three.")
+
+
+def _settings(**changes) -> Settings:
+    base = quick_settings(reps=3)
+    plan = replace(
+        base.programs, hold_s=HOLD_S, hold_reps=3, circles_each_way=3, circle_reps=3, circle_s=1.5
+    )
+    return replace(base, programs=plan, **changes)
+
+
+def _said(events) -> list[str]:
+    return [e.text for e in events if isinstance(e, Cue)]
+
+
+def _reps(events, side="right") -> list[RepCounted]:
+    return [e for e in events if isinstance(e, RepCounted) and e.side == side]
+
+
+def _cycles(said: list[str], side_from: int = 0) -> list[list[str]]:
+    """What was said from each "lift" to the next, for the first side's set."""
+    cycles: list[list[str]] = []
+    for text in said[side_from:]:
+        if text.startswith(("Lift", "Switch sides")):
+            cycles.append([])
+        if cycles:
+            cycles[-1].append(text)
+    return [c for c in cycles if c[0].startswith("Lift")]
+
+
+def _holds(special: dict, **changes):
+    script = Script(RepStyle(hold_s=HOLD_S), special=special)
+    return coached(_settings(**changes), script, command=Command.START_HOLDS)[0]
+
+
+def test_a_hold_let_down_after_under_a_second_is_not_clean_nor_perfect():
+    events = _holds({("right", 1, 2): RepStyle(hold_s=0.6)})
+    reps = _reps(events)
+    assert [r.faults for r in reps] == [(), ("no_hold",), ()]
+    warned = [w for w in events if isinstance(w, FormWarning) and w.side == "right"]
+    assert [(w.fault, w.rep) for w in warned] == [("no_hold", 2)]
+    assert warned[0].value < 1.5  # what was held, not 0
+    summary = next(e for e in events if isinstance(e, SessionSummary))
+    assert summary.perfect_per_side == {"right": 2, "left": 3}
+    assert _said(events).count(cues.HOLD_CAME_DOWN) == 1
+
+
+def test_the_countdown_stops_when_the_leg_comes_down_and_the_count_comes_after_it():
+    events = _holds({("right", 1, 2): RepStyle(hold_s=3.0, lower_s=0.8)})
+    first, dropped, third = _cycles(_said(events))[:3]
+    for cycle in (first, third):  # held: counted down in full, lowered, then counted
+        assert cycle[2:8] == [*COUNTDOWN, cues.LOWER] and cycle[8].startswith("Rep ")
+    came_down = dropped.index(cues.HOLD_CAME_DOWN)
+    assert dropped[came_down + 1 :] == ["Rep two."]  # no "Four... One... Now lower" after it
+    assert not set(dropped) & {*COUNTDOWN, cues.LOWER}  # let down 3 s in: nothing to count
+
+
+def test_a_rep_is_never_counted_in_the_middle_of_its_countdown():
+    # The old demo's person: every hold let down after 2 s of a 10 s hold.
+    events = coached(_settings(), Script(RepStyle(hold_s=2.0)), command=Command.START_HOLDS)[0]
+    for cycle in _cycles(_said(events)):
+        counted = next(i for i, text in enumerate(cycle) if text.startswith("Rep "))
+        assert counted == cycle.index(cues.HOLD_CAME_DOWN) + 1
+        assert not set(cycle) & {*COUNTDOWN, cues.LOWER}
+    assert all(r.faults == ("no_hold",) for r in _reps(events))
+
+
+def test_holds_with_no_camera_go_by_the_clock_unchecked_and_unpraised():
+    settings = _settings(camera=replace(Settings().camera, source="none"))
+    settings = replace(settings, programs=replace(settings.programs, hold_reps=6, hold_s=6.0))
+    events = coached(settings, Script(RepStyle(hold_s=6.0)), command=Command.START_HOLDS)[0]
+    reps = _reps(events)
+    assert len(reps) == 6 and not any(r.form_checked for r in reps)
+    said = _said(events)
+    assert said.count("One.") == 12  # counted down in full, by the clock
+    praise = [cues.CLEAN_STREAK, *cues.PRAISE_FOR_FIXING.values()]
+    assert not [text for text in said if any(p in text for p in praise)]
+    summary = next(e for e in events if isinstance(e, SessionSummary))
+    assert summary.perfect_per_side == {"right": 0, "left": 0}
+
+
+def _circles(special: dict, **changes):
+    plan = _settings().programs
+    circles = 2 * plan.circles_each_way
+    top = circles * plan.circle_s
+    script = Script(RepStyle(hold_s=top, circles=circles, circle_s=plan.circle_s), special=special)
+    return coached(_settings(**changes), script, command=Command.START_CIRCLES)[0]
+
+
+def test_circles_drawn_are_clean_and_too_few_or_none_are_a_fault():
+    top = 6 * 1.5
+    events = _circles(
+        {
+            ("right", 1, 2): RepStyle(hold_s=top),  # held still at the top: no circles
+            ("right", 1, 3): RepStyle(hold_s=top, circles=2, circle_s=1.5),
+        }
+    )
+    assert [r.faults for r in _reps(events)] == [(), ("few_circles",), ("few_circles",)]
+    assert [r.faults for r in _reps(events, "left")] == [(), (), ()]
+    warned = [(w.rep, w.value) for w in events if isinstance(w, FormWarning)]
+    assert warned[0] == (2, 0.0) and warned[1][0] == 3 and 1 <= warned[1][1] <= 2
+    assert sum(cues.FEW_CIRCLES in text for text in _said(events)) == 2
+
+
+def test_a_set_of_circles_never_ends_in_the_middle_of_circles_being_drawn():
+    # The last lift of the set let down halfway through its circles.
+    events = _circles({("right", 1, 3): RepStyle(hold_s=4.5, circles=3, circle_s=1.5)})
+    said = _said(events)
+    cycles = _cycles(said)[:3]
+    for cycle in cycles[:2]:  # all six circles counted, lowered, then the rep counted
+        assert cycle[1:] == [
+            *cues.circle_counts(3, True),
+            *cues.circle_counts(3, False),
+            cues.LOWER,
+            cycle[-1],
+        ]
+    last = cycles[2]
+    came_down = last.index(cues.CIRCLES_CAME_DOWN)
+    assert not set(last[came_down:]) & set(CIRCLE_WORDS)
+    assert last[came_down + 1].startswith("Rep three.")
+    assert said.index(cues.set_done(1)) > said.index(cues.CIRCLES_CAME_DOWN)
+
+
+def test_circles_are_counted_from_the_ankle_rising_and_falling_at_the_top():
+    def top(readings):
+        watch = TopWatch(min_up_deg=15.0, sag_share=0.5)
+        for lift in readings:
+            watch.see(lift)
+        return watch
+
+    rise = [30.0 * i / 10 for i in range(11)]
+    frames = [i / 10 for i in range(90)]  # six 1.5 s circles at 10 frames a second
+    circling = top(rise + [30 + 6 * math.sin(2 * math.pi * t / 1.5) for t in frames])
+    assert circling.circles in (5, 6) and circling.up
+    shaky = top(rise + [30 + 1.5 * math.sin(2 * math.pi * t / 0.7) for t in frames])
+    assert shaky.circles == 0 and shaky.up
+    lowered = top(rise + [30.0 - 3 * t for t in frames])
+    assert lowered.came_down and not lowered.up
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_demo_reps_and_sets_apply_to_every_program(name):
+    settings = demo_settings(Settings(), reps=3, sets=2, program=name)
+    program = program_for(settings.programs.default, settings)
+    assert (program.name, program.reps_per_set, program.sets_per_side) == (name, 3, 2)
+
+
+def test_the_demo_coaches_holds_with_the_reps_and_sets_asked_for():
+    shown = run_coach(
+        "demo", "--program", "holds", "--reps", "2", "--sets", "1", "--speed", "2000", "--json"
+    )
+    assert shown.returncode == 0, shown.stderr
+    events = [json.loads(line) for line in shown.stdout.splitlines()]
+    summary = next(e for e in events if e["type"] == "summary")
+    assert summary["program"] == "holds"
+    assert summary["reps_per_side"] == {"right": 2, "left": 2}
+    holds = [e for e in events if e["type"] == "cue" and e["text"].startswith("Hold it there")]
+    assert len(holds) == 4
+    # The simulated person lets the second right hold down early: it is not clean.
+    assert summary["perfect_per_side"] == {"right": 1, "left": 1}
