@@ -56,7 +56,8 @@ class TopCoach(Part):
 
     def faults(self, rep: Rep | None, number: int) -> tuple[Fault, ...]:
         """What the top of the rep just counted got wrong; each is reported as a warning with
-        what was measured (seconds held, circles traced)."""
+        what was measured (seconds held, circles traced), said before the count if it was not
+        said as it happened."""
         watch, program = self._watch, self._course.program
         if watch is None or rep is None:
             return ()
@@ -72,6 +73,8 @@ class TopCoach(Part):
             self._agenda.now, fault, block.side, block.set_no, number, round(value, 1)
         )
         self._out.emit(warning)
+        if fault == Fault.NO_HOLD and not self._came_down_early:  # up late, not down early
+            self._out.say(cues.HOLD_SHORT, Priority.FORM, tag="warn:no_hold")
         return (fault,)
 
     def _few_circles(self) -> bool:

@@ -188,6 +188,7 @@ TOES_SLIGHTLY_DOWN = "Toes slightly down."
 FEW_CIRCLES = "Draw a whole circle with each count."
 # Said the moment the leg is seen down before "lower": the countdown or the circles stop there.
 HOLD_CAME_DOWN = "Your leg came down early. Next time, keep it up until I say lower."
+HOLD_SHORT = "That hold was short. Lift with me, and keep it up until I say lower."
 CIRCLES_CAME_DOWN = (
     "Your leg came down before the circles were done. Next time, keep it up until I say lower."
 )
@@ -435,7 +436,7 @@ def catalogue(settings: Settings) -> list[str]:
     said = [LIFT, HOLD, LOWER, TOO_HIGH, warning_text(Fault.TOES_UP, neutral), FAST_LOWER]
     said += [NO_HOLD, HIP_HIKE, FAST_LIFT]
     said += [KNEE_BEND, FORWARD_DRIFT] + ([] if neutral else [TOES_SLIGHTLY_DOWN])
-    said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN]
+    said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN, HOLD_SHORT]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
