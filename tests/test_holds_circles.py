@@ -10,11 +10,14 @@ import pytest
 from coach.app.demo import demo_settings
 from coach.core import cues
 from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
+from coach.core.pose.reader import PoseReader
+from coach.core.pose.tracking import PoseTracker
 from coach.core.programs import program_for
 from coach.core.top import TopWatch
 from coach.settings import Settings
 from coach.settings.schema import PROGRAMS
 from coach.sim.athlete import RepStyle, Script
+from coach.sim.landmarks import LandmarkStream, lying
 from tests.helpers import coached, quick_settings, run_coach
 
 HOLD_S = 10.0
@@ -197,3 +200,36 @@ def test_the_demo_coaches_holds_with_the_reps_and_sets_asked_for():
     assert len(holds) == 4
     # The simulated person lets the second right hold down early: it is not clean.
     assert summary["perfect_per_side"] == {"right": 1, "left": 1}
+
+
+def _by_pose(settings, script, command):
+    """Seen through a pose model: the athlete's landmarks with a model's jitter and doubtful
+    feet, at the camera's 15 frames a second, read by the real PoseReader."""
+    settings = replace(settings, camera=replace(settings.camera, fps=15))
+    streams: list[LandmarkStream] = []
+
+    def film(athlete):
+        camera = settings.camera
+        ratio = settings.markers.foot_to_leg_ratio
+        streams.append(LandmarkStream(athlete, camera.width, camera.height, ratio, lying))
+        return streams[0]
+
+    tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
+    return coached(settings, script, film, command, PoseReader(settings, tracker))[0]
+
+
+def test_holds_and_circles_are_judged_from_the_body_alone_too():
+    plan = _settings().programs
+    holds = Script(
+        RepStyle(hold_s=HOLD_S), special={("right", 1, 2): RepStyle(hold_s=3.0, lower_s=0.8)}
+    )
+    events = _by_pose(_settings(), holds, Command.START_HOLDS)
+    faults = [(r.side, r.rep, r.faults) for r in events if isinstance(r, RepCounted)]
+    assert [f for f in faults if f[2]] == [("right", 2, ("no_hold",))]
+    assert _said(events).count(cues.HOLD_CAME_DOWN) == 1
+    circles = 2 * plan.circles_each_way
+    drawn = RepStyle(hold_s=circles * plan.circle_s, circles=circles, circle_s=plan.circle_s)
+    still = RepStyle(hold_s=circles * plan.circle_s)
+    events = _by_pose(_settings(), Script(drawn, {("left", 1, 3): still}), Command.START_CIRCLES)
+    faults = [(r.side, r.rep, r.faults) for r in events if isinstance(r, RepCounted)]
+    assert [f for f in faults if f[2]] == [("left", 3, ("few_circles",))]

@@ -26,8 +26,7 @@ def coach_runs(path: Path) -> None:
     # Small frames keep hundreds of sessions quick; the size itself is checked by the schema
     # and the frame size does not change what the session does.
     small = replace(settings.camera, width=192, height=144, fps=min(settings.camera.fps, 5))
-    programs = replace(settings.programs, hold_reps=1, circle_reps=1, clamshell_reps=1)
-    settings = replace(settings, camera=small, programs=programs)
+    settings = replace(settings, camera=small)
     loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker())
     loop.send(Command.START, "robustness")
     loop.run(until=lambda: loop.coach.finished, max_seconds=3000)

@@ -35,10 +35,10 @@ class TopCoach(Part):
         if watch is None or self._lowered or not watch.see(lift):
             return
         self._came_down_early = True
-        early = (
-            cues.HOLD_CAME_DOWN if self._course.program.name == "holds" else cues.CIRCLES_CAME_DOWN
-        )
-        self._out.say(early, Priority.FORM, tag="came_down")
+        if self._course.program.name == "holds":
+            self._out.say(cues.HOLD_CAME_DOWN, Priority.FORM, tag=f"warn:{Fault.NO_HOLD}")
+        else:
+            self._out.say(cues.CIRCLES_CAME_DOWN, Priority.FORM, tag=f"warn:{Fault.FEW_CIRCLES}")
 
     def tempo(self, tag: str, seeing: bool) -> tuple[bool, str | None]:
         """Whether to say the move `tag` (not to a leg seen down, or never seen up), and a
