@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 
 from coach.app.demo import demo_settings
+from coach.app.views import describe
 from coach.core import cues
-from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
+from coach.core.events import Command, Cue, Fault, FormWarning, RepCounted, SessionSummary
 from coach.core.pose.reader import PoseReader
 from coach.core.pose.tracking import PoseTracker
 from coach.core.programs import program_for
@@ -233,3 +234,10 @@ def test_holds_and_circles_are_judged_from_the_body_alone_too():
     events = _by_pose(_settings(), Script(drawn, {("left", 1, 3): still}), Command.START_CIRCLES)
     faults = [(r.side, r.rep, r.faults) for r in events if isinstance(r, RepCounted)]
     assert [f for f in faults if f[2]] == [("left", 3, ("few_circles",))]
+
+
+def test_the_live_view_shows_what_was_held_and_drawn_not_degrees():
+    held = FormWarning(84.9, Fault.NO_HOLD, "right", 1, 2, 3.0, "s")
+    drawn = FormWarning(90.0, Fault.FEW_CIRCLES, "left", 1, 2, 3.0, "circles")
+    assert "no hold at the top (3.0 s)" in describe(held)
+    assert "too few circles (3 drawn)" in describe(drawn)

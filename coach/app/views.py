@@ -53,7 +53,8 @@ def describe(event: Event) -> str:
         tempo = f"lift {event.lift_s:.1f}s hold {event.hold_s:.1f}s lower {event.lower_s:.1f}s"
         return f"{where} · peak {event.peak_angle:.0f}° · {tempo} · {faults}"
     if isinstance(event, FormWarning):
-        value = f" ({event.value:.1f} s)" if event.unit == "s" else f" ({event.value:.0f}°)"
+        shown = {"s": "{:.1f} s", "circles": "{:.0f} drawn"}.get(event.unit, "{:.0f}°")
+        value = f" ({shown.format(event.value)})"
         return (
             f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)}{value} · "
             f"{event.side} set {event.set} rep {event.rep}"

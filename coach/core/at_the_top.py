@@ -63,14 +63,15 @@ class TopCoach(Part):
             return ()
         if program.name == "holds":
             short = self._came_down_early or rep.hold_s < HOLD_SHARE * program.top_s
-            fault, value = Fault.NO_HOLD, rep.hold_s
+            fault, value, unit = Fault.NO_HOLD, rep.hold_s, "s"
         else:
             short, fault, value = self._few_circles(), Fault.FEW_CIRCLES, float(watch.circles)
+            unit = "circles"
         if not short:
             return ()
         block = self._course.block
         warning = FormWarning(
-            self._agenda.now, fault, block.side, block.set_no, number, round(value, 1)
+            self._agenda.now, fault, block.side, block.set_no, number, round(value, 1), unit
         )
         self._out.emit(warning)
         if fault == Fault.NO_HOLD and not self._came_down_early:  # up late, not down early
