@@ -136,6 +136,16 @@ def test_circles_drawn_are_clean_and_too_few_or_none_are_a_fault():
     assert sum(cues.FEW_CIRCLES in text for text in _said(events)) == 2
 
 
+def test_big_circles_on_a_low_lift_are_one_rep_and_the_set_ends_after_them():
+    # Circles 14 degrees deep under a 25 degree lift: each dips the leg over half its height.
+    big = RepStyle(peak_deg=25.0, hold_s=9.0, circles=6, circle_s=1.5, circle_deg=7.0)
+    events = coached(_settings(), Script(big), command=Command.START_CIRCLES)[0]
+    assert [r.faults for r in _reps(events) + _reps(events, "left")] == [()] * 6
+    every_circle = [*cues.circle_counts(3, True), *cues.circle_counts(3, False), cues.LOWER]
+    for cycle in _cycles(_said(events)):
+        assert cycle[1:8] == every_circle and cycle[8].startswith("Rep ")
+
+
 def test_a_lift_held_still_where_circles_were_asked_for_is_not_clean():
     events = coached(_settings(), Script(RepStyle(hold_s=6 * 1.5)), command=Command.START_CIRCLES)
     reps = _reps(events[0]) + _reps(events[0], "left")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from coach.core import cues
 from coach.core.events import Fault, FormWarning, Priority
-from coach.core.reps import Rep
+from coach.core.reps import LOWERED_SHARE, Rep
 from coach.core.stage import Part
 from coach.core.top import CIRCLES_SAG_SHARE, HOLD_SAG_SHARE, TopWatch
 
@@ -28,6 +28,12 @@ class TopCoach(Part):
         if program.name in ("holds", "circles"):
             sag = HOLD_SAG_SHARE if program.name == "holds" else CIRCLES_SAG_SHARE
             self._watch = TopWatch(self._settings.form.rep_min_peak_deg, sag)
+
+    @property
+    def lowered_share(self) -> float:
+        """How far the leg must come down before a rise is a new rep: circles hang from the
+        top, and a big one is no rep of its own."""
+        return CIRCLES_SAG_SHARE if self._course.program.name == "circles" else LOWERED_SHARE
 
     def see(self, lift: float) -> None:
         """One frame's lift (as the reps are counted from) while the cycle runs."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from coach.core.depth import out_of_plane
 from coach.core.events import Fault
 from coach.core.geometry import LegAngles, placed_abduction, side_bend_deg
-from coach.core.reps import Rep, RepSegmenter
+from coach.core.reps import LOWERED_SHARE, Rep, RepSegmenter
 from coach.core.rules import FaultOnset, FormRules, Reading
 from coach.settings import FormSettings
 
@@ -67,8 +67,10 @@ class FormWatcher:
         self._segmenter = RepSegmenter(form.rep_min_peak_deg)
         self.reset()
 
-    def reset(self) -> None:
-        """A new set: counting starts again from nothing."""
+    def reset(self, lowered_share: float = LOWERED_SHARE) -> None:
+        """A new set: counting starts again from nothing; see RepSegmenter for
+        `lowered_share`."""
+        self._segmenter.lowered_share = lowered_share
         self.reps_done = 0
         self.lift = 0.0
         self.restart_rep()

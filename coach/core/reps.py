@@ -97,8 +97,11 @@ def _higher(previous: float | None, value: float | None) -> float | None:
 
 
 class RepSegmenter:
-    def __init__(self, min_peak_deg: float) -> None:
+    def __init__(self, min_peak_deg: float, lowered_share: float = LOWERED_SHARE) -> None:
+        """`lowered_share`: how far down from its top, as a share of its height, the leg must
+        come before rising again starts a new rep (circles at the top swing it further)."""
         self._min_peak = min_peak_deg
+        self.lowered_share = lowered_share
         self._start_above = min_peak_deg / 3
         # Lift and lower are both timed at this level, so their ratio is the tempo's ratio.
         self._end_below = min_peak_deg / 5
@@ -148,7 +151,7 @@ class RepSegmenter:
             if lift < track.low + self._end_below:  # back where it rose from: a fidget
                 return self._end(len(track.samples) - 1, floor=bottom)
             return None
-        if track.lowered_by() < LOWERED_SHARE:
+        if track.lowered_by() < self.lowered_share:
             return None
         if lift - bottom > self._start_above:  # rising again: the next rep began at the bottom
             rising = track.samples[track.bottom :]

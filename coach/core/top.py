@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Down from the height reached by more than this share of it: no longer held. A hold is the
-# height kept; circles swing the ankle up and down around it, by up to a third of the lift.
+# height kept; circles hang from the top, and a big one swings the ankle down by over half of
+# a low lift.
 HOLD_SAG_SHARE = 0.25
-CIRCLES_SAG_SHARE = 0.5
+CIRCLES_SAG_SHARE = 0.75
 MIN_SAG_DEG = 4.0  # marker jitter and a breath move the leg by less than this
 # One rise or fall of the ankle this large is half a circle; a dinner-plate circle of the foot
 # swings the leg by about 12 degrees, a shaky hold by 1 or 2.
