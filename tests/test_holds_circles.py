@@ -42,10 +42,10 @@ def _reps(events, side="right") -> list[RepCounted]:
     return [e for e in events if isinstance(e, RepCounted) and e.side == side]
 
 
-def _cycles(said: list[str], side_from: int = 0) -> list[list[str]]:
-    """What was said from each "lift" to the next, for the first side's set."""
+def _cycles(said: list[str]) -> list[list[str]]:
+    """What was said from each "lift" to the next (or to the switch of sides)."""
     cycles: list[list[str]] = []
-    for text in said[side_from:]:
+    for text in said:
         if text.startswith(("Lift", "Switch sides")):
             cycles.append([])
         if cycles:
@@ -53,9 +53,9 @@ def _cycles(said: list[str], side_from: int = 0) -> list[list[str]]:
     return [c for c in cycles if c[0].startswith("Lift")]
 
 
-def _holds(special: dict, **changes):
+def _holds(special: dict):
     script = Script(RepStyle(hold_s=HOLD_S), special=special)
-    return coached(_settings(**changes), script, command=Command.START_HOLDS)[0]
+    return coached(_settings(), script, command=Command.START_HOLDS)[0]
 
 
 def test_a_hold_let_down_after_under_a_second_is_not_clean_nor_perfect():
@@ -113,12 +113,14 @@ def test_holds_with_no_camera_go_by_the_clock_unchecked_and_unpraised():
     assert summary.perfect_per_side == {"right": 0, "left": 0}
 
 
-def _circles(special: dict, **changes):
-    plan = _settings().programs
+def _circles(special: dict):
+    """Circles drawn through the whole top, but for the `special` reps."""
+    settings = _settings()
+    plan = settings.programs
     circles = 2 * plan.circles_each_way
     top = circles * plan.circle_s
     script = Script(RepStyle(hold_s=top, circles=circles, circle_s=plan.circle_s), special=special)
-    return coached(_settings(**changes), script, command=Command.START_CIRCLES)[0]
+    return coached(settings, script, command=Command.START_CIRCLES)[0]
 
 
 def test_circles_drawn_are_clean_and_too_few_or_none_are_a_fault():
@@ -213,10 +215,10 @@ def test_the_demo_coaches_holds_with_the_reps_and_sets_asked_for():
     assert summary["perfect_per_side"] == {"right": 1, "left": 1}
 
 
-def _by_pose(settings, script, command):
+def _by_pose(settings, script, command, fps: int = 15):
     """Seen through a pose model: the athlete's landmarks with a model's jitter and doubtful
     feet, at the camera's 15 frames a second, read by the real PoseReader."""
-    settings = replace(settings, camera=replace(settings.camera, fps=15))
+    settings = replace(settings, camera=replace(settings.camera, fps=fps))
     streams: list[LandmarkStream] = []
 
     def film(athlete):
