@@ -195,7 +195,8 @@ def test_circles_are_counted_from_the_ankle_rising_and_falling_at_the_top():
 
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_demo_reps_and_sets_apply_to_every_program(name):
-    settings = demo_settings(Settings(), reps=3, sets=2, program=name)
+    configured = replace(Settings(), programs=replace(Settings().programs, default=name))
+    settings = demo_settings(configured, reps=3, sets=2)
     program = program_for(settings.programs.default, settings)
     assert (program.name, program.reps_per_set, program.sets_per_side) == (name, 3, 2)
 
