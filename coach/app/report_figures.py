@@ -29,6 +29,7 @@ FAULT_COLOURS = {
     Fault.FAST_LOWER: "#f781bf",
     Fault.NO_HOLD: "#4daf4a",
     Fault.FAST_LIFT: "#ffd92f",
+    Fault.FEW_CIRCLES: "#66c2a5",
 }
 # A fault the table does not name yet takes one of these, chosen by its name: still the same
 # in every report, and never one of the colours above.
