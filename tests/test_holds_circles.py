@@ -138,6 +138,17 @@ def test_circles_drawn_are_clean_and_too_few_or_none_are_a_fault():
     assert sum(cues.FEW_CIRCLES in text for text in _said(events)) == 2
 
 
+def test_circled_reps_are_timed_from_their_own_lift_and_lowering_and_a_drop_is_caught():
+    top = 6 * 1.5
+    dropped = RepStyle(hold_s=top, circles=6, circle_s=1.5, lower_s=0.6)
+    events = _circles({("right", 1, 2): dropped})
+    reps = _reps(events) + _reps(events, "left")
+    assert [r.faults for r in reps] == [(), ("fast_lower",), (), (), (), ()]
+    drawn = [r for r in reps if not r.faults]
+    # The person lifts in 2 s and lowers in 4 s; the circles' dips at the top are not the lift.
+    assert all(abs(r.lift_s - 2.0) < 0.6 and abs(r.lower_s - 4.0) < 1.0 for r in drawn)
+
+
 def test_big_circles_on_a_low_lift_are_one_rep_and_the_set_ends_after_them():
     # Circles 14 degrees deep under a 25 degree lift: each dips the leg over half its height.
     big = RepStyle(peak_deg=25.0, hold_s=9.0, circles=6, circle_s=1.5, circle_deg=7.0)

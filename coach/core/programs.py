@@ -107,9 +107,7 @@ def program_for(
             plan.circle_reps,
             plan.circle_sets,
             True,
-            # The lowering is not judged: the rep's times are fitted through every steep
-            # reading, and the circles' dips make them meaningless (lift 1.8 to 64 s).
-            LEG_LIFT_FAULTS - {Fault.NO_HOLD, Fault.FAST_LOWER},
+            LEG_LIFT_FAULTS - {Fault.NO_HOLD},
             setup=(cues.CIRCLES_SETUP,),
             moves=(
                 Move(0.0, cues.LIFT, "lift"),

@@ -290,11 +290,16 @@ def _movement(
     """When a movement from `low` towards the peak began and ended (`times` run towards the
     peak, forwards or backwards): the S-shape through its readings in the steep middle, or,
     with fewer than two there, through where it passed a quarter and three quarters of the
-    way."""
+    way. Only the readings before it first came near the peak: later dips (circles drawn at
+    the top, a wobbling hold) are not the movement, and fitted through they stretched a
+    circled lift to a minute."""
     height = peak - low
+    arrived = next(
+        (i for i, lift in enumerate(lifts) if lift - low > (1 - BAND) * height), len(lifts) - 1
+    )
     through = [
         (t, math.acos(1 - 2 * (lift - low) / height) / math.pi)
-        for t, lift in zip(times, lifts, strict=True)
+        for t, lift in zip(times[: arrived + 1], lifts[: arrived + 1], strict=True)
         if height > 0 and BAND * height <= lift - low <= (1 - BAND) * height
     ]
     if len({t for t, _ in through}) < 2:
