@@ -3,6 +3,7 @@
 
 from itertools import pairwise
 
+import numpy as np
 import pytest
 
 from coach.core.depth import out_of_plane
@@ -132,3 +133,31 @@ def test_a_knee_marker_found_a_little_off_never_puts_the_thigh_behind_the_body(k
     assert placed.forward_drift > 10.0  # still swung forward, as it is
     assert placed.knee_bend < 30.0
     assert placed_abduction(seen, placed) == pytest.approx(60.0, abs=3.0)
+
+
+@pytest.mark.parametrize("knee_off_px", [-1.0, -0.5])
+def test_a_knee_bent_in_the_plane_seen_a_pixel_short_is_not_read_as_swung_forward(knee_off_px):
+    """From 3.5 m the thigh spans few pixels, and its ray nearly grazes the sphere of its rest
+    length: the knee and ankle markers found a pixel toward the hip put the thigh 14° to 16°
+    forward with the knee bent 28°, a forward-drift warning for a leg that only bent."""
+    pose = CameraPose(3.5, 15.0, 10.0)
+    scene = Scene(pose, {})
+    view = CameraView(pose.tilt_deg, pose.turn_deg)
+
+    def rays(leg: LegState, toward_hip_px: tuple[float, float] = (0.0, 0.0)):
+        pixels = {name: scene.project(point)[0] for name, point in scene.joints(leg).items()}
+        for joint, before, off in zip(
+            ("knee", "ankle"), ("hip", "knee"), toward_hip_px, strict=True
+        ):
+            limb = pixels[joint] - pixels[before]
+            pixels[joint] = pixels[joint] + off * limb / np.linalg.norm(limb)
+        angles = measure(pixels, SIZE, view, 0.17)
+        assert angles is not None and angles.rays is not None
+        return angles.rays
+
+    rest = rays(LegState("right", 0.0, -5.0))
+    seen = rays(LegState("right", 30.0, -5.0, knee_bend=40.0), (knee_off_px, -1.0))
+    placed = out_of_plane(seen, *rest.lengths())
+    assert placed.forward_drift == 0.0
+    assert placed.knee_bend == pytest.approx(40.0, abs=2.0)
+    assert placed_abduction(seen, placed) == pytest.approx(30.0, abs=1.0)

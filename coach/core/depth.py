@@ -7,9 +7,11 @@ turning toward the lens shortens, coming nearer to it enlarges, and a 32° knee 
 must be: on its own ray, at the length the limb had at rest from the joint before it. A ray
 meets that sphere twice, so a knee has two places and an ankle two for each. A knee is a hinge:
 its shin stays in the plane of the thigh and the body's front, and of the four legs the ones
-nearest that are kept; of those, the least turned. Where the camera stands in that plane itself
-(level with the hip) a bent leg and a straight one look alike, and the straight one is taken: a
-warning is never made up from a ghost.
+nearest that are kept; of those, the least turned. It bends forward: a shin that looks short
+is not placed bent backward past what a knee allows. A thigh that looks its rest length, within
+noise, is also tried in the plane, where it is seen. Where the camera stands in that plane
+itself (level with the hip) a bent leg and a straight one look alike, and the straight one is
+taken: a warning is never made up from a ghost.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ BEHIND_TOLERANCE_DEG = 3.0
 # with the leg raised): a knee marker found a few pixels off at the top of a lift, as when it
 # is half covered, put the thigh 75° behind with the knee bent 95°.
 MAX_BEHIND_DEG = 30.0
+# A knee straightens this far past straight at most: a shin placed bent further backward, where
+# it looks short, is the mirror image of one bent forward.
+MAX_HYPEREXTENSION_DEG = 10.0
 # Placements whose shins lie within this share of the shin's length as near the knee's hinge
 # plane as the best one are as good as it: pixel noise moves a shin that much.
 HINGE_MARGIN = 0.03
@@ -68,6 +73,12 @@ class LegRays:
         share = self.noise_px / max(length * self.focal_px, 1e-9)
         return math.degrees(math.acos(max(1.0 - share, 0.0)))
 
+    def looks_short(self, length: float, seen: float, either_way: bool = False) -> bool:
+        """Whether a limb of rest `length` seen as `seen` on the plane is shorter (or, with
+        `either_way`, longer) than noise allows: it has turned out of the plane."""
+        off = (length - seen) * self.focal_px
+        return (abs(off) if either_way else off) > self.noise_px
+
     def lengths(self) -> tuple[float, float]:
         """Thigh and shin as seen on the plane: their true lengths while the leg lies in it."""
         return _length(self.knee - self.hip), _length(self.ankle - self.knee)
@@ -91,13 +102,19 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
     placed = _best(rays.hip, _on_ray(rays.hip, rays.knee, thigh), rays.ankle, shin, front)
     floor = rays.noise_floor_deg(thigh)
     if placed is not None and abs(placed.swing) >= floor:
-        return OutOfPlane(placed.swing, placed.bend, placed.knee, placed.ankle)
+        pinned = _pinned_instead(rays, thigh, shin, placed)
+        if pinned is None:
+            return OutOfPlane(placed.swing, placed.bend, placed.knee, placed.ankle)
+        if pinned.bend >= rays.noise_floor_deg(shin):
+            return OutOfPlane(0.0, pinned.bend, pinned.knee, pinned.ankle)
+        placed = None
     # A thigh swung forward by less than noise shows still brings the shin nearer the lens,
     # where it looks longer than at rest: with the knee pinned to the plane, only a bend of
     # about the ankle ray's slant (some 20°), off the knee's hinge, explains that. So the knee
     # placed at the thigh's length competes with the pinned one, and the hinge decides.
     knees = [rays.knee] if placed is None else [rays.knee, placed.knee]
-    bent = _best(rays.hip, knees, rays.ankle, shin, front)
+    flexed = rays.looks_short(shin, rays.lengths()[1])
+    bent = _best(rays.hip, knees, rays.ankle, shin, front, flexed)
     assert bent is not None  # a knee on the plane is never behind it
     if bent.bend >= rays.noise_floor_deg(shin):
         return OutOfPlane(0.0, bent.bend, bent.knee, bent.ankle)
@@ -111,19 +128,51 @@ def out_of_plane(rays: LegRays, thigh: float, shin: float) -> OutOfPlane:
     return OutOfPlane(0.0, as_seen.bend, knee, ankle)
 
 
+def _pinned_instead(
+    rays: LegRays, thigh: float, shin: float, placed: _Placement
+) -> _Placement | None:
+    """The knee as seen, in the plane, if it explains the picture better than `placed`.
+
+    A thigh that looks its rest length may lie in the plane however far off it its ray meets
+    the sphere: the ray nearly grazes the sphere there, and a pixel moves those meetings by 10
+    to 20 degrees. A 40° bend in the plane was read frame by frame as the thigh swung forward
+    20° and the knee bent 38°, or as the thigh behind and the knee bent 53°."""
+    seen_thigh, seen_shin = rays.lengths()
+    if rays.looks_short(thigh, seen_thigh, either_way=True):
+        return None
+    flexed = rays.looks_short(shin, seen_shin)
+    pinned = _best(rays.hip, [rays.knee], rays.ankle, shin, -rays.view.away, flexed)
+    return None if pinned is None or _choose([placed, pinned]) is placed else pinned
+
+
 def _best(
-    hip: np.ndarray, knees: list[np.ndarray], ankle_ray: np.ndarray, shin: float, front: np.ndarray
+    hip: np.ndarray,
+    knees: list[np.ndarray],
+    ankle_ray: np.ndarray,
+    shin: float,
+    front: np.ndarray,
+    flexed: bool = False,
 ) -> _Placement | None:
     """Of the shins at their length from each knee, those nearest a knee's hinge plane; of
-    those, the least turned. None if every knee puts the thigh where no body can."""
+    those, the least turned. None if every knee puts the thigh where no body can.
+
+    `flexed`: the shin looks shorter than at rest by more than noise, so it is turned out of
+    the plane, and a knee turns it forward. Its ray gives a second shin, bent backward: in
+    192-pixel frames a 40° bend, its shin seen 13 % short, also fitted a knee bent 14° to 17°
+    backward, which no knee does. Such shins are left out, unless no shin bends forward."""
     placements = [
         _Placement.of(hip, knee, ankle, shin, front)
         for knee in knees
         for ankle in _on_ray(knee, ankle_ray, shin)
     ]
     placements = [p for p in placements if p.swing >= -MAX_BEHIND_DEG]
-    if not placements:
-        return None
+    if flexed:
+        placements = [p for p in placements if p.flex >= -MAX_HYPEREXTENSION_DEG] or placements
+    return _choose(placements) if placements else None
+
+
+def _choose(placements: list[_Placement]) -> _Placement:
+    """Those nearest a knee's hinge plane; of those, the least turned."""
     best = min(p.off_hinge for p in placements)
     return min((p for p in placements if p.off_hinge <= best + HINGE_MARGIN), key=_least_turned)
 
@@ -134,6 +183,7 @@ class _Placement:
     ankle: np.ndarray
     swing: float  # the thigh's turn out of the plane toward the front
     bend: float  # the knee's, in any direction
+    flex: float  # the knee's bend toward the front (negative: bent backward)
     off_hinge: float  # how far the shin leaves the knee's hinge plane, in shin lengths
 
     @classmethod
@@ -142,11 +192,15 @@ class _Placement:
     ) -> _Placement:
         thigh_dir, shin_dir = _unit(knee - hip), _unit(ankle - knee)
         hinge_axis = _unit(np.cross(thigh_dir, front))
+        toward_front = np.cross(hinge_axis, thigh_dir)
         return cls(
             knee,
             ankle,
             swing=_turn_out_of_plane(knee - hip, front),
             bend=math.degrees(math.acos(float(np.clip(thigh_dir @ shin_dir, -1.0, 1.0)))),
+            flex=math.degrees(
+                math.atan2(float(shin_dir @ toward_front), float(shin_dir @ thigh_dir))
+            ),
             off_hinge=abs(float((ankle - knee) @ hinge_axis)) / shin,
         )
 
