@@ -1,9 +1,14 @@
 from dataclasses import replace
 
+import numpy as np
+
 from coach.core.form import FormWatcher, tempo_faults
-from coach.core.geometry import LegAngles
+from coach.core.geometry import LegAngles, measure
 from coach.core.reps import Rep
-from coach.settings import FormSettings
+from coach.core.view import CameraView
+from coach.settings import FormSettings, Settings
+from coach.sim.athlete import LegState, Script, SimulatedAthlete
+from coach.sim.camera import SimulatedCamera
 
 FORM = FormSettings()
 
@@ -45,3 +50,36 @@ def test_faults_belong_to_the_rep_in_progress_and_tempo_faults_to_the_rep_just_d
     assert scored[0].faults == ("fast_lower", "toes_up")
     assert scored[0].tempo_faults == ("fast_lower",)
     assert watcher.reps_done == 1 and watcher.current_rep == 2
+
+
+def test_a_rest_first_seen_a_pixel_off_is_corrected_by_the_leg_lying_there_before_a_clean_rep():
+    """The knee marker found a pixel toward the ankle while the set's rest is first learned
+    (a marker half lit), then found true for seven seconds: the leg lying there teaches the
+    rest it really has, and the clean rep after gets no fault. Learned once, that pixel made
+    the straight leg read as bent over 20 degrees at rest and all through the rep."""
+    settings = Settings()
+    ratio = settings.markers.foot_to_leg_ratio
+    camera = SimulatedCamera(SimulatedAthlete(Script()), 320, 240, {}, ratio, seed=1)
+    view = CameraView.configured(settings.camera)
+
+    def seen(lift: float, knee_off_px: float = 0.0) -> LegAngles:
+        points = camera.joints(LegState("right", lift, -5.0))
+        shin = points["ankle"] - points["knee"]
+        points["knee"] = points["knee"] + knee_off_px * shin / np.linalg.norm(shin)
+        angles = measure(points, (320, 240), view, ratio)
+        assert angles is not None
+        return angles
+
+    def lift_at(t: float) -> float:  # rest until 8 s, then up 2 s, held 2 s, down 4 s
+        x = t - 8.0
+        eased = 0.5 - 0.5 * np.cos(np.pi * np.clip([x / 2, (x - 4) / 4], 0.0, 1.0))
+        return 30.0 * float(eased[0] - eased[1])
+
+    watcher = FormWatcher(settings.form)
+    faults, reps = [], []
+    for t in np.arange(0.0, 20.0, 0.1):
+        onsets, done = watcher.update(t, seen(lift_at(t), 1.0 if t < 1.0 else 0.0))
+        faults += [onset.fault for onset in onsets]
+        reps += [] if done is None else [done]
+    assert faults == []
+    assert [r.faults for r in reps] == [()]
