@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from coach.core import cues
-from coach.core.events import Cue, FormWarning, RepCounted, SessionSummary
+from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
 from coach.core.pose.reader import PoseReader
 from coach.core.pose.tracking import PoseTracker
 from coach.sim.athlete import RepStyle, Script
@@ -32,7 +32,7 @@ def _at_camera_rate(reps: int):
     return replace(settings, camera=replace(settings.camera, fps=15))
 
 
-def _coached_by_pose(settings, script, posture: Posture = lying):
+def _coached_by_pose(settings, script, posture: Posture = lying, command=Command.START):
     streams: list[LandmarkStream] = []
 
     def film(athlete):
@@ -45,7 +45,7 @@ def _coached_by_pose(settings, script, posture: Posture = lying):
         return streams[0]
 
     tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
-    return coached(settings, script, film, reader=PoseReader(settings, tracker))
+    return coached(settings, script, film, command, reader=PoseReader(settings, tracker))
 
 
 def test_a_whole_session_is_coached_from_the_body_alone():

@@ -92,6 +92,11 @@ MIGRATIONS = (
     CREATE INDEX IF NOT EXISTS reps_by_session ON reps(session_id);
     CREATE INDEX IF NOT EXISTS warnings_by_session ON warnings(session_id);
     """,
+    # A session counted by the clock by design (clamshells with the markers) is marked, so its
+    # reps are not taken for reps a camera failed to see.
+    """
+    ALTER TABLE sessions ADD COLUMN by_clock INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 
@@ -290,8 +295,9 @@ class SessionRecorder:
         assert self._db is not None
         if isinstance(event, SessionStarted):
             cursor = self._db.execute(
-                "INSERT INTO sessions (started_at, program, simulated) VALUES (?, ?, ?)",
-                (_now(), event.program, int(self._simulated)),
+                "INSERT INTO sessions (started_at, program, simulated, by_clock)"
+                " VALUES (?, ?, ?, ?)",
+                (_now(), event.program, int(self._simulated), int(event.by_clock)),
             )
             self._session_id = cursor.lastrowid
             self._started = True
@@ -362,14 +368,14 @@ def recent_sessions(
     any column: a session with a row that does not parse is skipped and counted. The coach
     compares a person with their own sessions only, not with a demo's."""
     rows = connection.execute(
-        "SELECT id, started_at, COALESCE(ended_by, 'unfinished'), program, simulated"
+        "SELECT id, started_at, COALESCE(ended_by, 'unfinished'), program, simulated, by_clock"
         " FROM sessions WHERE (ended_by = 'pain'"
         " OR EXISTS (SELECT 1 FROM reps WHERE reps.session_id = sessions.id))"
         " AND (? OR NOT simulated) ORDER BY id DESC LIMIT ?",
         (include_simulated, limit),
     ).fetchall()
     records = []
-    for session_id, started_at, ended_by, program, simulated in reversed(rows):
+    for session_id, started_at, ended_by, program, simulated, by_clock in reversed(rows):
         reps = connection.execute(
             "SELECT side, peak_angle, faults, form_checked FROM reps"
             " WHERE session_id = ? ORDER BY id",
@@ -377,7 +383,7 @@ def recent_sessions(
         ).fetchall()
         try:
             record = _session_record(started_at, str(ended_by), str(program), reps)
-            records.append(replace(record, simulated=bool(simulated)))
+            records.append(replace(record, simulated=bool(simulated), by_clock=bool(by_clock)))
         except (TypeError, ValueError, AttributeError):
             continue
     return History(records, len(rows) - len(records))

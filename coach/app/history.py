@@ -31,6 +31,7 @@ def record_json(record: SessionRecord) -> dict[str, object]:
         "unchecked_reps": record.unchecked,
         "faults": record.faults,
         "simulated": record.simulated,
+        "by_clock": record.by_clock,
     }
 
 
@@ -38,7 +39,9 @@ def _row(record: SessionRecord) -> str:
     sides = "  ".join(f"{side} {n} ({_judged(record, side)})" for side, n in record.reps.items())
     sides = sides or "no reps"  # stopped by pain before the first
     faults = ", ".join(f"{FAULT_LABELS.get(f, f)} {n}" for f, n in sorted(record.faults.items()))
-    if record.total_reps and not record.checked_reps:
+    if record.by_clock:
+        faults = "not judged (counted by the clock)"
+    elif record.total_reps and not record.checked_reps:
         faults = "not checked"
     ending = "" if record.ended_by == "plan" else f"  [{record.ended_by}]"
     ending += "  [simulated]" if record.simulated else ""

@@ -47,6 +47,8 @@ def describe(event: Event) -> str:
         return f"state    {event.state.replace('_', ' ')}{where}"
     if isinstance(event, RepCounted):
         where = f"rep      {event.side} set {event.set} rep {event.rep}"
+        if event.by_clock:
+            return f"{where} · counted by the clock (not judged in this program)"
         if not event.form_checked:
             return f"{where} · form not checked (no camera)"
         faults = ", ".join(FAULT_LABELS.get(f, f) for f in event.faults) or "clean"
@@ -76,7 +78,9 @@ def summary_text(summary: SessionSummary) -> str:
     reps = ", ".join(f"{side} {n} reps" for side, n in summary.reps_per_side.items())
     faults = ", ".join(f"{FAULT_LABELS.get(f, f)} on {n}" for f, n in summary.faults.items())
     unchecked = sum(summary.unchecked_per_side.values())
-    if unchecked == sum(summary.reps_per_side.values()):
+    if summary.by_clock:
+        faults = "not judged (counted by the clock)"
+    elif unchecked == sum(summary.reps_per_side.values()):
         faults = "form not checked"
     elif unchecked:
         faults = f"{faults or 'none'} ({unchecked} reps not checked)"

@@ -73,6 +73,22 @@ def sore_hip(side: str) -> str:
     )
 
 
+CLAMSHELL_BODY = (
+    "Stack your hips one above the other and bend both knees to about a right angle, "
+    "your feet together and in line with your back."
+)
+
+
+def clamshell_setup_cues(side: str) -> list[str]:
+    """As for the leg lift, but the body's last line has both knees bent and no leg straight."""
+    return [*setup_cues(side)[:-1], CLAMSHELL_BODY]
+
+
+def clamshell_side_setup_cues(side: str) -> list[str]:
+    """After switching sides: no toes to turn, no leg to reach long."""
+    return [f"Hips stacked, knees bent, feet together, {side} leg on top."]
+
+
 CALIBRATE = "Point the toes of your top foot straight ahead, foot level, and keep still."
 CALIBRATE_LIFT = "Now raise that leg a little, toes still pointing ahead, and hold it there."
 CALIBRATED = "Thank you. Lower the leg."
@@ -117,12 +133,11 @@ CIRCLES_SETUP = (
     "dinner plate: first forward, then back."
 )
 CLAMSHELL_SETUP = (
-    "For clamshells, bend both knees to about a right angle and keep your feet together. "
-    "The camera can't judge this one, so I'll keep the count for you."
+    "The markers can't show me your knee opening, so I'll count these by the clock and "
+    "won't judge them: open the top knee when I say open, and close it when I say close."
 )
 CLAMSHELL_SEEN_SETUP = (
-    "For clamshells, bend both knees to about a right angle and keep your feet together. "
-    "I'll count each time your top knee opens and closes."
+    "I'll count each time your top knee opens and closes, and watch that your feet stay together."
 )
 CLAMSHELL_OPEN = "Open the top knee, feet together, and breathe out."
 CLAMSHELL_CLOSE = "Close, slowly."
@@ -156,6 +171,7 @@ PRAISE_FOR_FIXING = {
     Fault.FAST_LOWER: "That one came down slowly, good.",
     Fault.NO_HOLD: "That was a good hold.",
     Fault.FAST_LIFT: "That one went up smoothly, good.",
+    Fault.FEET_APART: "That time the feet stayed together, good.",
 }
 # With a labral tear the foot is kept level: toes that stop turning up are praised for that.
 FOOT_LEVEL_AGAIN = "Good: the foot stayed level."
@@ -192,6 +208,12 @@ HOLD_SHORT = "That hold was short. Lift with me, and keep it up until I say lowe
 CIRCLES_CAME_DOWN = (
     "Your leg came down before the circles were done. Next time, keep it up until I say lower."
 )
+FEET_APART = "Feet together."
+# Where a program's movement has its own words for a fault.
+PROGRAM_WARNINGS = {
+    "clamshells": {Fault.FAST_LOWER: "Close more slowly.", Fault.NO_HOLD: "Hold it open."},
+    "wall_slides": {Fault.FORWARD_DRIFT: "Heel back on the wall."},
+}
 NO_VISION = "I can't see your markers, so I'll keep count for you."
 NO_BODY_SEEN = "I can't see you lying on your side, so I'll keep count for you."
 TOE_MARKER_HINT = (
@@ -331,7 +353,9 @@ def framing_advice(problem: str, sighting: Sighting, side: str) -> str:
     return {"edge": AT_THE_EDGE, "crooked": CROOKED}[problem]
 
 
-def warning_text(fault: str, neutral_foot: bool) -> str:
+def warning_text(fault: str, neutral_foot: bool, program: str = "leg_lifts") -> str:
+    if fault in PROGRAM_WARNINGS.get(program, {}):
+        return PROGRAM_WARNINGS[program][fault]
     if fault == Fault.TOES_UP:
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
     return {
@@ -343,6 +367,7 @@ def warning_text(fault: str, neutral_foot: bool) -> str:
         Fault.NO_HOLD: NO_HOLD,
         Fault.FAST_LIFT: FAST_LIFT,
         Fault.FEW_CIRCLES: FEW_CIRCLES,
+        Fault.FEET_APART: FEET_APART,
     }[fault]
 
 
@@ -375,7 +400,15 @@ FAULT_WORDS = {
     Fault.NO_HOLD: "skipping the hold",
     Fault.FAST_LIFT: "swinging the leg up",
     Fault.FEW_CIRCLES: "drawing too few circles",
+    Fault.FEET_APART: "letting the feet come apart",
 }
+# A clamshell's knee is not lowered but closed.
+PROGRAM_FAULT_WORDS = {"clamshells": {Fault.FAST_LOWER: "letting the knee fall shut"}}
+
+
+def fault_words(fault: str, program: str) -> str:
+    """A fault as named in a sentence, in the program's own words where it has them."""
+    return PROGRAM_FAULT_WORDS.get(program, {}).get(fault) or FAULT_WORDS[fault]
 
 
 def finished(reps_per_side: dict[str, int], clean: int, checked: int) -> str:
@@ -403,13 +436,19 @@ LIFT_LESS = (
     "Lift less: stop as soon as your hip wants to tip back. The height doesn't matter, "
     "the hip doing the work does."
 )
+CLAMSHELL_FEEL_IT = (
+    "You should feel that in the side of your buttock. If you feel it at the front of the hip "
+    "instead, keep your hips stacked and open the knee a little less."
+)
 REPEATED = 2  # a fault on this many reps of a set is worth a word in the rest
 
 
-def set_review(first_set: bool, faults: dict[str, int], neutral_foot: bool = False) -> list[str]:
+def set_review(
+    first_set: bool, faults: dict[str, int], neutral_foot: bool = False, bent_knees: bool = False
+) -> list[str]:
     """What to teach after a set: where it should be felt (after the first), and how to fix
-    a fault that kept coming back."""
-    feel = FEEL_IT_FOOT_LEVEL if neutral_foot else FEEL_IT
+    a fault that kept coming back. `bent_knees`: clamshells, where the toes are no help."""
+    feel = CLAMSHELL_FEEL_IT if bent_knees else FEEL_IT_FOOT_LEVEL if neutral_foot else FEEL_IT
     said = [feel] if first_set else []
     if faults.get(Fault.HIP_HIKE, 0) >= REPEATED:
         said.append(WAIST_RESET)
@@ -437,6 +476,8 @@ def catalogue(settings: Settings) -> list[str]:
     said += [NO_HOLD, HIP_HIKE, FAST_LIFT]
     said += [KNEE_BEND, FORWARD_DRIFT] + ([] if neutral else [TOES_SLIGHTLY_DOWN])
     said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN, HOLD_SHORT]
+    said += [FEET_APART, CLAMSHELL_BODY, CLAMSHELL_FEEL_IT]
+    said += [text for words in PROGRAM_WARNINGS.values() for text in words.values()]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
@@ -462,6 +503,7 @@ def catalogue(settings: Settings) -> list[str]:
     for side in worked_legs(settings):
         said += setup_cues(side, settings.safety.sore_side) + side_setup_cues(side, neutral)
         said += [switch_sides(side)]
+        said += clamshell_setup_cues(side) + clamshell_side_setup_cues(side)
         said += [set_intro(side, n, sets, reps) for n in range(1, sets + 1)]
         said += [set_done(n) for n in range(1, sets + 1)]
     for device in ("microphone", "camera", "voice"):

@@ -55,6 +55,7 @@ class Fault(StrEnum):
     HIP_HIKE = "hip_hike"
     KNEE_BEND = "knee_bend"
     FORWARD_DRIFT = "forward_drift"
+    FEET_APART = "feet_apart"  # clamshells: the top foot left the bottom one
     FAST_LOWER = "fast_lower"
     NO_HOLD = "no_hold"
     FAST_LIFT = "fast_lift"
@@ -94,6 +95,9 @@ class Beat(Event):
 @dataclass(frozen=True)
 class SessionStarted(Event):
     program: str  # "leg_lifts", "holds", "circles", "clamshells" or "wall_slides"
+    # Counted by the clock by design: this program is not judged with these eyes (clamshells
+    # with the markers), so its reps are not "unchecked for want of a camera".
+    by_clock: bool = False
 
     kind: ClassVar[str] = "session"
 
@@ -137,6 +141,7 @@ class RepCounted(Event):
     peak_side_bend: float | None = None
     # False when no camera saw the rep (counted by the clock): its form is unknown, not clean.
     form_checked: bool = True
+    by_clock: bool = False  # not checked by design (see SessionStarted), not for want of a camera
 
     kind: ClassVar[str] = "rep"
 
@@ -191,5 +196,6 @@ class SessionSummary(Event):
     perfect_per_side: dict[str, int] = field(default_factory=dict)  # seen, without a fault
     program: str = "leg_lifts"
     unchecked_per_side: dict[str, int] = field(default_factory=dict)  # counted, not seen
+    by_clock: bool = False  # see SessionStarted
 
     kind: ClassVar[str] = "summary"

@@ -112,14 +112,15 @@ class FormWatcher:
             self._learn_rest(t, angles)
         elif self._rest is not None and not self.in_rep:
             self._refine_rest(angles)
+        feet = None if angles.feet_apart is None else 100 * angles.feet_apart
         rest = self._rest
         if rest is None:
-            return Reading(angles.abduction, angles.rotation)
+            return Reading(angles.abduction, angles.rotation, feet_apart=feet)
         side = (
             side_bend_deg(angles.trunk_length, rest.trunk_length) if rest.trunk_length > 0 else None
         )
         if angles.rays is None or rest.limbs is None:
-            return Reading(angles.abduction, angles.rotation, side)
+            return Reading(angles.abduction, angles.rotation, side, feet_apart=feet)
         placed = out_of_plane(angles.rays, *rest.limbs)
         # A leg placed out of the plane in one frame alone is noise: the lift, which counts
         # reps and times them, keeps to the picture until a second frame agrees.
@@ -130,6 +131,7 @@ class FormWatcher:
             side,
             placed.knee_bend,
             placed.forward_drift,
+            feet,
         )
 
     def _learn_rest(self, t: float, angles: LegAngles) -> None:

@@ -32,6 +32,8 @@ class LegAngles:
     # Where the hip, knee and ankle point, for placing the knee and ankle out of the plane
     # (see `depth`); None without a knee marker.
     rays: LegRays | None = field(default=None, compare=False)
+    # Clamshells: the top foot's rise off the bottom one, as a share of the knee's (movement).
+    feet_apart: float | None = None
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -25,9 +25,14 @@ from coach.core.geometry import LegAngles
 STILL_FRAMES = 8  # about half a second at 15 frames a second
 STILL_SHARE = 0.06  # of the trunk's length: how far a point may wander while lying still
 RISE = 0.15  # trunk lengths: a point this far above its rest has moved
-# A straight leg lifted raises the ankle about twice as far as the knee; with the feet kept
-# together the ankle hardly rises at all. Under this share of the knee's rise: a clamshell.
-CLAMSHELL_ANKLE_SHARE = 0.5
+# A straight leg lifted raises the ankle about twice as far as the knee (a knee bent 40 deg
+# toward the lens, 1.8 times); with the feet kept together the ankle hardly rises at all, and
+# a clamshell whose feet come apart raises it up to about as far as the knee. Under this share
+# of the knee's rise the knee leads: a clamshell.
+CLAMSHELL_ANKLE_SHARE = 1.3
+# In a clamshell, the top foot rising more than this share of the knee's rise has left the
+# bottom one: the feet came apart (the whole bent leg raised 10 deg reads about 0.5).
+FEET_APART_SHARE = 0.4
 TRUNK_RISE = 0.25  # the shoulder this far above its rest: the trunk is rising (about 14 deg)
 ARM_RISE = 0.5  # the wrist this far above its rest, the leg still: an arm raised
 # Another movement lasts, for counting, until the leg and trunk are back near their rest: as a
@@ -50,6 +55,9 @@ class Movement:
     named: str | None = None  # a movement that has just lasted long enough to say what it is
     knee_opening_deg: float | None = None  # the thigh's turn up from its rest, for clamshells
     rest_lift: float = 0.0  # the leg's lift as last read at rest: where it is while others move
+    # In a clamshell: how far the top foot rose off the bottom one, as a share of the knee's
+    # rise (0 with the feet together); None while the knee is near its rest.
+    feet_apart: float | None = None
 
 
 AT_REST = Movement(None)
@@ -77,6 +85,7 @@ class MovementCheck:
         self._named = False
         self._rest_lift = 0.0
         self._back = True  # every point near its rest
+        self._feet_apart: float | None = None
 
     def update(self, t: float, points: dict[str, np.ndarray], lift: float | None) -> Movement:
         """`points`: the top side's shoulder, hip, knee, ankle and wrist (any may be missing);
@@ -85,9 +94,10 @@ class MovementCheck:
             return Movement(self._kind, rest_lift=self._rest_lift)
         if self._rest is None:
             self._learn(points)
-            kind, opening = None, None
+            kind, opening, share = None, None, None
         else:
             kind, opening = self._classify(points)
+            share = self._feet_apart if kind == CLAMSHELL else None
             if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
                 kind = self._kind
         if kind is None and self._back and lift is not None:
@@ -97,7 +107,7 @@ class MovementCheck:
         named = None
         if kind is not None and not self._named and t - self._since >= NAME_AFTER_S:
             self._named, named = True, kind
-        return Movement(kind, named, opening, self._rest_lift)
+        return Movement(kind, named, opening, self._rest_lift, share)
 
     def _learn(self, points: dict[str, np.ndarray]) -> None:
         self._still.append(points)
@@ -141,6 +151,8 @@ class MovementCheck:
         if "knee" not in rise or "ankle" not in rise:
             return None, opening  # the leg's movement cannot be told without both
         knee, ankle = rise["knee"], rise["ankle"]
+        # Read only with the knee well up: near its rest the share is noise over noise.
+        self._feet_apart = max(ankle, 0.0) / knee if knee >= RISE else None
         if knee >= CLAMSHELL_FROM and ankle < CLAMSHELL_ANKLE_SHARE * knee:
             return CLAMSHELL, opening
         if ankle >= RISE:
@@ -181,8 +193,9 @@ def watched(angles: LegAngles | None, movement: Movement, program: str) -> LegAn
         opening = movement.knee_opening_deg
         if opening is None:
             return None
-        lift = opening if movement.kind == CLAMSHELL else min(opening, 0.0)
-        return LegAngles(lift, None, None, angles.trunk_length)
+        if movement.kind != CLAMSHELL:
+            return LegAngles(min(opening, 0.0), None, None, angles.trunk_length)
+        return LegAngles(opening, None, None, angles.trunk_length, feet_apart=movement.feet_apart)
     if movement.kind in (None, LEG_LIFT):
         return angles
     return LegAngles(movement.rest_lift, None, None, angles.trunk_length)

@@ -6,16 +6,17 @@ when, from the moment the rep starts. The engine runs whichever was asked for th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coach.core import cues
 from coach.core.events import Fault
 from coach.settings import Settings
 
-# A leg lift is watched for every fault but the circles' own.
-LEG_LIFT_FAULTS = frozenset(Fault) - {Fault.FEW_CIRCLES}
-# A clamshell is judged on its tempo: opened slowly, held, closed slowly.
-CLAMSHELL_FAULTS = frozenset({Fault.FAST_LOWER, Fault.NO_HOLD})
+# A leg lift is watched for every fault but the circles' and the clamshells' own.
+LEG_LIFT_FAULTS = frozenset(Fault) - {Fault.FEW_CIRCLES, Fault.FEET_APART}
+# A clamshell is judged as a physiotherapist would: the feet kept together, the knee held
+# open and closed slowly.
+CLAMSHELL_FAULTS = frozenset({Fault.FEET_APART, Fault.FAST_LOWER, Fault.NO_HOLD})
 COUNTDOWN_FROM = 5  # the last seconds of a long hold are counted down
 
 
@@ -38,6 +39,7 @@ class Program:
     moves: tuple[Move, ...] = ()  # the last one starts the lowering
     lift_s: float = 0.0
     lower_s: float = 0.0
+    bent_knees: bool = False  # clamshells: no straight leg, no toes to point
 
     @property
     def says_numbers(self) -> bool:
@@ -120,12 +122,13 @@ def program_for(
         )
     if name == "clamshells":
         # The markers show no knee opening toward the lens; the pose model does (`movement`).
-        return _lift_hold_lower(
+        clamshells = _lift_hold_lower(
             name, "clamshells", plan.clamshell_reps, plan.clamshell_sets, pose,
             CLAMSHELL_FAULTS if pose else frozenset(),
             (cues.CLAMSHELL_SEEN_SETUP if pose else cues.CLAMSHELL_SETUP,),
             (cues.CLAMSHELL_OPEN, cues.CLAMSHELL_CLOSE), lift, tempo.hold_s, lower,
         )  # fmt: skip
+        return replace(clamshells, bent_knees=True)
     if name == "wall_slides":
         return _lift_hold_lower(
             name, "wall slides", plan.wall_slide_reps, session.sets_per_side, True,

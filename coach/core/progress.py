@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from coach.core.cues import FAULT_WORDS, PROGRAM_NAMES, say_number
+from coach.core.cues import FAULT_WORDS, PROGRAM_NAMES, fault_words, say_number
 from coach.core.events import Fault
 
 PERFECT_REPS_FOR_WEIGHTS = 20  # faultless reps on every side in one session
 REPEATED_FAULT_SHARE = 0.25  # a fault on a quarter of the reps, two sessions running
 SESSIONS_PER_WEEK_GOAL = 3
 TREND_SESSIONS = 6
+BY_CLOCK_TODAY = (
+    "The markers can't show me a knee opening, so I counted these clamshells by the clock "
+    "and didn't judge them."
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class SessionRecord:
     peak_angles: tuple[float, ...] = ()  # of each rep the camera saw, in order
     unchecked: dict[str, int] = field(default_factory=dict)  # reps counted, form not seen
     simulated: bool = False  # a demo session kept on purpose (coach demo --save)
+    # Counted by the clock by design: this program is not judged with these eyes (clamshells
+    # with the markers), so its reps are not unchecked for want of a camera.
+    by_clock: bool = False
 
     @property
     def total_reps(self) -> int:
@@ -59,6 +66,8 @@ def _reps(n: int) -> str:
 def how_it_went(today: SessionRecord, last: SessionRecord | None) -> str:
     """A sentence or two at the end of a session: the most frequent fault, against last time.
     Reps the camera did not see are said to be unchecked, never praised as clean."""
+    if today.by_clock:
+        return BY_CLOCK_TODAY
     if today.total_reps and not today.checked_reps:
         return "I couldn't see you today, so I counted your reps but couldn't check your form."
     unseen = today.total_reps - today.checked_reps
@@ -76,7 +85,7 @@ def how_it_went(today: SessionRecord, last: SessionRecord | None) -> str:
             text += " That's better than last time."
         return text + also
     fault, n = top
-    tied = [FAULT_WORDS[f] for f in sorted(today.faults) if today.faults[f] == n]
+    tied = [fault_words(f, today.program) for f in sorted(today.faults) if today.faults[f] == n]
     if len(tied) > 1:
         # No one fault stands out: name them, and compare how many faults there were in all.
         named = ", ".join(tied[:-1]) + f" and {tied[-1]}"
@@ -85,7 +94,8 @@ def how_it_went(today: SessionRecord, last: SessionRecord | None) -> str:
         text += f"{say_number(n)} in all"
         before = None if last is None else sum(last.faults.values())
     else:
-        text = f"The fault that came up most was {FAULT_WORDS[fault]}, on {_reps(n)}"
+        text = f"The fault that came up most was {fault_words(fault, today.program)}, "
+        text += f"on {_reps(n)}"
         before = None if last is None else last.faults.get(fault, 0)
     if before is None:
         return text + "." + also

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.core.events import Fault
+from coach.core.movement import FEET_APART_SHARE
 from coach.settings import FormSettings
 
 HYSTERESIS_FRACTION = 0.1
@@ -41,6 +42,7 @@ class Reading:
     side_bend: float | None = None  # against this set's rest pose
     knee_bend: float | None = None
     forward_drift: float | None = None  # against this set's rest pose
+    feet_apart: float | None = None  # clamshells: the foot's rise, in percent of the knee's
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ def rules_from(form: FormSettings) -> tuple[_Rule, ...]:
         _Rule(Fault.HIP_HIKE, lambda r: r.side_bend, form.max_side_bend_deg),
         _Rule(Fault.KNEE_BEND, lambda r: r.knee_bend, form.max_knee_bend_deg),
         _Rule(Fault.FORWARD_DRIFT, lambda r: r.forward_drift, form.max_forward_drift_deg),
+        _Rule(Fault.FEET_APART, lambda r: r.feet_apart, 100 * FEET_APART_SHARE),
     )
 
 

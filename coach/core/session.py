@@ -235,7 +235,8 @@ class Coach:
         build = partial(program_for, settings=self._settings, pose=self._markerless)
         today, why = gentler_after_pain(self._past, build("holds" if swapped else program), build)
         self._course.start(today)
-        self._out.emit(SessionStarted(self._agenda.now, self._course.program.name))
+        program = self._course.program
+        self._out.emit(SessionStarted(self._agenda.now, program.name, not program.uses_camera))
         self._enter(Phase.SETUP)
         self._setup.first_side(swapped, why)
 
@@ -258,7 +259,9 @@ class Coach:
         review: list[str] = []
         if self._verbosity >= Verbosity.QUIET and program.uses_camera:
             first, neutral_foot = self._tally.sets_done == 1, self._settings.safety.neutral_foot
-            review = cues.set_review(first, self._tally.set_faults, neutral_foot)
+            review = cues.set_review(
+                first, self._tally.set_faults, neutral_foot, bent_knees=program.bent_knees
+            )
         for line in review:
             self._out.say(line)
         # The break starts once the review has been said, so it is never cut short by it.
@@ -290,7 +293,8 @@ class Coach:
         self._course.index += 1
         self._enter(Phase.SWITCH_SIDE)
         side = self._course.block.side
-        self._out.say(cues.switch_sides(side, move_markers=not self._markerless))
+        markers = not self._markerless and self._course.program.uses_camera
+        self._out.say(cues.switch_sides(side, move_markers=markers))
         switch_s = self._settings.session.side_switch_s + self._review_s
         self._agenda.at(switch_s, self._begin_side_setup)
 
@@ -307,7 +311,8 @@ class Coach:
         self._enter(Phase.DONE if completed else Phase.STOPPED)
         name = self._course.program.name
         started = self._epoch + timedelta(seconds=self._session_started)
-        today = self._tally.record(started, ended_by, name)
+        by_clock = not self._course.program.uses_camera
+        today = self._tally.record(started, ended_by, name, by_clock)
         # Against the last session of this program whose form was seen: not a pain stop before
         # the first rep, nor one without a camera.
         same = [r for r in self._past if r.program == name and r.checked_reps]

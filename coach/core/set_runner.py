@@ -226,7 +226,9 @@ class SetRunner(Part):
                 unit,
             )
         )
-        text = cues.warning_text(fault, self._settings.safety.neutral_foot)
+        text = cues.warning_text(
+            fault, self._settings.safety.neutral_foot, self._course.program.name
+        )
         if with_tempo or self._tempo_soon():
             self._pending_warnings.append(text)
         else:
@@ -252,6 +254,7 @@ class SetRunner(Part):
                 peak_rotation=_rounded(rep.peak_rotation if rep else None),
                 peak_side_bend=_rounded(rep.peak_side_bend if rep else None),
                 form_checked=rep is not None,
+                by_clock=not program.uses_camera,
             )
         )
         seen = judged(rep, program.watched)

@@ -60,24 +60,30 @@ class SetupFlow(Part):
             lines.append(cues.BURSITIS_HOLDS)
         elif program.name != "leg_lifts" and after_pain is None:
             lines.append(cues.program_intro(program.title))
-        sore_side = self._settings.safety.sore_side
-        lines += [*cues.setup_cues(self._course.block.side, sore_side), *program.setup]
+        side = self._course.block.side
+        if program.bent_knees:
+            lines += cues.clamshell_setup_cues(side)
+        else:
+            lines += cues.setup_cues(side, self._settings.safety.sore_side)
+        lines += program.setup
         # Without a toe marker the pose model sees the toes too seldom to measure the camera
-        # by them, and to judge them every rep: say so once.
+        # by them, and to judge them every rep: say so once. Clamshells judge no toes.
         toe_marker = not self._markerless or self._settings.vision.toe_marker
-        if not toe_marker and program.uses_camera:
+        judges_toes = program.uses_camera and not program.bent_knees
+        if not toe_marker and judges_toes:
             lines.append(cues.TOE_MARKER_HINT)
         camera = self._settings.camera
-        calibrate = (
-            camera.calibrate and camera.source != "none" and program.uses_camera and toe_marker
-        )
+        calibrate = camera.calibrate and camera.source != "none" and judges_toes and toe_marker
         self._queue(lines, then=self._calibrate if calibrate else self._after_calibration)
 
     def next_side(self) -> None:
         """A shorter reminder after switching sides."""
         self._calibration = None
-        neutral_foot = self._settings.safety.neutral_foot
-        self._queue(cues.side_setup_cues(self._course.block.side, neutral_foot))
+        side = self._course.block.side
+        if self._course.program.bent_knees:
+            self._queue(cues.clamshell_side_setup_cues(side))
+        else:
+            self._queue(cues.side_setup_cues(side, self._settings.safety.neutral_foot))
 
     def _queue(self, lines: list[str], then: Callable[[], None] | None = None) -> None:
         """Each instruction gets the time it takes to say, and a pause to act on it."""
@@ -126,8 +132,9 @@ class SetupFlow(Part):
         self._after_calibration()
 
     def _after_calibration(self) -> None:
+        program = self._course.program
         foot = [cues.foot_cue(self._settings.safety.neutral_foot)]
-        self._queue(foot if self._course.program.uses_camera else [])
+        self._queue(foot if program.uses_camera and not program.bent_knees else [])
 
     def check_framing(self) -> None:
         """Before the first lift: say what the camera cannot see, and give time to fix it."""

@@ -38,7 +38,9 @@ class Tally:
         elif not faults:
             self.perfect[side] += 1
 
-    def record(self, started: datetime, ended_by: str, program: str) -> SessionRecord:
+    def record(
+        self, started: datetime, ended_by: str, program: str, by_clock: bool = False
+    ) -> SessionRecord:
         return SessionRecord(
             started,
             dict(self.reps),
@@ -47,6 +49,7 @@ class Tally:
             ended_by,
             program,
             unchecked={side: self.unchecked[side] for side in self.reps},
+            by_clock=by_clock,
         )
 
     def said_at_the_end(self) -> str:
@@ -64,4 +67,5 @@ class Tally:
             perfect_per_side=today.perfect,
             program=today.program,
             unchecked_per_side=today.unchecked,
+            by_clock=today.by_clock,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from coach.core.events import Beat, Cue, Event, Phase, StateChanged
+from coach.core.events import Beat, Cue, Event, Phase, SessionStarted, StateChanged
 
 REACTION_S = 0.3
 CALIBRATION_LIFT_DEG = 25.0  # "raise that leg a little", taking about a second
@@ -24,6 +24,9 @@ class RepStyle:
     hip_hike_deg: float = 0.0  # pelvic tilt toward the ribs at the top of the lift
     knee_bend_deg: float = 0.0  # at the top of the lift
     forward_drift_deg: float = 0.0  # the leg swung forward, toward the camera, at the top
+    # In a clamshell (where `peak_deg` is the knee's opening): the whole bent leg raised too,
+    # so the top foot leaves the bottom one.
+    feet_apart_deg: float = 0.0
     lift_s: float = 2.0
     hold_s: float = 2.0
     lower_s: float = 4.0
@@ -78,6 +81,8 @@ class LegState:
     hip_hike: float = 0.0
     knee_bend: float = 0.0
     forward_drift: float = 0.0
+    knees_bent: bool = False  # clamshells: `abduction` is the top knee's opening
+    feet_apart: float = 0.0
 
 
 def _circling(style: RepStyle, held: float) -> float:
@@ -106,6 +111,7 @@ class SimulatedAthlete:
         # where it rises from (the last one's end). A lift asked for during a rep waits for it.
         self._reps: list[tuple[float, RepStyle, float]] = []
         self._set_began: float | None = None
+        self._knees_bent = False  # doing clamshells
         self._toes_ahead = False  # asked to point them straight ahead for the calibration
         self._raised_at: float | None = None  # asked to raise the leg a little, toes ahead
         self._lowered_at: float | None = None  # and then to lower it
@@ -114,7 +120,10 @@ class SimulatedAthlete:
         self.performed: list[tuple[float, str, RepStyle]] = []
 
     def on_event(self, event: Event) -> None:
-        if isinstance(event, StateChanged) and event.state == Phase.SET and event.side is not None:
+        set_begins = isinstance(event, StateChanged) and event.state == Phase.SET
+        if isinstance(event, SessionStarted):
+            self._knees_bent = event.program == "clamshells"
+        elif isinstance(event, StateChanged) and set_begins and event.side is not None:
             if (event.side, event.set) != (self._side, self._set_no):
                 self._slot = 0
             self._side, self._set_no = event.side, event.set or 0
@@ -154,7 +163,8 @@ class SimulatedAthlete:
         begun = [rep for rep in self._reps if rep[0] <= t]
         if not begun:
             waiting = self._reps[0][2] if self._reps else 0.0
-            return LegState(self._side, waiting + self._habits_at(t, waiting=True), rest)
+            lying = waiting + self._habits_at(t, waiting=True)
+            return LegState(self._side, lying, rest, knees_bent=self._knees_bent)
         start, s, low = begun[-1]
         elapsed = t - start
         circled = 0.0
@@ -177,6 +187,8 @@ class SimulatedAthlete:
             s.hip_hike_deg * up,
             s.knee_bend_deg * up,
             s.forward_drift_deg * up,
+            self._knees_bent,
+            s.feet_apart_deg * up,
         )
 
     def _habits_at(self, t: float, waiting: bool) -> float:

@@ -16,6 +16,7 @@ from coach.core.tracker import hex_to_bgr
 from coach.drawing import draw_capsule
 from coach.marking import MARKER_NAMES
 from coach.sim.athlete import LegState, SimulatedAthlete
+from coach.sim.clamshell import clamshell_leg
 from coach.sim.scene import HORIZONTAL_FOV_DEG
 
 MAT_BGR = (120, 105, 95)
@@ -90,6 +91,10 @@ class SimulatedCamera:
         front = toward_camera * math.cos(drift) - along * math.sin(drift)
         knee = np.append(hip, 0.0) + thigh_dir * leg_length / 2
         ankle = knee + (thigh_dir * math.cos(bend) + front * math.sin(bend)) * leg_length / 2
+        if leg.knees_bent:
+            knee, ankle = clamshell_leg(
+                np.append(hip, 0.0), toward_feet, leg_length, leg.abduction, leg.feet_apart
+            )
         foot = self._foot_ratio * leg_length
         turn = math.radians(leg.rotation)
         toe = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -90,18 +91,21 @@ class LandmarkStream:
             "shoulder": joints["shoulder"], "hip": hip, "knee": joints["knee"],
             "ankle": joints["ankle"], "heel": joints["ankle"] - 0.15 * along, "foot": joints["toe"],
         }  # fmt: skip
-        # The bottom leg rests on the floor, straight along the trunk's line.
+        # The bottom leg rests on the floor, straight along the trunk's line, or in a
+        # clamshell bent as the top one lies closed.
         thigh = float(np.hypot(*(joints["knee"] - hip)))
         reach = {"knee": 1.0, "ankle": 2.0, "heel": 2.1, "foot": 2.2}
+        closed = self._camera.joints(replace(leg, abduction=0.0, feet_apart=0.0))
         points = np.zeros((33, 2))
         sure = np.full(33, BODY_SURE)
         for name, point in on_top.items():
             points[index[name][top]] = point
-            below = (
-                point
-                if name in ("shoulder", "hip")
-                else hip + np.array([toward_feet * reach[name] * thigh, 0.0])
-            )
+            if name in ("shoulder", "hip"):
+                below = point
+            elif leg.knees_bent:
+                below = closed["ankle" if name in ("heel", "foot") else name]
+            else:
+                below = hip + np.array([toward_feet * reach[name] * thigh, 0.0])
             points[index[name][bottom]] = below + stack
         for name in ("heel", "foot"):
             sure[index[name][top]] = sure[index[name][bottom]] = FOOT_SURE
