@@ -3,6 +3,7 @@ simulated person does them, well and badly, on the virtual clock."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -12,7 +13,7 @@ from coach.adapters.store import SessionRecorder, open_database, recent_sessions
 from coach.core import cues
 from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
 from coach.sim.athlete import RepStyle, Script
-from tests.helpers import coached, quick_settings
+from tests.helpers import coached, quick_settings, run_coach
 from tests.test_pose_session import _coached_by_pose
 
 # Words that belong to the straight-leg lift only: none of them fits a clamshell ("lower arm"
@@ -107,3 +108,36 @@ def test_a_wall_slide_leaving_the_wall_is_warned_in_wall_words_and_a_clean_one_i
     assert sum("Heel back on the wall." in text for text in said) == 1
     assert cues.FORWARD_DRIFT not in " ".join(said)
     assert said.count("Slide up.") == said.count("Slide down.") == 2 * (REPS - 3)
+
+
+def _demo(tmp_path, program: str, eyes: str) -> list[dict]:
+    config = tmp_path / "coach.toml"
+    config.write_text(
+        f'[programs]\ndefault = "{program}"\n[vision]\nmode = "{eyes}"\n'
+        '[camera]\nwidth = 320\nheight = 240\nfps = 15\n[speech]\nengine = "console"\n'
+    )
+    result = run_coach("--config", str(config), "demo", "--json", "--speed", "100000")
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("program", "eyes", "expected"),
+    [
+        ("clamshells", "pose", [("feet_apart", "right", 2), ("fast_lower", "left", 2)]),
+        ("clamshells", "markers", []),
+        ("wall_slides", "markers", [("forward_drift", "right", 2), ("fast_lower", "left", 2)]),
+    ],
+)
+def test_the_demos_person_does_clamshells_and_wall_slides_wrongly_and_is_told(
+    tmp_path, program, eyes, expected
+):
+    lines = _demo(tmp_path, program, eyes)
+    warnings = [(w["fault"], w["side"], w["rep"]) for w in lines if w["type"] == "warning"]
+    assert warnings == expected
+    said = [line["text"] for line in lines if line["type"] == "cue"]
+    summary = lines[-1]
+    by_clock = (program, eyes) == ("clamshells", "markers")
+    assert summary["type"] == "summary" and summary["by_clock"] == by_clock
+    if program == "clamshells":
+        assert _leg_lift_words(said) == []

@@ -24,6 +24,7 @@ from coach.core.vision import BodyReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
 from coach.sim.program_scripts import top_script
+from coach.sim.side_programs import side_program_script
 
 # One rep too high, one with the toes turning up and one where the leg drops, so the demo shows
 # each warning.
@@ -73,7 +74,7 @@ def demo_script(settings: Settings) -> Script:
     program = settings.programs.default
     if settings.safety.condition == "bursitis":
         program = "holds"
-    return top_script(program, settings) or DEMO_SCRIPT
+    return top_script(program, settings) or side_program_script(program) or DEMO_SCRIPT
 
 
 def expected_length_s(settings: Settings) -> float:

@@ -19,11 +19,14 @@ from coach.adapters.frames import FrameSource, ReconnectingFrames
 from coach.adapters.speech import Speaker, make_speaker
 from coach.adapters.voice.audio import ArecordSource, AudioSource
 from coach.app.eyes import open_reader
+from coach.core.pose.reader import PoseReader
+from coach.core.pose.tracking import PoseTracker
 from coach.core.sore_hip import worked_legs
 from coach.core.vision import BodyReader, LegReader
 from coach.settings import Settings
 from coach.sim.athlete import Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
+from coach.sim.landmarks import LandmarkStream
 
 log = logging.getLogger("coach")
 demo_log = logging.getLogger("coach.demo")
@@ -139,6 +142,7 @@ class SimulatedDevices:
         self.athlete = SimulatedAthlete(script, side=worked_legs(settings)[0])
         self._camera_for = camera_for
         self._reader = reader
+        self._stream: LandmarkStream | None = None
         self._gpio = gpio
         self._pin_factory = pin_factory
 
@@ -155,10 +159,26 @@ class SimulatedDevices:
             return self._camera_for(self.athlete)
         if self._settings.camera.source == "none":
             return None
-        return simulated_camera(self._settings, self.athlete)
+        return self._landmarks() or simulated_camera(self._settings, self.athlete)
 
     def reader(self) -> BodyReader:
-        return self._reader or LegReader(self._settings)
+        """The markers followed; with [vision] mode = "pose", the pose model's reading of the
+        simulated person (there is no model to run on a drawn figure: see sim/landmarks.py)."""
+        if self._reader is not None:
+            return self._reader
+        stream = self._landmarks() if self._camera_for is None else None
+        if stream is None or self._settings.camera.source == "none":
+            return LegReader(self._settings)
+        return PoseReader(self._settings, PoseTracker(stream.detect, stream.mark))
+
+    def _landmarks(self) -> LandmarkStream | None:
+        """One stream for both camera and reader, when the pose model is asked for."""
+        if self._settings.vision.mode != "pose":
+            return None
+        if self._stream is None:
+            camera, ratio = self._settings.camera, self._settings.markers.foot_to_leg_ratio
+            self._stream = LandmarkStream(self.athlete, camera.width, camera.height, ratio)
+        return self._stream
 
     def microphone(self, audio: AudioOwner | None) -> Callable[[], AudioSource] | None:
         return None  # commands are sent to the loop instead

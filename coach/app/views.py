@@ -30,6 +30,7 @@ FAULT_LABELS = {
     Fault.NO_HOLD: "no hold at the top",
     Fault.FAST_LIFT: "swung up, not lifted",
     Fault.FEW_CIRCLES: "too few circles",
+    Fault.FEET_APART: "feet came apart",
 }
 
 
@@ -55,7 +56,9 @@ def describe(event: Event) -> str:
         tempo = f"lift {event.lift_s:.1f}s hold {event.hold_s:.1f}s lower {event.lower_s:.1f}s"
         return f"{where} · peak {event.peak_angle:.0f}° · {tempo} · {faults}"
     if isinstance(event, FormWarning):
-        shown = {"s": "{:.1f} s", "circles": "{:.0f} drawn"}.get(event.unit, "{:.0f}°")
+        # The feet's parting is the foot's rise, in percent of the knee's.
+        other = "{:.0f}% of the knee's rise" if event.fault == Fault.FEET_APART else "{:.0f}°"
+        shown = {"s": "{:.1f} s", "circles": "{:.0f} drawn"}.get(event.unit, other)
         value = f" ({shown.format(event.value)})"
         return (
             f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)}{value} · "
