@@ -19,7 +19,8 @@ from tests.test_pose_session import _coached_by_pose
 # Words that belong to the straight-leg lift only: none of them fits a clamshell ("lower arm"
 # is the head's rest, not a move).
 LEG_LIFT_WORDS = re.compile(
-    r"leg straight|\blift|\blower(?! arm)|toes|reach the leg|knee straight|\bdrop|couldn't see you"
+    r"leg straight|\blift|\blower(?! arm)|toes|reach the leg|knee straight|\bdrop|came down"
+    r"|went up|couldn't see you"
 )
 REPS = 5  # past the three reps said in full, so the short tempo words are heard too
 
