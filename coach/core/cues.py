@@ -212,7 +212,10 @@ FEET_APART = "Feet together."
 # Where a program's movement has its own words for a fault.
 PROGRAM_WARNINGS = {
     "clamshells": {Fault.FAST_LOWER: "Close more slowly.", Fault.NO_HOLD: "Hold it open."},
-    "wall_slides": {Fault.FORWARD_DRIFT: "Heel back on the wall."},
+    "wall_slides": {
+        Fault.FORWARD_DRIFT: "Heel back on the wall.",
+        Fault.FAST_LOWER: "Slide down more slowly.",
+    },
 }
 NO_VISION = "I can't see your markers, so I'll keep count for you."
 NO_BODY_SEEN = "I can't see you lying on your side, so I'll keep count for you."
