@@ -142,3 +142,8 @@ def test_the_demos_person_does_clamshells_and_wall_slides_wrongly_and_is_told(
     assert summary["type"] == "summary" and summary["by_clock"] == by_clock
     if program == "clamshells":
         assert _leg_lift_words(said) == []
+    else:  # told in the wall slide's own words
+        assert [t for t in said if "Heel back on the wall." in t or "Slide down more" in t] == [
+            "Hold. Heel back on the wall.",
+            "Two. Slide down more slowly.",
+        ]
