@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from coach.adapters.store import SessionRecorder, open_database, recent_sessions
-from coach.core import cues
+from coach.core import cues, progress
 from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
 from coach.sim.athlete import RepStyle, Script
 from tests.helpers import coached, quick_settings, run_coach
@@ -62,9 +62,14 @@ def test_clamshells_by_the_clock_are_kept_apart_from_reps_no_camera_saw(tmp_path
     lifts, _ = coached(no_camera, Script())
     for event in [*clamshells, *lifts]:
         recorder(event)
-    by_clock = [(r.program, r.by_clock, sum(r.unchecked.values())) for r in recent_sessions(db)[0]]
+    records = recent_sessions(db)[0]
+    by_clock = [(r.program, r.by_clock, sum(r.unchecked.values())) for r in records]
     assert by_clock == [("clamshells", True, 2 * REPS), ("leg_lifts", False, 2 * REPS)]
     assert all(r.by_clock for r in clamshells if isinstance(r, RepCounted))
+    # "How am I doing" blames no camera for the clamshells; it does for the unseen leg lifts.
+    now = records[-1].started_at
+    assert "couldn't see you" not in progress.trend(records[:1], now)
+    assert "couldn't see you" in progress.trend(records, now)
 
 
 def test_clamshells_seen_by_the_pose_model_are_judged_feet_together_held_and_closed_slowly():
