@@ -22,7 +22,7 @@ LEG_LIFT_WORDS = re.compile(
     r"leg straight|\blift|\blower(?! arm)|toes|reach the leg|knee straight|\bdrop|came down"
     r"|went up|couldn't see you"
 )
-REPS = 5  # past the three reps said in full, so the short tempo words are heard too
+REPS = 5  # past the three reps said in full words
 
 
 def _settings(fps: int = 10):
@@ -44,7 +44,7 @@ def test_clamshells_by_the_clock_say_so_and_use_clamshell_words_throughout():
     said = _said(events)
     assert _leg_lift_words(said) == []
     assert cues.CLAMSHELL_SETUP in said  # counted by the clock, and said so before the first
-    assert said.count("Open.") == said.count("Close.") == 2 * (REPS - 3)
+    assert said.count(cues.CLAMSHELL_OPEN) == said.count(cues.CLAMSHELL_CLOSE) == 2 * 3
     assert not any("move the markers" in text for text in said)  # none are watched
     summary = next(e for e in events if isinstance(e, SessionSummary))
     assert summary.by_clock and summary.reps_per_side == {"right": REPS, "left": REPS}
@@ -113,7 +113,7 @@ def test_a_wall_slide_leaving_the_wall_is_warned_in_wall_words_and_a_clean_one_i
     said = _said(events)
     assert sum("Heel back on the wall." in text for text in said) == 1
     assert cues.FORWARD_DRIFT not in " ".join(said)
-    assert said.count("Slide up.") == said.count("Slide down.") == 2 * (REPS - 3)
+    assert said.count(cues.WALL_SLIDE_UP) == said.count(cues.WALL_SLIDE_DOWN) == 2 * 3
 
 
 def _demo(tmp_path, program: str, eyes: str) -> list[dict]:

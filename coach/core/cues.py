@@ -177,8 +177,24 @@ PRAISE_FOR_FIXING = {
 FOOT_LEVEL_AGAIN = "Good: the foot stayed level."
 
 
-def praise_for_fixing(fault: str, neutral_foot: bool) -> str | None:
+# Where a program's movement has its own words for what went right.
+PROGRAM_PRAISE = {
+    "clamshells": {
+        Fault.FAST_LIFT: "That one opened smoothly, good.",
+        Fault.FAST_LOWER: "That one closed slowly, good.",
+        Fault.NO_HOLD: "That one stayed open, good.",
+    },
+    "wall_slides": {
+        Fault.FAST_LOWER: "That one slid down slowly, good.",
+        Fault.FORWARD_DRIFT: "That time the heel stayed on the wall, good.",
+    },
+}
+
+
+def praise_for_fixing(fault: str, neutral_foot: bool, program: str = "leg_lifts") -> str | None:
     """Praise for a fault the rep before had and this one did not; None: nothing to praise."""
+    if fault in PROGRAM_PRAISE.get(program, {}):
+        return PROGRAM_PRAISE[program][fault]
     if fault == Fault.TOES_UP and neutral_foot:
         return FOOT_LEVEL_AGAIN
     return PRAISE_FOR_FIXING.get(fault)
@@ -211,7 +227,11 @@ CIRCLES_CAME_DOWN = (
 FEET_APART = "Feet together."
 # Where a program's movement has its own words for a fault.
 PROGRAM_WARNINGS = {
-    "clamshells": {Fault.FAST_LOWER: "Close more slowly.", Fault.NO_HOLD: "Hold it open."},
+    "clamshells": {
+        Fault.FAST_LIFT: "Open more slowly.",
+        Fault.FAST_LOWER: "Close more slowly.",
+        Fault.NO_HOLD: "Hold it open.",
+    },
     "wall_slides": {
         Fault.FORWARD_DRIFT: "Heel back on the wall.",
         Fault.FAST_LOWER: "Slide down more slowly.",
@@ -481,6 +501,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN, HOLD_SHORT]
     said += [FEET_APART, CLAMSHELL_BODY, CLAMSHELL_FEEL_IT]
     said += [text for words in PROGRAM_WARNINGS.values() for text in words.values()]
+    said += [text for words in PROGRAM_PRAISE.values() for text in words.values()]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]

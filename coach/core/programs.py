@@ -14,9 +14,9 @@ from coach.settings import Settings
 
 # A leg lift is watched for every fault but the circles' and the clamshells' own.
 LEG_LIFT_FAULTS = frozenset(Fault) - {Fault.FEW_CIRCLES, Fault.FEET_APART}
-# A clamshell is judged as a physiotherapist would: the feet kept together, the knee held
-# open and closed slowly.
-CLAMSHELL_FAULTS = frozenset({Fault.FEET_APART, Fault.FAST_LOWER, Fault.NO_HOLD})
+# A clamshell is judged as a physiotherapist would: the feet kept together, the knee opened
+# slowly, held open and closed slowly.
+CLAMSHELL_FAULTS = frozenset({Fault.FEET_APART, Fault.FAST_LIFT, Fault.FAST_LOWER, Fault.NO_HOLD})
 COUNTDOWN_FROM = 5  # the last seconds of a long hold are counted down
 
 

@@ -49,7 +49,8 @@ class SetRunner(Part):
 
     def new_set(self, verbosity: Verbosity) -> None:
         neutral_foot = self._settings.safety.neutral_foot
-        self._talk = SetTalk(verbosity, self._course.program.reps_per_set, neutral_foot)
+        program = self._course.program
+        self._talk = SetTalk(verbosity, program.reps_per_set, neutral_foot, program.name)
         self._watcher.reset(self._top.lowered_share)
         self._cycles = 0
         self._reps_this_cycle = 0

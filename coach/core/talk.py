@@ -39,10 +39,18 @@ TONE_TAGS = {"lift": cues.TONE_LIFT, "hold": cues.TONE_HOLD, "lower": cues.TONE_
 class SetTalk:
     """The words of one set, rep by rep; pure: it is told what happened and asked what to say."""
 
-    def __init__(self, verbosity: Verbosity, reps_per_set: int, neutral_foot: bool = False) -> None:
-        """`neutral_foot`: the foot is kept level (a labral tear), and praised in those words."""
+    def __init__(
+        self,
+        verbosity: Verbosity,
+        reps_per_set: int,
+        neutral_foot: bool = False,
+        program: str = "leg_lifts",
+    ) -> None:
+        """`neutral_foot`: the foot is kept level (a labral tear), and praised in those words;
+        `program`: praise in its own words (a clamshell closes, it is not lowered)."""
         self.verbosity = verbosity
         self._neutral_foot = neutral_foot
+        self._program = program
         self._reps = reps_per_set
         self._clean_streak = 0
         self._last_faults: tuple[str, ...] = ()
@@ -109,7 +117,7 @@ class SetTalk:
             return None
         fixed = [f for f in self._last_faults if f in judged]
         if fixed:  # the fault of the rep before is gone: say so, by name
-            return cues.praise_for_fixing(fixed[0], self._neutral_foot)
+            return cues.praise_for_fixing(fixed[0], self._neutral_foot, self._program)
         if self.verbosity is Verbosity.CHATTY and self._clean_streak % CLEAN_STREAK_PRAISE == 0:
             return cues.CLEAN_STREAK
         return None
