@@ -42,10 +42,6 @@ BACK_AT_REST = RISE / 3
 # A knee rising without its foot is a clamshell from early on, before the thigh's angle has
 # climbed far enough to start a rep of the leg lift.
 CLAMSHELL_FROM = BACK_AT_REST
-# The knee's opening is steadied over this long: unsteadied, a pose model's jitter (1.5 px on
-# 640) made 5 of 180 clean 2 s clamshell holds read under 1.5 s, and so "no hold"; over 0.2 s
-# none did (over 0.3 s, the lag itself cut one short).
-OPENING_TAU_S = 0.2
 NAME_AFTER_S = 0.4  # a movement held this long is named, once, not a frame's misreading
 LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
 # What each program counts; the others are named and not counted.
@@ -90,7 +86,6 @@ class MovementCheck:
         self._rest_lift = 0.0
         self._back = True  # every point near its rest
         self._feet_apart: float | None = None
-        self._opening_was: tuple[float, float] | None = None
 
     def update(self, t: float, points: dict[str, np.ndarray], lift: float | None) -> Movement:
         """`points`: the top side's shoulder, hip, knee, ankle and wrist (any may be missing);
@@ -112,17 +107,7 @@ class MovementCheck:
         named = None
         if kind is not None and not self._named and t - self._since >= NAME_AFTER_S:
             self._named, named = True, kind
-        return Movement(kind, named, self._smoothed(t, opening), self._rest_lift, share)
-
-    def _smoothed(self, t: float, opening: float | None) -> float | None:
-        """The opening, steadied over OPENING_TAU_S: a picture's jitter moves the knee as much
-        as the ankle but, on half the lever, turns the thigh twice as far as a leg."""
-        last = self._opening_was
-        if opening is not None and last is not None and t > last[0]:
-            share = 1.0 - math.exp(-(t - last[0]) / OPENING_TAU_S)
-            opening = last[1] + share * (opening - last[1])
-        self._opening_was = None if opening is None else (t, opening)
-        return opening
+        return Movement(kind, named, opening, self._rest_lift, share)
 
     def _learn(self, points: dict[str, np.ndarray]) -> None:
         self._still.append(points)
