@@ -113,7 +113,7 @@ def test_in_wall_slides_a_leg_drifting_forward_is_warned_about_in_its_rep():
     assert cues.WALL_SLIDE_SETUP in _said(events)
     warnings = [(w.fault, w.side, w.rep) for w in events if isinstance(w, FormWarning)]
     assert warnings == [("forward_drift", "right", 2)]
-    off_the_wall = cues.PROGRAM_WARNINGS["wall_slides"]["forward_drift"]
+    off_the_wall = cues.warning_text("forward_drift", False, "wall_slides")
     assert sum(off_the_wall in text for text in _said(events)) == 1
 
 

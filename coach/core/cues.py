@@ -177,24 +177,10 @@ PRAISE_FOR_FIXING = {
 FOOT_LEVEL_AGAIN = "Good: the foot stayed level."
 
 
-# Where a program's movement has its own words for what went right.
-PROGRAM_PRAISE = {
-    "clamshells": {
-        Fault.FAST_LIFT: "That one opened smoothly, good.",
-        Fault.FAST_LOWER: "That one closed slowly, good.",
-        Fault.NO_HOLD: "That one stayed open, good.",
-    },
-    "wall_slides": {
-        Fault.FAST_LOWER: "That one slid down slowly, good.",
-        Fault.FORWARD_DRIFT: "That time the heel stayed on the wall, good.",
-    },
-}
-
-
 def praise_for_fixing(fault: str, neutral_foot: bool, program: str = "leg_lifts") -> str | None:
     """Praise for a fault the rep before had and this one did not; None: nothing to praise."""
-    if fault in PROGRAM_PRAISE.get(program, {}):
-        return PROGRAM_PRAISE[program][fault]
+    if fault in PROGRAM_WORDS.get(program, {}):
+        return PROGRAM_WORDS[program][fault][1]
     if fault == Fault.TOES_UP and neutral_foot:
         return FOOT_LEVEL_AGAIN
     return PRAISE_FOR_FIXING.get(fault)
@@ -225,16 +211,20 @@ CIRCLES_CAME_DOWN = (
     "Your leg came down before the circles were done. Next time, keep it up until I say lower."
 )
 FEET_APART = "Feet together."
-# Where a program's movement has its own words for a fault.
-PROGRAM_WARNINGS = {
+# Where a program's movement has its own words for a fault: the warning, and the praise once
+# it is gone (a clamshell's knee opens and closes, it is not lifted and lowered).
+PROGRAM_WORDS = {
     "clamshells": {
-        Fault.FAST_LIFT: "Open more slowly.",
-        Fault.FAST_LOWER: "Close more slowly.",
-        Fault.NO_HOLD: "Hold it open.",
+        Fault.FAST_LIFT: ("Open more slowly.", "That one opened smoothly, good."),
+        Fault.FAST_LOWER: ("Close more slowly.", "That one closed slowly, good."),
+        Fault.NO_HOLD: ("Hold it open.", "That one stayed open, good."),
     },
     "wall_slides": {
-        Fault.FORWARD_DRIFT: "Heel back on the wall.",
-        Fault.FAST_LOWER: "Slide down more slowly.",
+        Fault.FORWARD_DRIFT: (
+            "Heel back on the wall.",
+            "That time the heel stayed on the wall, good.",
+        ),
+        Fault.FAST_LOWER: ("Slide down more slowly.", "That one slid down slowly, good."),
     },
 }
 NO_VISION = "I can't see your markers, so I'll keep count for you."
@@ -377,8 +367,8 @@ def framing_advice(problem: str, sighting: Sighting, side: str) -> str:
 
 
 def warning_text(fault: str, neutral_foot: bool, program: str = "leg_lifts") -> str:
-    if fault in PROGRAM_WARNINGS.get(program, {}):
-        return PROGRAM_WARNINGS[program][fault]
+    if fault in PROGRAM_WORDS.get(program, {}):
+        return PROGRAM_WORDS[program][fault][0]
     if fault == Fault.TOES_UP:
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
     return {
@@ -500,8 +490,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += [KNEE_BEND, FORWARD_DRIFT] + ([] if neutral else [TOES_SLIGHTLY_DOWN])
     said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN, HOLD_SHORT]
     said += [FEET_APART, CLAMSHELL_BODY, CLAMSHELL_FEEL_IT]
-    said += [text for words in PROGRAM_WARNINGS.values() for text in words.values()]
-    said += [text for words in PROGRAM_PRAISE.values() for text in words.values()]
+    said += [text for words in PROGRAM_WORDS.values() for pair in words.values() for text in pair]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
