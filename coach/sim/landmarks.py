@@ -95,7 +95,12 @@ class LandmarkStream:
         # clamshell bent as the top one lies closed.
         thigh = float(np.hypot(*(joints["knee"] - hip)))
         reach = {"knee": 1.0, "ankle": 2.0, "heel": 2.1, "foot": 2.2}
-        closed = self._camera.joints(replace(leg, abduction=0.0, feet_apart=0.0))
+        # (Placed only for a clamshell: each placing draws the camera's jitter.)
+        closed = (
+            self._camera.joints(replace(leg, abduction=0.0, feet_apart=0.0))
+            if leg.knees_bent
+            else {}
+        )
         points = np.zeros((33, 2))
         sure = np.full(33, BODY_SURE)
         for name, point in on_top.items():
