@@ -343,3 +343,32 @@ def test_demo_save_says_not_saved_when_the_history_could_not_be_written(tmp_path
     assert "Saved as a simulated session" not in result.stdout
     assert "Not saved" in result.stdout
     assert "not be saved until the coach is updated" in result.stderr
+
+
+def test_clamshells_kept_before_the_clock_mark_are_read_as_counted_by_the_clock(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:5]:  # a history as the coach wrote it before `by_clock`
+        for statement in filter(str.strip, script.split(";")):
+            old.execute(statement)
+    old.execute("PRAGMA user_version = 5")
+    for day, program, seen in ((1, "clamshells", 0), (2, "clamshells", 1), (3, "leg_lifts", 0)):
+        old.execute(
+            "INSERT INTO sessions (started_at, ended_by, program) VALUES (?, 'plan', ?)",
+            (f"2026-11-0{day}T18:00:00+00:00", program),
+        )
+        old.execute(
+            "INSERT INTO reps (session_id, side, set_no, rep, peak_angle, lift_s, hold_s,"
+            " lower_s, faults, form_checked) VALUES (?, 'right', 1, 1, 31.0, 2.0, 2.0, 4.0, '', ?)",
+            (day, seen),
+        )
+    old.close()
+    open_database(path).close()
+    records, _ = read_history(path)
+    # Only the markers' clamshells went by the clock; the pose model's were seen, and leg
+    # lifts with no rep seen had lost their camera.
+    assert [(r.program, r.by_clock) for r in records] == [
+        ("clamshells", True),
+        ("clamshells", False),
+        ("leg_lifts", False),
+    ]

@@ -273,10 +273,15 @@ def test_no_label_is_printed_over_another_however_dense_the_history(kind):
 
 def test_clamshells_counted_by_the_clock_are_not_reps_missed_for_want_of_a_camera():
     lifts = _record(0, faults={"toes_up": 6}, perfect=27)
-    clamshells = _record(1, reps=10, unchecked=10, program="clamshells")
+    clamshells = _record(1, reps=10, unchecked=10, program="clamshells", by_clock=True)
     key = _keyed(_charts([lifts, clamshells])[1][2])
     assert not any("no camera" in entry for entry in key), key
     assert "20 clamshells counted\nby the clock" in key
     blind = _record(2, reps=20, unchecked=20)
     key = _keyed(_charts([lifts, clamshells, blind])[1][2])
     assert "40 reps not checked\n(no camera)" in key
+    # Judged by the pose model, clamshells whose camera was lost are unseen, not by the clock.
+    lost = _record(3, reps=5, unchecked=5, program="clamshells")
+    key = _keyed(_charts([lifts, clamshells, lost])[1][2])
+    assert "10 reps not checked\n(no camera)" in key
+    assert "20 clamshells counted\nby the clock" in key

@@ -93,9 +93,12 @@ MIGRATIONS = (
     CREATE INDEX IF NOT EXISTS warnings_by_session ON warnings(session_id);
     """,
     # A session counted by the clock by design (clamshells with the markers) is marked, so its
-    # reps are not taken for reps a camera failed to see.
+    # reps are not taken for reps a camera failed to see. Older clamshell sessions with no rep
+    # seen were the markers' clock count: the only way clamshells were coached before.
     """
     ALTER TABLE sessions ADD COLUMN by_clock INTEGER NOT NULL DEFAULT 0;
+    UPDATE sessions SET by_clock = 1 WHERE program = 'clamshells'
+        AND NOT EXISTS (SELECT 1 FROM reps WHERE session_id = sessions.id AND form_checked = 1);
     """,
 )
 

@@ -14,7 +14,6 @@ from typing import TextIO
 from coach.adapters.store import HistoryUnreadable, history_file, read_history
 from coach.app.history import history_notes
 from coach.app.report_figures import (
-    COUNTED_BY_CLOCK,
     MARK_COLOUR,
     MAX_SESSION_BARS,
     NOTE_COLOUR,
@@ -137,7 +136,7 @@ def _faults(axis, records: list[SessionRecord]) -> None:
     if per_session:
         for x, record in enumerate(records):
             if record.total_reps and not record.checked_reps:
-                note = "by the clock" if record.program in COUNTED_BY_CLOCK else "no camera"
+                note = "by the clock" if record.by_clock else "no camera"
                 axis.text(
                     x,
                     0.02,
@@ -167,7 +166,7 @@ def _faults(axis, records: list[SessionRecord]) -> None:
 def _no_faults_note(records: list[SessionRecord]) -> str:
     if any(record.checked_reps for record in records):
         return "no faults at all"
-    if all(record.program in COUNTED_BY_CLOCK for record in records):
+    if all(record.by_clock for record in records):
         return "counted by the clock: form not judged"
     return "form not checked (no camera)"
 

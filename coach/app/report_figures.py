@@ -47,7 +47,6 @@ DEFAULT_PROGRAM = "leg_lifts"
 ENDINGS = {"pain": "pain stop", "stop": "stopped", "shutdown": "cut short"}
 # Clamshells are counted by the clock unless the pose model sees the knee open: reps of theirs
 # left unchecked are the program's way, not a missing camera.
-COUNTED_BY_CLOCK = frozenset({"clamshells"})
 PAIN_HATCH, STOP_HATCH = "xxx", "///"
 MARK_COLOUR = "#222222"
 NOTE_COLOUR = "#666666"
@@ -166,8 +165,8 @@ def clean_share_per_week(
 
 def unseen_reps(records: list[SessionRecord]) -> tuple[int, int]:
     """The person's reps counted without their form checked: (for want of a camera, by the
-    clock as their program counts them)."""
-    by_clock = sum(sum(r.unchecked.values()) for r in own(records) if r.program in COUNTED_BY_CLOCK)
+    clock as their program counts them with markers)."""
+    by_clock = sum(sum(r.unchecked.values()) for r in own(records) if r.by_clock)
     return sum(sum(r.unchecked.values()) for r in own(records)) - by_clock, by_clock
 
 
