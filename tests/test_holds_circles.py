@@ -265,3 +265,25 @@ def test_the_live_view_shows_what_was_held_and_drawn_not_degrees():
     drawn = FormWarning(90.0, Fault.FEW_CIRCLES, "left", 1, 2, 3.0, "circles")
     assert "no hold at the top (3.0 s)" in describe(held)
     assert "too few circles (3 drawn)" in describe(drawn)
+
+
+@pytest.mark.parametrize("command", [Command.START_HOLDS, Command.START_CIRCLES])
+def test_every_hold_and_circled_lift_is_started_and_ended_in_words_after_the_rhythm_is_set(
+    command,
+):
+    settings = _settings()
+    plan = replace(settings.programs, hold_s=6.0, hold_reps=5, circles_each_way=2, circle_reps=5)
+    settings = replace(settings, programs=plan)
+    top = 6.0 if command is Command.START_HOLDS else 4 * plan.circle_s
+    circles = 0 if command is Command.START_HOLDS else 4
+    style = RepStyle(hold_s=top, circles=circles, circle_s=plan.circle_s)
+    events = coached(settings, Script(style), command=command)[0]
+    cycles = _cycles(_said(events))
+    assert len(cycles) == 10  # no rhythm says when a counted top begins or ends: every rep
+    assert all(cycle[0] == cues.LIFT and cues.LOWER in cycle for cycle in cycles)
+
+
+def test_a_hold_too_low_to_be_seen_up_is_still_told_to_lower():
+    events = _holds({("right", 1, 2): RepStyle(peak_deg=12.0, hold_s=HOLD_S)})
+    second = _cycles(_said(events))[1]
+    assert cues.LOWER in second and not set(second) & set(COUNTDOWN)

@@ -58,7 +58,8 @@ class TopCoach(Part):
             if tag == "lower" and seeing and self._few_circles():
                 return True, cues.FEW_CIRCLES
             return True, None
-        return tag == "hold" and not watch.came_down, None
+        # A leg seen low all along (a sore hip lifting a little) is still told when to lower.
+        return tag in ("hold", "lower") and not watch.came_down, None
 
     def faults(self, rep: Rep | None, number: int) -> tuple[Fault, ...]:
         """What the top of the rep just counted got wrong; each is reported as a warning with

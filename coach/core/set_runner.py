@@ -50,7 +50,9 @@ class SetRunner(Part):
     def new_set(self, verbosity: Verbosity) -> None:
         neutral_foot = self._settings.safety.neutral_foot
         program = self._course.program
-        self._talk = SetTalk(verbosity, program.reps_per_set, neutral_foot, program.name)
+        self._talk = SetTalk(
+            verbosity, program.reps_per_set, neutral_foot, program.name, program.says_numbers
+        )
         self._watcher.reset(self._top.lowered_share)
         self._cycles = 0
         self._reps_this_cycle = 0

@@ -45,10 +45,14 @@ class SetTalk:
         reps_per_set: int,
         neutral_foot: bool = False,
         program: str = "leg_lifts",
+        counted_top: bool = False,
     ) -> None:
         """`neutral_foot`: the foot is kept level (a labral tear), and praised in those words;
-        `program`: praise in its own words (a clamshell closes, it is not lowered)."""
+        `program`: praise in its own words (a clamshell closes, it is not lowered);
+        `counted_top`: a countdown or circles at the top, whose start and end no rhythm tells,
+        so "lift" and "lower" are always said."""
         self.verbosity = verbosity
+        self._counted_top = counted_top
         self._neutral_foot = neutral_foot
         self._program = program
         self._reps = reps_per_set
@@ -65,7 +69,7 @@ class SetTalk:
             return TONE_TAGS[tag]
         if self.verbosity is Verbosity.CHATTY or rep <= FULL_WORDS_REPS:
             return text
-        return None
+        return text if self._counted_top and tag != "hold" else None
 
     def count(
         self,
