@@ -1,5 +1,7 @@
 """The commands that only the voice gives: how many, repeat, slower, faster, pain, help."""
 
+from dataclasses import replace
+
 from coach.core.events import Command, Cue, Priority, SessionSummary
 from coach.core.session import Coach, Phase
 from coach.settings import Settings
@@ -45,6 +47,18 @@ def test_faster_has_a_limit_and_says_so():
         "Faster: lift for 1.02 seconds, lower for 2.05.",
     ]
     assert answers[3] == "That's as fast as I'll count."
+
+
+def test_faster_never_paces_a_lift_the_coach_would_call_swung_up():
+    settings = quick_settings()
+    settings = replace(settings, tempo=replace(settings.tempo, lift_s=1.5, lower_s=3.0))
+    coach = in_a_set(settings)
+    answers = [said(coach.command(55, Command.FASTER, "voice"))[0] for _ in range(3)]
+    assert answers == [
+        "Faster: lift for 1.2 seconds, lower for 2.4.",
+        "Faster: lift for 0.96 seconds, lower for 1.92.",
+        "That's as fast as I'll count.",  # 0.77 s would be under form.min_lift_s
+    ]
 
 
 def test_how_many_counts_what_is_done_and_left():

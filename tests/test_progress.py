@@ -344,3 +344,10 @@ def test_the_report_charts_show_the_history_forward_in_sessions_and_shares(tmp_p
     ]
     assert list(toes.get_ydata()) == pytest.approx(expected)
     assert _clashes(figure) == []
+
+
+def test_a_pain_stop_before_any_rep_is_not_a_session_the_camera_missed():
+    seen = _session(0)
+    stopped = SessionRecord(MONDAY + timedelta(days=1), {}, {}, {}, ended_by="pain")
+    answer = trend([seen, stopped], MONDAY + timedelta(days=1, hours=1))
+    assert answer == "Two sessions in the last seven days, against a goal of three."

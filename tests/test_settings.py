@@ -201,6 +201,7 @@ def test_an_empty_config_path_is_an_error_not_the_defaults():
         ("[markers]\nknee = '#1e50ff'", 'markers: knee = "#1e50ff" and ankle = "#1e50ff" are too'),
         ("[tempo]\nlift_s = 3", "tempo.lower_s = 4 with tempo.lift_s = 3 is faster than form"),
         ("[form]\nmin_hold_s = 3", "tempo.hold_s = 2 is shorter than form.min_hold_s = 3"),
+        ("[tempo]\nlift_s = 0.6", "tempo.lift_s = 0.6 is quicker than form.min_lift_s = 0.8"),
         ("[form]\nrep_min_peak_deg = 30\nmax_abduction_deg = 25", "form.rep_min_peak_deg = 30"),
     ],
 )

@@ -122,7 +122,8 @@ def trend(records: list[SessionRecord], now: datetime) -> str:
     program = checked[-1].program if checked else ""
     recent = [r for r in checked if r.program == program][-TREND_SESSIONS:]
     if len(recent) < 2:
-        if any(not r.checked_reps and not r.by_clock for r in records[-TREND_SESSIONS:]):
+        recent_reps = [r for r in records[-TREND_SESSIONS:] if r.total_reps]
+        if any(not r.checked_reps and not r.by_clock for r in recent_reps):
             return (
                 text
                 + " I couldn't see you in recent sessions, so I can't say how your form is going."

@@ -397,7 +397,8 @@ class Coach:
 
     def _change_tempo(self, faster: bool) -> None:
         scale = self._tempo_scale / TEMPO_STEP if faster else self._tempo_scale * TEMPO_STEP
-        if not TEMPO_SCALE_RANGE[0] <= round(scale, 3) <= TEMPO_SCALE_RANGE[1]:
+        too_quick = self._settings.tempo.lift_s * scale < self._settings.form.min_lift_s
+        if too_quick or not TEMPO_SCALE_RANGE[0] <= round(scale, 3) <= TEMPO_SCALE_RANGE[1]:
             self._out.say(cues.tempo_limit(faster))
             return
         self._tempo_scale = scale

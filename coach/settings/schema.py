@@ -99,7 +99,7 @@ class FormSettings:
     max_forward_drift_deg: float = field(default=20.0, metadata=number(10, 60, "degrees"))
     rep_min_peak_deg: float = field(default=15.0, metadata=number(5, 40, "degrees"))
     min_lower_ratio: float = field(default=1.5, metadata=number(1, 4))
-    # Under the fastest tempo the coach counts (a 1 s lift), with room for timing noise.
+    # Under the fastest lift the coach paces ("faster" stops short of it), with room for noise.
     min_lift_s: float = field(default=0.8, metadata=number(0, 5, "seconds"))
     min_hold_s: float = field(default=1.5, metadata=number(0, 10, "seconds"))
     fault_debounce_s: float = field(default=0.2, metadata=number(0, 2, "seconds"))
@@ -346,6 +346,12 @@ class Settings:
                 f"faster than form.min_lower_ratio = {form.min_lower_ratio:g} allows, so every "
                 f"rep would be called rushed (allowed: lower_s at least "
                 f"{form.min_lower_ratio * tempo.lift_s:g})"
+            )
+        if tempo.lift_s < form.min_lift_s:
+            return (
+                f"tempo.lift_s = {tempo.lift_s:g} is quicker than form.min_lift_s = "
+                f"{form.min_lift_s:g}, so every rep would be faulted as swung up "
+                f"(allowed: lift_s at least {form.min_lift_s:g})"
             )
         if tempo.hold_s < form.min_hold_s:
             return (
