@@ -30,6 +30,7 @@ FAULT_COLOURS = {
     Fault.NO_HOLD: "#4daf4a",
     Fault.FAST_LIFT: "#ffd92f",
     Fault.FEW_CIRCLES: "#66c2a5",
+    Fault.FEET_APART: "#b15928",
 }
 # A fault the table does not name yet takes one of these, chosen by its name: still the same
 # in every report, and never one of the colours above.
@@ -45,8 +46,6 @@ OTHER_PROGRAM_COLOUR = "#999999"
 DEFAULT_PROGRAM = "leg_lifts"
 # How a session ended, as its label says it; "plan" (every set done) says nothing.
 ENDINGS = {"pain": "pain stop", "stop": "stopped", "shutdown": "cut short"}
-# Clamshells are counted by the clock unless the pose model sees the knee open: reps of theirs
-# left unchecked are the program's way, not a missing camera.
 PAIN_HATCH, STOP_HATCH = "xxx", "///"
 MARK_COLOUR = "#222222"
 NOTE_COLOUR = "#666666"

@@ -252,16 +252,16 @@ class RepSegmenter:
             lower_s=max(lower_to - lower_from, 0.0),
             peak_rotation=rotation,
             peak_side_bend=side_bend,
-            held_rotation=_held(samples, lifts, peak),
+            held_rotation=_held(samples, lifts, track.low, peak),
         )
 
 
-def _held(samples: list[Sample], lifts: list[float], peak: float) -> float | None:
-    """The foot's median turn over the readings in the top quarter of the lift."""
+def _held(samples: list[Sample], lifts: list[float], low: float, peak: float) -> float | None:
+    """The foot's median turn over the readings in the top quarter of the lift from `low`."""
     turned = [
         sample[2]
         for sample, lift in zip(samples, lifts, strict=True)
-        if sample[2] is not None and lift >= (1 - QUARTER) * peak
+        if sample[2] is not None and lift >= low + (1 - QUARTER) * (peak - low)
     ]
     return statistics.median(turned) if turned else None
 
