@@ -187,6 +187,15 @@ def test_with_bursitis_the_sore_hip_is_never_lain_on(sore, lie_on):
     assert not any("firm mat" in text for text in said)
 
 
+@pytest.mark.parametrize("command", [Command.START_CLAMSHELLS, Command.START_WALL_SLIDES])
+def test_a_sore_hip_is_named_and_not_lain_on_in_every_program(command):
+    settings = _settings(sore_side="right")
+    said = _said(coached(settings, Script(RepStyle(hold_s=2.0)), command=command)[0])
+    assert cues.sore_hip("right") in said
+    assert any("Lie on your left side with the sore right hip on top" in t for t in said)
+    assert not any("Lie on your right side" in text for text in said)
+
+
 def _history(tmp_path):
     path = tmp_path / "legcoach" / "history.sqlite3"
     path.parent.mkdir(exist_ok=True)

@@ -79,9 +79,9 @@ CLAMSHELL_BODY = (
 )
 
 
-def clamshell_setup_cues(side: str) -> list[str]:
+def clamshell_setup_cues(side: str, sore_side: str = "none") -> list[str]:
     """As for the leg lift, but the body's last line has both knees bent and no leg straight."""
-    return [*setup_cues(side)[:-1], CLAMSHELL_BODY]
+    return [*setup_cues(side, sore_side)[:-1], CLAMSHELL_BODY]
 
 
 def clamshell_side_setup_cues(side: str) -> list[str]:
@@ -516,7 +516,8 @@ def catalogue(settings: Settings) -> list[str]:
     for side in worked_legs(settings):
         said += setup_cues(side, settings.safety.sore_side) + side_setup_cues(side, neutral)
         said += [switch_sides(side)]
-        said += clamshell_setup_cues(side) + clamshell_side_setup_cues(side)
+        said += clamshell_setup_cues(side, settings.safety.sore_side)
+        said += clamshell_side_setup_cues(side)
         said += [set_intro(side, n, sets, reps) for n in range(1, sets + 1)]
         said += [set_done(n) for n in range(1, sets + 1)]
     for device in ("microphone", "camera", "voice"):

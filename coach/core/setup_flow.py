@@ -62,7 +62,7 @@ class SetupFlow(Part):
             lines.append(cues.program_intro(program.title))
         side = self._course.block.side
         if program.bent_knees:
-            lines += cues.clamshell_setup_cues(side)
+            lines += cues.clamshell_setup_cues(side, self._settings.safety.sore_side)
         else:
             lines += cues.setup_cues(side, self._settings.safety.sore_side)
         lines += program.setup
