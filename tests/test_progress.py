@@ -1,5 +1,6 @@
 """How today went, the trend over sessions, and the advice for next time."""
 
+import dataclasses
 import json
 import os
 import struct
@@ -351,3 +352,20 @@ def test_a_pain_stop_before_any_rep_is_not_a_session_the_camera_missed():
     stopped = SessionRecord(MONDAY + timedelta(days=1), {}, {}, {}, ended_by="pain")
     answer = trend([seen, stopped], MONDAY + timedelta(days=1, hours=1))
     assert answer == "Two sessions in the last seven days, against a goal of three."
+
+
+def test_the_end_of_a_session_names_faults_in_its_programs_words_and_compares_like_with_like():
+    def program(record: SessionRecord, name: str) -> SessionRecord:
+        return dataclasses.replace(record, program=name)
+
+    clams = [program(_session(d, faults={"fast_lift": 9}), "clamshells") for d in (0, 2)]
+    assert how_it_went(clams[1], clams[0]).startswith(
+        "The fault that came up most was opening the knee too fast"
+    )
+    assert advice(clams).startswith("Opening the knee too fast keeps coming back")
+    slides = [program(_session(d, faults={"forward_drift": 9}), "wall_slides") for d in (0, 2)]
+    assert "letting the heel leave the wall" in how_it_went(slides[1], slides[0])
+    holds = [program(_session(d, faults={"too_high": 9}), "holds") for d in (0, 2)]
+    assert "isometric holds" not in advice(holds)  # not to someone doing them already
+    # One leg-lift session and one of holds with the same fault: no pattern in either program.
+    assert advice([_session(0, faults={"too_high": 9}), holds[1]]) is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from coach.core.events import Fault
 from coach.core.sore_hip import worked_legs
@@ -180,7 +180,7 @@ FOOT_LEVEL_AGAIN = "Good: the foot stayed level."
 def praise_for_fixing(fault: str, neutral_foot: bool, program: str = "leg_lifts") -> str | None:
     """Praise for a fault the rep before had and this one did not; None: nothing to praise."""
     if fault in PROGRAM_WORDS.get(program, {}):
-        return PROGRAM_WORDS[program][fault][1]
+        return PROGRAM_WORDS[program][fault].praise
     if fault == Fault.TOES_UP and neutral_foot:
         return FOOT_LEVEL_AGAIN
     return PRAISE_FOR_FIXING.get(fault)
@@ -211,20 +211,40 @@ CIRCLES_CAME_DOWN = (
     "Your leg came down before the circles were done. Next time, keep it up until I say lower."
 )
 FEET_APART = "Feet together."
-# Where a program's movement has its own words for a fault: the warning, and the praise once
-# it is gone (a clamshell's knee opens and closes, it is not lifted and lowered).
+
+
+class FaultWords(NamedTuple):
+    """A fault in one program's words: the warning, the praise once it is gone, and its name in
+    a sentence ("the fault that came up most was ...")."""
+
+    warning: str
+    praise: str
+    named: str
+
+
+# Where a program's movement has its own words for a fault (a clamshell's knee opens and
+# closes, it is not lifted and lowered; a wall slide's heel leaves the wall).
 PROGRAM_WORDS = {
     "clamshells": {
-        Fault.FAST_LIFT: ("Open more slowly.", "That one opened smoothly, good."),
-        Fault.FAST_LOWER: ("Close more slowly.", "That one closed slowly, good."),
-        Fault.NO_HOLD: ("Hold it open.", "That one stayed open, good."),
+        Fault.FAST_LIFT: FaultWords(
+            "Open more slowly.", "That one opened smoothly, good.", "opening the knee too fast"
+        ),
+        Fault.FAST_LOWER: FaultWords(
+            "Close more slowly.", "That one closed slowly, good.", "letting the knee fall shut"
+        ),
+        Fault.NO_HOLD: FaultWords(
+            "Hold it open.", "That one stayed open, good.", "not holding the knee open"
+        ),
     },
     "wall_slides": {
-        Fault.FORWARD_DRIFT: (
+        Fault.FORWARD_DRIFT: FaultWords(
             "Heel back on the wall.",
             "That time the heel stayed on the wall, good.",
+            "letting the heel leave the wall",
         ),
-        Fault.FAST_LOWER: ("Slide down more slowly.", "That one slid down slowly, good."),
+        Fault.FAST_LOWER: FaultWords(
+            "Slide down more slowly.", "That one slid down slowly, good.", "sliding down too fast"
+        ),
     },
 }
 NO_VISION = "I can't see your markers, so I'll keep count for you."
@@ -368,7 +388,7 @@ def framing_advice(problem: str, sighting: Sighting, side: str) -> str:
 
 def warning_text(fault: str, neutral_foot: bool, program: str = "leg_lifts") -> str:
     if fault in PROGRAM_WORDS.get(program, {}):
-        return PROGRAM_WORDS[program][fault][0]
+        return PROGRAM_WORDS[program][fault].warning
     if fault == Fault.TOES_UP:
         return TOES_UP_NEUTRAL if neutral_foot else TOES_UP
     return {
@@ -415,13 +435,13 @@ FAULT_WORDS = {
     Fault.FEW_CIRCLES: "drawing too few circles",
     Fault.FEET_APART: "letting the feet come apart",
 }
-# A clamshell's knee is not lowered but closed.
-PROGRAM_FAULT_WORDS = {"clamshells": {Fault.FAST_LOWER: "letting the knee fall shut"}}
 
 
 def fault_words(fault: str, program: str) -> str:
     """A fault as named in a sentence, in the program's own words where it has them."""
-    return PROGRAM_FAULT_WORDS.get(program, {}).get(fault) or FAULT_WORDS[fault]
+    if fault in PROGRAM_WORDS.get(program, {}):
+        return PROGRAM_WORDS[program][fault].named
+    return FAULT_WORDS[fault]
 
 
 def finished(reps_per_side: dict[str, int], clean: int, checked: int) -> str:
@@ -490,7 +510,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += [KNEE_BEND, FORWARD_DRIFT] + ([] if neutral else [TOES_SLIGHTLY_DOWN])
     said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN, HOLD_SHORT]
     said += [FEET_APART, CLAMSHELL_BODY, CLAMSHELL_FEEL_IT]
-    said += [text for words in PROGRAM_WORDS.values() for pair in words.values() for text in pair]
+    said += [text for words in PROGRAM_WORDS.values() for w in words.values() for text in w[:2]]
     said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from coach.core.cues import FAULT_WORDS, PROGRAM_NAMES, fault_words, say_number
+from coach.core.cues import PROGRAM_NAMES, fault_words, say_number
 from coach.core.events import Fault
 
 PERFECT_REPS_FOR_WEIGHTS = 20  # faultless reps on every side in one session
@@ -152,23 +152,27 @@ def advice(records: list[SessionRecord]) -> str | None:
         and all(today.perfect.get(side, 0) >= PERFECT_REPS_FOR_WEIGHTS for side in today.reps)
     ):
         return "Twenty perfect reps on each side: you're ready for a light ankle weight next time."
-    if len(records) < 2:
+    same = [r for r in records if r.program == today.program]  # like with like
+    if len(same) < 2:
         return None
     repeated = [
         fault
         for fault in sorted(today.faults)
-        if all(_share(r, fault) >= REPEATED_FAULT_SHARE for r in records[-2:])
+        if all(_share(r, fault) >= REPEATED_FAULT_SHARE for r in same[-2:])
     ]
     if not repeated:
         return None
     fault = repeated[0]
+    named = fault_words(fault, today.program).capitalize()
     if fault in (Fault.TOES_UP, Fault.HIP_HIKE):
         return (
-            f"{FAULT_WORDS[fault].capitalize()} keeps coming back. Next time, start with a set "
+            f"{named} keeps coming back. Next time, start with a set "
             "of clamshells to wake up the glutes, and do ten reps a set instead of more."
         )
+    if today.program == "holds":
+        return f"{named} keeps coming back. Next time, do fewer holds, and a little lower."
     return (
-        f"{FAULT_WORDS[fault].capitalize()} keeps coming back. Next time, do fewer reps, "
+        f"{named} keeps coming back. Next time, do fewer reps, "
         "or try isometric holds to build control at the top."
     )
 
