@@ -87,8 +87,8 @@ def test_clamshells_seen_by_the_pose_model_are_judged_feet_together_held_and_clo
         ("right", 4, ("fast_lower",)), ("right", 5, ()),
         *[("left", n, ()) for n in range(1, REPS + 1)],
     ]  # fmt: skip
-    warnings = [(w.fault, w.rep) for w in events if isinstance(w, FormWarning)]
-    assert warnings == [("feet_apart", 2), ("fast_lower", 4)]
+    warnings = [(w.fault, w.rep, w.unit) for w in events if isinstance(w, FormWarning)]
+    assert warnings == [("feet_apart", 2, "%"), ("fast_lower", 4, "s")]  # a share, not degrees
     said = _said(events)
     assert any(cues.FEET_APART in text for text in said)
     assert any("Close more slowly." in text for text in said)

@@ -57,8 +57,11 @@ def describe(event: Event) -> str:
         return f"{where} · peak {event.peak_angle:.0f}° · {tempo} · {faults}"
     if isinstance(event, FormWarning):
         # The feet's parting is the foot's rise, in percent of the knee's.
-        other = "{:.0f}% of the knee's rise" if event.fault == Fault.FEET_APART else "{:.0f}°"
-        shown = {"s": "{:.1f} s", "circles": "{:.0f} drawn"}.get(event.unit, other)
+        shown = {
+            "s": "{:.1f} s",
+            "circles": "{:.0f} drawn",
+            "%": "{:.0f}% of the knee's rise",
+        }.get(event.unit, "{:.0f}°")
         value = f" ({shown.format(event.value)})"
         return (
             f"WARNING  {FAULT_LABELS.get(event.fault, event.fault)}{value} · "

@@ -152,7 +152,7 @@ class FormWarning(Event):
     side: str
     set: int
     rep: int
-    value: float  # how far it went, in `unit`: degrees, or seconds for the rep's tempo
+    value: float  # how far it went, in `unit`: degrees, seconds, circles drawn or % of a rise
     unit: str = "deg"
 
     kind: ClassVar[str] = "warning"

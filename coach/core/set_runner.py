@@ -190,8 +190,10 @@ class SetRunner(Part):
         self._seen_at = self._agenda.active
         onsets, scored = self._watcher.update(self._agenda.active, angles)
         self._top.see(self._watcher.lift)
-        for onset in onsets:
-            self._warn(onset.fault, onset.value)
+        for onset in onsets:  # feet apart is a share of the knee's rise; the rest are angles
+            self._warn(
+                onset.fault, onset.value, unit="%" if onset.fault == Fault.FEET_APART else "deg"
+            )
         if scored is not None:
             self._reps_this_cycle += 1
             for fault in scored.tempo_faults:
