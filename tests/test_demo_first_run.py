@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -34,9 +35,12 @@ def test_the_demo_at_real_speed_first_says_how_long_it_takes_and_how_to_see_it_s
     assert "about 13 seconds" in first
 
 
-@pytest.mark.parametrize(("reps", "sets"), [(2, 1), (2, 2)])
-def test_the_length_the_demo_announces_is_the_length_it_runs(reps, sets):
-    settings = demo_settings(Settings(), reps=reps, sets=sets)
+@pytest.mark.parametrize(("reps", "sets", "sore"), [(2, 1, "none"), (2, 2, "none"), (3, 2, "left")])
+def test_the_length_the_demo_announces_is_the_length_it_runs(reps, sets, sore):
+    base = Settings()
+    if sore != "none":  # holds on one side only: the sore hip is never lain on
+        base = replace(base, safety=replace(base.safety, condition="bursitis", sore_side=sore))
+    settings = demo_settings(base, reps=reps, sets=sets)
     events = []
     loop, _ = build_demo(settings, VirtualClock(), ConsoleSpeaker(), [events.append])
     loop.send(Command.START, "test")

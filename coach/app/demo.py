@@ -20,6 +20,7 @@ from coach.app.views import JsonView, LiveView
 from coach.app.wiring import wire
 from coach.core.events import Command
 from coach.core.programs import program_for
+from coach.core.sore_hip import worked_legs
 from coach.core.vision import BodyReader
 from coach.settings import Settings
 from coach.sim.athlete import RepStyle, Script, SimulatedAthlete
@@ -69,25 +70,29 @@ def demo_settings(settings: Settings, reps: int, sets: int, program: str | None 
     return replace(settings, session=session, programs=programs)
 
 
+def _started_program(settings: Settings) -> str:
+    """The program the demo's session runs: the default, or holds with bursitis."""
+    return "holds" if settings.safety.condition == "bursitis" else settings.programs.default
+
+
 def demo_script(settings: Settings) -> Script:
-    """How the simulated person does the program the demo starts (bursitis makes it holds)."""
-    program = settings.programs.default
-    if settings.safety.condition == "bursitis":
-        program = "holds"
+    """How the simulated person does the program the demo starts."""
+    program = _started_program(settings)
     return top_script(program, settings) or side_program_script(program) or DEMO_SCRIPT
 
 
 def expected_length_s(settings: Settings) -> float:
     """How long the session lasts at real speed, near enough to say in minutes."""
-    program = program_for(settings.programs.default, settings)
+    program = program_for(_started_program(settings), settings)
     session = settings.session
-    sets = 2 * program.sets_per_side
-    rests = sets - 2  # between the sets of each side; the switch comes between the sides
+    sides = len(worked_legs(settings))  # one with a sore hip
+    sets = sides * program.sets_per_side
+    rests = sets - sides  # between the sets of each side; a switch comes between the sides
     return (
         SETUP_AND_TALK_S
         + sets * program.reps_per_set * (program.length_s + settings.tempo.between_reps_s)
         + rests * (session.rest_between_sets_s + REVIEW_S)
-        + session.side_switch_s
+        + (sides - 1) * session.side_switch_s
     )
 
 
