@@ -7,7 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from coach.app.demo import demo_settings
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import build_demo, demo_settings
+from coach.app.devices import simulated_camera
 from coach.app.views import describe
 from coach.core import cues
 from coach.core.events import Command, Cue, Fault, FormWarning, RepCounted, SessionSummary
@@ -287,3 +290,40 @@ def test_a_hold_too_low_to_be_seen_up_is_still_told_to_lower():
     events = _holds({("right", 1, 2): RepStyle(peak_deg=12.0, hold_s=HOLD_S)})
     second = _cycles(_said(events))[1]
     assert cues.LOWER in second and not set(second) & set(COUNTDOWN)
+
+
+class _LooksAwayAtTheTop:
+    """The simulated camera, blind from the second lift's second forward circle to its back
+    circles."""
+
+    def __init__(self, camera, events) -> None:
+        self._camera, self._events = camera, events
+
+    def read(self, t):
+        said = _said(self._events)
+        lifts = said.count(cues.LIFT)
+        blind = lifts == 2 and "Forward: one." in said[-3:] and "Back: one." not in said[-3:]
+        return None if blind else self._camera.read(t)
+
+    def close(self) -> None:
+        self._camera.close()
+
+
+def test_circles_the_camera_did_not_see_are_not_called_too_few():
+    settings = _settings()
+    plan = settings.programs
+    circles = 2 * plan.circles_each_way
+    style = RepStyle(hold_s=circles * plan.circle_s, circles=circles, circle_s=plan.circle_s)
+    events: list = []
+    loop, _ = build_demo(
+        settings,
+        VirtualClock(),
+        ConsoleSpeaker(),
+        [events.append],
+        Script(style),
+        camera_for=lambda athlete: _LooksAwayAtTheTop(simulated_camera(settings, athlete), events),
+    )
+    loop.send(Command.START_CIRCLES, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    assert not [w for w in events if isinstance(w, FormWarning)]
+    assert all(r.faults == () for r in _reps(events) + _reps(events, "left"))

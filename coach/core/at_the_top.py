@@ -2,7 +2,8 @@
 counts are said only while the camera shows the leg up; a leg that came down before "lower" is
 told so at once, and the rep is not clean; circles too few to be the set's are a fault too.
 
-With no camera (or none seeing the leg) the top goes by the clock, and nothing of it is judged.
+With no camera the top goes by the clock; a camera that lost the leg at any move of the top
+leaves that top unjudged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class TopCoach(Part):
         self._watch = None
         self._lowered = False  # "lower" has been said: the top is over
         self._came_down_early = False
+        self._lost_sight = False  # the camera stopped seeing the leg at some move of the top
         if program.name in ("holds", "circles"):
             sag = HOLD_SAG_SHARE if program.name == "holds" else CIRCLES_SAG_SHARE
             self._watch = TopWatch(self._settings.form.rep_min_peak_deg, sag)
@@ -54,6 +56,7 @@ class TopCoach(Part):
             return True, None
         if tag == "lower":
             self._lowered = True
+        self._lost_sight |= not seeing
         if not seeing or watch.up:
             if tag == "lower" and seeing and self._few_circles():
                 return True, cues.FEW_CIRCLES
@@ -66,7 +69,7 @@ class TopCoach(Part):
         what was measured (seconds held, circles traced), said before the count if it was not
         said as it happened."""
         watch, program = self._watch, self._course.program
-        if watch is None or rep is None:
+        if watch is None or rep is None or self._lost_sight:  # a top not seen is not judged
             return ()
         if program.name == "holds":
             short = self._came_down_early or rep.hold_s < HOLD_SHARE * program.top_s
