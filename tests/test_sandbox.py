@@ -38,6 +38,7 @@ lower_s = 1.0
 between_reps_s = 0
 [form]
 min_hold_s = 0
+min_lift_s = 0
 [camera]
 source = "none"
 [speech]
