@@ -74,15 +74,31 @@ def coached(
     camera_for: Callable[[SimulatedAthlete], FrameSource] | None = None,
     command: Command = Command.START,
     reader: BodyReader | None = None,
+    events: list[Event] | None = None,
 ) -> tuple[list[Event], CoachLoop]:
-    """A whole session with the simulated athlete on the virtual clock: its events, its loop."""
-    events: list[Event] = []
+    """A whole session with the simulated athlete on the virtual clock: its events (into
+    `events` if given, for a camera that watches them), its loop."""
+    events = [] if events is None else events
     loop, _ = build_demo(
         settings, VirtualClock(), ConsoleSpeaker(), [events.append], script, camera_for, reader
     )
     loop.send(command, "test")
     loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
     return events, loop
+
+
+class Blinded:
+    """A camera that shows nothing while `blind()` says so (a person turned away, a hand over
+    the lens), as the coach's frame source sees it."""
+
+    def __init__(self, camera: FrameSource, blind: Callable[[], bool]) -> None:
+        self._camera, self._blind = camera, blind
+
+    def read(self, t: float):
+        return None if self._blind() else self._camera.read(t)
+
+    def close(self) -> None:
+        self._camera.close()
 
 
 def run_coach(*args: str, state: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,9 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from coach.adapters.clock import VirtualClock
-from coach.adapters.speech.console import ConsoleSpeaker
-from coach.app.demo import build_demo, demo_settings
+from coach.app.demo import demo_settings
 from coach.app.devices import simulated_camera
 from coach.app.views import describe
 from coach.core import cues
@@ -22,7 +20,7 @@ from coach.settings import Settings
 from coach.settings.schema import PROGRAMS
 from coach.sim.athlete import RepStyle, Script
 from coach.sim.landmarks import LandmarkStream, lying
-from tests.helpers import coached, quick_settings, run_coach
+from tests.helpers import Blinded, coached, quick_settings, run_coach
 
 HOLD_S = 10.0
 COUNTDOWN = ("Five.", "Four.", "Three.", "Two.", "One.")
@@ -292,38 +290,27 @@ def test_a_hold_too_low_to_be_seen_up_is_still_told_to_lower():
     assert cues.LOWER in second and not set(second) & set(COUNTDOWN)
 
 
-class _LooksAwayAtTheTop:
-    """The simulated camera, blind from the second lift's second forward circle to its back
-    circles."""
-
-    def __init__(self, camera, events) -> None:
-        self._camera, self._events = camera, events
-
-    def read(self, t):
-        said = _said(self._events)
-        lifts = said.count(cues.LIFT)
-        blind = lifts == 2 and "Forward: one." in said[-3:] and "Back: one." not in said[-3:]
-        return None if blind else self._camera.read(t)
-
-    def close(self) -> None:
-        self._camera.close()
-
-
 def test_circles_the_camera_did_not_see_are_not_called_too_few():
     settings = _settings()
     plan = settings.programs
     circles = 2 * plan.circles_each_way
     style = RepStyle(hold_s=circles * plan.circle_s, circles=circles, circle_s=plan.circle_s)
     events: list = []
-    loop, _ = build_demo(
+
+    def mid_top() -> bool:  # blind from the second lift's first forward circle to its back ones
+        said = _said(events)
+        return (
+            said.count(cues.LIFT) == 2
+            and "Forward: one." in said[-3:]
+            and "Back: one." not in said[-3:]
+        )
+
+    coached(
         settings,
-        VirtualClock(),
-        ConsoleSpeaker(),
-        [events.append],
         Script(style),
-        camera_for=lambda athlete: _LooksAwayAtTheTop(simulated_camera(settings, athlete), events),
+        lambda athlete: Blinded(simulated_camera(settings, athlete), mid_top),
+        Command.START_CIRCLES,
+        events=events,
     )
-    loop.send(Command.START_CIRCLES, "test")
-    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
     assert not [w for w in events if isinstance(w, FormWarning)]
     assert all(r.faults == () for r in _reps(events) + _reps(events, "left"))

@@ -6,14 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from coach.adapters.clock import VirtualClock
-from coach.adapters.speech.console import ConsoleSpeaker
-from coach.app.demo import build_demo
 from coach.app.devices import simulated_camera
 from coach.core import cues
 from coach.core.events import Command, Cue, Fault, RepCounted
 from coach.sim.athlete import RepStyle, Script
-from tests.helpers import coached, quick_settings
+from tests.helpers import Blinded, coached, quick_settings
 
 PRAISE = (cues.CLEAN_STREAK, *cues.PRAISE_FOR_FIXING.values())
 
@@ -48,34 +45,20 @@ def test_clamshells_counted_by_the_clock_are_not_praised(verbosity):
     assert _praised(events) == []
 
 
-class _LooksAway:
-    """The simulated camera, blind from the first rep's count to the end of the set."""
-
-    def __init__(self, camera, events) -> None:
-        self._camera, self._events = camera, events
-
-    def read(self, t):
-        counted = [e for e in self._events if isinstance(e, RepCounted)]
-        return None if len(counted) == 1 else self._camera.read(t)
-
-    def close(self) -> None:
-        self._camera.close()
-
-
 def test_a_fault_is_not_praised_as_fixed_on_a_rep_the_camera_did_not_see():
     settings = quick_settings(reps=3)
     script = Script(special={("right", 1, 1): RepStyle(rotation_deg=25.0)})
     events: list = []
-    loop, _ = build_demo(
+
+    def after_the_first_count() -> bool:  # blind from the first rep's count to the set's end
+        return len([e for e in events if isinstance(e, RepCounted)]) == 1
+
+    coached(
         settings,
-        VirtualClock(),
-        ConsoleSpeaker(),
-        [events.append],
         script,
-        camera_for=lambda athlete: _LooksAway(simulated_camera(settings, athlete), events),
+        lambda athlete: Blinded(simulated_camera(settings, athlete), after_the_first_count),
+        events=events,
     )
-    loop.send(Command.START, "test")
-    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
     first, second = [e for e in events if isinstance(e, RepCounted)][:2]
     assert first.faults == (Fault.TOES_UP,) and not second.form_checked
     assert _praised(events) == []

@@ -19,7 +19,7 @@ from coach.app.loop import CoachLoop, EventSink
 from coach.app.views import JsonView, LiveView
 from coach.app.wiring import wire
 from coach.core.events import Command
-from coach.core.programs import program_for
+from coach.core.programs import program_allowed, program_for
 from coach.core.sore_hip import worked_legs
 from coach.core.vision import BodyReader
 from coach.settings import Settings
@@ -70,20 +70,15 @@ def demo_settings(settings: Settings, reps: int, sets: int, program: str | None 
     return replace(settings, session=session, programs=programs)
 
 
-def _started_program(settings: Settings) -> str:
-    """The program the demo's session runs: the default, or holds with bursitis."""
-    return "holds" if settings.safety.condition == "bursitis" else settings.programs.default
-
-
 def demo_script(settings: Settings) -> Script:
     """How the simulated person does the program the demo starts."""
-    program = _started_program(settings)
+    program = program_allowed(settings.programs.default, settings)
     return top_script(program, settings) or side_program_script(program) or DEMO_SCRIPT
 
 
 def expected_length_s(settings: Settings) -> float:
     """How long the session lasts at real speed, near enough to say in minutes."""
-    program = program_for(_started_program(settings), settings)
+    program = program_for(program_allowed(settings.programs.default, settings), settings)
     session = settings.session
     sides = len(worked_legs(settings))  # one with a sore hip
     sets = sides * program.sets_per_side

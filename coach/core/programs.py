@@ -62,6 +62,12 @@ class Program:
         return self.moves[-1].at_s + self.lower_s
 
 
+def program_allowed(name: str, settings: Settings) -> str:
+    """The program a start of `name` runs: with bursitis, holds, the one way of working the hip
+    that presses least on it."""
+    return "holds" if settings.safety.condition == "bursitis" else name
+
+
 def program_for(
     name: str, settings: Settings, tempo_scale: float = 1.0, pose: bool = False
 ) -> Program:

@@ -33,7 +33,7 @@ from coach.core.events import (
     StateChanged,
 )
 from coach.core.outbox import Outbox
-from coach.core.programs import program_for
+from coach.core.programs import program_allowed, program_for
 from coach.core.progress import SessionRecord
 from coach.core.set_runner import SetRunner
 from coach.core.setup_flow import SetupFlow
@@ -230,10 +230,10 @@ class Coach:
 
     def _begin_session(self, program: str) -> None:
         self._reset_session()
-        # With bursitis, holds are the one way of working the hip that presses least on it.
-        swapped = self._settings.safety.condition == "bursitis" and program != "holds"
+        allowed = program_allowed(program, self._settings)
+        swapped = allowed != program
         build = partial(program_for, settings=self._settings, pose=self._markerless)
-        today, why = gentler_after_pain(self._past, build("holds" if swapped else program), build)
+        today, why = gentler_after_pain(self._past, build(allowed), build)
         self._course.start(today)
         program = self._course.program
         self._out.emit(SessionStarted(self._agenda.now, program.name, not program.uses_camera))
