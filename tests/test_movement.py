@@ -103,6 +103,19 @@ def test_in_the_leg_lift_a_clamshell_reads_as_the_leg_at_rest_and_in_clamshells_
     assert watched(lifted, leg_lift, "clamshells").abduction == 0.0
 
 
+def test_a_knee_read_bent_for_a_frame_at_the_top_of_a_leg_lift_is_no_clamshell():
+    """A leg lifted with the knee bending (or a frame misreading it so) leads with the knee,
+    as a clamshell does; but its foot is high off the other. Read as a clamshell, that frame
+    gave the lift as the leg at rest, and the rep ended there."""
+    frames = _rep(straight, 30.0)
+    kinked = dict(frames[8 + 15 + 7])
+    kinked["knee"] = kinked["knee"] - np.array([0.0, 35.0])  # up the picture
+    frames[8 + 15 + 7] = kinked
+    seen = _run(frames)
+    assert seen[8 + 15 + 7].kind == LEG_LIFT
+    assert CLAMSHELL not in {m.kind for m in seen}
+
+
 def test_a_clamshell_closing_is_not_let_through_as_a_lift_until_the_knee_is_back_down():
     seen = _run(_rep(bent, 40.0))
     rise = [40.0 * i / 15 for i in range(15)]

@@ -211,3 +211,29 @@ def test_reps_are_timed_alike_at_any_frame_rate(fps):
         assert rep.hold_s == pytest.approx(hold, abs=0.25)
         assert rep.lift_s == pytest.approx(lift, abs=0.3)
         assert rep.lower_s == pytest.approx(lower, abs=0.3)
+
+
+def test_a_set_begun_before_the_leg_has_settled_learns_the_rest_where_it_lies():
+    """In pose mode the first readings of a set are against the trunk's line, until the
+    body's own rest line has been seen; then they drop by the model's bias (8 degrees here),
+    and a leg still settling into place sinks a few more. The rest learned in the first half
+    second stayed there, and a 20 degree rep read 12 degrees and went uncounted."""
+    before = [(i / FPS, 8.0) for i in range(FPS)]
+    settling = [(1 + i / FPS, -3.0 * _ease(i / FPS / 1.5)) for i in range(3 * FPS)]
+    rep = [(t + 4.0, a - 3.0) for t, a in _rep(20)]
+    reps = _run(RepSegmenter(15), before + settling + rep)
+    assert len(reps) == 1
+    assert reps[0].peak_angle == pytest.approx(17, abs=1.0)
+
+
+def test_a_jittery_reading_at_a_hover_does_not_start_a_rep_that_swallows_the_wait():
+    """The leg hovers about 3.5 degrees up; one reading dips to rest level and the next jumps
+    to 8.5. That rise began a rep from rest that waited at the hover and joined the next lift,
+    timed as a 13 s lift."""
+    samples, done = _session([(30, 3.5, 2, 2, 4), (30, 0, 2, 2, 4)], wait=6.0)
+    hover = [i for i, (t, _) in enumerate(samples) if 10.0 <= t < 14.0]
+    samples[hover[0]] = (samples[hover[0]][0], 2.5)
+    samples[hover[1]] = (samples[hover[1]][0], 8.5)
+    reps = _run(RepSegmenter(15), samples)
+    assert len(reps) == 2
+    assert reps[1].lift_s == pytest.approx(done[1][1], abs=0.25)

@@ -154,6 +154,11 @@ class MovementCheck:
         # Read only with the knee well up: near its rest the share is noise over noise.
         self._feet_apart = max(ankle, 0.0) / knee if knee >= RISE else None
         if knee >= CLAMSHELL_FROM and ankle < CLAMSHELL_ANKLE_SHARE * knee:
+            if self._kind == LEG_LIFT and ankle >= RISE:
+                # A leg lifted whose knee bends on the way (or reads so for a frame) is still
+                # a leg lift, its foot well off the other: a clamshell keeps the feet together.
+                # Taken for one, that frame read as the leg back at rest and ended the rep.
+                return LEG_LIFT, opening
             return CLAMSHELL, opening
         if ankle >= RISE:
             return LEG_LIFT, opening

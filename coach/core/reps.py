@@ -117,6 +117,8 @@ class RepSegmenter:
         self._floor = 0.0  # where the leg waits between reps, above rest
         self._rising: list[Sample] = []  # readings since the leg last lay at its floor
         self._last_t: float | None = None
+        self._counted = False  # a rep of this set has ended
+        self._sinking: tuple[float, float] | None = None  # lying still below rest: since, where
 
     @property
     def in_rep(self) -> bool:
@@ -150,6 +152,10 @@ class RepSegmenter:
         if not self._is_rep(track):
             if lift < track.low + self._end_below:  # back where it rose from: a fidget
                 return self._end(len(track.samples) - 1, floor=bottom)
+            if self._lies_still(track, t, lift):
+                # Risen a little and staying there (a hover begun from a jittery reading): the
+                # leg waits there, and the next rep rises from it, not from where this began.
+                return self._end(len(track.samples) - 1, floor=lift)
             return None
         if track.lowered_by() < self.lowered_share:
             return None
@@ -158,11 +164,16 @@ class RepSegmenter:
             rep = self._end(track.bottom, floor=bottom)
             self._begin(rising, bottom)
             return rep
-        if track.still is None or abs(lift - track.still[1]) > self._hover_band:
-            track.still = (t, lift)
-        elif t - track.still[0] >= HOVER_S:  # lying still above rest: a hover
+        if self._lies_still(track, t, lift):  # lying still above rest: a hover
             return self._end(track.bottom, floor=bottom)
         return None
+
+    def _lies_still(self, track: _Track, t: float, lift: float) -> bool:
+        """Whether the leg has lain within the hover band for HOVER_S, up to this reading."""
+        if track.still is None or abs(lift - track.still[1]) > self._hover_band:
+            track.still = (t, lift)
+            return False
+        return t - track.still[0] >= HOVER_S
 
     def _is_rep(self, track: _Track) -> bool:
         """Whether the track has risen far enough to be a rep, from rest and from its floor."""
@@ -176,6 +187,7 @@ class RepSegmenter:
         if lift - self._floor > self._start_above:
             self._begin([*self._rising, sample], self._floor)
             return
+        self._settle_lower(sample[0], abduction, lift)
         if lift <= self._floor + self._end_below:
             self._rising = [sample]  # at the floor: a rise starts from here
             if lift <= self._end_below:
@@ -190,6 +202,18 @@ class RepSegmenter:
         else:
             self._rising.append(sample)
 
+    def _settle_lower(self, t: float, abduction: float, lift: float) -> None:
+        """Before the set's first rep, a leg lying still well below its learned rest is the
+        rest: the rest was learned while the leg was still settling into place (a set begun
+        with the leg a few degrees up, sinking slowly as the person relaxed), and every rep
+        would read that much short. After a rep, a reading far below rest is a misread leg."""
+        if self._counted or lift >= -self._start_above:
+            self._sinking = None
+        elif self._sinking is None or abs(abduction - self._sinking[1]) > self._hover_band:
+            self._sinking = (t, abduction)
+        elif t - self._sinking[0] >= SETTLE_S:
+            self._baseline, self._sinking = abduction, None
+
     def _begin(self, samples: list[Sample], low: float) -> None:
         self._phase = _Phase.MOVING
         self._track = _Track(low=low)
@@ -203,7 +227,9 @@ class RepSegmenter:
         assert track is not None
         self._phase, self._floor = _Phase.REST, floor
         self._rising = [track.samples[-1]]
-        return self._finish(track, last, floor)
+        rep = self._finish(track, last, floor)
+        self._counted = self._counted or rep is not None
+        return rep
 
     def close(self) -> Rep | None:
         """The readings stop (the person turned round to the other leg, or the recording
