@@ -81,6 +81,27 @@ def test_a_leg_lift_and_a_clamshell_are_told_apart_and_named_once(shape, peak, k
     assert [m.named for m in seen if m.named] == [kind]
 
 
+def bending(lift_deg: float, knee_deg: float) -> dict[str, np.ndarray]:
+    """The straight leg lifted, its shin then folding back toward the other foot by
+    `knee_deg`, as a knee bent and swung toward a lens that looks down reads in the picture."""
+    points = straight(lift_deg)
+    knee = points["knee"]
+    points["ankle"] = _turned(knee, points["ankle"], -knee_deg)
+    return points
+
+
+def test_a_lift_whose_knee_bends_near_the_top_stays_a_lift_and_is_counted():
+    lift = [straight(30.0 * i / 15) for i in range(15)]
+    bend = [bending(30.0, 40.0 * i / 10) for i in range(10)]
+    frames = [straight()] * 8 + lift + bend + [bending(30.0, 40.0)] * 15
+    seen = _run(frames)
+    top = seen[-1]
+    assert top.kind == LEG_LIFT  # the ankle now rises less than 1.3 times the knee
+    lifted = LegAngles(30.0, None, None, 150.0)
+    assert watched(lifted, top, "leg_lifts") is lifted
+    assert CLAMSHELL not in {m.kind for m in seen}
+
+
 def test_an_arm_raised_and_the_trunk_rising_are_named():
     arm = [straight()] * 8 + [
         straight() | {"wrist": np.array([500.0, 300.0 - 10 * i])} for i in range(20)

@@ -100,6 +100,12 @@ class MovementCheck:
             share = self._feet_apart if kind == CLAMSHELL else None
             if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
                 kind = self._kind
+            if kind == CLAMSHELL and self._kind == LEG_LIFT and not self._back:
+                # A lift whose knee bends (or reads so for a frame) and swings toward the lens
+                # keeps its ankle's rise under the knee's share, yet is a lift with faults the
+                # rules name: a clamshell never rises as a straight leg first. Taken for one,
+                # the rest of the lift read as the leg back at rest and ended the rep.
+                kind = LEG_LIFT
         if kind is None and self._back and lift is not None:
             self._rest_lift = lift
         if kind != self._kind:
@@ -154,11 +160,6 @@ class MovementCheck:
         # Read only with the knee well up: near its rest the share is noise over noise.
         self._feet_apart = max(ankle, 0.0) / knee if knee >= RISE else None
         if knee >= CLAMSHELL_FROM and ankle < CLAMSHELL_ANKLE_SHARE * knee:
-            if self._kind == LEG_LIFT and ankle >= RISE:
-                # A leg lifted whose knee bends on the way (or reads so for a frame) is still
-                # a leg lift, its foot well off the other: a clamshell keeps the feet together.
-                # Taken for one, that frame read as the leg back at rest and ended the rep.
-                return LEG_LIFT, opening
             return CLAMSHELL, opening
         if ankle >= RISE:
             return LEG_LIFT, opening
