@@ -13,6 +13,7 @@ import numpy as np
 
 from coach.core.alignment import Lag, LagFollower, PlayoutClock, echo_lag
 from coach.core.played import PlayedSamples
+from coach.core.speaker_curve import SpeakerCurve, soft_clip
 
 CLOCK_MEMORY_S = 60.0  # the rate ratio is fitted over about this long
 LAG_WINDOW_S = 0.75  # each lag estimate correlates this much microphone audio
@@ -26,6 +27,7 @@ class EchoReference:
         self._played = played
         self._clock = PlayoutClock(round(CLOCK_MEMORY_S * rate), rate)
         self._follower = LagFollower()
+        self._curve = SpeakerCurve()
         self._longest = round(LONGEST_LAG_S * rate)
         self._every = round(LAG_EVERY_S * rate)
         self._lead = round(LEAD_S * rate)
@@ -45,7 +47,9 @@ class EchoReference:
         count = len(recorded)
         self._count += count
         self._clock.observe(self._count, position, count)
-        reference = self._reference(count)
+        played = self._played_at(count)
+        self._curve.observe(played, recorded)
+        reference = self._bent(played)
         self._remember(recorded, reference)
         self._since_lag += count
         moved = False
@@ -60,13 +64,18 @@ class EchoReference:
         it meets the next period (its filter spans that past)."""
         count = min(count, len(self._handed), self._count)
         slots = np.arange(self._count - count, self._count) % len(self._handed)
-        return self._microphone[slots].astype(np.int16), self._reference(count)
+        return self._microphone[slots].astype(np.int16), self._bent(self._played_at(count))
 
-    def _reference(self, count: int) -> np.ndarray:
-        """What the speaker sounded under the last `count` microphone samples, shifted."""
+    def _played_at(self, count: int) -> np.ndarray:
+        """What the speaker was given under the last `count` microphone samples, shifted."""
         ends = np.arange(self._count - count + 1, self._count + 1, dtype=np.float64)
         places = self._clock.position(0.0) + self._clock.ratio * ends - 1.0 - self.shift
-        return np.clip(np.round(self._played.at(places)), -32768, 32767).astype(np.int16)
+        return self._played.at(places)
+
+    def _bent(self, played: np.ndarray) -> np.ndarray:
+        """The reference: the played samples as the speaker's fitted curve sounds them."""
+        bent = soft_clip(played, self._curve.knee)
+        return np.clip(np.round(bent), -32768, 32767).astype(np.int16)
 
     def _remember(self, recorded: np.ndarray, reference: np.ndarray) -> None:
         at = self._count - len(recorded)
