@@ -22,6 +22,10 @@ FRAME = 4096
 SOUNDING_RMS = 1000.0  # a frame of the coach's voice quieter than this says little of its peaks
 KEEP = 0.9  # each frame's weight against the last: about ten frames (2.5 s of voice) count
 FIRST_FRAMES = 10  # frames of the coach's voice before any curve is trusted
+# A speaker's curve changes only with its volume knob: once fitted over this many frames (10 s
+# of voice), one frame in LATER_EVERY keeps it up to date at a fraction of the CPU.
+SETTLED_FRAMES = 40
+LATER_EVERY = 4
 MARGIN_DB = 0.2  # a knee must explain the echo this much better than a straight line
 _WINDOW = np.hanning(FRAME)
 
@@ -40,6 +44,7 @@ class SpeakerCurve:
         self._heard = np.zeros(FRAME)
         self._filled = 0
         self._frames = 0
+        self._sounding = 0  # frames of the coach's voice seen, learnt from or not
         shape = (len(KNEES) + 1, FRAME // 2 + 1)  # each knee, then the straight line
         self._cross = np.zeros(shape, dtype=np.complex128)
         self._power = np.zeros(shape)
@@ -58,7 +63,9 @@ class SpeakerCurve:
             if self._filled == FRAME:
                 self._filled = 0
                 if np.sqrt(np.mean(self._played**2)) >= SOUNDING_RMS:
-                    self._learn()
+                    self._sounding += 1
+                    if self._frames < SETTLED_FRAMES or self._sounding % LATER_EVERY == 0:
+                        self._learn()
 
     def _learn(self) -> None:
         heard = np.fft.rfft(_WINDOW * self._heard)
