@@ -26,7 +26,7 @@ FIRST_FRAMES = 10  # frames of the coach's voice before any curve is trusted
 # of voice), one frame in LATER_EVERY keeps it up to date at a fraction of the CPU.
 SETTLED_FRAMES = 40
 LATER_EVERY = 4
-MARGIN_DB = 0.2  # a knee must explain the echo this much better than a straight line
+MARGIN_DB = 0.05  # a knee must explain the microphone this much better than a straight line
 _WINDOW = np.hanning(FRAME)
 
 
