@@ -303,11 +303,22 @@ def test_after_a_latency_jump_the_coach_listens_between_its_words_until_it_cance
 ):
     rng = np.random.default_rng(12)
     room = Room(Acoustics.random(rng), rng, Hardware(packet=16, jump_at_s=35.0, jump_s=0.08))
-    settled = []
-    coach_talking(room, 55.0, lambda owner: settled.append((room.seconds(), owner.echo_settled())))
+    settled, removed = [], []
+    coach_talking(
+        room,
+        55.0,
+        lambda owner: (
+            settled.append((room.seconds(), owner.echo_settled())),
+            removed.append((room.seconds(), owner.erle_db)),
+        ),
+    )
     assert all(ok for t, ok in settled if 33.0 <= t < 35.0)  # cancelling before the jump
     assert not any(ok for t, ok in settled if 36.0 <= t < 37.0)  # noticed within a second
     assert all(ok for t, ok in settled if t >= 50.0)  # re-aligned: listening through speech
+    # The filter was not spoilt by adapting to the moved echo: re-aligned, it cancels at once.
+    realigned = next(t for t, erle in removed if t > 35.0 and erle is None)
+    soon = [erle for t, erle in removed if realigned + 0.8 <= t < realigned + 3.0 and erle]
+    assert soon and min(soon) >= 15.0
 
 
 def test_the_rooms_speaker_runs_on_its_own_clock_and_reports_to_a_packet():

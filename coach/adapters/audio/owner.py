@@ -21,6 +21,7 @@ import numpy as np
 from coach.adapters.audio.devices import PERIOD_FRAMES, CaptureDevice, PlaybackDevice
 from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.errors import AudioUnavailable, PlaybackFailed
+from coach.core.echo_break import EchoBreak
 from coach.core.echo_check import EchoCheck
 from coach.core.echo_reference import EchoReference
 from coach.core.endpoint import SAMPLE_RATE
@@ -85,6 +86,7 @@ class AudioOwner:
         # it takes enough of the coach's voice out (measured, not assumed), and whenever it
         # stops doing so, the microphone is shut while the coach talks.
         self._check = EchoCheck()
+        self._break = EchoBreak()
         self._warned = False
         self._held = 0  # periods the canceller has been left alone since a collapse
         self._turned = threading.Condition(self._lock)
@@ -228,18 +230,23 @@ class AudioOwner:
             return recorded
         if past is not None:
             self._check.forget()
+            self._break.mend()
             self._held = 0
             heard, played = past
             for at in range(0, len(heard) - PERIOD_FRAMES + 1, PERIOD_FRAMES):
                 canceller.process(heard[at : at + PERIOD_FRAMES], played[at : at + PERIOD_FRAMES])
-        if self._check.collapsed and self._held < HOLD_PERIODS:
+        moved = self._check.collapsed or self._break.broken
+        if moved and self._held < HOLD_PERIODS:
             # The echo's path has just moved. Adapting to it would spoil the filter the
             # canceller has learnt, which fits again once the reference is re-aligned.
             self._held += 1
             cancelled = recorded
         else:
+            if self._break.broken:
+                self._break.mend()  # waited long enough: the canceller follows the room itself
             self._held = 0 if not self._check.collapsed else self._held
             cancelled = canceller.process(recorded, reference)
+            self._break.update(recorded, cancelled, reference, self._check.cancelling)
         if self._check.update(recorded, cancelled, reference) and not self._check.cancelling:
             if not self._warned:
                 log.warning(
@@ -262,6 +269,7 @@ class AudioOwner:
         self._close_capture()
         self._capture, self._canceller, self._captured = change
         self._check = EchoCheck()
+        self._break = EchoBreak()
 
     def _close_capture(self) -> None:
         if self._capture is not None:
