@@ -22,6 +22,7 @@ import numpy as np
 from coach.adapters.audio.devices import PERIOD_FRAMES
 from coach.adapters.audio.echo import SpeexCanceller
 from coach.adapters.voice.audio import SAMPLE_RATE
+from coach.core.echo_break import EchoBreak
 from coach.core.echo_check import EchoCheck
 from coach.core.echo_reference import EchoReference
 from coach.core.events import Command
@@ -229,7 +230,8 @@ def _voiced_rms(samples: np.ndarray) -> float:
 
 def alignment_cpu_ms_per_s(material: talkover.Material, seconds: float = 120.0) -> dict:
     """CPU the owner spends on the echo path besides Speex, per second of audio: the playout
-    clock, the lag's cross-correlation, the resampled reference and the ERLE check. Over the
+    clock, the lag's cross-correlation, the resampled reference bent by the speaker's fitted
+    curve, the check for a sudden break and the ERLE check. Over the
     session's first `seconds` of cues as played (quiet between them), and over unbroken
     speech-like noise (the most it can cost)."""
     rng = np.random.default_rng(7)
@@ -248,12 +250,13 @@ def alignment_cpu_ms_per_s(material: talkover.Material, seconds: float = 120.0) 
 
 def _alignment_cpu(sound: np.ndarray, rng: np.random.Generator) -> float:
     played = PlayedSamples(2 * SAMPLE_RATE)
-    reference, check = EchoReference(played, SAMPLE_RATE), EchoCheck()
+    reference, check, broken = EchoReference(played, SAMPLE_RATE), EchoCheck(), EchoBreak()
     periods = sound[: len(sound) // PERIOD_FRAMES * PERIOD_FRAMES].reshape(-1, PERIOD_FRAMES)
     hiss = rng.normal(0, 30, periods.shape).astype(np.int16)
     started = time.process_time()
     for chunk, noise in zip(periods, hiss, strict=True):
         played.wrote(chunk)
         ref, _ = reference.next(chunk + noise, played.written - 2 * PERIOD_FRAMES)
+        broken.update(chunk + noise, chunk // 30 + noise, ref, check.cancelling)
         check.update(chunk + noise, chunk // 30 + noise, ref)
     return round(1000 * (time.process_time() - started) / (len(sound) / SAMPLE_RATE), 2)

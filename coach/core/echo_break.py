@@ -33,10 +33,12 @@ class EchoBreak:
     def update(
         self, microphone: np.ndarray, output: np.ndarray, reference: np.ndarray, cancelling: bool
     ) -> bool:
-        """One period the canceller processed, and whether it was judged to be cancelling;
-        True once the echo has broken away from the reference (until `mend`)."""
-        sound = _rms(reference)
+        """One period the canceller processed, and whether it was judged to be cancelling (its
+        usual level is learnt, and a break looked for, only then); True once the echo has
+        broken away from the reference (until `mend`)."""
+        sound = _rms(reference) if cancelling else 0.0  # nothing to break otherwise
         if sound < SOUNDING_RMS:
+            self._low = 0 if not cancelling else self._low
             return self.broken
         heard = _rms(microphone)
         taken = 20.0 * np.log10((heard + 1.0) / (_rms(output) + 1.0))
@@ -45,12 +47,7 @@ class EchoBreak:
             self._usual = level if self._usual is None else self._usual
             self._usual += USUAL_WEIGHT * (level - self._usual)
             self._low = 0
-        elif (
-            cancelling
-            and taken < BROKEN_DB
-            and self._usual is not None
-            and level <= self._usual + LOUDER_DB
-        ):
+        elif taken < BROKEN_DB and self._usual is not None and level <= self._usual + LOUDER_DB:
             self._low += 1
         else:
             self._low = 0
