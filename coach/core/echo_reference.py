@@ -78,10 +78,13 @@ class EchoReference:
         return np.clip(np.round(bent), -32768, 32767).astype(np.int16)
 
     def _remember(self, recorded: np.ndarray, reference: np.ndarray) -> None:
-        at = self._count - len(recorded)
-        slots = np.arange(at, self._count) % len(self._handed)
-        self._microphone[slots] = recorded
-        self._handed[slots] = reference
+        size = len(self._handed)
+        start = (self._count - len(recorded)) % size
+        first = min(len(recorded), size - start)  # up to the rings' end, the rest from their start
+        self._microphone[start : start + first] = recorded[:first]
+        self._handed[start : start + first] = reference[:first]
+        self._microphone[: len(recorded) - first] = recorded[first:]
+        self._handed[: len(recorded) - first] = reference[first:]
         self._filled += len(recorded)
 
     def _follow_lag(self) -> bool:
