@@ -2,12 +2,12 @@
 
 A USB stream's latency can change at once. Speex, fed the old alignment, keeps adapting to an
 echo that no longer fits its reference, and in the third of a second the ERLE check's medians
-take to call it a collapse it spoils the filter it had learnt: re-aligned, it then needed five
-seconds of the coach's voice to cancel again, where a filter left alone cancels at once. A
-loud period that comes out of the canceller louder than it went in (the filter subtracting an
-echo that is not there yet, or adding one that came later), with the microphone no louder
-against the reference than usual (so not a person talking over the coach), is such a break; a
-few in a row stop the adaptation at once.
+take to call it a collapse it spoils the filter it had learnt: re-aligned, it then needed about
+three seconds of the coach's voice to take 15 dB out again, where a filter left alone does at
+once. A loud period that comes out of the canceller louder than it went in (the filter
+subtracting an echo that is not there yet, or adding one that came later), with the microphone
+no louder against the reference than usual (so not a person talking over the coach), is such a
+break; a few in a row stop the adaptation at once.
 """
 
 from __future__ import annotations
