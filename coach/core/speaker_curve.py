@@ -8,8 +8,9 @@ linear air and walls), so the reference bent by the right curve is again linearl
 the echo. Here the curve is a soft clip, knee * tanh(x / knee), and the knee is the one whose
 bent reference best predicts the microphone linearly: per frequency, the share of the
 microphone's power coherent with that reference, summed over the spectrum. Long frames
-(a quarter of a second) hold the echo's main paths; the room's tail beyond them costs every
-knee alike, so the best knee stands out even though the shares are all well below one.
+(half a second) hold the echo's main paths; the room's tail beyond them costs every knee
+alike, so the best knee stands out even though the shares are all well below one (frames of a
+quarter second put the knee 10-40 % high in the bench's rooms, these within about 5 %).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import numpy as np
 
 # Knees tried, in int16 units, half an octave apart; the best is interpolated between them.
 KNEES = tuple(2000.0 * 2 ** (k / 2) for k in range(9))
-FRAME = 4096
+FRAME = 8192
 SOUNDING_RMS = 1000.0  # a frame of the coach's voice quieter than this says little of its peaks
-KEEP = 0.9  # each frame's weight against the last: about ten frames (2.5 s of voice) count
-FIRST_FRAMES = 10  # frames of the coach's voice before any curve is trusted
+KEEP = 0.85  # each frame's weight against the last: about seven frames (3.5 s of voice) count
+FIRST_FRAMES = 6  # frames of the coach's voice before any curve is trusted
 # A speaker's curve changes only with its volume knob: once fitted over this many frames (10 s
 # of voice), one frame in LATER_EVERY keeps it up to date at a fraction of the CPU.
-SETTLED_FRAMES = 40
+SETTLED_FRAMES = 20
 LATER_EVERY = 4
 MARGIN_DB = 0.05  # a knee must explain the microphone this much better than a straight line
 _WINDOW = np.hanning(FRAME)
