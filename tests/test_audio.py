@@ -313,7 +313,10 @@ def test_after_a_latency_jump_the_coach_listens_between_its_words_until_it_cance
         ),
     )
     assert all(ok for t, ok in settled if 33.0 <= t < 35.0)  # cancelling before the jump
-    assert not any(ok for t, ok in settled if 36.0 <= t < 37.0)  # noticed within a second
+    # Noticed within a few loud periods of the coach's voice meeting the moved echo (by
+    # 35.52 s here; the ERLE medians alone took until 35.8 s): no stretch of uncancelled echo
+    # is listened to as if it were cancelled.
+    assert not any(ok for t, ok in settled if 35.6 <= t < 37.0)
     assert all(ok for t, ok in settled if t >= 50.0)  # re-aligned: listening through speech
     # The filter was not spoilt by adapting to the moved echo: re-aligned, it cancels at once.
     realigned = next(t for t, erle in removed if t > 35.0 and erle is None)

@@ -246,7 +246,10 @@ class AudioOwner:
                 self._break.mend()  # waited long enough: the canceller follows the room itself
             self._held = 0 if not self._check.collapsed else self._held
             cancelled = canceller.process(recorded, reference)
-            self._break.update(recorded, cancelled, reference, self._check.cancelling)
+            was_broken = self._break.broken
+            broken = self._break.update(recorded, cancelled, reference, self._check.cancelling)
+            if broken and not was_broken:
+                self._check.forget()  # not cancelling from this period on: the gate's turn
         if self._check.update(recorded, cancelled, reference) and not self._check.cancelling:
             if not self._warned:
                 log.warning(
