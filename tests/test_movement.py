@@ -187,6 +187,18 @@ def test_the_live_coach_names_a_clamshell_in_the_leg_lift_and_does_not_count_it(
     assert not [r for r in reps if r.form_checked]
 
 
+def test_a_rest_learned_before_the_knees_closed_is_learned_again_where_they_lie():
+    """The set begins with the knee still a little open (settling, or a picture that changed);
+    the person then lies closed and does clamshells in the leg lift: none is counted."""
+    from coach.core import cues
+
+    settling = [bent(15.0)] * 20 + [bent(15.0 - i) for i in range(15)] + [bent()] * 20
+    clamshells = settling + _rep(bent, 40.0)[8:] * 3 + [bent()] * 30
+    said, reps = _coach_watching("leg_lifts", clamshells)
+    assert cues.NOT_COUNTED["clamshell"] in said
+    assert not [r for r in reps if r.form_checked]
+
+
 def test_in_the_clamshells_program_the_pose_coach_counts_each_opening():
     from coach.core import cues
 

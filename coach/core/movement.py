@@ -85,6 +85,7 @@ class MovementCheck:
         self._named = False
         self._rest_lift = 0.0
         self._back = True  # every point near its rest
+        self._below = False  # the leg lower than its rest
         self._feet_apart: float | None = None
 
     def update(self, t: float, points: dict[str, np.ndarray], lift: float | None) -> Movement:
@@ -92,11 +93,17 @@ class MovementCheck:
         `lift`: the leg's lift as read this frame."""
         if "shoulder" not in points or "hip" not in points:
             return Movement(self._kind, rest_lift=self._rest_lift)
+        lying = self._lying_still(points)
         if self._rest is None:
-            self._learn(points)
+            self._rest = lying
             kind, opening, share = None, None, None
         else:
             kind, opening = self._classify(points)
+            if kind is None and self._below and lying is not None:
+                # Lying still lower than the rest: that rest was learned from a body not yet
+                # lying as it lies now (settling, or a picture changing), and every movement
+                # measured from it was misread. A body lies lowest at rest.
+                self._rest = lying
             share = self._feet_apart if kind == CLAMSHELL else None
             if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
                 kind = self._kind
@@ -115,18 +122,19 @@ class MovementCheck:
             self._named, named = True, kind
         return Movement(kind, named, opening, self._rest_lift, share)
 
-    def _learn(self, points: dict[str, np.ndarray]) -> None:
+    def _lying_still(self, points: dict[str, np.ndarray]) -> _Rest | None:
+        """The rest these and the last few frames show, if the body lay still through them."""
         self._still.append(points)
         if len(self._still) < STILL_FRAMES:
-            return
+            return None
         trunk = float(np.hypot(*(points["hip"] - points["shoulder"])))
         if trunk <= 0:
-            return
+            return None
         for name in points:
             seen = [p[name] for p in self._still if name in p]
             spread = np.ptp(np.array(seen), axis=0) if len(seen) == STILL_FRAMES else None
             if spread is not None and float(np.hypot(*spread)) > STILL_SHARE * trunk:
-                return
+                return None
         middle = {
             name: np.median([p[name] for p in self._still if name in p], axis=0) for name in points
         }
@@ -139,7 +147,7 @@ class MovementCheck:
         if "knee" in middle:
             thigh = middle["knee"] - middle["hip"]
             thigh = thigh / max(float(np.hypot(*thigh)), 1e-9)
-        self._rest = replace(rest, heights=_heights(middle, rest), thigh=thigh)
+        return replace(rest, heights=_heights(middle, rest), thigh=thigh)
 
     def _classify(self, points: dict[str, np.ndarray]) -> tuple[str | None, float | None]:
         rest = self._rest
@@ -147,6 +155,7 @@ class MovementCheck:
         now = _heights(points, rest)
         rise = {name: now[name] - rest.heights[name] for name in now if name in rest.heights}
         self._back = all(r < BACK_AT_REST for r in rise.values())
+        self._below = any(rise.get(name, 0.0) <= -RISE / 2 for name in ("knee", "ankle"))
         if now.keys() - rest.heights.keys() and all(abs(r) < RISE / 2 for r in rise.values()):
             # A point unseen at rest (the feet out of the picture then) is learned once it
             # is seen with the rest of the body still where it lay.
