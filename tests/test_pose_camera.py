@@ -45,6 +45,19 @@ def test_the_tilt_is_taken_from_the_body_at_rest_when_nobody_gave_it(tilt):
     assert reader.view.tilt_deg == pytest.approx(tilt, abs=3.0)
 
 
+def test_the_tilt_takes_two_seconds_of_rest_at_any_frame_rate():
+    """One frame's depth wanders by ten degrees: thirty frames at 60 a second were half a
+    second of the same wander, and the tilt was measured from them."""
+    reader = PoseReader(Settings(), _seen_from_above(20.0, jitter=6.0))
+    for i in range(72):
+        reader.sight(FRAME, i / 60)
+    assert reader.view_source is None  # 1.2 s
+    for i in range(72, 180):
+        reader.sight(FRAME, i / 60)
+    assert reader.view_source is not None
+    assert reader.view.tilt_deg == pytest.approx(20.0, abs=3.0)
+
+
 def test_a_tilt_given_by_the_setup_is_kept():
     reader = PoseReader(Settings(), _seen_from_above(20.0))
     reader.view = CameraView(12.0, 3.0)

@@ -34,6 +34,8 @@ class LegAngles:
     rays: LegRays | None = field(default=None, compare=False)
     # Clamshells: the top foot's rise off the bottom one, as a share of the knee's (movement).
     feet_apart: float | None = None
+    # Shoulder to hip on the body plane: the line the abduction is read from (`pose.rest_line`).
+    trunk: np.ndarray | None = field(default=None, compare=False)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -98,6 +100,7 @@ def measure(
         rotation=None if rotation is None or abs(rotation) > MAX_ROTATION_DEG else rotation,
         knee_bend=None if knee is None else knee_bend_deg(hip, knee, ankle),
         trunk_length=float(np.hypot(*(hip - shoulder))),
+        trunk=hip - shoulder,
         rays=None
         if knee is None
         else LegRays(

@@ -102,10 +102,11 @@ class PoseReader(FollowsTheSession):
         seen = frozenset(found)
         angles = measure(markers, (width, height), self._view, self._foot_ratio, noise, seen)
         if angles is not None:
-            angles = self._from_rest(angles)
+            raw = measure(found, (width, height), self._view, self._foot_ratio, noise, seen)
+            angles = self._from_rest(t, angles, raw)
         lift = None if angles is None else angles.abduction
         movement = self._movement.update(t, markers | others, lift)
-        self._measure_tilt(tilt, lift, movement.kind is None and self._rest.still)
+        self._measure_tilt(t, tilt, lift, movement.kind is None and self._rest.still)
         return Sighting(
             markers,
             angles,
@@ -141,23 +142,24 @@ class PoseReader(FollowsTheSession):
             self.view_source = None
             self._tilt.reset()
 
-    def _measure_tilt(self, tilt: float | None, lift: float | None, still: bool) -> None:
+    def _measure_tilt(self, t: float, tilt: float | None, lift: float | None, still: bool) -> None:
         """Take the camera's tilt from the first rest, unless it was given; the rest line is
         then learned again under it."""
         if self._view_given or self.view_source is not None:
             return
         # The shoulders and hips stack whatever the legs do (clamshells start with the knees
         # bent): lying still is enough.
-        self._tilt.add(tilt, still and lift is not None)
+        self._tilt.add(t, tilt, still and lift is not None)
         if (measured := self._tilt.tilt_deg) is not None:
             self._view = replace(self._view, tilt_deg=measured)
             self.view_source = SOURCE
             self._rest.reset()
 
-    def _from_rest(self, angles: LegAngles) -> LegAngles:
-        """The lift from the body's own rest line, once this set has shown it."""
-        self._rest.update(angles.abduction)
-        offset = self._rest.offset_deg
+    def _from_rest(self, t: float, angles: LegAngles, raw: LegAngles | None) -> LegAngles:
+        """The lift from the body's own rest line, once this set has shown it; `raw`: the same
+        frame read from its own points, unsmoothed, for the rest's level."""
+        self._rest.update(t, angles.abduction, None if raw is None else raw.abduction, angles.trunk)
+        offset = self._rest.lift_offset_deg(angles.trunk)
         if offset is None:
             return angles
         rays = None if angles.rays is None else replace(angles.rays, rest_offset_deg=offset)

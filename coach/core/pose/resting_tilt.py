@@ -15,7 +15,11 @@ import statistics
 
 from coach.core.calibration import TILT_RANGE_DEG
 
-REST_FRAMES = 30  # two seconds at 15 frames a second, lying still
+# Two seconds of lying still, whatever the frame rate (thirty frames were half a second at 60
+# frames a second), in at least this many frames.
+REST_S = 2.0
+MIN_FRAMES = 15
+MAX_GAP_S = 0.5  # a still frame this long after the last one counts only this much time
 # The middle half of those readings spread wider than this, or their median outside what the
 # setup allows: the model's depth is no guide here (on a real clamshell video, a trainer's hand
 # on the hip and the person's own arm over it gave -10 and 45), and the next still stretch is
@@ -30,18 +34,28 @@ class RestingTilt:
 
     def reset(self) -> None:
         self._tilts: list[float] = []
+        self._seen_s = 0.0  # how long the kept readings were seen for
+        self._last_t: float | None = None
 
-    def add(self, tilt_deg: float | None, at_rest: bool) -> None:
+    def add(self, t: float, tilt_deg: float | None, at_rest: bool) -> None:
         if tilt_deg is None or not at_rest or self.tilt_deg is not None:
             return
+        if self._last_t is not None:
+            self._seen_s += min(t - self._last_t, MAX_GAP_S)
+        self._last_t = t
         self._tilts.append(tilt_deg)
-        if len(self._tilts) == REST_FRAMES and self.tilt_deg is None:
-            del self._tilts[: REST_FRAMES // 2]  # no guide yet: look on
+        if self._enough and self.tilt_deg is None:
+            del self._tilts[: len(self._tilts) // 2]  # no guide yet: look on
+            self._seen_s /= 2
+
+    @property
+    def _enough(self) -> bool:
+        return self._seen_s >= REST_S and len(self._tilts) >= MIN_FRAMES
 
     @property
     def tilt_deg(self) -> float | None:
         """The median over a still rest; None until a rest has shown it clearly."""
-        if len(self._tilts) < REST_FRAMES:
+        if not self._enough:
             return None
         quartiles = statistics.quantiles(self._tilts, n=4)
         median = statistics.median(self._tilts)
