@@ -67,3 +67,18 @@ def test_from_a_level_camera_the_thighs_give_no_turn():
     pose = CameraPose(2.5, 0.0, -15.0)
     pairs = _pairs(pose, [LegState(side, 25.0, 0.0) for side in ("right", "left")])
     assert turn_from_thighs(pairs, CameraView(0.0), SIZE, TURN_RANGE_DEG) is None
+
+
+@pytest.mark.parametrize("scale", [1.0, 10 / 3])
+def test_a_square_on_camera_is_not_read_as_turned_from_a_small_thigh(scale):
+    """The tests' 192x144 frames read a square-on camera as turned 7.8°: the still moments put
+    the raised thigh 0.35 px shorter than the resting one, 1 % of its 35 px, as much as a turn of
+    8° changes it there. The same third of a pixel at 640x480 is 0.3 %."""
+    size = (round(192 * scale), round(144 * scale))
+    rest = {"hip": np.array([115.25, 108.01]) * scale, "knee": np.array([80.54, 108.09]) * scale}
+    lift = {"hip": np.array([115.25, 107.92]) * scale, "knee": np.array([84.2, 93.2]) * scale}
+    thigh = lift["knee"] - lift["hip"]
+    resting = np.linalg.norm(rest["knee"] - rest["hip"])
+    lift["knee"] = lift["hip"] + thigh / np.linalg.norm(thigh) * (resting - 0.35)  # as found
+    found = turn_from_thighs([(rest, lift)], CameraView(0.0), size, TURN_RANGE_DEG, toward=-1.5)
+    assert found == 0.0

@@ -39,9 +39,12 @@ MIN_SHARE_PER_DEG = 0.001
 MIN_TILT_DEG = 10.0
 # Another turn at least this far from the best, where the thighs disagree by no more than this
 # share each, is as good an answer: the thighs then give none.
-# From a level camera a turn this near the one given changes a thigh's length by under 0.4 %
-# (a 4.7° turn was read from eight frames of a square-on camera): the one given stands.
-LEVEL_FLOOR_DEG = 5.0
+# From a level camera a turn changes a thigh's length only by its cosine; a turn that changes
+# it by less than the markers' centres can be misplaced by is noise, and the one given stands.
+# Their centres are found to about this much, in pixels, however large the frame: a share of
+# 0.4 % of a 115-px thigh at 640x480 (a 4.7° turn was read from eight frames of a square-on
+# camera), but 1 % of a 35-px thigh at 192x144, which read a square-on camera as turned 7.8°.
+LEVEL_NOISE_PX = 0.45
 OTHER_ANSWER_DEG = 3.0
 OTHER_ANSWER_SHARE = 0.002
 
@@ -100,7 +103,8 @@ def turn_from_thighs(
     best = float(min(fine, key=disagreement))
     if level:  # square on, a thigh's length changes with the turn's square: no slope to ask
         # and, near the turn given, too little change to tell it from the markers' noise
-        return round(best if abs(best - view.turn_deg) >= LEVEL_FLOOR_DEG else view.turn_deg, 1)
+        floor = _level_floor_deg(min(_thigh(rest, view, size) for rest, _ in pairs), view, size)
+        return round(best if abs(best - view.turn_deg) >= floor else view.turn_deg, 1)
     slope = np.abs(shares(best + 1.0) - shares(best - 1.0)).mean() / 2
     return round(best, 1) if slope >= MIN_SHARE_PER_DEG else None
 
@@ -108,3 +112,9 @@ def turn_from_thighs(
 def _thigh(pose: Pose, view: CameraView, size: tuple[int, int]) -> float:
     hip, knee = (view.on_body_plane(pose[name], size) for name in ("hip", "knee"))
     return max(float(np.linalg.norm(knee - hip)), 1e-9)
+
+
+def _level_floor_deg(thigh: float, view: CameraView, size: tuple[int, int]) -> float:
+    """The turn that shortens a `thigh` (on the body plane) by as much as the markers' noise."""
+    share = LEVEL_NOISE_PX / max(thigh * view.focal_px(size[0]), 1e-9)
+    return math.degrees(math.acos(max(1.0 - share, -1.0)))
