@@ -11,6 +11,7 @@ from coach.core import cues
 from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
 from coach.core.pose.reader import PoseReader
 from coach.core.pose.tracking import PoseTracker
+from coach.core.view import CameraView
 from coach.sim.athlete import RepStyle, Script
 from coach.sim.landmarks import LandmarkStream, Posture, lying
 from tests.helpers import coached, quick_settings
@@ -32,7 +33,8 @@ def _at_camera_rate(reps: int):
     return replace(settings, camera=replace(settings.camera, fps=15))
 
 
-def _coached_by_pose(settings, script, posture: Posture = lying, command=Command.START):
+def _coached_by_pose(settings, script, posture: Posture = lying, command=Command.START, view=None):
+    """`view`: the camera as a setup's toe calibration would give it (default: unmeasured)."""
     streams: list[LandmarkStream] = []
 
     def film(athlete):
@@ -45,7 +47,10 @@ def _coached_by_pose(settings, script, posture: Posture = lying, command=Command
         return streams[0]
 
     tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
-    return coached(settings, script, film, command, reader=PoseReader(settings, tracker))
+    reader = PoseReader(settings, tracker)
+    if view is not None:
+        reader.view = view
+    return coached(settings, script, film, command, reader=reader)
 
 
 def test_a_whole_session_is_coached_from_the_body_alone():
@@ -162,3 +167,17 @@ def test_clean_reps_at_a_pi_s_slowest_frame_rates_read_their_hold_and_get_no_fau
     holds = [r.hold_s for r in reps]
     assert abs(sum(holds) / len(holds) - 2.0) <= 0.1, holds
     assert all(abs(hold - 2.0) <= 0.3 for hold in holds), holds
+
+
+def test_a_camera_the_pose_model_could_not_measure_is_said_once_not_silently_assumed():
+    """The simulated model gives no depth, so the stacked shoulders and hips never show the
+    tilt: the coach says once that it goes by the settings' tilt until it can see it."""
+    events, _ = _coached_by_pose(_at_camera_rate(2), Script())
+    said = [e for e in events if isinstance(e, Cue) and e.tag == "camera_unmeasured"]
+    assert len(said) == 1 and "0 degrees in the settings" in said[0].text
+    assert said[0].t < min(e.t for e in events if isinstance(e, RepCounted))
+
+
+def test_a_measured_camera_is_not_announced_as_unmeasured():
+    events, _ = _coached_by_pose(_at_camera_rate(2), Script(), view=CameraView(20.0, 0.0))
+    assert "camera_unmeasured" not in [e.tag for e in events if isinstance(e, Cue)]

@@ -101,6 +101,15 @@ CAMERA_LOW = (
 )
 
 
+def camera_unmeasured(tilt_deg: float) -> str:
+    """The pose model has not yet seen the body lie still long enough to measure the camera:
+    what its angles rest on until then, said once (never a silent guess)."""
+    return (
+        "I couldn't yet see how far down the camera looks, so until I can I'll take the "
+        f"{round(tilt_deg)} degrees in the settings."
+    )
+
+
 def foot_cue(neutral_foot: bool) -> str:
     """How to hold the foot through the set: toes slightly down, or level where that hurts."""
     if neutral_foot:
@@ -516,6 +525,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
     said += [MORE_CUES, MOST_CUES]
     said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED, CAMERA_LOW]
+    said += [camera_unmeasured(settings.camera.tilt_deg)]
     said += [foot_cue(neutral)]
     said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_SEEN_SETUP, CLAMSHELL_OPEN]
     said += [CLAMSHELL_CLOSE, BURSITIS_HOLDS, *NOT_COUNTED.values()]

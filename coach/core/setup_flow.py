@@ -34,6 +34,7 @@ class SetupFlow(Part):
     def restart(self) -> None:
         self._calibration: StillMoments | None = None
         self._named_lookalikes: set[str] = set()  # markers whose look-alikes were named
+        self._said_camera = False  # that the camera is not yet measured: said once a session
         self.new_set()
 
     def new_set(self) -> None:
@@ -148,12 +149,21 @@ class SetupFlow(Part):
         if not problems or self._framing_checks >= FRAMING_CHECKS:
             if sighting is not None:
                 self._name_lookalike(sighting)
+                if program.uses_camera:
+                    self._say_camera_unmeasured(sighting)
             self._runner.start_cycle()
             return
         self._framing_checks += 1
         assert sighting is not None
         self._out.say(cues.framing_advice(problems[0], sighting, side))
         self._agenda.at(FRAMING_RECHECK_S, self.check_framing)
+
+    def _say_camera_unmeasured(self, sighting: Sighting) -> None:
+        """The angles rest on the configured camera for now: said once a session."""
+        if not sighting.camera_measured and not self._said_camera:
+            self._said_camera = True
+            tilt = self._settings.camera.tilt_deg
+            self._out.say(cues.camera_unmeasured(tilt), tag="camera_unmeasured")
 
     def _name_lookalike(self, sighting: Sighting) -> None:
         """Something in view with a marker's colour: said once a session for each marker,

@@ -39,6 +39,9 @@ class Sighting:
     # that would stand out in this room instead.
     lookalikes: tuple[Lookalike, ...] = ()
     spare: str | None = None
+    # False while the angles rest on the configured camera because its own could not yet be
+    # measured (the pose model, before the body has lain still long enough).
+    camera_measured: bool = True
 
     @property
     def confidence(self) -> float:

@@ -117,6 +117,7 @@ class PoseReader(FollowsTheSession):
             side,
             sure,
             movement=movement,
+            camera_measured=self._view_given or self.view_source is not None,
         )
 
     def _jumped(self, t: float, found: dict[str, np.ndarray]) -> bool:
