@@ -566,3 +566,47 @@ def test_doctor_names_a_phrase_the_model_cannot_say(korean_config, tmp_path):
     result = run_doctor(config, tmp_path)
     line = next(line for line in result.stdout.splitlines() if "speech model" in line)
     assert line.startswith("PROBLEM") and 'cannot say "talk less"' in line
+
+
+# The default session's first 80 s as the coach says them: the set-up, then the first reps.
+SESSION_START = [
+    ("Let's set up. Lie on your left side on a firm mat, facing the camera, and rest your "
+     "head on your lower arm.", 0.0),
+    ("Make one straight line from your ear through your hip to your ankle, hips stacked one "
+     "above the other. Bend the bottom knee if it helps you balance; keep the top leg "
+     "straight.", 11.3),
+    ("Point the toes of your top foot straight ahead, foot level, and keep still.", 26.4),
+    ("Now raise that leg a little, toes still pointing ahead, and hold it there.", 33.5),
+    ("Thank you. Lower the leg.", 42.1),
+    ("Now turn the top toes a little toward the floor, and think of reaching that leg long, "
+     "away from your body.", 43.98),
+    ("Right leg, set one of two: 15 reps.", 52.5),
+    ("Lift, and breathe out.", 55.67), ("Hold.", 57.5), ("Now lower, slowly.", 59.5),
+    ("One.", 62.9), ("Lift, and breathe out.", 65.1), ("Hold. Not so high.", 67.2),
+    ("Now lower, slowly.", 69.2), ("Two.", 72.9), ("Lift, and breathe out.", 74.8),
+]  # fmt: skip
+
+
+def test_the_coachs_echo_in_a_reverberant_room_never_stops_it(recognizer, matcher):
+    # A living room whose reverberation (RT60 0.6 s) outlasts the canceller's filter: in the
+    # pause after "Lift," its own echo lingers 15-20 dB above the hiss, and the recogniser
+    # heard "again" and then "stop" in it (measured before the leftovers were judged).
+    from coach.adapters.audio.owner import read_wav
+    from coach.sim.talkover import TimedCue
+
+    synth = Pyttsx3Synth(SpeechSettings())
+    try:
+        cues = []
+        for text, start in SESSION_START:
+            samples = read_wav(synth.wav_for(text))
+            cues.append(TimedCue(samples, start, start + len(samples) / 16000))
+    finally:
+        synth.close()
+    rng = np.random.default_rng(8)
+    room = Acoustics.living_room(rng, 0.6)
+    outcome = replay(
+        cues, [], (0.0, 78.0), room, rng, recognizer, matcher, SpeexCanceller(16000),
+        end_silence_s=0.0, listen_from=0.0,
+    )  # fmt: skip
+    assert outcome.erle_db and min(outcome.erle_db[-20:]) >= 15.0  # it was cancelling
+    assert outcome.commands == ()

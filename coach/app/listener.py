@@ -16,6 +16,7 @@ from coach.adapters.voice.recognizer import VoskRecognizer
 from coach.core.backoff import Backoff
 from coach.core.hearing import Recognizer, SafetyAlarm, endpoint_for, next_result
 from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
+from coach.core.residue import EchoResidue
 from coach.settings import VoiceSettings
 
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
@@ -60,6 +61,9 @@ class VoiceListener:
         self._endpoint = endpoint_for(end_silence_s)
         self._hears_through_speech = hears_through_speech
         self._safety_alarm = SafetyAlarm(matcher, on_safety_heard)
+        # Words heard over the coach must stand out from what its echo leaves (no gate: the
+        # coach is not talking into this microphone, as with a recording).
+        self._residue = EchoResidue(gate.tail_s if gate is not None else 0.0)
         self._stopping = threading.Event()
         self._audio: AudioSource | None = None
         self._thread: threading.Thread | None = None
@@ -117,7 +121,7 @@ class VoiceListener:
     def _listen(self, audio: AudioSource, chunk: bytes) -> None:
         was_open = True
         while chunk and not self._stopping.is_set():
-            is_open = self._gate_open()
+            is_open, speaking = self._gate_open()
             if was_open and not is_open:
                 # The coach began to talk over words already heard: take them as they are
                 # rather than lose them (a command cut short is still a whole phrase).
@@ -125,6 +129,7 @@ class VoiceListener:
             elif is_open and not was_open and self._endpoint is not None:
                 self._endpoint.reset()
             if is_open:
+                self._residue.fed(chunk, speaking)
                 self._hear(
                     next_result(
                         self._recognizer, self._endpoint, chunk, self._matcher, self._safety_alarm
@@ -135,16 +140,19 @@ class VoiceListener:
         if not self._stopping.is_set():
             self._hear(self._recognizer.finish())
 
-    def _gate_open(self) -> bool:
-        """Once the echo canceller has settled, the microphone is always listened to."""
+    def _gate_open(self) -> tuple[bool, bool]:
+        """Whether the microphone may be listened to, and whether the coach is talking. Once
+        the echo canceller has settled, it is always listened to."""
         if self._gate is None or self._hears_through_speech():
-            return True
-        return self._gate.update(self._now(), self._speaking())
+            return True, self._speaking()
+        now = self._now()
+        speaking = self._speaking()
+        return self._gate.update(now, speaking), speaking
 
     def _hear(self, heard: Heard | None) -> None:
         if heard is None:
             return
-        match = self._matcher.match(heard)
+        match = self._matcher.match(heard) if self._residue.stands_out(heard) else None
         if match is None:
             self._on_other(heard)
         else:

@@ -99,7 +99,7 @@ class EchoGate:
     """
 
     def __init__(self, tail_s: float) -> None:
-        self._tail_s = tail_s
+        self.tail_s = tail_s
         self._quiet_since: float | None = float("-inf")  # never spoken yet
 
     def update(self, now: float, speaking: bool) -> bool:
@@ -108,4 +108,4 @@ class EchoGate:
             self._quiet_since = None
         elif self._quiet_since is None:
             self._quiet_since = now
-        return self._quiet_since is not None and now - self._quiet_since >= self._tail_s
+        return self._quiet_since is not None and now - self._quiet_since >= self.tail_s

@@ -22,6 +22,7 @@ from coach.core.endpoint import SAMPLE_RATE
 from coach.core.events import Command
 from coach.core.hearing import HUSH_S, Recognizer, SafetyAlarm, endpoint_for, next_result
 from coach.core.phrases import EchoGate, PhraseMatcher
+from coach.core.residue import EchoResidue
 from coach.settings import Settings
 from coach.sim.room import Acoustics, Hardware, Room
 
@@ -92,11 +93,14 @@ def replay(
     listen_from: float,
     echo_tail_s: float = 0.4,
     hardware: Hardware | None = None,
+    halts: bool = True,
 ) -> Outcome:
     """Session seconds `span` through the room; the recogniser hears from `listen_from` on.
 
     As in the listener, the echo gate shuts the microphone while the coach talks until the
-    canceller has settled, and for good with no canceller."""
+    canceller has settled, and for good with no canceller. `halts=False`: a halting command
+    cuts the cue but the session's later cues still play, as after the person resumes, so a
+    whole session's false commands are all counted, not only the first."""
     start, end = span
     room = Room(acoustics, rng, hardware)
     owner = AudioOwner(
@@ -108,6 +112,7 @@ def replay(
     gate = EchoGate(echo_tail_s)
     endpoint = endpoint_for(end_silence_s)
     recognizer.reset()
+    residue = EchoResidue(echo_tail_s)
     upcoming = sorted((c for c in cues if c.end > start), key=lambda c: c.start)
     playing: TimedCue | None = None
     taken: list[tuple[Command, float]] = []
@@ -146,9 +151,11 @@ def replay(
             deaf.append(now)
             continue
         if now < listen_from:
+            residue.learn(chunk, speaking)  # as the listener would have, all along
             continue
+        residue.fed(chunk, speaking)
         heard = next_result(recognizer, endpoint, chunk, matcher, alarm)
-        match = matcher.match(heard) if heard is not None else None
+        match = matcher.match(heard) if heard is not None and residue.stands_out(heard) else None
         halting = match is not None and match.command in HALTING
         # The loop wakes for the listener's inputs at once: the cut is immediate.
         at = start + room.seconds()
@@ -163,7 +170,7 @@ def replay(
         if match is not None:
             hushed_until = float("-inf")
             taken.append((match.command, at))
-        if halting:
+        if halting and halts:
             upcoming = []  # the session has stopped: the coach only says so
     owner.close()
     handovers = owner.echo_handovers

@@ -1,0 +1,80 @@
+"""Whether words heard while the coach talked stand out from what its echo leaves behind.
+
+The echo canceller never takes all of the coach's voice out. What it leaves is loudest where it
+cannot reach: in the gaps between the coach's words, the room's reverberation and a drifting
+echo's mismatch linger 10-20 dB above the microphone's hiss, and the recogniser, restricted to
+a few phrases, now and then hears "it hurts" or "again" in them at full confidence. Those words
+are no louder than the echo's leftovers always are while the coach talks; a person saying a
+command is. So words heard over the coach or its echo count only if their loudest moment rises
+MARGIN_DB above what the leftovers reach most of the time (their LEFTOVER_PERCENTILE), measured
+on the cancelled audio itself over the coach's recent speech. Words said with the coach quiet
+are not judged.
+
+Times are seconds of audio fed to the recogniser, as the recogniser times its words.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach.core.endpoint import SAMPLE_RATE
+from coach.core.phrases import Heard
+
+MARGIN_DB = 3.0
+LEFTOVER_PERCENTILE = 90.0
+LEFTOVER_CHUNKS = 750  # 30 s of 40 ms chunks with the coach's echo about
+MIN_LEFTOVER_CHUNKS = 100  # 4 s: fewer says too little about this room's leftovers
+KEEP_S = 30.0  # how far back heard words may begin
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    start: float
+    end: float
+    level_db: float
+    echo: bool  # the coach was talking, or had just stopped and its echo could linger
+
+
+class EchoResidue:
+    def __init__(self, tail_s: float) -> None:
+        """`tail_s`: how long the coach's echo may linger after it stops talking."""
+        self._tail_s = tail_s
+        self._fed_s = 0.0  # the recogniser's clock
+        self._quiet_s = float("inf")  # since the coach last talked
+        self._chunks: deque[_Chunk] = deque()
+        self._leftovers: deque[float] = deque(maxlen=LEFTOVER_CHUNKS)
+
+    def learn(self, pcm: bytes, speaking: bool) -> tuple[float, bool]:
+        """A chunk of cancelled audio, and whether the coach was talking meanwhile: what the
+        leftovers of its echo are like. Its level, and whether its echo was about."""
+        samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float64)
+        seconds = len(samples) / SAMPLE_RATE
+        self._quiet_s = 0.0 if speaking else self._quiet_s + seconds
+        echo = self._quiet_s <= self._tail_s
+        level = _db(float(np.sqrt(samples @ samples / len(samples)))) if len(samples) else 0.0
+        if echo:
+            self._leftovers.append(level)
+        return level, echo
+
+    def fed(self, pcm: bytes, speaking: bool) -> None:
+        """As learn(), for a chunk that also goes to the recogniser: its words may be judged."""
+        level, echo = self.learn(pcm, speaking)
+        start, self._fed_s = self._fed_s, self._fed_s + len(pcm) / 2 / SAMPLE_RATE
+        self._chunks.append(_Chunk(start, self._fed_s, level, echo))
+        while self._chunks and self._chunks[0].end < self._fed_s - KEEP_S:
+            self._chunks.popleft()
+
+    def stands_out(self, heard: Heard) -> bool:
+        """Whether `heard` could be a person rather than the coach's leftover echo."""
+        span = [c for c in self._chunks if c.end > heard.start and c.start < heard.end]
+        if not any(c.echo for c in span) or len(self._leftovers) < MIN_LEFTOVER_CHUNKS:
+            return True
+        usual = float(np.percentile(np.fromiter(self._leftovers, float), LEFTOVER_PERCENTILE))
+        return max(c.level_db for c in span) >= usual + MARGIN_DB
+
+
+def _db(rms: float) -> float:
+    return 20.0 * float(np.log10(max(rms, 1.0)))
