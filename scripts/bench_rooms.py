@@ -183,14 +183,18 @@ def _own_speech(
     end_silence_s: float,
     minutes: float,
 ) -> dict[str, object]:
-    """The session's cues, repeated to fill `minutes`, into the room with nobody talking."""
+    """The session's cues, repeated to fill `minutes`, into the room with nobody talking. A
+    false halting command does not end the session here: its later cues play on, as after the
+    person resumes, so every false command is counted."""
     played = material.played
     length = played[-1].end + 1.0
+    repeats = range(int(np.ceil(minutes * 60 / length)))
     cues = [
         replace(c, start=c.start + k * length, end=c.end + k * length)
-        for k in range(int(np.ceil(minutes * 60 / length)))
+        for k in repeats
         for c in played
     ]
+    sets = [(a + k * length, b + k * length) for k in repeats for a, b in material.sets]
     end = cues[-1].end + 1.0
     canceller = talkover.TimedCanceller(SpeexCanceller(SAMPLE_RATE))
     whole = talkover.replay(
@@ -206,6 +210,7 @@ def _own_speech(
         listen_from=0.0,
         echo_tail_s=material.settings.voice.echo_tail_s,
         hardware=room.hardware(rng, end / 2),
+        halts=False,
     )
     speech_s = sum(to - start for start, to in whole.sounded)
     deaf_s = len(whole.deaf) * 0.04
@@ -218,6 +223,13 @@ def _own_speech(
         "erle_db_p10": round(float(np.percentile(whole.erle_db, 10)), 1) if whole.erle_db else None,
         "gate_handovers": whole.handovers,
         "deaf_share_of_speech": round(deaf_s / speech_s, 3) if speech_s else None,
+        # The issue's measure: the share of the sets' time the listener could not hear.
+        "deaf_share_of_sets": round(
+            sum(any(a <= t < b for a, b in sets) for t in whole.deaf)
+            * 0.04
+            / sum(b - a for a, b in sets),
+            3,
+        ),
         "aec_cpu_ms_per_s": round(1000 * canceller.cpu_s / canceller.audio_s, 2),
     }
 
