@@ -610,3 +610,34 @@ def test_the_coachs_echo_in_a_reverberant_room_never_stops_it(recognizer, matche
     )  # fmt: skip
     assert outcome.erle_db and min(outcome.erle_db[-20:]) >= 15.0  # it was cancelling
     assert outcome.commands == ()
+
+
+def test_words_heard_while_the_canceller_was_failing_are_dropped(recognizer, matcher, settings):
+    # The coach talks throughout. The self-check trusts the canceller until just after "it
+    # hurts" ends, then finds it was not cancelling (its short window lags a collapse by up
+    # to half a second): what was heard over the coach in that stretch may be its own voice.
+    pain = espeak(phrase(settings, "pain"), VOICE, 150)
+    audio = np.concatenate([silence(1.0), pain, silence(2.0)])
+    trusted_until = 1.0 + voiced_end(pain) + 0.1
+    clock = iter(np.arange(0, 100, 0.1))  # one read per 0.1 s chunk
+    now = {"t": 0.0}
+
+    def chunk_read() -> bool:
+        now["t"] = float(next(clock))
+        return now["t"] < trusted_until
+
+    matches = []
+    listener = VoiceListener(
+        lambda: _wav_source(audio), recognizer, matcher, EchoGate(tail_s=0.4),
+        speaking=lambda: True, now=lambda: now["t"], on_match=matches.append,
+        on_device=lambda available, detail: None, hears_through_speech=chunk_read,
+    )  # fmt: skip
+    recognizer.reset()
+    listener.run()
+    assert matches == []
+    # The same words, with the canceller trusted throughout, are taken.
+    clock = iter(np.arange(0, 100, 0.1))  # one read per 0.1 s chunk
+    trusted_until = float("inf")
+    recognizer.reset()
+    listener.run()
+    assert [m.command for m in matches] == [Command.PAIN]

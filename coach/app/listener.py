@@ -120,9 +120,15 @@ class VoiceListener:
 
     def _listen(self, audio: AudioSource, chunk: bytes) -> None:
         was_open = True
+        was_through = False
         while chunk and not self._stopping.is_set():
-            is_open, speaking = self._gate_open()
-            if was_open and not is_open:
+            through = self._gate is None or self._hears_through_speech()
+            is_open, speaking = self._gate_open(through)
+            if was_through and not through:
+                # The self-check found the canceller not cancelling: the words heard over the
+                # coach meanwhile were its own echo as likely as a person, and are dropped.
+                self._recognizer.finish()
+            elif was_open and not is_open:
                 # The coach began to talk over words already heard: take them as they are
                 # rather than lose them (a command cut short is still a whole phrase).
                 self._hear(self._recognizer.finish())
@@ -135,15 +141,15 @@ class VoiceListener:
                         self._recognizer, self._endpoint, chunk, self._matcher, self._safety_alarm
                     )
                 )
-            was_open = is_open
+            was_open, was_through = is_open, through
             chunk = audio.read()
         if not self._stopping.is_set():
             self._hear(self._recognizer.finish())
 
-    def _gate_open(self) -> tuple[bool, bool]:
-        """Whether the microphone may be listened to, and whether the coach is talking. Once
-        the echo canceller has settled, it is always listened to."""
-        if self._gate is None or self._hears_through_speech():
+    def _gate_open(self, through: bool) -> tuple[bool, bool]:
+        """Whether the microphone may be listened to, and whether the coach is talking. While
+        the echo canceller is cancelling (`through`), it is always listened to."""
+        if through:
             return True, self._speaking()
         now = self._now()
         speaking = self._speaking()

@@ -122,6 +122,7 @@ def replay(
     rang: list[bool] = []
     erle: list[float] = []
     hushed_until = float("-inf")
+    was_open = was_through = False
     alarm = SafetyAlarm(matcher, lambda: rang.append(True))
     owner.play(np.zeros(0, dtype=np.int16))  # opens the speaker
     while (now := start + room.seconds()) < end:
@@ -147,14 +148,26 @@ def replay(
             and owner.erle_db is not None
         ):
             erle.append(owner.erle_db)
-        if not (gate.update(now, speaking) or owner.echo_settled()):
+        through = owner.echo_settled()
+        is_open = gate.update(now, speaking) or through
+        heard = None
+        # As the listener: words heard over an echo the canceller turned out not to be
+        # cancelling are dropped; words the coach began to talk over are taken as they are.
+        if was_through and not through:
+            recognizer.finish()
+        elif was_open and not is_open and now >= listen_from:
+            heard = recognizer.finish()
+        was_open, was_through = is_open, through
+        if not is_open:
             deaf.append(now)
-            continue
-        if now < listen_from:
+            if heard is None:
+                continue
+        elif now < listen_from:
             residue.learn(chunk, speaking)  # as the listener would have, all along
             continue
-        residue.fed(chunk, speaking)
-        heard = next_result(recognizer, endpoint, chunk, matcher, alarm)
+        else:
+            residue.fed(chunk, speaking)
+            heard = next_result(recognizer, endpoint, chunk, matcher, alarm)
         match = matcher.match(heard) if heard is not None and residue.stands_out(heard) else None
         halting = match is not None and match.command in HALTING
         # The loop wakes for the listener's inputs at once: the cut is immediate.
