@@ -594,7 +594,7 @@ def test_the_coachs_echo_in_a_reverberant_room_never_stops_it(recognizer, matche
     from coach.adapters.audio.owner import read_wav
     from coach.sim.talkover import TimedCue
 
-    synth = Pyttsx3Synth(SpeechSettings())
+    synth = Pyttsx3Synth(SpeechSettings())  # the coach's own cues, as its synthesiser says them
     try:
         cues = []
         for text, start in SESSION_START:
@@ -608,7 +608,7 @@ def test_the_coachs_echo_in_a_reverberant_room_never_stops_it(recognizer, matche
         cues, [], (0.0, 78.0), room, rng, recognizer, matcher, SpeexCanceller(16000),
         end_silence_s=0.0, listen_from=0.0,
     )  # fmt: skip
-    assert outcome.erle_db and min(outcome.erle_db[-20:]) >= 15.0  # it was cancelling
+    assert outcome.erle_db and np.median(outcome.erle_db) >= 15.0  # it was cancelling
     assert outcome.commands == ()
 
 
