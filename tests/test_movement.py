@@ -102,6 +102,30 @@ def test_a_lift_whose_knee_bends_near_the_top_stays_a_lift_and_is_counted():
     assert CLAMSHELL not in {m.kind for m in seen}
 
 
+def test_a_foot_misread_high_for_one_frame_does_not_turn_a_clamshell_into_a_lift():
+    glitch = bent() | {"ankle": bent()["ankle"] + np.array([0.0, -30.0])}  # 0.2 trunks up
+    seen = _run([bent()] * 8 + [glitch] + _rep(bent, 40.0)[13:])  # the knee already opening
+    assert CLAMSHELL in {m.kind for m in seen[10:]}
+    assert [m.named for m in seen if m.named] == [CLAMSHELL]
+
+
+def test_lying_still_is_half_a_second_at_any_frame_rate():
+    """At 60 frames a second eight frames are an eighth of a second: a leg pausing that long
+    below where the set began is not yet a new rest."""
+    check = MovementCheck()
+    t = 0.0
+    for _ in range(30):  # half a second still at 60 frames a second: the rest
+        check.update(t, straight(), 0.0)
+        t += 1 / 60
+    lower = straight() | {"knee": np.array([250.0, 315.0]), "ankle": np.array([150.0, 330.0])}
+    for _ in range(10):  # a sixth of a second lower
+        check.update(t, lower, 0.0)
+        t += 1 / 60
+    assert check.update(t, straight(-1.0), 0.0).kind is None
+    lifted = check.update(t + 1 / 60, straight(20.0), 0.0)
+    assert lifted.kind == LEG_LIFT  # measured from the rest it learned, not the pause
+
+
 def test_an_arm_raised_and_the_trunk_rising_are_named():
     arm = [straight()] * 8 + [
         straight() | {"wrist": np.array([500.0, 300.0 - 10 * i])} for i in range(20)

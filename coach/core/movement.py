@@ -22,7 +22,11 @@ import numpy as np
 
 from coach.core.geometry import LegAngles
 
-STILL_FRAMES = 8  # about half a second at 15 frames a second
+# Lying still: this long, in at least this many readings, whatever the frame rate (eight
+# frames were half a second at 15 frames a second but 0.13 s at 60, so a pause mid-set at 60
+# frames a second could re-learn the rest).
+STILL_S = 0.45  # eight frames at 15 a second, as before
+STILL_READINGS = 4
 STILL_SHARE = 0.06  # of the trunk's length: how far a point may wander while lying still
 RISE = 0.15  # trunk lengths: a point this far above its rest has moved
 # A straight leg lifted raises the ankle about twice as far as the knee (a knee bent 40 deg
@@ -79,7 +83,7 @@ class MovementCheck:
     def reset(self) -> None:
         """A new set: the rest is learned again."""
         self._rest: _Rest | None = None
-        self._still: deque[dict[str, np.ndarray]] = deque(maxlen=STILL_FRAMES)
+        self._still: deque[tuple[float, dict[str, np.ndarray]]] = deque()
         self._kind: str | None = None
         self._since = 0.0
         self._named = False
@@ -93,7 +97,7 @@ class MovementCheck:
         `lift`: the leg's lift as read this frame."""
         if "shoulder" not in points or "hip" not in points:
             return Movement(self._kind, rest_lift=self._rest_lift)
-        lying = self._lying_still(points)
+        lying = self._lying_still(t, points)
         if self._rest is None:
             self._rest = lying
             kind, opening, share = None, None, None
@@ -107,11 +111,13 @@ class MovementCheck:
             share = self._feet_apart if kind == CLAMSHELL else None
             if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
                 kind = self._kind
-            if kind == CLAMSHELL and self._kind == LEG_LIFT and not self._back:
+            lifting = self._kind == LEG_LIFT and t - self._since >= NAME_AFTER_S
+            if kind == CLAMSHELL and lifting and not self._back:
                 # A lift whose knee bends (or reads so for a frame) and swings toward the lens
                 # keeps its ankle's rise under the knee's share, yet is a lift with faults the
                 # rules name: a clamshell never rises as a straight leg first. Taken for one,
-                # the rest of the lift read as the leg back at rest and ended the rep.
+                # the rest of the lift read as the leg back at rest and ended the rep. A lift
+                # of one frame is a misread foot, not a lift a clamshell could follow.
                 kind = LEG_LIFT
         if kind is None and self._back and lift is not None:
             self._rest_lift = lift
@@ -122,21 +128,26 @@ class MovementCheck:
             self._named, named = True, kind
         return Movement(kind, named, opening, self._rest_lift, share)
 
-    def _lying_still(self, points: dict[str, np.ndarray]) -> _Rest | None:
-        """The rest these and the last few frames show, if the body lay still through them."""
-        self._still.append(points)
-        if len(self._still) < STILL_FRAMES:
+    def _lying_still(self, t: float, points: dict[str, np.ndarray]) -> _Rest | None:
+        """The rest these and the last half second's frames show, if the body lay still
+        through them."""
+        self._still.append((t, points))
+        while len(self._still) > 1 and self._still[1][0] <= t - STILL_S:
+            self._still.popleft()
+        if t - self._still[0][0] < STILL_S or len(self._still) < STILL_READINGS:
             return None
+        frames = [p for _, p in self._still]
         trunk = float(np.hypot(*(points["hip"] - points["shoulder"])))
         if trunk <= 0:
             return None
         for name in points:
-            seen = [p[name] for p in self._still if name in p]
-            spread = np.ptp(np.array(seen), axis=0) if len(seen) == STILL_FRAMES else None
+            seen = [p[name] for p in frames if name in p]
+            spread = np.ptp(np.array(seen), axis=0) if len(seen) == len(frames) else None
             if spread is not None and float(np.hypot(*spread)) > STILL_SHARE * trunk:
                 return None
         middle = {
-            name: np.median([p[name] for p in self._still if name in p], axis=0) for name in points
+            name: np.median([frame[name] for frame in frames if name in frame], axis=0)
+            for name in points
         }
         along = (middle["hip"] - middle["shoulder"]) / trunk
         ceiling = np.array([along[1], -along[0]])
