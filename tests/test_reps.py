@@ -226,6 +226,20 @@ def test_a_set_begun_before_the_leg_has_settled_learns_the_rest_where_it_lies():
     assert reps[0].peak_angle == pytest.approx(17, abs=1.0)
 
 
+def test_a_foot_rested_lower_for_a_moment_before_the_first_rep_leaves_the_rest_where_it_was():
+    """Before the first rep the leg lies 6 degrees lower for a second, then back where it lay:
+    the rest followed it down and stayed there, and a 12 degree fidget between two reps was
+    counted as a rep."""
+    lying = [(i / FPS, 0.0) for i in range(FPS)]
+    lower = [(1 + i / FPS, -6.0) for i in range(FPS)]
+    back = [(2 + i / FPS, 0.0) for i in range(2 * FPS)]
+    first = [(t + 4.0, a) for t, a in _rep(30)]
+    fidget = [(t + 15.0, a) for t, a in _rep(12, lift=1.0, hold=0.5, lower=1.0)]
+    second = [(t + 21.0, a) for t, a in _rep(30)]
+    reps = _run(RepSegmenter(15), lying + lower + back + first + fidget + second)
+    assert [round(r.peak_angle) for r in reps] == [30, 30]
+
+
 def test_a_jittery_reading_at_a_hover_does_not_start_a_rep_that_swallows_the_wait():
     """The leg hovers about 3.5 degrees up; one reading dips to rest level and the next jumps
     to 8.5. That rise began a rep from rest that waited at the hover and joined the next lift,

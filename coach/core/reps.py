@@ -119,6 +119,7 @@ class RepSegmenter:
         self._last_t: float | None = None
         self._counted = False  # a rep of this set has ended
         self._sinking: tuple[float, float] | None = None  # lying still below rest: since, where
+        self._unsettled: float | None = None  # the rest learned first, if a lower one replaced it
 
     @property
     def in_rep(self) -> bool:
@@ -206,13 +207,21 @@ class RepSegmenter:
         """Before the set's first rep, a leg lying still well below its learned rest is the
         rest: the rest was learned while the leg was still settling into place (a set begun
         with the leg a few degrees up, sinking slowly as the person relaxed), and every rep
-        would read that much short. After a rep, a reading far below rest is a misread leg."""
-        if self._counted or lift >= -self._start_above:
+        would read that much short. A leg that then lies still again where the rest was first
+        learned was only resting its foot lower for a moment: that rest comes back (else every
+        threshold stayed that far off all set). After a rep, a reading far below rest is a
+        misread leg."""
+        back = self._unsettled is not None and abs(abduction - self._unsettled) <= self._hover_band
+        if self._counted or (lift >= -self._start_above and not back):
             self._sinking = None
         elif self._sinking is None or abs(abduction - self._sinking[1]) > self._hover_band:
             self._sinking = (t, abduction)
         elif t - self._sinking[0] >= SETTLE_S:
-            self._baseline, self._sinking = abduction, None
+            if self._unsettled is None:
+                self._unsettled = self._baseline
+            elif back:
+                self._unsettled = None
+            self._baseline, self._floor, self._sinking = abduction, 0.0, None
 
     def _begin(self, samples: list[Sample], low: float) -> None:
         self._phase = _Phase.MOVING
