@@ -14,6 +14,7 @@ from coach.core.pose import landmarks
 from coach.core.pose.body import leg_points
 from coach.core.pose.landmarks import Landmarks
 from coach.core.pose.reader import PoseReader
+from coach.core.pose.rest_line import RestLine
 from coach.core.pose.tracking import PoseTracker
 from coach.settings import Settings
 from tests.test_pose_core import lying_body
@@ -164,3 +165,21 @@ def test_a_lift_that_begins_soon_after_the_recording_is_counted(fps):
         if scored is not None:
             reps.append(scored.rep.peak_angle)
     assert reps == [pytest.approx(30.0, abs=1.0)]
+
+
+@pytest.mark.parametrize("starts_at", [0.1, 0.3])
+def test_a_lift_begun_before_any_still_rest_reads_its_whole_height(starts_at):
+    """The rest line is learned again when the camera's tilt has been measured or the camera
+    moved, whatever the person is doing then. Until a still rest shows it, the readings so far
+    stand in for it; their median followed a leg already rising, and a 30 degree lift begun
+    0.3 s after the reset read 20."""
+    rest_line = RestLine()
+    trunk = np.array([1.0, 0.0])
+    bias = 4.0  # what the model reads for the leg lying down
+    read = []
+    for i in range(30):
+        t = i / 15
+        lift = min(max(0.0, (t - starts_at) * 30.0), 30.0) + bias
+        rest_line.update(t, lift, lift, trunk)
+        read.append(lift - rest_line.lift_offset_deg(trunk))
+    assert read[-1] == pytest.approx(30.0, abs=1.0)

@@ -64,7 +64,10 @@ class RestLine:
         # Until then, the rest the readings so far show: taken off at once, the learned rest
         # later moved the readings by two degrees, enough to make a rep segmenter that had
         # begun to settle on them start again and miss a rep that began 0.8 s into a video.
+        # It is kept from the moment the leg first moves: a median of the readings since
+        # followed a lift begun before any still rest, and a 30 degree lift read 20.
         self._provisional: float | None = None
+        self._moved = False
         self._trunk: np.ndarray | None = None
         self._recent: deque[_Reading] = deque()
         self._turned_since: float | None = None
@@ -91,12 +94,14 @@ class RestLine:
             STILL_SPREAD_DEG
         ):
             recent.popleft()  # the leg moved: still since the reading after
+            self._moved = self._provisional is not None
         self._watch_the_turn(t, trunk)
         if self.offset_deg is not None:
             return
         rest = statistics.median(r.raw for r in recent)
         if abs(rest) <= MAX_REST_DEG:
-            self._provisional = rest
+            if not self._moved:
+                self._provisional = rest
             if self.still:
                 self.offset_deg = rest
                 trunks = [r.trunk for r in recent if r.trunk is not None]
