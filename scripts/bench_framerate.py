@@ -11,7 +11,7 @@ in `FRONT_ENDS` or `HABITS`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from bench_sessions import (
@@ -43,7 +43,12 @@ STALL_FPS = 10
 SESSIONS = 6  # per front-end and condition: 72 reps
 PEOPLE_SESSIONS = 6
 PEOPLE_FPS = (5, 10)
+# About one set in three, a person does something else in a rep's place: a clamshell (the
+# knees bent and opened 25 to 50 degrees) or the top arm raised (60 to 150 degrees).
+INSTEAD_SHARE = 0.35
+INSTEAD = {"clamshell": (25.0, 50.0), "arm_raise": (60.0, 150.0)}
 HOLD_WITHIN_S = 0.25
+OTHER_COUNTED_WITHIN_S = 1.0  # a rep counted this soon after another movement ended was it
 SIZE = (320, 240)
 IN_BODY = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift")
 # A pose model is seldom sure of the foot: the toes are not judged from it.
@@ -129,6 +134,23 @@ def people_style(rng: np.random.Generator, style: RepStyle) -> RepStyle:
     )
 
 
+def done_instead(rng: np.random.Generator, special: dict) -> dict:
+    """Now and then a rep of a set done as another movement, on the rep's own timing: no rep
+    of the leg lift, and none a coach should count."""
+    changed = dict(special)
+    for side, set_no in sorted({(side, set_no) for side, set_no, _ in special}):
+        if rng.random() >= INSTEAD_SHARE:
+            continue
+        slot = int(rng.integers(1, REPS_PER_SET + 1))
+        kind = str(rng.choice(list(INSTEAD)))
+        low, high = INSTEAD[kind]
+        style = changed[side, set_no, slot]
+        changed[side, set_no, slot] = replace(
+            style, instead=kind, peak_deg=float(rng.uniform(low, high))
+        )
+    return changed
+
+
 def lowered_for_next(special: dict[tuple[str, int, int], RepStyle]) -> dict:
     """A rep not quite lowered still comes down far enough for the next to be a lift: at most
     40 % of the next rep's height. Drawn from its own height alone, a 55 degree rep stopped at
@@ -157,6 +179,10 @@ class Tally:
     clean: int = 0
     clean_faulted: int = 0
     hold_errors: list[float] | None = None
+    # Per movement done in a rep's place ("clamshell", "arm_raise"): how many, and how many
+    # reps the coach counted during one.
+    other_movements: dict[str, int] = field(default_factory=dict)
+    other_movements_counted: dict[str, int] = field(default_factory=dict)
 
     def figures(self) -> dict[str, object]:
         def share(part: int, whole: int) -> float | None:
@@ -178,6 +204,8 @@ class Tally:
             "clean_reps": self.clean,
             "hold_within_0_25_s": share(sum(e <= HOLD_WITHIN_S for e in holds), len(holds)),
             "hold_error_s_max": round(max(holds), 2) if holds else None,
+            "other_movements": self.other_movements,
+            "other_movements_counted": self.other_movements_counted,
         }
 
 
@@ -196,7 +224,7 @@ def _session(
             {key: people_style(rng, style) for key, style in special.items()}
         )
         faults_of = {id(people_special[k]): faults_of[id(s)] for k, s in special.items()}
-        special = people_special
+        special = done_instead(rng, people_special)
     script = Script(
         special=special,
         calibration_toes_deg=calibration_toes(rng),
@@ -220,6 +248,12 @@ def _session(
         done = sum(on == side for _, on, _ in athlete.performed)
         tally.sets += 1
         tally.sets_wrong += sum(r.side == side for r in reps) != done
+    for start, side, other in athlete.done_instead:
+        kind = str(other.instead)
+        tally.other_movements[kind] = tally.other_movements.get(kind, 0) + 1
+        end = start + other.seconds + OTHER_COUNTED_WITHIN_S
+        counted = sum(rep.side == side and start < rep.t <= end for rep in reps)
+        tally.other_movements_counted[kind] = tally.other_movements_counted.get(kind, 0) + counted
     for rep in reps:
         style = performed_ending_near(athlete.performed, rep.t, rep.side)
         if style is None or not rep.form_checked:
@@ -265,7 +299,8 @@ def framerate_figures(seed: int) -> dict[str, object]:
             "what": f"{SESSIONS} sessions of 2 x {REPS_PER_SET} reps a condition, random faults; "
             f"stalls: {STALL_S:g} s without frames every {STALL_EVERY_S:g} s at {STALL_FPS} fps; "
             f"people: {PEOPLE_SESSIONS} sessions with hovers, reps not quite lowered, any speed, "
-            "holds to 8 s, a drifting rest, fidgets and settling",
+            "holds to 8 s, a drifting rest, fidgets, settling, and a clamshell or arm raise done "
+            "in a rep's place about one set in three",
             **figures,
         }
     }

@@ -38,6 +38,10 @@ class RepStyle:
     circles: int = 0
     circle_s: float = 1.5
     circle_deg: float = 5.0
+    # Another movement done in this rep's place, which is no rep of the leg lift: "clamshell"
+    # (the knees bent, the top one opened `peak_deg`) or "arm_raise" (the top arm raised
+    # `peak_deg` from the side, the leg left lying). None: the lift itself.
+    instead: str | None = None
 
     @property
     def seconds(self) -> float:
@@ -83,6 +87,7 @@ class LegState:
     forward_drift: float = 0.0
     knees_bent: bool = False  # clamshells: `abduction` is the top knee's opening
     feet_apart: float = 0.0
+    arm_raise: float = 0.0  # the top arm turned up from along the side, toward the ceiling
 
 
 def _circling(style: RepStyle, held: float) -> float:
@@ -93,6 +98,20 @@ def _circling(style: RepStyle, held: float) -> float:
     if held >= style.circles * style.circle_s:
         return 0.0
     return style.circle_deg * (math.cos(2 * math.pi * held / style.circle_s) - 1.0)
+
+
+def _begun(done: list[tuple[float, str, RepStyle]], t: float) -> list[tuple[float, str, RepStyle]]:
+    """What was done up to its top by `t`: a movement cut off before it was not done."""
+    return [p for p in done if p[0] + p[2].lift_s <= t]
+
+
+def _raised(style: RepStyle, elapsed: float) -> float:
+    """How far up the rep is, 0 → 1 → 0, `elapsed` seconds after it began."""
+    if elapsed < style.lift_s:
+        return _ease(elapsed / style.lift_s)
+    if elapsed < style.lift_s + style.hold_s:
+        return 1.0
+    return 1.0 - _ease((elapsed - style.lift_s - style.hold_s) / style.lower_s)
 
 
 def _ease(x: float) -> float:
@@ -116,8 +135,10 @@ class SimulatedAthlete:
         self._raised_at: float | None = None  # asked to raise the leg a little, toes ahead
         self._lowered_at: float | None = None  # and then to lower it
         # Each rep as performed: when its lift began, and the style it was done in, so a
-        # benchmark can match the coach's counted reps to what was really done.
+        # benchmark can match the coach's counted reps to what was really done; and likewise
+        # each other movement done in a rep's place, which no coach should count.
         self.performed: list[tuple[float, str, RepStyle]] = []
+        self.done_instead: list[tuple[float, str, RepStyle]] = []
 
     def on_event(self, event: Event) -> None:
         set_begins = isinstance(event, StateChanged) and event.state == Phase.SET
@@ -131,7 +152,8 @@ class SimulatedAthlete:
             self._toes_ahead = False
             self._set_began = event.t
         elif isinstance(event, StateChanged):  # the set is over: a rep not yet up is not done
-            self.performed = [p for p in self.performed if p[0] + p[2].lift_s <= event.t]
+            self.performed = _begun(self.performed, event.t)
+            self.done_instead = _begun(self.done_instead, event.t)
             stopped = event.state in (Phase.PAUSED, Phase.DONE, Phase.STOPPED)
             self._reps = [] if stopped else [rep for rep in self._reps if rep[0] <= event.t]
         elif isinstance(event, Cue) and event.tag == "calibrate":
@@ -144,12 +166,14 @@ class SimulatedAthlete:
             # A rep under way is finished first: a long hold runs into the next beat.
             start, rises_from = event.t + REACTION_S, 0.0
             if self._reps:
-                last_start, last, _ = self._reps[-1]
-                start, rises_from = max(start, last_start + last.seconds), last.end_deg
+                last_start, last, last_from = self._reps[-1]
+                start = max(start, last_start + last.seconds)
+                rises_from = last_from if last.instead else last.end_deg
             self._slot += 1
             style = self._script.style(self._side, self._set_no, self._slot)
             self._reps.append((start, style, rises_from))
-            self.performed.append((start, self._side, style))
+            done = self.done_instead if style.instead else self.performed
+            done.append((start, self._side, style))
 
     def leg_at(self, t: float) -> LegState:
         rest = 0.0 if self._toes_ahead else self._script.default.rotation_deg
@@ -167,14 +191,12 @@ class SimulatedAthlete:
             return LegState(self._side, lying, rest, knees_bent=self._knees_bent)
         start, s, low = begun[-1]
         elapsed = t - start
-        circled = 0.0
-        if elapsed < s.lift_s:
-            up = _ease(elapsed / s.lift_s)
-        elif elapsed < s.lift_s + s.hold_s:
-            up = 1.0
+        if s.instead:
+            return self._instead(s, elapsed, low + self._habits_at(t, waiting=True), rest)
+        up, circled = _raised(s, elapsed), 0.0
+        if s.lift_s <= elapsed < s.lift_s + s.hold_s:
             circled = _circling(s, elapsed - s.lift_s)
-        else:
-            up = 1.0 - _ease((elapsed - s.lift_s - s.hold_s) / s.lower_s)
+        elif elapsed >= s.lift_s + s.hold_s:
             low = s.end_deg
         rotation = rest + (s.rotation_deg - rest) * up
         return LegState(
@@ -189,6 +211,16 @@ class SimulatedAthlete:
             s.forward_drift_deg * up,
             self._knees_bent,
             s.feet_apart_deg * up,
+        )
+
+    def _instead(self, s: RepStyle, elapsed: float, lying: float, rest: float) -> LegState:
+        """Another movement in a rep's place: the leg lies where it waited, while the knees
+        open as a clamshell or the top arm rises, on the rep's own timing."""
+        up = _raised(s, elapsed)
+        if s.instead == "clamshell" and elapsed < s.seconds:
+            return LegState(self._side, s.peak_deg * up, rest, knees_bent=True)
+        return LegState(
+            self._side, lying, rest, knees_bent=self._knees_bent, arm_raise=s.peak_deg * up
         )
 
     def _habits_at(self, t: float, waiting: bool) -> float:

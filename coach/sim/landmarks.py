@@ -19,11 +19,13 @@ import numpy as np
 from coach.core.pose.crop import Region
 from coach.core.pose.landmarks import (
     ANKLE,
+    ELBOW,
     FOOT_INDEX,
     HEEL,
     HIP,
     KNEE,
     SHOULDER,
+    WRIST,
     Landmarks,
 )
 from coach.sim.athlete import SimulatedAthlete
@@ -33,6 +35,7 @@ STACK_SHARE = 0.05  # how far below the top side the bottom side lies, as a shar
 NOISE_PX = 1.5  # the landmarks' jitter (standard deviation) on a 640-pixel frame
 FOOT_SURE = 0.6  # below what the coach asks of a foot: the toes are not judged
 BODY_SURE = 0.98
+ARM_TRUNKS = 1.05  # shoulder to wrist, in trunk lengths: lying along the side, the hand by the hip
 ROLL_SURE = 0.3  # how sure the model is of each side in the middle of a roll-over
 Posture = Callable[[float], tuple[str, float]]  # t -> ("lying" | "rolling" | "standing", 0..1)
 
@@ -83,13 +86,19 @@ class LandmarkStream:
         hip = joints["hip"]
         toward_feet = np.sign(joints["hip"][0] - joints["shoulder"][0])
         index = {
-            "shoulder": SHOULDER, "hip": HIP, "knee": KNEE,
-            "ankle": ANKLE, "heel": HEEL, "foot": FOOT_INDEX,
+            "shoulder": SHOULDER, "hip": HIP, "knee": KNEE, "ankle": ANKLE,
+            "heel": HEEL, "foot": FOOT_INDEX, "elbow": ELBOW, "wrist": WRIST,
         }  # fmt: skip
         along = joints["ankle"] - joints["knee"]
+        # The top arm lies along the side and turns up about the shoulder as it is raised.
+        raised = math.radians(leg.arm_raise)
+        arm = ARM_TRUNKS * float(np.hypot(*(hip - joints["shoulder"])))
+        arm_dir = np.array([toward_feet * math.cos(raised), -math.sin(raised)])
         on_top = {
             "shoulder": joints["shoulder"], "hip": hip, "knee": joints["knee"],
             "ankle": joints["ankle"], "heel": joints["ankle"] - 0.15 * along, "foot": joints["toe"],
+            "elbow": joints["shoulder"] + arm_dir * arm / 2,
+            "wrist": joints["shoulder"] + arm_dir * arm,
         }  # fmt: skip
         # The bottom leg rests on the floor, straight along the trunk's line, or in a
         # clamshell bent as the top one lies closed.
@@ -107,6 +116,9 @@ class LandmarkStream:
             points[index[name][top]] = point
             if name in ("shoulder", "hip"):
                 below = point
+            elif name in ("elbow", "wrist"):  # the bottom arm lies along the side, under
+                reached = arm * (0.5 if name == "elbow" else 1.0)
+                below = joints["shoulder"] + np.array([toward_feet * reached, 0.0])
             elif leg.knees_bent:
                 below = closed["ankle" if name in ("heel", "foot") else name]
             else:
