@@ -48,7 +48,7 @@ PEOPLE_FPS = (5, 10)
 INSTEAD_SHARE = 0.35
 INSTEAD = {"clamshell": (25.0, 50.0), "arm_raise": (60.0, 150.0)}
 HOLD_WITHIN_S = 0.25
-OTHER_COUNTED_WITHIN_S = 1.0  # a rep counted this soon after another movement ended was it
+OTHER_BEGUN_WITHIN_S = 0.5  # how far the coach's timing of a rep may be off (see `_during`)
 SIZE = (320, 240)
 IN_BODY = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift")
 # A pose model is seldom sure of the foot: the toes are not judged from it.
@@ -251,8 +251,7 @@ def _session(
     for start, side, other in athlete.done_instead:
         kind = str(other.instead)
         tally.other_movements[kind] = tally.other_movements.get(kind, 0) + 1
-        end = start + other.seconds + OTHER_COUNTED_WITHIN_S
-        counted = sum(rep.side == side and start < rep.t <= end for rep in reps)
+        counted = sum(rep.side == side and _during(rep, start, other) for rep in reps)
         tally.other_movements_counted[kind] = tally.other_movements_counted.get(kind, 0) + counted
     for rep in reps:
         style = performed_ending_near(athlete.performed, rep.t, rep.side)
@@ -269,6 +268,17 @@ def _session(
             key = key or ("fp" if fault in found else "fn" if fault in expected else None)
             if key:
                 tally.faults[fault][key] += 1
+
+
+def _during(rep: RepCounted, start: float, other: RepStyle) -> bool:
+    """Whether a counted rep was the other movement begun at `start`: its lift began (as the
+    coach timed it) as that movement rose or was held, or, seen by no one, it was counted while
+    that movement went on. The rep before it is counted as it ends, and the next lift begins
+    after it, a lowering later."""
+    if rep.form_checked:
+        began = rep.t - rep.lift_s - rep.hold_s - rep.lower_s
+        return start - OTHER_BEGUN_WITHIN_S < began < start + other.lift_s + other.hold_s
+    return start < rep.t <= start + other.seconds + OTHER_BEGUN_WITHIN_S
 
 
 def _condition(

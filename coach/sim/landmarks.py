@@ -36,6 +36,10 @@ NOISE_PX = 1.5  # the landmarks' jitter (standard deviation) on a 640-pixel fram
 FOOT_SURE = 0.6  # below what the coach asks of a foot: the toes are not judged
 BODY_SURE = 0.98
 ARM_TRUNKS = 1.05  # shoulder to wrist, in trunk lengths: lying along the side, the hand by the hip
+# A raised arm takes the model's shoulder point with it (the shoulder blade rises and the point
+# sits on the deltoid): up to this many trunk lengths toward the ceiling with the arm straight
+# up, turning the trunk's line so the still leg reads as lifted against it (about 8 degrees).
+SHOULDER_WITH_ARM = 0.15
 ROLL_SURE = 0.3  # how sure the model is of each side in the middle of a roll-over
 Posture = Callable[[float], tuple[str, float]]  # t -> ("lying" | "rolling" | "standing", 0..1)
 
@@ -92,13 +96,16 @@ class LandmarkStream:
         along = joints["ankle"] - joints["knee"]
         # The top arm lies along the side and turns up about the shoulder as it is raised.
         raised = math.radians(leg.arm_raise)
-        arm = ARM_TRUNKS * float(np.hypot(*(hip - joints["shoulder"])))
+        trunk = float(np.hypot(*(hip - joints["shoulder"])))
+        arm = ARM_TRUNKS * trunk
         arm_dir = np.array([toward_feet * math.cos(raised), -math.sin(raised)])
+        shoulder = joints["shoulder"] - np.array(
+            [0.0, SHOULDER_WITH_ARM * trunk * math.sin(raised)]
+        )
         on_top = {
-            "shoulder": joints["shoulder"], "hip": hip, "knee": joints["knee"],
+            "shoulder": shoulder, "hip": hip, "knee": joints["knee"],
             "ankle": joints["ankle"], "heel": joints["ankle"] - 0.15 * along, "foot": joints["toe"],
-            "elbow": joints["shoulder"] + arm_dir * arm / 2,
-            "wrist": joints["shoulder"] + arm_dir * arm,
+            "elbow": shoulder + arm_dir * arm / 2, "wrist": shoulder + arm_dir * arm,
         }  # fmt: skip
         # The bottom leg rests on the floor, straight along the trunk's line, or in a
         # clamshell bent as the top one lies closed.
@@ -114,8 +121,8 @@ class LandmarkStream:
         sure = np.full(33, BODY_SURE)
         for name, point in on_top.items():
             points[index[name][top]] = point
-            if name in ("shoulder", "hip"):
-                below = point
+            if name in ("shoulder", "hip"):  # the bottom one stays as it lay
+                below = joints[name]
             elif name in ("elbow", "wrist"):  # the bottom arm lies along the side, under
                 reached = arm * (0.5 if name == "elbow" else 1.0)
                 below = joints["shoulder"] + np.array([toward_feet * reached, 0.0])

@@ -1,0 +1,52 @@
+"""A person who does something else in a rep's place, in a whole simulated leg-lift session:
+a physiotherapist would not count it, and the coach must not either."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from coach.adapters.clock import VirtualClock
+from coach.adapters.speech.console import ConsoleSpeaker
+from coach.app.demo import build_demo
+from coach.core.events import Command, RepCounted
+from coach.core.pose.reader import PoseReader
+from coach.core.pose.tracking import PoseTracker
+from coach.sim.athlete import RepStyle, Script
+from coach.sim.landmarks import LandmarkStream
+from tests.helpers import quick_settings
+
+
+def _session(script: Script):
+    """The counted reps and the athlete, seen by the pose front-end (the landmark stream) at the
+    camera's 15 frames a second."""
+    settings = quick_settings(reps=3)
+    settings = replace(settings, camera=replace(settings.camera, fps=15))
+    streams: list[LandmarkStream] = []
+
+    def film(athlete):
+        camera = settings.camera
+        ratio = settings.markers.foot_to_leg_ratio
+        streams.append(LandmarkStream(athlete, camera.width, camera.height, ratio))
+        return streams[0]
+
+    tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
+    reader = PoseReader(settings, tracker)
+    events: list[object] = []
+    loop, athlete = build_demo(
+        settings, VirtualClock(), ConsoleSpeaker(), [events.append], script, film, reader
+    )
+    loop.send(Command.START, "test")
+    loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
+    return [e for e in events if isinstance(e, RepCounted)], athlete
+
+
+def test_a_clamshell_done_in_a_reps_place_is_not_counted_by_the_pose_coach():
+    script = Script(special={("right", 1, 2): RepStyle(peak_deg=40.0, instead="clamshell")})
+    reps, athlete = _session(script)
+    [(start, _, other)] = athlete.done_instead
+    during = [r for r in reps if start < r.t <= start + other.seconds + 1.0]
+    assert during == []
+    # Every lift the person did is counted, once: the set asked for one more after it.
+    for side in ("right", "left"):
+        lifts = [p for p in athlete.performed if p[1] == side]
+        assert len([r for r in reps if r.side == side]) == len(lifts) == 3
