@@ -224,7 +224,8 @@ def _session(
             {key: people_style(rng, style) for key, style in special.items()}
         )
         faults_of = {id(people_special[k]): faults_of[id(s)] for k, s in special.items()}
-        special = done_instead(rng, people_special)
+        # Drawn apart, so each session's other draws stay those of the sessions without them.
+        special = done_instead(rng.spawn(1)[0], people_special)
     script = Script(
         special=special,
         calibration_toes_deg=calibration_toes(rng),
@@ -244,14 +245,20 @@ def _session(
     loop.send(Command.START, "bench")
     loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
     reps = [e for e in events if isinstance(e, RepCounted)]
+    extra: dict[str, int] = {}
     for side in settings.session.legs:
+        counted = sum(r.side == side for r in reps)
         done = sum(on == side for _, on, _ in athlete.performed)
         tally.sets += 1
-        tally.sets_wrong += sum(r.side == side for r in reps) != done
+        tally.sets_wrong += counted != done
+        extra[side] = max(counted - done, 0)
     for start, side, other in athlete.done_instead:
         kind = str(other.instead)
+        # Only a rep more than the lifts done: a lift timed from a fidget during the other
+        # movement is still a lift.
+        counted = min(extra[side], sum(r.side == side and _during(r, start, other) for r in reps))
+        extra[side] -= counted
         tally.other_movements[kind] = tally.other_movements.get(kind, 0) + 1
-        counted = sum(rep.side == side and _during(rep, start, other) for rep in reps)
         tally.other_movements_counted[kind] = tally.other_movements_counted.get(kind, 0) + counted
     for rep in reps:
         style = performed_ending_near(athlete.performed, rep.t, rep.side)
