@@ -48,7 +48,10 @@ PEOPLE_FPS = (5, 10)
 INSTEAD_SHARE = 0.35
 INSTEAD = {"clamshell": (25.0, 50.0), "arm_raise": (60.0, 150.0)}
 HOLD_WITHIN_S = 0.25
-OTHER_BEGUN_WITHIN_S = 0.5  # how far the coach's timing of a rep may be off (see `_during`)
+# How far before another movement a rep the coach counted may be timed from and still be it:
+# a clamshell begun as a lift's lowering ended was timed from that lowering, 1.4 s before. The
+# lift before began at least 3 s before it (the quickest lift, hold and lowering).
+OTHER_BEGUN_WITHIN_S = 2.0
 SIZE = (320, 240)
 IN_BODY = ("too_high", "toes_up", "hip_hike", "knee_bend", "forward_drift")
 # A pose model is seldom sure of the foot: the toes are not judged from it.
@@ -278,13 +281,13 @@ def _session(
 
 
 def _during(rep: RepCounted, start: float, other: RepStyle) -> bool:
-    """Whether a counted rep was the other movement begun at `start`: its lift began (as the
-    coach timed it) as that movement rose or was held, or, seen by no one, it was counted while
-    that movement went on. The rep before it is counted as it ends, and the next lift begins
-    after it, a lowering later."""
+    """Whether a counted rep may be the other movement begun at `start`: its lift began (as the
+    coach timed it) while that movement went on (a clamshell closing can read as a lift), or,
+    seen by no one, it was counted then. The rep before it is counted as it ends, just after
+    `start`, but timed from its own lift, well before."""
     if rep.form_checked:
         began = rep.t - rep.lift_s - rep.hold_s - rep.lower_s
-        return start - OTHER_BEGUN_WITHIN_S < began < start + other.lift_s + other.hold_s
+        return start - OTHER_BEGUN_WITHIN_S < began < start + other.seconds
     return start < rep.t <= start + other.seconds + OTHER_BEGUN_WITHIN_S
 
 
