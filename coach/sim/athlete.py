@@ -10,9 +10,13 @@ import math
 from dataclasses import dataclass, field
 
 from coach.core.events import Beat, Cue, Event, Phase, SessionStarted, StateChanged
+from coach.sim.clamshell import HIP_BEND_DEG, KNEE_BEND_DEG
 
 REACTION_S = 0.3
-CALIBRATION_LIFT_DEG = 25.0  # "raise that leg a little", taking about a second
+CALIBRATION_LIFT_DEG = 25.0
+# A clamshell done in a rep's place starts from the leg-lift's straight legs: the hips and knees
+# bend to the clamshell's (coach/sim/clamshell.py) over this long, and straighten after it.
+BEND_S = 1.0  # "raise that leg a little", taking about a second
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ class RepStyle:
 
     @property
     def seconds(self) -> float:
-        return self.lift_s + self.hold_s + self.lower_s
+        bending = 2 * BEND_S if self.instead == "clamshell" else 0.0
+        return self.lift_s + self.hold_s + self.lower_s + bending
 
 
 @dataclass(frozen=True)
@@ -216,11 +221,21 @@ class SimulatedAthlete:
     def _instead(self, s: RepStyle, elapsed: float, lying: float, rest: float) -> LegState:
         """Another movement in a rep's place: the leg lies where it waited, while the knees
         open as a clamshell or the top arm rises, on the rep's own timing."""
-        up = _raised(s, elapsed)
         if s.instead == "clamshell" and elapsed < s.seconds:
-            return LegState(self._side, s.peak_deg * up, rest, knees_bent=True)
+            bent = _ease(elapsed / BEND_S) * _ease((s.seconds - elapsed) / BEND_S)
+            if bent < 1.0:  # the straight leg's knee bending toward the lens, the hip forward
+                return LegState(
+                    self._side, lying, rest, knee_bend=KNEE_BEND_DEG * bent,
+                    forward_drift=HIP_BEND_DEG * bent,
+                )  # fmt: skip
+            opening = s.peak_deg * _raised(s, elapsed - BEND_S)
+            return LegState(self._side, opening, rest, knees_bent=True)
         return LegState(
-            self._side, lying, rest, knees_bent=self._knees_bent, arm_raise=s.peak_deg * up
+            self._side,
+            lying,
+            rest,
+            knees_bent=self._knees_bent,
+            arm_raise=s.peak_deg * _raised(s, elapsed),
         )
 
     def _habits_at(self, t: float, waiting: bool) -> float:
