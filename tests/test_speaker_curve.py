@@ -50,6 +50,17 @@ def test_a_speaker_that_does_not_clip_is_left_straight():
     assert fitted(played, played, rng).knee is None
 
 
+def test_a_muted_microphone_shows_no_curve():
+    """Digital silence explains nothing: the hardest knee was chosen (0/0 made every level
+    NaN), and the reference was bent as if the speaker clipped at 2000."""
+    rng = np.random.default_rng(3)
+    played = speech_like(10.0, rng)
+    curve = SpeakerCurve()
+    for at in range(0, len(played), 320):
+        curve.observe(played[at : at + 320], np.zeros(320))
+    assert curve.knee is None
+
+
 def test_another_compressing_curve_is_matched_closer_than_a_straight_line():
     """A real speaker's curve is not exactly tanh: an algebraic soft clip at 6000 is still
     explained better by a fitted knee than by the played samples as they are."""

@@ -84,6 +84,8 @@ class SpeakerCurve:
     def _best(self) -> float | None:
         """The knee whose bent reference leaves the least of the microphone unexplained (in dB,
         interpolated between knees), or None if no knee beats a straight line by MARGIN_DB."""
+        if self._heard_power <= 0:  # a muted microphone: nothing to explain, no curve shown
+            return None
         explained = np.sum(np.abs(self._cross) ** 2 / (self._power + 1e-9), axis=1)
         level = -10 * np.log10(np.maximum(1.0 - explained / self._heard_power, 1e-12))
         best = int(np.argmax(level[:-1]))
