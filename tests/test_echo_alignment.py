@@ -144,6 +144,48 @@ def test_a_person_talking_over_the_coach_is_not_taken_for_failed_cancellation():
         assert check.cancelling
 
 
+def trusted_then_realigned(rng):
+    check = EchoCheck()
+    for p in periods_with_erle(25, LONG_PERIODS, rng):
+        check.update(*p)
+    assert check.cancelling
+    check.forget()  # the latency jumped and the reference was re-aligned
+    return check
+
+
+def looking_like_double_talk(periods, rng, share=0.6):
+    """Just after a re-alignment most periods' microphone is louder against the reference
+    than usual, as if a person were talking: only about two in five pass that filter."""
+    for microphone, output, reference in periods:
+        louder = 2.0 if rng.random() < share else 1.0
+        yield louder * microphone, louder * output, reference
+
+
+def test_re_aligned_with_its_filter_intact_it_is_trusted_within_a_second_of_the_coachs_voice():
+    rng = np.random.default_rng(8)
+    check = trusted_then_realigned(rng)
+    back = periods_with_erle(22, LONG_PERIODS, rng)
+    until = next(k for k, p in enumerate(looking_like_double_talk(back, rng)) if check.update(*p))
+    assert until < 2 * SHORT_PERIODS and check.cancelling  # it waited 11-18 s for the long one
+    # Trusted on the short window, it still notices the next collapse at once.
+    collapsed = [check.update(*p) for p in periods_with_erle(0.5, SHORT_PERIODS, rng)]
+    assert any(collapsed) and check.collapsed and not check.cancelling
+
+
+def test_re_aligned_but_not_cancelling_well_enough_it_is_never_trusted():
+    rng = np.random.default_rng(9)
+    check = trusted_then_realigned(rng)
+    for p in looking_like_double_talk(periods_with_erle(12, 5 * LONG_PERIODS, rng), rng):
+        check.update(*p)
+        assert not check.cancelling
+    # A canceller that hardly cancels, then briefly better: the re-alignment's grace is over.
+    check = trusted_then_realigned(rng)
+    for p in periods_with_erle(3, LONG_PERIODS, rng):
+        check.update(*p)
+    verdicts = [check.update(*p) or check.cancelling for p in periods_with_erle(25, 45, rng)]
+    assert not any(verdicts)
+
+
 def test_a_canceller_that_never_gets_good_enough_is_never_trusted():
     rng = np.random.default_rng(6)
     check = EchoCheck()

@@ -11,6 +11,13 @@ keeps them: after a latency jump the echo, now out of step with the reference, l
 double-talk too, and a person 10-20 dB below the echo still leaves 10 dB or more. The short
 window notices a collapse (a latency jump leaves about 0 dB at once), the long one a canceller
 that never gets good enough.
+
+After a re-alignment (`forget`) of a canceller that was cancelling, its filter is known to be
+good: the adaptation was held while the echo was out of step, so it fits again at once. Then
+the short window alone, double-talk and all (a person only lowers its median), judges it; only
+about two periods in five pass the double-talk filter just after a re-alignment, so waiting for
+the long window kept the coach deaf through its own voice for 11-18 s. A cold start, and a
+filter that has not come back within a long window, keep the long window's caution.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ class EchoCheck:
         self.cancelling = False
         self.collapsed = False  # it was cancelling and suddenly is not: the echo's path moved
         self.handed_over = 0  # times cancellation fell short and the gate took over
+        self._intact = False  # re-aligned after cancelling: the filter fits again, judge it soon
 
     def update(self, microphone: np.ndarray, output: np.ndarray, reference: np.ndarray) -> bool:
         """One period's microphone, canceller output and reference; True when the verdict
@@ -55,11 +63,15 @@ class EchoCheck:
             self._loss.append(loss)
             self._long.append(erle)
         self._counted += 1
-        if len(self._long) < LONG_PERIODS or self._counted % JUDGE_EVERY:
+        full = len(self._long) >= LONG_PERIODS
+        # Re-aligned, or trusted on the short window alone: it watches until the long one fills.
+        soon = (self._intact or self.cancelling) and len(self._short) >= SHORT_PERIODS
+        if not (full or soon) or self._counted % JUDGE_EVERY:
             return False
         self._usual_loss = float(np.median(self._loss))
         was = self.cancelling
-        short, long = float(np.median(self._short)), float(np.median(self._long))
+        short = float(np.median(self._short))
+        long = float(np.median(self._long)) if full else short
         if self.cancelling:
             self.cancelling = long >= LOW_DB and short >= COLLAPSED_DB
             self.collapsed = short < COLLAPSED_DB
@@ -67,6 +79,8 @@ class EchoCheck:
         else:
             self.cancelling = long >= ENOUGH_DB and short >= ENOUGH_DB
             self.collapsed = self.collapsed and not self.cancelling
+        # Back, or not back within a long window: either way the re-alignment is over.
+        self._intact = self._intact and not (self.cancelling or full)
         return was != self.cancelling
 
     @property
@@ -75,7 +89,9 @@ class EchoCheck:
         return float(np.median(self._long)) if self._long else None
 
     def forget(self) -> None:
-        """The echo's path changed (a re-alignment): judge afresh, not cancelling meanwhile."""
+        """The echo's path changed (a re-alignment): judge afresh, not cancelling meanwhile; soon,
+        if it was cancelling (or had just collapsed) before."""
+        self._intact = self._intact or self.cancelling or self.collapsed
         self._short.clear()
         self._long.clear()
         self._counted = 0
