@@ -14,7 +14,11 @@ import numpy as np
 from coach.adapters.audio.errors import AudioUnavailable
 
 FRAME_MS = 20
-TAIL_MS = 200
+# The echo path Speex learns. A living room rings longer than 200 ms (RT60 0.6 s), and what a
+# 200 ms filter left of it in the pauses of a cue was heard as "it hurts"; 300-400 ms took
+# 3-5 dB more out there for under 1 ms more CPU per second of audio, while 600 ms adapted
+# more slowly and left more (scripts/bench_canceller.py; README, "hears you while it talks").
+TAIL_MS = 400
 
 
 class EchoCanceller(Protocol):
