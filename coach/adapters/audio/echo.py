@@ -2,7 +2,7 @@
 
 Measured against WebRTC's AEC3 on the coach's own cues in a simulated room, Speex kept a
 command said over a cue almost as well as with no cue at all, at about 4 ms of CPU per second
-of audio; AEC3 removed more echo but lost the talker.
+of audio (4-5 ms with the 400 ms filter below); AEC3 removed more echo but lost the talker.
 """
 
 from __future__ import annotations
