@@ -14,7 +14,13 @@ from coach.adapters.audio.errors import AudioUnavailable
 from coach.adapters.voice.audio import AudioSource
 from coach.adapters.voice.recognizer import VoskRecognizer
 from coach.core.backoff import Backoff
-from coach.core.hearing import Recognizer, SafetyAlarm, endpoint_for, next_result
+from coach.core.hearing import (
+    Recognizer,
+    SafetyAlarm,
+    as_the_gate_moves,
+    endpoint_for,
+    next_result,
+)
 from coach.core.phrases import EchoGate, Heard, Match, PhraseMatcher
 from coach.core.residue import EchoResidue
 from coach.settings import VoiceSettings
@@ -124,15 +130,8 @@ class VoiceListener:
         while chunk and not self._stopping.is_set():
             through = self._gate is None or self._hears_through_speech()
             is_open, speaking = self._gate_open(through)
-            if was_through and not through:
-                # The self-check found the canceller not cancelling: the words heard over the
-                # coach meanwhile were its own echo as likely as a person, and are dropped.
-                self._recognizer.finish()
-            elif was_open and not is_open:
-                # The coach began to talk over words already heard: take them as they are
-                # rather than lose them (a command cut short is still a whole phrase).
-                self._hear(self._recognizer.finish())
-            elif is_open and not was_open and self._endpoint is not None:
+            self._hear(as_the_gate_moves(self._recognizer, was_open, is_open, was_through, through))
+            if is_open and not was_open and self._endpoint is not None:
                 self._endpoint.reset()
             if is_open:
                 self._residue.fed(chunk, speaking)

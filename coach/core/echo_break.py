@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coach.core.echo_check import rms
+
 # int16 units: a quieter reference (a word's onset or its fading end) leaves an echo the
 # microphone's hiss can hide, so little taken out of it proves nothing.
 SOUNDING_RMS = 1000.0
@@ -36,12 +38,12 @@ class EchoBreak:
         """One period the canceller processed, and whether it was judged to be cancelling (its
         usual level is learnt, and a break looked for, only then); True once the echo has
         broken away from the reference (until `mend`)."""
-        sound = _rms(reference) if cancelling else 0.0  # nothing to break otherwise
+        sound = rms(reference) if cancelling else 0.0  # nothing to break otherwise
         if sound < SOUNDING_RMS:
             self._low = 0 if not cancelling else self._low
             return self.broken
-        heard = _rms(microphone)
-        taken = 20.0 * np.log10((heard + 1.0) / (_rms(output) + 1.0))
+        heard = rms(microphone)
+        taken = 20.0 * np.log10((heard + 1.0) / (rms(output) + 1.0))
         level = 20.0 * np.log10((heard + 1.0) / sound)
         if taken >= GOOD_DB:
             self._usual = level if self._usual is None else self._usual
@@ -58,8 +60,3 @@ class EchoBreak:
         """The reference was re-aligned, or the wait for it is over."""
         self.broken = False
         self._low = 0
-
-
-def _rms(samples: np.ndarray) -> float:
-    values = samples.astype(np.float64)
-    return float(np.sqrt(values @ values / len(values))) if len(values) else 0.0

@@ -52,11 +52,11 @@ class EchoCheck:
         """One period's microphone, canceller output and reference; True when the verdict
         has just changed. The medians are taken every JUDGE_EVERY periods of the coach's
         voice: a tenth of a second later at most, at a fifth of the cost."""
-        sound = _rms(reference)
+        sound = rms(reference)
         if sound < SOUNDING_RMS:
             return False
-        heard = _rms(microphone)
-        erle = _db((heard + 1.0) / (_rms(output) + 1.0))
+        heard = rms(microphone)
+        erle = _db((heard + 1.0) / (rms(output) + 1.0))
         self._short.append(erle)  # a collapse shows even where it looks like double-talk
         loss = _db(heard / sound)
         if self._usual_loss is None or loss <= self._usual_loss + DOUBLE_TALK_DB:
@@ -103,6 +103,7 @@ def _db(ratio: float) -> float:
     return 20.0 * float(np.log10(max(ratio, 1e-9)))
 
 
-def _rms(samples: np.ndarray) -> float:
+def rms(samples: np.ndarray) -> float:
+    """The root mean square of a stretch of samples (0 for none), in their units."""
     values = samples.astype(np.float64)
     return float(np.sqrt(values @ values / len(values))) if len(values) else 0.0

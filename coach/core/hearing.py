@@ -51,6 +51,22 @@ def endpoint_for(end_silence_s: float) -> QuickEnd | None:
     )
 
 
+def as_the_gate_moves(
+    recognizer: Recognizer, was_open: bool, is_open: bool, was_through: bool, through: bool
+) -> Heard | None:
+    """The words to take as the microphone stops being listened to through the coach's voice
+    or at all: words heard over an echo the canceller turned out not to be cancelling (its
+    self-check notices up to half a second late) were its own echo as likely as a person, and
+    are dropped; words the coach began to talk over are taken as they are (a command cut
+    short is still a whole phrase)."""
+    if was_through and not through:
+        recognizer.finish()
+        return None
+    if was_open and not is_open:
+        return recognizer.finish()
+    return None
+
+
 def next_result(
     recognizer: Recognizer,
     endpoint: QuickEnd | None,

@@ -97,13 +97,13 @@ class MovementCheck:
         `lift`: the leg's lift as read this frame."""
         if "shoulder" not in points or "hip" not in points:
             return Movement(self._kind, rest_lift=self._rest_lift)
-        lying = self._lying_still(t, points)
+        self._remember(t, points)
         if self._rest is None:
-            self._rest = lying
+            self._rest = self._lying_still()
             kind, opening, share = None, None, None
         else:
             kind, opening = self._classify(points)
-            if kind is None and self._below and lying is not None:
+            if kind is None and self._below and (lying := self._lying_still()) is not None:
                 # Lying still lower than the rest: that rest was learned from a body not yet
                 # lying as it lies now (settling, or a picture changing), and every movement
                 # measured from it was misread. A body lies lowest at rest.
@@ -128,12 +128,16 @@ class MovementCheck:
             self._named, named = True, kind
         return Movement(kind, named, opening, self._rest_lift, share)
 
-    def _lying_still(self, t: float, points: dict[str, np.ndarray]) -> _Rest | None:
-        """The rest these and the last half second's frames show, if the body lay still
-        through them."""
+    def _remember(self, t: float, points: dict[str, np.ndarray]) -> None:
+        """Keep the last half second's frames, for `_lying_still`."""
         self._still.append((t, points))
         while len(self._still) > 1 and self._still[1][0] <= t - STILL_S:
             self._still.popleft()
+
+    def _lying_still(self) -> _Rest | None:
+        """The rest the last half second's frames show, if the body lay still through them:
+        worked out only when a rest is wanted, not on every frame."""
+        t, points = self._still[-1]
         if t - self._still[0][0] < STILL_S or len(self._still) < STILL_READINGS:
             return None
         frames = [p for _, p in self._still]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coach.core.echo_check import rms
 from coach.core.endpoint import SAMPLE_RATE
 from coach.core.phrases import Heard
 
@@ -54,7 +55,7 @@ class EchoResidue:
         seconds = len(samples) / SAMPLE_RATE
         self._quiet_s = 0.0 if speaking else self._quiet_s + seconds
         echo = self._quiet_s <= self._tail_s
-        level = _db(float(np.sqrt(samples @ samples / len(samples)))) if len(samples) else 0.0
+        level = _db(rms(samples))
         if echo:
             self._leftovers.append(level)
         return level, echo

@@ -20,7 +20,14 @@ from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS, AudioOwner
 from coach.core.endpoint import SAMPLE_RATE
 from coach.core.events import Command
-from coach.core.hearing import HUSH_S, Recognizer, SafetyAlarm, endpoint_for, next_result
+from coach.core.hearing import (
+    HUSH_S,
+    Recognizer,
+    SafetyAlarm,
+    as_the_gate_moves,
+    endpoint_for,
+    next_result,
+)
 from coach.core.phrases import EchoGate, PhraseMatcher
 from coach.core.residue import EchoResidue
 from coach.settings import Settings
@@ -150,13 +157,9 @@ def replay(
             erle.append(owner.erle_db)
         through = owner.echo_settled()
         is_open = gate.update(now, speaking) or through
-        heard = None
-        # As the listener: words heard over an echo the canceller turned out not to be
-        # cancelling are dropped; words the coach began to talk over are taken as they are.
-        if was_through and not through:
-            recognizer.finish()
-        elif was_open and not is_open and now >= listen_from:
-            heard = recognizer.finish()
+        # As the listener (nothing was fed to the recogniser before `listen_from`).
+        listened = was_open and now >= listen_from
+        heard = as_the_gate_moves(recognizer, listened, is_open, was_through, through)
         was_open, was_through = is_open, through
         if not is_open:
             deaf.append(now)
