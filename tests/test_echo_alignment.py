@@ -56,6 +56,27 @@ def test_a_jump_in_the_speakers_position_is_followed_but_one_odd_report_is_not()
     assert abs(clock.position(later) - (true + (JUMP_PERIODS + 1) * PERIOD - 800)) < 2 * PACKET
 
 
+def test_the_echos_places_give_the_drift_within_two_seconds_of_the_coachs_voice():
+    # The reports alone give the rate only after six seconds (the packets' jitter), and the
+    # position wandered by several samples meanwhile: the canceller's filter could not settle.
+    rng = np.random.default_rng(4)
+    clock = PlayoutClock(memory=60 * RATE, rate=RATE)
+    offsets, ratios = [], []
+    for count, reported, true in usb_reports(-200.0, 8.0, rng):
+        clock.observe(count, reported, PERIOD)
+        if count >= 12000 and count % 8000 < PERIOD:  # the lag, every half second of voice
+            middle = count - 6000.0
+            echo = 5000.0 + middle * (1 - 200e-6) - 300.0 + rng.normal(0, 0.2)
+            if count == 28000:
+                echo += 900.0  # a person talking over the coach, once
+            clock.observe_echo(middle, echo)
+        offsets.append(clock.position(count) - true)
+        ratios.append((clock.ratio - 1) * 1e6)
+    found = round(2.5 * RATE / PERIOD)  # 2.5 s in, under two seconds of the echo's lag
+    assert max(abs(ppm + 200.0) for ppm in ratios[found:]) < 15.0
+    assert np.ptp(offsets[found:]) < 1.0  # then it holds still on the echo
+
+
 def room_echo(reference, lag, rng):
     """`reference` heard `lag` samples late with two reflections, a tail and hiss."""
     response = np.zeros(lag + 2400)

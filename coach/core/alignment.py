@@ -32,6 +32,50 @@ YOUNG_SMOOTH_S = 2.0
 YOUNG_CORRECTION_S = 2.0
 YOUNG_PPM = 300.0
 TRUST_SPAN_S = 6.0  # the slope is noise over a shorter span: the position is known to +-1 packet
+# The echo places the speaker far more finely than the device's reports: a lag estimate is
+# good to a fraction of a sample, a report to a packet. Weighted by their errors, two seconds
+# of the coach's voice give the rate to ~10 ppm, where the reports need six seconds for ~20.
+REPORT_ERROR = 14.0  # samples: a USB packet's rounding and its jitter by one either way
+ECHO_ERROR = 0.25  # samples: one lag estimate, through a room's reflections and tail
+ECHO_TRUST_PPM = 25.0  # the echo's slope is used once known this well
+ECHO_OFF = 16.0  # an echo this far off its line is a person talking, or a latency jump
+ECHO_OFF_TIMES = 3  # ... and this many in a row restart the echo's line
+
+
+class _Line:
+    """Least-squares sums of (t, position), t relative to a moving present, older ones
+    forgotten: a straight line through what was observed."""
+
+    def __init__(self) -> None:
+        self.sums = [0.0] * 5  # weight, t, position, t*t, t*position
+
+    def shift(self, by: float) -> None:
+        weight, t, p, tt, tp = self.sums
+        self.sums = [weight, t - by * weight, p, tt - 2 * by * t + by * by * weight, tp - by * p]
+
+    def fade(self, keep: float) -> None:
+        self.sums = [value * keep for value in self.sums]
+
+    def add(self, position: float, at: float = 0.0) -> None:
+        """One observation, made `at` samples from the present (negative: earlier)."""
+        weight, t, p, tt, tp = self.sums
+        self.sums = [weight + 1, t + at, p + position, tt + at * at, tp + at * position]
+
+    def moments(self) -> tuple[float, float]:
+        """Sum of squared t and of t*position about their means (0 with nothing)."""
+        weight, t, p, tt, tp = self.sums
+        if weight <= 0:
+            return 0.0, 0.0
+        return tt - t * t / weight, tp - t * p / weight
+
+    def at_now(self, slope: float) -> float:
+        """The line's position at the present, given its slope."""
+        weight, t, p, _, _ = self.sums
+        return (p - slope * t) / weight
+
+    @property
+    def weight(self) -> float:
+        return self.sums[0]
 
 
 class PlayoutClock:
@@ -39,24 +83,29 @@ class PlayoutClock:
 
     The device's reports are fitted with a least-squares line (older ones forgotten over
     `memory` samples, sums re-centred on the latest count so precision does not fade over an
-    hour); its slope is the rate ratio. The position handed out is not the line itself, whose
-    offset wanders by a fraction of a packet as reports come in (a fraction of a sample is
-    what a canceller's filter cannot follow), but an integral of the ratio, steered back to
-    the line by at most CORRECTION_PPM, and snapped to it after a jump (an underrun, a device
+    hour); its slope is the rate ratio. Where the echo has been found (`observe_echo`), its
+    places join the fit, weighted by how much finer they are, and the position handed out
+    follows the echo's line instead of the reports'. The position handed out is not the line
+    itself, whose offset wanders as observations come in (a fraction of a sample is what a
+    canceller's filter cannot follow), but an integral of the ratio, steered back to the line
+    by at most CORRECTION_PPM, and snapped to it after a jump (an underrun, a device
     re-prepared) that lasts JUMP_PERIODS reports."""
 
     def __init__(self, memory: int, rate: int) -> None:
         self._keep = 1.0 - 1.0 / max(1, memory)
         self._rate = rate
-        self._sums = [0.0] * 5  # weight, t, position, t*t, t*position (t relative to _now)
+        self._reports = _Line()
+        self._echo = _Line()
         self._now = 0.0
         self._slope = 1.0
         self._smooth = 1.0  # the slope the position moves by: the fit's, without its noise
         self._age = 0  # microphone samples since the line (re)started
-        self._line: float | None = None  # the fitted line's position at _now
+        self._line: float | None = None  # the reports' line's position at _now
         self._place: float | None = None  # the position handed out, at _now
         self._steer = 0.0
         self._off_line = 0
+        self._echo_off = 0
+        self._anchor: float | None = None  # the place less the echo's line, once followed
 
     @property
     def ratio(self) -> float:
@@ -71,20 +120,22 @@ class PlayoutClock:
             self._off_line += 1
             if self._off_line < JUMP_PERIODS:
                 return
-            self._sums = [0.0] * 5
+            self._reports = _Line()
             self._line = self._place = None
             self._age = 0
         self._off_line = 0
         keep = self._keep**span
-        weight, t, p, tt, tp = (value * keep for value in self._sums)
-        self._sums = [weight + span, t, p + span * position, tt, tp]
+        self._reports.fade(keep)
+        self._echo.fade(keep)
+        self._reports.add(position)
         self._fit()
         if self._place is None or abs(self._line - self._place) > JUMP_SAMPLES:
             self._place = self._line
+            self.echo_moved()  # the echo's line jumped with the speaker
         # Young, the fit is rough and the canceller has learnt little: follow it closely.
         young = self._age < YOUNG_S * self._rate
         self._age += span
-        gap = self._line - self._place
+        gap = self._target() - self._place
         if not young:
             gap -= max(-DEAD_BAND, min(DEAD_BAND, gap))  # the line's own wander is left alone
         limit = (YOUNG_PPM if young else CORRECTION_PPM) * 1e-6
@@ -93,28 +144,66 @@ class PlayoutClock:
         smooth = (YOUNG_SMOOTH_S if young else SMOOTH_S) * self._rate
         self._smooth += (self._slope - self._smooth) * min(1.0, span / smooth)
 
+    def observe_echo(self, count: float, position: float) -> None:
+        """The echo showed the speaker at `position`, less the room's delay (a constant), when
+        the microphone had recorded `count` samples (at most the latest report's)."""
+        if self._place is None:
+            return
+        at = count - self._now
+        if self._echo.weight > 0:
+            expected = self._echo.at_now(self._slope) + self._slope * at
+            if abs(position - expected) > ECHO_OFF:
+                self._echo_off += 1
+                if self._echo_off < ECHO_OFF_TIMES:
+                    return
+                self.echo_moved()
+        self._echo_off = 0
+        self._echo.add(position, at)
+        self._fit()
+        if self._anchor is None and self._echo_trusted():
+            # Known this well, the rate needs no smoothing: the place stops drifting at once.
+            self._anchor = self._place - self._echo.at_now(self._slope)
+            self._smooth, self._steer = self._slope, 0.0
+
+    def echo_moved(self) -> None:
+        """The echo's path changed (a latency jump): its places start a new line."""
+        self._echo = _Line()
+        self._echo_off = 0
+        self._anchor = None
+
     def position(self, count: float) -> float:
         """The speaker's fractional position when the microphone had recorded `count`."""
         if self._place is None:
             return float("nan")
         return self._place + (self._smooth + self._steer) * (count - self._now)
 
+    def _target(self) -> float:
+        if self._anchor is None:
+            return self._line
+        return self._echo.at_now(self._slope) + self._anchor
+
     def _shift(self, by: float) -> None:
-        weight, t, p, tt, tp = self._sums
-        self._sums = [weight, t - by * weight, p, tt - 2 * by * t + by * by * weight, tp - by * p]
+        self._reports.shift(by)
+        self._echo.shift(by)
         if self._line is not None and self._place is not None:
             self._line += self._slope * by
             self._place += (self._smooth + self._steer) * by
         self._now += by
 
+    def _echo_trusted(self) -> bool:
+        spread, _ = self._echo.moments()
+        return spread / ECHO_ERROR**2 > (ECHO_TRUST_PPM * 1e-6) ** -2
+
     def _fit(self) -> None:
-        weight, t, p, tt, tp = self._sums
-        mean_t, mean_p = t / weight, p / weight
-        spread = tt / weight - mean_t * mean_t
-        # Over a short span the slope is mostly the packets' jitter: keep the last one.
-        if spread > (TRUST_SPAN_S * self._rate) ** 2 / 12:
-            self._slope = (tp / weight - mean_t * mean_p) / spread
-        self._line = float(mean_p - self._slope * mean_t)
+        spread, moment = self._reports.moments()
+        echo_spread, echo_moment = self._echo.moments()
+        # Over a short span the reports' slope is mostly the packets' jitter: keep the last one.
+        if spread > self._reports.weight * (TRUST_SPAN_S * self._rate) ** 2 / 12 or (
+            self._echo_trusted()
+        ):
+            information = spread / REPORT_ERROR**2 + echo_spread / ECHO_ERROR**2
+            self._slope = (moment / REPORT_ERROR**2 + echo_moment / ECHO_ERROR**2) / information
+        self._line = self._reports.at_now(self._slope)
 
 
 @dataclass(frozen=True)
@@ -177,14 +266,14 @@ class LagFollower:
     def __init__(self, agree: int = 3, tolerance: int = 32, min_strength: float = 8.0) -> None:
         self._agree = agree
         self._tolerance = tolerance
-        self._min_strength = min_strength
+        self.min_strength = min_strength  # a weaker correlation peak is a guess
         self._recent: list[float] = []
         self.lag: float | None = None
 
     def update(self, lag: Lag | None) -> float | None:
         """Feed one estimate; how far the lag has just jumped (from nothing, the first time),
         or None."""
-        if lag is None or lag.strength < self._min_strength:
+        if lag is None or lag.strength < self.min_strength:
             return None
         self._recent = [*self._recent[-(self._agree - 1) :], lag.samples]
         if len(self._recent) < self._agree:

@@ -35,6 +35,7 @@ class EchoReference:
         # What was recorded and handed out, for the lag's next estimate (rings).
         self._microphone = np.zeros(window)
         self._handed = np.zeros(window)
+        self._places = np.zeros(window)  # where each handed-out sample was read, less the shift
         self._filled = 0  # of the rings, since the lag last moved
         self._count = 0  # microphone samples so far
         self._since_lag = 0
@@ -47,10 +48,11 @@ class EchoReference:
         count = len(recorded)
         self._count += count
         self._clock.observe(self._count, position, count)
-        played = self._played_at(count)
+        places = self._places_of(count)
+        played = self._played.at(places)
         self._curve.observe(played, recorded)
         reference = self._bent(played)
-        self._remember(recorded, reference)
+        self._remember(recorded, reference, places)
         self._since_lag += count
         moved = False
         if self._since_lag >= self._every and self._filled >= len(self._handed):
@@ -64,27 +66,29 @@ class EchoReference:
         it meets the next period (its filter spans that past)."""
         count = min(count, len(self._handed), self._count)
         slots = np.arange(self._count - count, self._count) % len(self._handed)
-        return self._microphone[slots].astype(np.int16), self._bent(self._played_at(count))
+        played = self._played.at(self._places_of(count))
+        return self._microphone[slots].astype(np.int16), self._bent(played)
 
-    def _played_at(self, count: int) -> np.ndarray:
-        """What the speaker was given under the last `count` microphone samples, shifted."""
+    def _places_of(self, count: int) -> np.ndarray:
+        """Where in the played samples the speaker was under the last `count` microphone
+        samples, shifted."""
         ends = np.arange(self._count - count + 1, self._count + 1, dtype=np.float64)
-        places = self._clock.position(0.0) + self._clock.ratio * ends - 1.0 - self.shift
-        return self._played.at(places)
+        return self._clock.position(0.0) + self._clock.ratio * ends - 1.0 - self.shift
 
     def _bent(self, played: np.ndarray) -> np.ndarray:
         """The reference: the played samples as the speaker's fitted curve sounds them."""
         bent = soft_clip(played, self._curve.knee)
         return np.clip(np.round(bent), -32768, 32767).astype(np.int16)
 
-    def _remember(self, recorded: np.ndarray, reference: np.ndarray) -> None:
+    def _remember(self, recorded: np.ndarray, reference: np.ndarray, places: np.ndarray) -> None:
         size = len(self._handed)
         start = (self._count - len(recorded)) % size
         first = min(len(recorded), size - start)  # up to the rings' end, the rest from their start
-        self._microphone[start : start + first] = recorded[:first]
-        self._handed[start : start + first] = reference[:first]
-        self._microphone[: len(recorded) - first] = recorded[first:]
-        self._handed[: len(recorded) - first] = reference[first:]
+        for ring, values in ((self._microphone, recorded), (self._handed, reference)):
+            ring[start : start + first] = values[:first]
+            ring[: len(values) - first] = values[first:]
+        self._places[start : start + first] = places[:first]
+        self._places[: len(places) - first] = places[first:]
         self._filled += len(recorded)
 
     def _follow_lag(self) -> bool:
@@ -96,11 +100,18 @@ class EchoReference:
         earliest = int(self.shift)
         found = echo_lag(self._handed[order], self._microphone[order], self._longest, earliest)
         if found is not None:
+            if found.strength >= self._follower.min_strength:
+                # Where the echo shows the speaker was, mid-window: far finer than its reports.
+                middle = self._count - (len(self._places) - 1) / 2
+                where = float(np.mean(self._places)) + self.shift - found.samples
+                self._clock.observe_echo(middle, where)
             found = Lag(found.samples + self.shift, found.strength)
         jumped = self._follower.update(found)
         if jumped is None:
             return False
         first, self._aligned = not self._aligned, True
+        if not first:
+            self._clock.echo_moved()
         self.shift = max(0.0, jumped - self._lead if first else self.shift + jumped)
         self._filled = 0
         return True
