@@ -20,6 +20,10 @@ LAG_WINDOW_S = 0.75  # each lag estimate correlates this much microphone audio
 LONGEST_LAG_S = 0.25  # beyond the device's reported delay; longer is not an echo path
 LAG_EVERY_S = 0.5
 LEAD_S = 0.008  # the echo's main path this far into the filter, room for the fit's wander
+# An echo first found this late is left where it is: the canceller has been learning it there
+# since the coach first spoke, and moving it threw those seconds away (15 dB about 2 s later).
+# Only a longer delay costs the filter enough of the room's tail to be worth moving.
+KEPT_LAG_S = 0.1
 
 
 class EchoReference:
@@ -31,6 +35,7 @@ class EchoReference:
         self._longest = round(LONGEST_LAG_S * rate)
         self._every = round(LAG_EVERY_S * rate)
         self._lead = round(LEAD_S * rate)
+        self._kept = round(KEPT_LAG_S * rate)
         window = round(LAG_WINDOW_S * rate)
         # What was recorded and handed out, for the lag's next estimate (rings).
         self._microphone = np.zeros(window)
@@ -91,6 +96,17 @@ class EchoReference:
         self._places[: len(places) - first] = places[first:]
         self._filled += len(recorded)
 
+    def _place_echo(self, order: np.ndarray, lag: float) -> None:
+        """Tell the clock where the echo shows the speaker was: far finer than its reports.
+        The lag is the window's, weighted by where the coach was loud in it, and so are the
+        moment and place it is given at (while the rate is unknown, the place moves by
+        samples within a window, and a plain mean was a sample off)."""
+        weights = self._handed[order] ** 2
+        counts = np.arange(self._count - len(order) + 1, self._count + 1, dtype=np.float64)
+        middle = float(np.average(counts, weights=weights))
+        where = float(np.average(self._places[order], weights=weights))
+        self._clock.observe_echo(middle, where + self.shift - lag)
+
     def _follow_lag(self) -> bool:
         """Correlate what was handed out with what was recorded: the echo's lag against the
         present shift, which may be earlier (latency fell) or later (latency grew)."""
@@ -101,15 +117,14 @@ class EchoReference:
         found = echo_lag(self._handed[order], self._microphone[order], self._longest, earliest)
         if found is not None:
             if found.strength >= self._follower.min_strength:
-                # Where the echo shows the speaker was, mid-window: far finer than its reports.
-                middle = self._count - (len(self._places) - 1) / 2
-                where = float(np.mean(self._places)) + self.shift - found.samples
-                self._clock.observe_echo(middle, where)
+                self._place_echo(order, found.samples)
             found = Lag(found.samples + self.shift, found.strength)
         jumped = self._follower.update(found)
         if jumped is None:
             return False
         first, self._aligned = not self._aligned, True
+        if first and jumped <= self._kept:
+            return False
         if not first:
             self._clock.echo_moved()
         self.shift = max(0.0, jumped - self._lead if first else self.shift + jumped)
