@@ -6,7 +6,9 @@ the speaker reports how much it still holds only to a USB packet. Whole-sample a
 a sample whenever the drift adds one, and an echo canceller's filter never settles (about 20 dB
 lost at any drift). Here the speaker's position is fitted as a straight line of the
 microphone's sample count (its slope is the rate ratio), so the reference can be resampled to
-fractional positions that move smoothly. WebRTC's AEC3 instead re-aligns its render buffer in
+fractional positions that move smoothly. The device's reports start the line; the echo itself,
+found by cross-correlation, places the speaker far more finely once the coach has spoken, and
+then sets both the rate and where the line is. WebRTC's AEC3 instead re-aligns its render buffer in
 whole blocks when its delay estimator moves and lets its long filter absorb the skew; Speex's
 filter is short and adapts slowly, so resampling suits it better.
 """

@@ -1,10 +1,12 @@
 """The echo canceller's reference: what the speaker was sounding under each microphone sample,
-read from the played samples at the positions the playout clock gives, shifted by the echo's
-measured lag so its main path sits at the start of the canceller's filter.
+read from the played samples at the positions the playout clock gives, shifted as the echo's
+measured lag moves so its main path stays where the canceller's filter has learnt it.
 
 The lag is measured continuously (cross-correlation of reference and microphone) because USB
 audio hides latency the device never reports and can change it mid-session; shifting the
-reference by the change puts the echo back where the canceller's filter already has it.
+reference by the change puts the echo back where the canceller's filter already has it. Each
+estimate also tells the playout clock where the speaker was, to a fraction of a sample, which
+is how the clock learns the drift within a couple of seconds of the coach's voice.
 """
 
 from __future__ import annotations
