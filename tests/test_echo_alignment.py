@@ -26,19 +26,28 @@ def usb_reports(ppm, seconds, rng, start=5000.0):
         yield count, float(reported), true
 
 
-def test_the_clock_learns_the_drift_and_moves_the_reference_smoothly():
-    rng = np.random.default_rng(1)
+def followed(ppm, seconds, rng, echo=lambda count: None):
+    """A clock fed a drifting speaker's USB reports and, where `echo(count)` gives one, the
+    echo's (count, place); per period, the position handed out less the true one, and the
+    ratio in ppm."""
     clock = PlayoutClock(memory=60 * RATE, rate=RATE)
-    handed, truth = [], []
-    for count, reported, true in usb_reports(-200.0, 60.0, rng):
+    offsets, ratios = [], []
+    for count, reported, true in usb_reports(ppm, seconds, rng):
         clock.observe(count, reported, PERIOD)
-        handed.append(clock.position(count))
-        truth.append(true)
-    assert abs((clock.ratio - 1) * 1e6 - -200.0) < 5.0
-    steps = np.diff(handed[-1000:])  # the last 20 s
-    # Each period moves the reference by the drifted period, never by the packets' jitter.
-    assert np.max(np.abs(steps - PERIOD * (1 - 200e-6))) < 0.05
-    offset = np.array(handed[-1000:]) - np.array(truth[-1000:])
+        if (heard := echo(count)) is not None:
+            clock.observe_echo(*heard)
+        offsets.append(clock.position(count) - true)
+        ratios.append((clock.ratio - 1) * 1e6)
+    return np.array(offsets), ratios
+
+
+def test_the_clock_learns_the_drift_and_moves_the_reference_smoothly():
+    offsets, ratios = followed(-200.0, 60.0, np.random.default_rng(1))
+    assert abs(ratios[-1] - -200.0) < 5.0
+    # Each period moves the reference by the drifted period (its offset from the truth holds
+    # still over the last 20 s), never by the packets' jitter.
+    assert np.max(np.abs(np.diff(offsets[-1000:]))) < 0.05
+    offset = offsets[-1000:]
     assert np.ptp(offset) < 2.0  # a steady offset, which the canceller's filter absorbs
     assert abs(np.mean(offset)) < 2 * PACKET
 
@@ -62,18 +71,15 @@ def test_the_echos_places_give_the_drift_within_two_seconds_of_the_coachs_voice(
     # The reports alone give the rate only after six seconds (the packets' jitter), and the
     # position wandered by several samples meanwhile: the canceller's filter could not settle.
     rng = np.random.default_rng(4)
-    clock = PlayoutClock(memory=60 * RATE, rate=RATE)
-    offsets, ratios = [], []
-    for count, reported, true in usb_reports(-200.0, 8.0, rng):
-        clock.observe(count, reported, PERIOD)
-        if count >= 12000 and count % 8000 < PERIOD:  # the lag, every half second of voice
-            middle = count - 6000.0
-            echo = 5000.0 + middle * (1 - 200e-6) - 300.0 + rng.normal(0, 0.2)
-            if count == 28000:
-                echo += 900.0  # a person talking over the coach, once
-            clock.observe_echo(middle, echo)
-        offsets.append(clock.position(count) - true)
-        ratios.append((clock.ratio - 1) * 1e6)
+
+    def echo(count):
+        if count < 12000 or count % 8000 >= PERIOD:
+            return None  # the lag is estimated every half second of the coach's voice
+        middle = count - 6000.0
+        place = 5000.0 + middle * (1 - 200e-6) - 300.0 + rng.normal(0, 0.2)
+        return middle, place + (900.0 if count == 28000 else 0.0)  # a person talking, once
+
+    offsets, ratios = followed(-200.0, 8.0, rng, echo)
     found = round(2.5 * RATE / PERIOD)  # 2.5 s in, under two seconds of the echo's lag
     assert max(abs(ppm + 200.0) for ppm in ratios[found:]) < 15.0
     assert np.ptp(offsets[found:]) < 1.0  # then it holds still on the echo
