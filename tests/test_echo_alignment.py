@@ -6,10 +6,8 @@ import numpy as np
 
 from coach.core.alignment import JUMP_PERIODS, Lag, LagFollower, PlayoutClock, echo_lag
 from coach.core.echo_check import LONG_PERIODS, SHORT_PERIODS, EchoCheck
-from coach.core.echo_reference import EchoReference
 from coach.core.played import PlayedSamples
 from coach.core.resample import cubic_at
-from coach.sim.room import Acoustics, Hardware, Room
 
 RATE = 16000
 PERIOD = 320
@@ -83,30 +81,6 @@ def test_the_echos_places_give_the_drift_within_two_seconds_of_the_coachs_voice(
     found = round(2.5 * RATE / PERIOD)  # 2.5 s in, under two seconds of the echo's lag
     assert max(abs(ppm + 200.0) for ppm in ratios[found:]) < 15.0
     assert np.ptp(offsets[found:]) < 1.0  # then it holds still on the echo
-
-
-def reference_shift_in(hardware, seconds=4.0):
-    """How far the reference is read early once the echo's lag is found in a room like the
-    bench's, the coach's voice as speech-like noise."""
-    rng = np.random.default_rng(5)
-    room = Room(Acoustics.random(rng), rng, hardware)
-    played = PlayedSamples(2 * RATE)
-    reference = EchoReference(played, RATE)
-    for _ in range(int(seconds * RATE / PERIOD)):
-        voice = np.convolve(rng.normal(0, 6000, PERIOD + 7), np.ones(8) / 8, mode="valid")
-        chunk = np.round(voice).astype(np.int16)
-        room.write(chunk)
-        played.wrote(chunk)
-        reference.next(room.record_period(), played.written - room.queued())
-    return reference.shift
-
-
-def test_an_echo_found_within_the_filter_is_left_where_the_canceller_learnt_it():
-    # Moved to the filter's start once found, it cost the canceller the seconds it had been
-    # learning (15 dB about 2-3 s of the coach's voice later in every room).
-    assert reference_shift_in(Hardware()) == 0.0
-    # A delay the device hides, using up half the filter, is still taken out of it.
-    assert reference_shift_in(Hardware(jump_at_s=0.0, jump_s=0.2)) > 0.15 * RATE
 
 
 def room_echo(reference, lag, rng):

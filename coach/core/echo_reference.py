@@ -1,6 +1,6 @@
 """The echo canceller's reference: what the speaker was sounding under each microphone sample,
-read from the played samples at the positions the playout clock gives, shifted as the echo's
-measured lag moves so its main path stays where the canceller's filter has learnt it.
+read from the played samples at the positions the playout clock gives, shifted by the echo's
+measured lag so its main path sits at the start of the canceller's filter.
 
 The lag is measured continuously (cross-correlation of reference and microphone) because USB
 audio hides latency the device never reports and can change it mid-session; shifting the
@@ -22,10 +22,6 @@ LAG_WINDOW_S = 0.75  # each lag estimate correlates this much microphone audio
 LONGEST_LAG_S = 0.25  # beyond the device's reported delay; longer is not an echo path
 LAG_EVERY_S = 0.5
 LEAD_S = 0.008  # the echo's main path this far into the filter, room for the fit's wander
-# An echo first found this late is left where it is: the canceller has been learning it there
-# since the coach first spoke, and moving it threw those seconds away (15 dB about 2 s later).
-# Only a longer delay costs the filter enough of the room's tail to be worth moving.
-KEPT_LAG_S = 0.1
 
 
 class EchoReference:
@@ -37,7 +33,6 @@ class EchoReference:
         self._longest = round(LONGEST_LAG_S * rate)
         self._every = round(LAG_EVERY_S * rate)
         self._lead = round(LEAD_S * rate)
-        self._kept = round(KEPT_LAG_S * rate)
         window = round(LAG_WINDOW_S * rate)
         # What was recorded and handed out, for the lag's next estimate (rings).
         self._microphone = np.zeros(window)
@@ -125,8 +120,6 @@ class EchoReference:
         if jumped is None:
             return False
         first, self._aligned = not self._aligned, True
-        if first and jumped <= self._kept:
-            return False
         if not first:
             self._clock.echo_moved()
         self.shift = max(0.0, jumped - self._lead if first else self.shift + jumped)
