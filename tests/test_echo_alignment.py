@@ -83,6 +83,21 @@ def test_the_echos_places_give_the_drift_within_two_seconds_of_the_coachs_voice(
     assert np.ptp(offsets[found:]) < 1.0  # then it holds still on the echo
 
 
+def test_a_speaker_on_the_microphones_clock_is_followed_by_its_exact_reports_not_the_echo():
+    # One card reports its place exactly; following the echo's rougher places instead moved
+    # the reference by fractions of a sample, and "it hurts" said over the coach was missed.
+    rng = np.random.default_rng(6)
+    clock = PlayoutClock(memory=60 * RATE, rate=RATE)
+    offsets = []
+    for k in range(1, 8 * RATE // PERIOD):
+        count = k * PERIOD
+        clock.observe(count, 5000.0 + count, PERIOD)
+        if count % 8000 < PERIOD:
+            clock.observe_echo(count - 6000.0, count - 1000.0 + rng.normal(0, 0.3))
+        offsets.append(clock.position(count) - (5000.0 + count))
+    assert np.max(np.abs(offsets)) < 0.01
+
+
 def room_echo(reference, lag, rng):
     """`reference` heard `lag` samples late with two reflections, a tail and hiss."""
     response = np.zeros(lag + 2400)

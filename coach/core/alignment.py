@@ -37,7 +37,8 @@ TRUST_SPAN_S = 6.0  # the slope is noise over a shorter span: the position is kn
 # The echo places the speaker far more finely than the device's reports: a lag estimate is
 # good to a fraction of a sample, a report to a packet. Weighted by their errors, two seconds
 # of the coach's voice give the rate to ~10 ppm, where the reports need six seconds for ~20.
-REPORT_ERROR = 14.0  # samples: a USB packet's rounding and its jitter by one either way
+REPORT_ERROR = 14.0  # samples: a USB packet's rounding and its jitter, until measured
+SCATTER_PERIODS = 100  # the reports' scatter about their line is measured over about this many
 ECHO_ERROR = 0.25  # samples: one lag estimate, through a room's reflections and tail
 ECHO_TRUST_PPM = 25.0  # the echo's slope is used once known this well
 ECHO_OFF = 16.0  # an echo this far off its line is a person talking, or a latency jump
@@ -108,6 +109,8 @@ class PlayoutClock:
         self._off_line = 0
         self._echo_off = 0
         self._anchor: float | None = None  # the place less the echo's line, once followed
+        self._scatter = REPORT_ERROR**2  # the reports' mean squared miss of their line
+        self._misses = 0  # reports it is measured over, so the guess above goes at once
 
     @property
     def ratio(self) -> float:
@@ -126,6 +129,10 @@ class PlayoutClock:
             self._line = self._place = None
             self._age = 0
         self._off_line = 0
+        if self._line is not None:  # how far reports fall from the line: exact on one card
+            miss = (position - self._line) ** 2
+            self._misses += 1
+            self._scatter += (miss - self._scatter) / min(self._misses, SCATTER_PERIODS)
         keep = self._keep**span
         self._reports.fade(keep)
         self._echo.fade(keep)
@@ -162,7 +169,7 @@ class PlayoutClock:
         self._echo_off = 0
         self._echo.add(position, at)
         self._fit()
-        if self._anchor is None and self._echo_trusted():
+        if self._anchor is None and self._echo_trusted() and self._scatter > ECHO_ERROR**2:
             # Known this well, the rate needs no smoothing: the place stops drifting at once.
             self._anchor = self._place - self._echo.at_now(self._slope)
             self._smooth, self._steer = self._slope, 0.0
@@ -203,8 +210,9 @@ class PlayoutClock:
         if spread > self._reports.weight * (TRUST_SPAN_S * self._rate) ** 2 / 12 or (
             self._echo_trusted()
         ):
-            information = spread / REPORT_ERROR**2 + echo_spread / ECHO_ERROR**2
-            self._slope = (moment / REPORT_ERROR**2 + echo_moment / ECHO_ERROR**2) / information
+            scatter = max(self._scatter, 1e-6)
+            information = spread / scatter + echo_spread / ECHO_ERROR**2
+            self._slope = (moment / scatter + echo_moment / ECHO_ERROR**2) / information
         self._line = self._reports.at_now(self._slope)
 
 
