@@ -143,6 +143,11 @@ def test_the_lag_is_found_to_a_fraction_of_a_sample():
     late = cubic_at(speech_like, t - 700.4)  # heard 700.4 samples late
     found = echo_lag(speech_like, late, longest=2000)
     assert found is not None and abs(found.samples - 700.4) < 0.15
+    # Earlier than the reference (latency fell after the reference was moved): found as well,
+    # the correlation's far end holding the earlier lags without their wrapping onto later ones.
+    early = cubic_at(speech_like, t + 1500.6)
+    found = echo_lag(speech_like, early, longest=2000, earliest=1600)
+    assert found is not None and abs(found.samples + 1500.6) < 0.15
 
 
 def periods_with_erle(erle_db, count, rng, level=3000.0):

@@ -233,7 +233,9 @@ def echo_lag(
     mic = microphone.astype(np.float64)
     if not ref.any() or not mic.any():
         return None
-    size = 1 << int(np.ceil(np.log2(len(ref) + longest + earliest)))
+    # Lags either way wrap onto the far end of a circular correlation: it needs room for the
+    # longer of the two, not both (which doubled the transform once the reference was moved).
+    size = 1 << int(np.ceil(np.log2(len(ref) + max(longest, earliest))))
     cross = np.fft.rfft(mic, size) * np.conj(np.fft.rfft(ref, size))
     cross /= np.abs(cross) + 1e-9
     circular = np.fft.irfft(cross, size)
