@@ -230,3 +230,50 @@ def test_in_the_clamshells_program_the_pose_coach_counts_each_opening():
     said, reps = _coach_watching("clamshells", clamshells)
     assert cues.CLAMSHELL_SEEN_SETUP in said
     assert len([r for r in reps if r.form_checked]) == 2
+
+
+UNDER = np.array([0.0, 10.0])  # the bottom leg lies just below the top one in the picture
+
+
+def _with_bottom_leg(points: dict[str, np.ndarray], under: dict[str, np.ndarray]):
+    """`points` with the bottom leg's knee and ankle as a pose model gives them."""
+    return points | {f"under_{name}": under[name] + UNDER for name in ("knee", "ankle")}
+
+
+def swung(up: float) -> dict[str, np.ndarray]:
+    """A lift `up` of the way (0..1) to a low top, the knee bending about 40 degrees and the
+    leg swinging about 40 degrees toward a lens that looks down: the knee rises, the shin
+    points ever more at the camera, so the foot rises at first, then drops back in the
+    picture while coming toward the hip (as the simulated camera draws such a lift)."""
+    points = straight()
+    points["knee"] = points["knee"] + np.array([20.0 * up, -18.0 * (1 - (1 - up) ** 2)])
+    points["ankle"] = points["ankle"] + np.array([75.0 * up, -(4.0 * up + 60.0 * up * (1 - up))])
+    return _with_bottom_leg(points, straight())
+
+
+def test_a_lift_bent_and_swung_toward_the_lens_is_a_lift_not_a_clamshell():
+    """Its foot rises no higher in the picture than a clamshell's, but it leaves the other foot,
+    farther than the knees part: a physiotherapist counts it (and warns of the knee and the
+    swing), where a clamshell keeps the feet together."""
+    rise = [swung(i / 15) for i in range(16)]
+    seen = _run([swung(0.0)] * 8 + rise + [swung(1.0)] * 15 + rise[::-1])
+    assert CLAMSHELL not in {m.kind for m in seen}
+    top = seen[8 + 15 + 7]
+    lifted = LegAngles(23.0, None, None, 150.0)
+    assert watched(lifted, top, "leg_lifts") is lifted
+
+
+def test_a_clamshell_keeps_the_feet_together_with_the_bottom_leg_seen():
+    clamshell = [_with_bottom_leg(p, bent()) for p in _rep(bent, 40.0)]
+    seen = _run(clamshell)
+    assert [m.named for m in seen if m.named] == [CLAMSHELL]
+
+
+def test_a_lift_read_as_a_clamshell_now_and_then_stays_a_lift_to_the_end():
+    """Near the line between the two, a bent lift's readings flicker; a lift read in two
+    readings a fifth of a second apart is a lift until the leg is back down."""
+    frames = _rep(straight, 30.0)
+    for i in (8 + 6, 8 + 9, 8 + 12, 8 + 15 + 3, 8 + 15 + 15 + 2):  # knee read high, now and then
+        frames[i] = frames[i] | {"knee": frames[i]["knee"] - np.array([0.0, 40.0])}
+    seen = _run(frames)
+    assert CLAMSHELL not in {m.kind for m in seen[8 + 9 :]}

@@ -8,8 +8,10 @@ A physiotherapist would name each and not count it.
 
 Each point's height is taken above the hip, across the body's resting line, in trunk lengths,
 and compared with its height at rest (learned as a set begins): the knee, the ankle, the
-shoulder and the wrist tell the movements apart. In the clamshells program the opening of the
-knee is what is counted, as an angle from the thigh's rest.
+shoulder and the wrist tell the movements apart. Where the bottom leg is seen too (a pose
+model), a clamshell also keeps the feet together while the knees part, which tells it from a
+lift bent and swung toward the lens. In the clamshells program the opening of the knee is what
+is counted, as an angle from the thigh's rest.
 """
 
 from __future__ import annotations
@@ -47,6 +49,17 @@ BACK_AT_REST = RISE / 3
 # climbed far enough to start a rep of the leg lift.
 CLAMSHELL_FROM = BACK_AT_REST
 NAME_AFTER_S = 0.4  # a movement held this long is named, once, not a frame's misreading
+# A movement read as the leg lifted in two readings this far apart, not necessarily in a row, is
+# a lift until the leg is back (a lift bent and swung toward the lens reads now as a lift, now
+# as a clamshell, near the line between the two); one reading alone is a misread foot.
+LIFTED_S = 0.2
+# A clamshell keeps the feet together while the knees part; a leg lifted with the knee bent and
+# swung toward the lens can raise the ankle in the picture no more than a clamshell does (the
+# shin points at the camera), yet the top foot leaves the bottom one, farther than the knees
+# part. With the bottom leg seen (a pose model), a "clamshell" whose feet have parted this far
+# (trunk lengths, beyond how they lay at rest) and at least as far as the knees is such a lift.
+# Real clamshells on video parted the feet at most 0.10 and the knees 0.46 to 0.87 then.
+FEET_PARTED = 0.1
 LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
 # What each program counts; the others are named and not counted.
 COUNTED = {"clamshells": CLAMSHELL}
@@ -74,6 +87,9 @@ class _Rest:
     ceiling: np.ndarray  # unit vector across it, toward the ceiling
     heights: dict[str, float]  # each point above the hip, in trunk lengths
     thigh: np.ndarray | None  # unit vector hip to knee
+    # The top knee's and ankle's distance from the bottom one's, in trunk lengths, where the
+    # bottom leg is seen (a pose model; markers are on the top leg only).
+    apart: dict[str, float]
 
 
 class MovementCheck:
@@ -89,12 +105,16 @@ class MovementCheck:
         self._named = False
         self._rest_lift = 0.0
         self._back = True  # every point near its rest
+        # The first reading of the leg lifted since it was last back at rest, and how many.
+        self._lifted_since = 0.0
+        self._lifted_reads = 0
         self._below = False  # the leg lower than its rest
         self._feet_apart: float | None = None
 
     def update(self, t: float, points: dict[str, np.ndarray], lift: float | None) -> Movement:
-        """`points`: the top side's shoulder, hip, knee, ankle and wrist (any may be missing);
-        `lift`: the leg's lift as read this frame."""
+        """`points`: the top side's shoulder, hip, knee, ankle and wrist, and the bottom leg's
+        "under_knee" and "under_ankle" (any may be missing); `lift`: the leg's lift as read
+        this frame."""
         if "shoulder" not in points or "hip" not in points:
             return Movement(self._kind, rest_lift=self._rest_lift)
         self._remember(t, points)
@@ -111,8 +131,7 @@ class MovementCheck:
             share = self._feet_apart if kind == CLAMSHELL else None
             if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
                 kind = self._kind
-            lifting = self._kind == LEG_LIFT and t - self._since >= NAME_AFTER_S
-            if kind == CLAMSHELL and lifting and not self._back:
+            if self._lifted(t, kind) and kind == CLAMSHELL and not self._back:
                 # A lift whose knee bends (or reads so for a frame) and swings toward the lens
                 # keeps its ankle's rise under the knee's share, yet is a lift with faults the
                 # rules name: a clamshell never rises as a straight leg first. Taken for one,
@@ -127,6 +146,17 @@ class MovementCheck:
         if kind is not None and not self._named and t - self._since >= NAME_AFTER_S:
             self._named, named = True, kind
         return Movement(kind, named, opening, self._rest_lift, share)
+
+    def _lifted(self, t: float, kind: str | None) -> bool:
+        """Note this reading, and say whether the leg was read lifted long enough, since it
+        was last back at rest, to be lifted still whatever its knee does (see LIFTED_S)."""
+        if self._back:
+            self._lifted_reads = 0
+        if kind == LEG_LIFT:
+            if self._lifted_reads == 0:
+                self._lifted_since = t
+            self._lifted_reads += 1
+        return self._lifted_reads >= 2 and t - self._lifted_since >= LIFTED_S
 
     def _remember(self, t: float, points: dict[str, np.ndarray]) -> None:
         """Keep the last half second's frames, for `_lying_still`."""
@@ -157,12 +187,14 @@ class MovementCheck:
         ceiling = np.array([along[1], -along[0]])
         if ceiling[1] > 0:  # picture y runs down: the ceiling is toward smaller y
             ceiling = -ceiling
-        rest = _Rest(trunk, along, ceiling, {}, None)
+        rest = _Rest(trunk, along, ceiling, {}, None, {})
         thigh = None
         if "knee" in middle:
             thigh = middle["knee"] - middle["hip"]
             thigh = thigh / max(float(np.hypot(*thigh)), 1e-9)
-        return replace(rest, heights=_heights(middle, rest), thigh=thigh)
+        return replace(
+            rest, heights=_heights(middle, rest), thigh=thigh, apart=_apart(middle, rest)
+        )
 
     def _classify(self, points: dict[str, np.ndarray]) -> tuple[str | None, float | None]:
         rest = self._rest
@@ -184,12 +216,23 @@ class MovementCheck:
         # Read only with the knee well up: near its rest the share is noise over noise.
         self._feet_apart = max(ankle, 0.0) / knee if knee >= RISE else None
         if knee >= CLAMSHELL_FROM and ankle < CLAMSHELL_ANKLE_SHARE * knee:
-            return CLAMSHELL, opening
+            return (LEG_LIFT if self._feet_parted(points) else CLAMSHELL), opening
         if ankle >= RISE:
             return LEG_LIFT, opening
         if rise.get("wrist", 0.0) >= ARM_RISE:
             return ARM_RAISE, opening
         return None, opening
+
+    def _feet_parted(self, points: dict[str, np.ndarray]) -> bool:
+        """Whether the top foot has left the bottom one, farther than the knees have parted:
+        no clamshell (see FEET_PARTED)."""
+        rest = self._rest
+        assert rest is not None
+        now = _apart(points, rest)
+        if not {"knee", "ankle"} <= now.keys() & rest.apart.keys():
+            return False
+        feet = now["ankle"] - rest.apart["ankle"]
+        return feet >= FEET_PARTED and feet >= now["knee"] - rest.apart["knee"]
 
     def _opening(self, points: dict[str, np.ndarray]) -> float | None:
         """How far the thigh has turned up from its rest, in degrees."""
@@ -209,6 +252,15 @@ def _heights(points: dict[str, np.ndarray], rest: _Rest) -> dict[str, float]:
         name: float((points[name] - hip) @ rest.ceiling) / rest.trunk
         for name in _MOVING
         if name in points
+    }
+
+
+def _apart(points: dict[str, np.ndarray], rest: _Rest) -> dict[str, float]:
+    """The top knee's and ankle's distance from the bottom one's, in trunk lengths."""
+    return {
+        name: float(np.hypot(*(points[name] - points[f"under_{name}"]))) / rest.trunk
+        for name in ("knee", "ankle")
+        if name in points and f"under_{name}" in points
     }
 
 
