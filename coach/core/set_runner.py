@@ -58,6 +58,10 @@ class SetRunner(Part):
         self._reps_this_cycle = 0
         self._warned_at: dict[Fault, float] = {}
         self._named_at: dict[str, float] = {}  # other movements, when last named
+        # The body seen doing another movement (named once it lasted), and whether it was in
+        # this cycle: then the cycle's rep was not done, rather than done unseen.
+        self._doing_other = False
+        self._other_this_cycle = False
         self._waiting_for_rest = False
         self._seen_at: float | None = None
         self._sighting: Sighting | None = None
@@ -75,6 +79,7 @@ class SetRunner(Part):
         """What a frame showed during the set."""
         self._sighting, self._sighted_at = sighting, self._agenda.active
         self._name_movement(sighting.movement)
+        self._watch_for_other(sighting.movement)
         angles = watched(sighting.angles, sighting.movement, self._course.program.name)
         if angles is not None:
             self._see(angles)
@@ -86,6 +91,15 @@ class SetRunner(Part):
             return
         if self._cooled_down(self._named_at, named):
             self._out.say(cues.NOT_COUNTED[named], Priority.FORM, tag=f"not_counted:{named}")
+
+    def _watch_for_other(self, movement: Movement) -> None:
+        """Whether the body is seen doing another movement than this program's, once it has
+        lasted long enough to be named, and until it is over."""
+        counted = COUNTED.get(self._course.program.name, LEG_LIFT)
+        if movement.kind is None or movement.kind == counted:
+            self._doing_other = False
+        elif movement.named is not None:
+            self._doing_other = self._other_this_cycle = True
 
     def _cooled_down(self, said_at: dict, key: str) -> bool:
         """Whether `key` was not said within the form cooldown; if so, it counts as said now."""
@@ -113,6 +127,7 @@ class SetRunner(Part):
             return
         self._cycles += 1
         self._reps_this_cycle = 0
+        self._other_this_cycle = self._doing_other
         self._waiting_for_rest = False
         program = self._course.program
         self._top.start_cycle()
@@ -158,7 +173,10 @@ class SetRunner(Part):
         if self._phase() is not Phase.SET:
             return
         program = self._course.program
-        if not self._vision_live and self._reps_this_cycle == 0:
+        # A cycle without a rep seen is counted by the clock when the camera lost the body; not
+        # when it saw the body do something else instead (a clamshell's bent leg is no body the
+        # marker check takes, so the camera reads nothing of the leg then either).
+        if not self._vision_live and self._reps_this_cycle == 0 and not self._other_this_cycle:
             if not self.said_no_vision and program.uses_camera:
                 self.said_no_vision = True
                 self._out.say(cues.NO_BODY_SEEN if self._markerless else cues.NO_VISION)

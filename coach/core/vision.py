@@ -135,6 +135,7 @@ class LegReader(FollowsTheSession):
         found = self._tracker.locate(frame)
         if learning:
             self._check_room(frame, found)
+        located = found
         # Points that are no body are not seen: bridged briefly by the smoother, else unseen.
         found = self._body.body_in(found, t, self._tracker.others())
         self._tracker.settle(found)
@@ -142,6 +143,10 @@ class LegReader(FollowsTheSession):
         seen = frozenset(found)
         angles = measure(markers, (width, height), self.view, self._foot_ratio, seen=seen)
         lift = None if angles is None else angles.abduction
+        # With no leg read, the markers found still show what the body does: the knees bent
+        # into a clamshell are no leg lift the body check takes, yet they are a person seen
+        # doing something else, not a body lost (which is then counted by the clock).
+        moved = markers if angles is not None else located
         return Sighting(
             markers,
             angles,
@@ -149,7 +154,7 @@ class LegReader(FollowsTheSession):
             seen,
             lookalikes=self._lookalikes,
             spare=self._spare,
-            movement=self._movement.update(t, markers, lift),
+            movement=self._movement.update(t, moved, lift),
         )
 
     def _check_room(self, frame: np.ndarray, found: dict[str, np.ndarray]) -> None:
