@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from coach.core.geometry import LegAngles
+from coach.core.geometry import LegAngles, knee_bend_deg
 
 # Lying still: this long, in at least this many readings, whatever the frame rate (eight
 # frames were half a second at 15 frames a second but 0.13 s at 60, so a pause mid-set at 60
@@ -60,6 +60,10 @@ LIFTED_S = 0.2
 # (trunk lengths, beyond how they lay at rest) and at least as far as the knees is such a lift.
 # Real clamshells on video parted the feet at most 0.10 and the knees 0.46 to 0.87 then.
 FEET_PARTED = 0.1
+# Only from a leg lying straight at rest (the knee bent under this many degrees in the picture):
+# from a clamshell's bent rest, the whole bent leg raised with the knee's opening parts the feet
+# too, and that is a clamshell with its feet apart.
+STRAIGHT_AT_REST_DEG = 30.0
 LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
 # What each program counts; the others are named and not counted.
 COUNTED = {"clamshells": CLAMSHELL}
@@ -90,6 +94,7 @@ class _Rest:
     # The top knee's and ankle's distance from the bottom one's, in trunk lengths, where the
     # bottom leg is seen (a pose model; markers are on the top leg only).
     apart: dict[str, float]
+    straight: bool  # the leg lay straight, not bent as for a clamshell
 
 
 class MovementCheck:
@@ -187,7 +192,10 @@ class MovementCheck:
         ceiling = np.array([along[1], -along[0]])
         if ceiling[1] > 0:  # picture y runs down: the ceiling is toward smaller y
             ceiling = -ceiling
-        rest = _Rest(trunk, along, ceiling, {}, None, {})
+        straight = {"knee", "ankle"} <= middle.keys() and (
+            knee_bend_deg(middle["hip"], middle["knee"], middle["ankle"]) < STRAIGHT_AT_REST_DEG
+        )
+        rest = _Rest(trunk, along, ceiling, {}, None, {}, straight)
         thigh = None
         if "knee" in middle:
             thigh = middle["knee"] - middle["hip"]
@@ -229,7 +237,7 @@ class MovementCheck:
         rest = self._rest
         assert rest is not None
         now = _apart(points, rest)
-        if not {"knee", "ankle"} <= now.keys() & rest.apart.keys():
+        if not rest.straight or not {"knee", "ankle"} <= now.keys() & rest.apart.keys():
             return False
         feet = now["ankle"] - rest.apart["ankle"]
         return feet >= FEET_PARTED and feet >= now["knee"] - rest.apart["knee"]
