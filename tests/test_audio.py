@@ -397,3 +397,25 @@ def test_a_living_rooms_ringing_after_the_coachs_words_is_cancelled_nearly_to_th
     assert fading.sum() >= 30
     above_hiss_db = 10 * np.log10(np.mean(left[fading] ** 2) / hiss**2)
     assert above_hiss_db <= 8.5
+
+
+def test_the_listener_is_told_what_the_canceller_heard_and_took_out():
+    # Words heard over the coach are judged against how far below the microphone the
+    # canceller leaves its echo (coach/core/residue.py): each chunk the listener reads comes
+    # with the microphone's level before cancellation, and the ERLE once it is trusted.
+    from coach.adapters.audio.echo import SpeexCanceller
+
+    rng = np.random.default_rng(1)
+    room = Room(Acoustics.random(rng), rng)
+    owner = AudioOwner(lambda: room.speaker, lambda: SpeexCanceller(SAMPLE_RATE), False)
+    microphone = owner.attach_capture(room.microphone)
+    owner.play(np.round(rng.normal(0, 3000, 12 * SAMPLE_RATE)).astype(np.int16))
+    record(owner, microphone, 2)
+    assert microphone.cancelled.erle_db is None  # not trusted before it has learnt the room
+    record(owner, microphone, 500)  # white noise: Speex takes a while over it
+    assert owner.echo_settled()
+    out = record(owner, microphone, 2).astype(np.float64)
+    told = microphone.cancelled
+    assert told.erle_db == owner.erle_db and told.erle_db >= 15.0
+    taken_out = 20 * np.log10(told.microphone_rms / np.sqrt(np.mean(out**2)))
+    assert taken_out >= 15.0  # the microphone's level before the echo was taken out

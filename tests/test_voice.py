@@ -25,6 +25,7 @@ from coach.app.listener import VoiceListener
 from coach.core.events import Command, Cue, Priority
 from coach.core.hearing import endpoint_for, next_result
 from coach.core.phrases import EchoGate, PhraseMatcher
+from coach.core.residue import Cancelled
 from coach.settings import SpeechSettings
 from coach.settings.load import load_settings
 from coach.sim.room import Acoustics
@@ -643,3 +644,45 @@ def test_words_heard_while_the_canceller_was_failing_are_dropped(recognizer, mat
     recognizer.reset()
     listener.run()
     assert [m.command for m in matches] == [Command.PAIN]
+
+
+class _CancelledRecording:
+    """A recording as the audio owner's microphone hands it over: each chunk with what its
+    canceller heard before taking the coach's echo out, and the echo it was taking out."""
+
+    def __init__(self, samples, microphone_rms: float, erle_db: float) -> None:
+        self._recording = _wav_source(samples)
+        self.cancelled = Cancelled(microphone_rms, erle_db)
+
+    def read(self) -> bytes:
+        return self._recording.read()
+
+    def close(self) -> None:
+        self._recording.close()
+
+
+def test_words_no_further_below_the_coachs_echo_than_its_leftovers_are_not_taken(
+    recognizer, matcher, settings
+):
+    # The canceller takes 28 dB out of the coach's voice and its leftovers lie low (12 s of
+    # them first). "It hurts" over the coach, 30 dB below what the microphone heard then, is
+    # what a loud cue leaves of itself, not a person; 8 dB below, it is a person.
+    rng = np.random.default_rng(3)
+    pain = espeak(phrase(settings, "pain"), VOICE, 150).astype(np.float64)
+    leftovers = rng.normal(0, 0.02 * np.abs(pain).max(), 12 * 16000)
+    audio = np.concatenate([leftovers, pain, rng.normal(0, 5, 32000)]).astype(np.int16)
+    loudest = max(np.sqrt(np.mean(c**2)) for c in np.array_split(pain, len(pain) // 1600))
+    taken = []
+    for below_db in (30.0, 8.0):
+        matches = []
+        recording = _CancelledRecording(audio, loudest * 10 ** (below_db / 20), 28.0)
+        listener = VoiceListener(
+            lambda recording=recording: recording,
+            recognizer, matcher, EchoGate(tail_s=0.4), speaking=lambda: True, now=lambda: 0.0,
+            on_match=matches.append, on_device=lambda available, detail: None,
+            hears_through_speech=lambda: True,
+        )  # fmt: skip
+        recognizer.reset()
+        listener.run()
+        taken.append([m.command for m in matches])
+    assert taken == [[], [Command.PAIN]]

@@ -134,7 +134,8 @@ class VoiceListener:
             if is_open and not was_open and self._endpoint is not None:
                 self._endpoint.reset()
             if is_open:
-                self._residue.fed(chunk, speaking)
+                # The audio owner's microphone says what its canceller heard and took out.
+                self._residue.fed(chunk, speaking, getattr(audio, "cancelled", None))
                 self._hear(
                     next_result(
                         self._recognizer, self._endpoint, chunk, self._matcher, self._safety_alarm

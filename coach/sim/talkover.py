@@ -169,7 +169,7 @@ def replay(
             residue.learn(chunk, speaking)  # as the listener would have, all along
             continue
         else:
-            residue.fed(chunk, speaking)
+            residue.fed(chunk, speaking, microphone.cancelled)
             heard = next_result(recognizer, endpoint, chunk, matcher, alarm)
         match = matcher.match(heard) if heard is not None and residue.stands_out(heard) else None
         halting = match is not None and match.command in HALTING

@@ -22,11 +22,12 @@ from coach.adapters.audio.devices import PERIOD_FRAMES, CaptureDevice, PlaybackD
 from coach.adapters.audio.echo import EchoCanceller
 from coach.adapters.audio.errors import AudioUnavailable, PlaybackFailed
 from coach.core.echo_break import EchoBreak
-from coach.core.echo_check import EchoCheck
+from coach.core.echo_check import EchoCheck, rms
 from coach.core.echo_reference import EchoReference
 from coach.core.endpoint import SAMPLE_RATE
 from coach.core.played import PlayedSamples
 from coach.core.resample import StreamResampler
+from coach.core.residue import Cancelled
 
 log = logging.getLogger("coach.audio")
 FILL_PERIODS = 3  # what the speaker is kept holding: 60 ms, the delay before a cut is heard
@@ -36,6 +37,8 @@ CAPTURE_CHUNK_PERIODS = 2  # the recogniser is handed 40 ms at a time
 # it, the canceller goes on from the filter it had, with the lag as last found.
 HOLD_PERIODS = 150
 PRIME_PERIODS = 12  # the filter's length and a little more, replayed after a re-alignment
+# A period as the listener gets it: cancelled, the microphone's RMS before, the ERLE then.
+Captured = tuple[np.ndarray, float, float | None]
 
 
 def read_wav(path: Path) -> np.ndarray:
@@ -79,7 +82,7 @@ class AudioOwner:
         self._speech_ends = 0  # the sample count written when the cue's last sample went out
         self._capture: CaptureDevice | None = None
         self._canceller: EchoCanceller | None = None
-        self._captured: queue.Queue[np.ndarray | AudioUnavailable] = queue.Queue()
+        self._captured: queue.Queue[Captured | AudioUnavailable] = queue.Queue()
         self._capture_change: tuple | None = None
         self._reference = EchoReference(self._played, SAMPLE_RATE)
         # A new canceller knows nothing of the room: it learns while the coach talks. Until
@@ -114,7 +117,7 @@ class AudioOwner:
     def attach_capture(self, capture: CaptureDevice) -> OwnedCapture:
         """Record from `capture` (already open) from now on; what the listener reads."""
         canceller = self._make_canceller() if self._make_canceller else None
-        captured: queue.Queue[np.ndarray | AudioUnavailable] = queue.Queue()
+        captured: queue.Queue[Captured | AudioUnavailable] = queue.Queue()
         with self._lock:
             self._capture_change = (capture, canceller, captured)
         return OwnedCapture(self, captured)
@@ -212,7 +215,9 @@ class AudioOwner:
             with self._lock:
                 reference, moved = self._reference.next(recorded, self._played.written - queued)
                 past = self._reference.recent(PRIME_PERIODS * PERIOD_FRAMES) if moved else None
-            self._captured.put(self._cancel(recorded, reference, past))
+            cancelled = self._cancel(recorded, reference, past)
+            erle = self._check.erle_db if self._check.cancelling else None
+            self._captured.put((cancelled, rms(recorded), erle))
         with self._turned:
             self._turned.notify_all()
 
@@ -332,12 +337,14 @@ class OwnedPlayer:
 
 
 class OwnedCapture:
-    """The listener's audio source: the microphone with the coach's own voice taken out."""
+    """The listener's audio source: the microphone with the coach's own voice taken out, and
+    (`cancelled`) what the canceller heard and took out of the chunk last read."""
 
     def __init__(self, owner: AudioOwner, captured: queue.Queue) -> None:
         self._owner = owner
         self._captured = captured
-        self._pending: list[np.ndarray] = []
+        self._pending: list[Captured] = []
+        self.cancelled: Cancelled | None = None
 
     def read(self) -> bytes:
         while len(self._pending) < CAPTURE_CHUNK_PERIODS:
@@ -345,7 +352,9 @@ class OwnedCapture:
             if isinstance(item, AudioUnavailable):
                 raise item
             self._pending.append(item)
-        chunk = np.concatenate(self._pending)
+        chunk = np.concatenate([samples for samples, _, _ in self._pending])
+        heard = float(np.sqrt(np.mean([level**2 for _, level, _ in self._pending])))
+        self.cancelled = Cancelled(heard, self._pending[-1][2])
         self._pending = []
         return chunk.tobytes()
 
