@@ -2,7 +2,7 @@
 
 Shared by the live coach (which adds tempo, cues and cooldowns) and by the replay of a recorded
 video (which only reports). Each fault belongs to the rep in progress when it began, or to the
-next rep if it began at rest.
+next rep if it began at rest and lasted until that rep began.
 """
 
 from __future__ import annotations
@@ -105,6 +105,11 @@ class FormWatcher:
         onsets = self._rules.update(t, reading)
         self._faults.update(onset.fault for onset in onsets)
         rep = self._segmenter.update(t, reading.abduction, angles.rotation, reading.side_bend)
+        if rep is None and not self.in_rep:
+            # At rest, a fault is the next rep's only while it lasts: one begun and ended
+            # lying there (the knees bent for a clamshell done in a rep's place, the foot
+            # turned for a moment) is over before that rep begins.
+            self._faults &= self._rules.held
         return onsets, (None if rep is None else self._score(rep))
 
     def _reading(self, t: float, angles: LegAngles) -> Reading:

@@ -98,6 +98,11 @@ class FormRules:
         self._intervals: deque[float] = deque(maxlen=FRAME_INTERVALS)
         self._usual_interval = 0.0  # their median, worked out once a frame
 
+    @property
+    def held(self) -> frozenset[str]:
+        """The faults confirmed and not yet released: still going on."""
+        return frozenset(self._active)
+
     def update(self, t: float, reading: Reading) -> list[FaultOnset]:
         self._note_frame(t)
         onsets = []
