@@ -17,6 +17,7 @@ CALIBRATION_LIFT_DEG = 25.0
 # A clamshell done in a rep's place starts from the leg-lift's straight legs: the hips and knees
 # bend to the clamshell's (coach/sim/clamshell.py) over this long, and straighten after it.
 BEND_S = 1.0  # "raise that leg a little", taking about a second
+SIT_UP_S = 1.5  # sitting up, or lying back down, takes this long
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,14 @@ class Habits:
     # Short twitches of the leg while it waits between reps: (when, how far up in degrees).
     fidgets: tuple[tuple[float, float], ...] = ()
     fidget_s: float = 0.8
-    # How far above its rest the leg lies as a set begins, settling down over `settle_s`.
+    # How far above its rest the leg lies as a set begins (and as it lies back down after
+    # sitting up), settling down over `settle_s`.
     settle_deg: float = 0.0
     settle_s: float = 2.5
+    # Sitting up mid-set: at the first "lift" from this time on, the person sits up instead of
+    # lifting (for a drink, to scratch, to rest), for this many seconds, then lies back and
+    # goes on with the rep they had left. None: never.
+    sits_up: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,9 @@ class LegState:
     knees_bent: bool = False  # clamshells: `abduction` is the top knee's opening
     feet_apart: float = 0.0
     arm_raise: float = 0.0  # the top arm turned up from along the side, toward the ceiling
+    # Sitting up: how far the trunk has turned up off the floor about the hips (90: upright),
+    # the legs left lying.
+    trunk_up: float = 0.0
 
 
 def _circling(style: RepStyle, held: float) -> float:
@@ -138,6 +147,7 @@ class SimulatedAthlete:
         self._knees_bent = False  # doing clamshells
         self._toes_ahead = False  # asked to point them straight ahead for the calibration
         self._raised_at: float | None = None  # asked to raise the leg a little, toes ahead
+        self.sat_up: tuple[float, float] | None = None  # when they sat up, and lay back down
         self._lowered_at: float | None = None  # and then to lower it
         # Each rep as performed: when its lift began, and the style it was done in, so a
         # benchmark can match the coach's counted reps to what was really done; and likewise
@@ -174,14 +184,27 @@ class SimulatedAthlete:
                 last_start, last, last_from = self._reps[-1]
                 start = max(start, last_start + last.seconds)
                 rises_from = last_from if last.instead else last.end_deg
+            if self._sitting_up(start):
+                return
             self._slot += 1
             style = self._script.style(self._side, self._set_no, self._slot)
             self._reps.append((start, style, rises_from))
             done = self.done_instead if style.instead else self.performed
             done.append((start, self._side, style))
 
+    def _sitting_up(self, start: float) -> bool:
+        """Whether the person sits up, or is still sitting, instead of the lift asked for at
+        `start`: no rep is done then."""
+        sits_up = self._script.habits.sits_up
+        if self.sat_up is None and sits_up is not None and start >= sits_up[0]:
+            self.sat_up = (start, start + sits_up[1])
+        return self.sat_up is not None and self.sat_up[0] <= start < self.sat_up[1] + SIT_UP_S
+
     def leg_at(self, t: float) -> LegState:
         rest = 0.0 if self._toes_ahead else self._script.default.rotation_deg
+        if self.sat_up is not None and self.sat_up[0] <= t < self.sat_up[1] + SIT_UP_S:
+            up = _ease((t - self.sat_up[0]) / SIT_UP_S) * _ease((self.sat_up[1] - t) / SIT_UP_S + 1)
+            return LegState(self._side, 0.0, rest, knees_bent=self._knees_bent, trunk_up=90 * up)
         if self._raised_at is not None and self._raised_at <= t:
             down = 0.0 if self._lowered_at is None else _ease((t - self._lowered_at) / 2)
             if down < 1.0:
@@ -240,11 +263,14 @@ class SimulatedAthlete:
 
     def _habits_at(self, t: float, waiting: bool) -> float:
         """Degrees the habits add to the leg's angle at `t`: the rest's drift, settling as a
-        set begins, and a fidget while the leg waits between reps."""
+        set begins or as the person lies back down, and a fidget while the leg waits between
+        reps."""
         habits = self._script.habits
         added = habits.rest_drift_deg * math.sin(2 * math.pi * t / habits.rest_drift_period_s)
-        if self._set_began is not None and habits.settle_deg:
-            added += habits.settle_deg * (1.0 - _ease((t - self._set_began) / habits.settle_s))
+        lay_down = [self._set_began, self.sat_up[1] + SIT_UP_S if self.sat_up else None]
+        lay_down = [at for at in lay_down if at is not None and at <= t]
+        if lay_down and habits.settle_deg:
+            added += habits.settle_deg * (1.0 - _ease((t - max(lay_down)) / habits.settle_s))
         if waiting:
             for at, size in habits.fidgets:
                 if 0.0 <= t - at < habits.fidget_s:

@@ -77,6 +77,9 @@ class SimulatedCamera:
         # A hitched hip tilts the pelvis: the top hip marker swings toward the shoulder.
         hike = PELVIS_RADIUS_RATIO * trunk_length * math.sin(math.radians(leg.hip_hike))
         hip = shoulder + toward_feet * (trunk_length - hike)
+        if leg.trunk_up:  # sitting up: the trunk turned up about the hips
+            up = math.radians(leg.trunk_up)
+            shoulder = hip - trunk_length * np.array([toward_feet[0] * math.cos(up), math.sin(up)])
         angle = math.radians(leg.abduction)
         leg_dir = toward_feet * math.cos(angle) + np.array([0.0, -math.sin(angle)])
         ceiling_normal = np.array([leg_dir[1], -leg_dir[0]])
