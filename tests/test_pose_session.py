@@ -181,3 +181,20 @@ def test_a_camera_the_pose_model_could_not_measure_is_said_once_not_silently_ass
 def test_a_measured_camera_is_not_announced_as_unmeasured():
     events, _ = _coached_by_pose(_at_camera_rate(2), Script(), view=CameraView(20.0, 0.0))
     assert "camera_unmeasured" not in [e.tag for e in events if isinstance(e, Cue)]
+
+
+def test_sitting_up_mid_set_is_waited_for_and_the_set_goes_on_from_the_body_lying_again():
+    """After the first rep the person sits up for 15 s, then lies back, settling, and does
+    the other two. Before, the pose coach counted reps by the clock while they sat (it saw
+    no one lying), and no rep seen after they lay back could be told from that count."""
+    from coach.sim.athlete import Habits
+
+    settings = _at_camera_rate(3)
+    events, _ = _coached_by_pose(
+        settings, Script(habits=Habits(sits_up=(60.0, 15.0), settle_deg=5.0))
+    )
+    right = [e for e in events if isinstance(e, RepCounted) and e.side == "right"]
+    assert [r.form_checked for r in right] == [True] * 3
+    assert all(20 < r.peak_angle < 40 and r.faults == () for r in right)
+    said = [e for e in events if isinstance(e, Cue)]
+    assert [e.text for e in said].count(cues.SAT_UP) == 1

@@ -258,6 +258,7 @@ PROGRAM_WORDS = {
 }
 NO_VISION = "I can't see your markers, so I'll keep count for you."
 NO_BODY_SEEN = "I can't see you lying on your side, so I'll keep count for you."
+SAT_UP = "Take your time. Lie back down on your side when you're ready, and we'll carry on."
 TOE_MARKER_HINT = (
     "I'll check your toes only when I see your foot clearly. For a check on every lift, "
     "wear the toe marker on your top foot."
@@ -520,7 +521,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += [FEW_CIRCLES, HOLD_CAME_DOWN, CIRCLES_CAME_DOWN, HOLD_SHORT]
     said += [FEET_APART, CLAMSHELL_BODY, CLAMSHELL_FEEL_IT]
     said += [text for words in PROGRAM_WORDS.values() for w in words.values() for text in w[:2]]
-    said += [NO_VISION, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
+    said += [NO_VISION, SAT_UP, PAUSED, RESUMED, AT_THE_EDGE, CROOKED]
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
     said += [MORE_CUES, MOST_CUES]

@@ -21,6 +21,13 @@ MARKER_NOISE_PX = 1.5
 
 Point = np.ndarray  # shape (2,): x along the body, y down, as in a picture taken square on
 _UP = np.array([0.0, -1.0])
+LYING_MAX_DEG = 45.0  # the trunk within this of level: lying, not sitting up or standing
+
+
+def trunk_off_level_deg(shoulder: Point, hip: Point) -> float:
+    """How far the line from shoulder to hip stands off level in the picture."""
+    dx, dy = hip - shoulder
+    return math.degrees(math.atan2(abs(float(dy)), abs(float(dx))))
 
 
 @dataclass(frozen=True)

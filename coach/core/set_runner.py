@@ -62,6 +62,9 @@ class SetRunner(Part):
         # this cycle: then the cycle's rep was not done, rather than done unseen.
         self._doing_other = False
         self._other_this_cycle = False
+        # Seen sitting up or standing, and not yet lying again: no rep is theirs, not even by
+        # the clock, and the coach waits without the tempo's words.
+        self._upright = False
         self._waiting_for_rest = False
         self._seen_at: float | None = None
         self._sighting: Sighting | None = None
@@ -78,11 +81,25 @@ class SetRunner(Part):
     def sighted(self, sighting: Sighting) -> None:
         """What a frame showed during the set."""
         self._sighting, self._sighted_at = sighting, self._agenda.active
+        if sighting.upright:
+            self._sat_up()
+            return
         self._name_movement(sighting.movement)
         self._watch_for_other(sighting.movement)
         angles = watched(sighting.angles, sighting.movement, self._course.program.name)
         if angles is not None:
+            self._upright = False
             self._see(angles)
+
+    def _sat_up(self) -> None:
+        """The person sat up or stood mid-set: the rep under way is not one, and the rest is
+        learned again, from the body lying still once they lie back down."""
+        if self._upright:
+            return
+        self._upright = True
+        self._watcher.restart_rep()
+        if self._cooled_down(self._named_at, "sat_up"):
+            self._out.say(cues.SAT_UP, Priority.FORM, tag="sat_up")
 
     def _name_movement(self, movement: Movement) -> None:
         """Something other than this program's movement was done: said, and not counted."""
@@ -142,7 +159,7 @@ class SetRunner(Part):
         say, warning = self._top.tempo(tag, self._vision_live)
         if warning is not None:
             self._pending_warnings.append(warning)
-        said = self._talk.tempo(tag, text, self._cycles) if say else None
+        said = self._talk.tempo(tag, text, self._cycles) if say and not self._upright else None
         if said is None:  # the rhythm is set: this move goes unsaid, a warning kept for it not
             self._say_pending_warnings()
         else:
@@ -176,7 +193,13 @@ class SetRunner(Part):
         # A cycle without a rep seen is counted by the clock when the camera lost the body; not
         # when it saw the body do something else instead (a clamshell's bent leg is no body the
         # marker check takes, so the camera reads nothing of the leg then either).
-        if not self._vision_live and self._reps_this_cycle == 0 and not self._other_this_cycle:
+        # Nor while the person sits up: no rep is theirs then.
+        if (
+            not self._vision_live
+            and self._reps_this_cycle == 0
+            and not self._other_this_cycle
+            and not self._upright
+        ):
             if not self.said_no_vision and program.uses_camera:
                 self.said_no_vision = True
                 self._out.say(cues.NO_BODY_SEEN if self._markerless else cues.NO_VISION)

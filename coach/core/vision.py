@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from coach.core.events import Event, Phase, StateChanged, ViewCalibrated
-from coach.core.geometry import LegAngles, measure
+from coach.core.geometry import LYING_MAX_DEG, LegAngles, measure, trunk_off_level_deg
 from coach.core.lookalikes import SPARE_COLOURS, Lookalike, freest_spare, lookalikes
 from coach.core.movement import AT_REST, Movement, MovementCheck
 from coach.core.plausible import BodyCheck
@@ -42,6 +42,9 @@ class Sighting:
     # False while the angles rest on the configured camera because its own could not yet be
     # measured (the pose model, before the body has lain still long enough).
     camera_measured: bool = True
+    # The person sits up or stands: the trunk is seen well off level. No rep is theirs then,
+    # and the leg's angle against an upright trunk is no lift.
+    upright: bool = False
 
     @property
     def confidence(self) -> float:
@@ -147,6 +150,11 @@ class LegReader(FollowsTheSession):
         # into a clamshell are no leg lift the body check takes, yet they are a person seen
         # doing something else, not a body lost (which is then counted by the clock).
         moved = markers if angles is not None else located
+        upright = {"shoulder", "hip"} <= markers.keys() and (
+            trunk_off_level_deg(markers["shoulder"], markers["hip"]) > LYING_MAX_DEG
+        )
+        if upright:  # lying back down, the body's rest is learned again
+            self._movement.reset()
         return Sighting(
             markers,
             angles,
@@ -155,6 +163,7 @@ class LegReader(FollowsTheSession):
             lookalikes=self._lookalikes,
             spare=self._spare,
             movement=self._movement.update(t, moved, lift),
+            upright=upright,
         )
 
     def _check_room(self, frame: np.ndarray, found: dict[str, np.ndarray]) -> None:

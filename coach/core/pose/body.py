@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from coach.core.geometry import LYING_MAX_DEG, trunk_off_level_deg
 from coach.core.pose.landmarks import (
     ANKLE,
     ELBOW,
@@ -27,7 +28,6 @@ MIN_VISIBLE = 0.5  # a point the network is less sure of than this is not taken
 # The foot is the least reliable part of a pose model: its points judge the toes only when
 # the network is very sure of the heel and the toes both.
 MIN_FOOT_VISIBLE = 0.9
-LYING_MAX_DEG = 45.0  # the trunk within this of the floor's line: lying, not sitting or standing
 SIDE_HOLD_FRAMES = 8  # frames the other side must look up before the coach turns to it
 LEG_POINTS = {"shoulder": SHOULDER, "hip": HIP, "knee": KNEE, "ankle": ANKLE}
 # The rest of the body, for what else moves (an arm raised, a knee opened with the feet
@@ -41,8 +41,7 @@ def trunk_from_floor_deg(landmarks: Landmarks) -> float:
     p = landmarks.points
     shoulders = (p[SHOULDER["left"]] + p[SHOULDER["right"]]) / 2
     hips = (p[HIP["left"]] + p[HIP["right"]]) / 2
-    dx, dy = hips - shoulders
-    return math.degrees(math.atan2(abs(float(dy)), abs(float(dx))))
+    return trunk_off_level_deg(shoulders, hips)
 
 
 def is_lying(landmarks: Landmarks) -> bool:

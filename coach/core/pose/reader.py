@@ -87,7 +87,11 @@ class PoseReader(FollowsTheSession):
         height, width = frame.shape[:2]
         found, side, sure, others, tilt = {}, self._sides.side, {}, {}, None
         landmarks = self._tracker.locate(frame)
-        if landmarks is not None and is_lying(landmarks):
+        upright = landmarks is not None and not is_lying(landmarks)
+        if upright:  # lying back down, the body's rest line and rest are learned again
+            self._rest.reset()
+            self._movement.reset()
+        elif landmarks is not None:
             side = self._sides.update(landmarks)
             found, sure = leg_points(landmarks, side, (width, height))
             others = other_points(landmarks, side, (width, height))
@@ -118,6 +122,7 @@ class PoseReader(FollowsTheSession):
             sure,
             movement=movement,
             camera_measured=self._view_given or self.view_source is not None,
+            upright=upright,
         )
 
     def _jumped(self, t: float, found: dict[str, np.ndarray]) -> bool:
