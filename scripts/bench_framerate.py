@@ -5,8 +5,8 @@ Each condition is scripted sessions with random faults on random reps, seen thro
 demo's camera) or a pose model (the landmark stream), at 5 to 30 frames a second and with the
 camera stalling for a second now and then. The people-like sessions add what people do between
 and around the reps: hovering above rest, not quite lowering, every speed, long holds, a rest
-that drifts, fidgets and settling as a set begins. Another front-end or habit is one more entry
-in `FRONT_ENDS` or `HABITS`."""
+that drifts, fidgets, settling as a set begins, and sitting up mid-set for a while. Another
+front-end or habit is one more entry in `FRONT_ENDS` or `HABITS`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from coach.core.pose.reader import PoseReader
 from coach.core.pose.tracking import PoseTracker
 from coach.core.vision import BodyReader
 from coach.settings import Settings
-from coach.sim.athlete import Habits, RepStyle, Script, SimulatedAthlete
+from coach.sim.athlete import SIT_UP_S, Habits, RepStyle, Script, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
 from coach.sim.landmarks import LandmarkStream
 
@@ -47,6 +47,11 @@ PEOPLE_FPS = (5, 10)
 # knees bent and opened 25 to 50 degrees) or the top arm raised (60 to 150 degrees).
 INSTEAD_SHARE = 0.35
 INSTEAD = {"clamshell": (25.0, 50.0), "arm_raise": (60.0, 150.0)}
+# About one session in two, the person sits up during the first set (from the second rep's
+# time on) for 5 to 25 seconds, then lies back down and goes on.
+SIT_UP_SHARE = 0.5
+SIT_UP_FROM_S = (60.0, 100.0)
+SIT_UP_FOR_S = (5.0, 25.0)
 HOLD_WITHIN_S = 0.25
 # How far before another movement a rep the coach counted may be timed from and still be it:
 # a clamshell begun as a lift's lowering ended was timed from that lowering, 1.4 s before. The
@@ -112,6 +117,14 @@ def people_habits(rng: np.random.Generator, minutes: float = 4.0) -> Habits:
         fidgets=fidgets,
         settle_deg=float(rng.uniform(3.0, 8.0)),
     )
+
+
+def sitting_up(rng: np.random.Generator, habits: Habits) -> Habits:
+    """Now and then, the person sits up during the first set and lies back down later."""
+    if rng.random() >= SIT_UP_SHARE:
+        return habits
+    at, seconds = float(rng.uniform(*SIT_UP_FROM_S)), float(rng.uniform(*SIT_UP_FOR_S))
+    return replace(habits, sits_up=(at, seconds))
 
 
 def people_style(rng: np.random.Generator, style: RepStyle) -> RepStyle:
@@ -186,6 +199,8 @@ class Tally:
     # reps the coach counted during one.
     other_movements: dict[str, int] = field(default_factory=dict)
     other_movements_counted: dict[str, int] = field(default_factory=dict)
+    sat_up: int = 0  # sessions where the person sat up mid-set
+    counted_while_up: int = 0  # reps the coach counted while they sat
 
     def figures(self) -> dict[str, object]:
         def share(part: int, whole: int) -> float | None:
@@ -209,6 +224,8 @@ class Tally:
             "hold_error_s_max": round(max(holds), 2) if holds else None,
             "other_movements": self.other_movements,
             "other_movements_counted": self.other_movements_counted,
+            "sat_up": self.sat_up,
+            "reps_counted_while_up": self.counted_while_up,
         }
 
 
@@ -222,18 +239,20 @@ def _session(
 ) -> None:
     make_eyes, faults = FRONT_ENDS[front_end]
     special, faults_of = random_reps(rng, settings.session.legs, faults)
+    habits, sits_up = Habits(), None
     if people:
         people_special = lowered_for_next(
             {key: people_style(rng, style) for key, style in special.items()}
         )
         faults_of = {id(people_special[k]): faults_of[id(s)] for k, s in special.items()}
         # Drawn apart, so each session's other draws stay those of the sessions without them.
-        special = done_instead(rng.spawn(1)[0], people_special)
-    script = Script(
-        special=special,
-        calibration_toes_deg=calibration_toes(rng),
-        habits=people_habits(rng) if people else Habits(),
-    )
+        apart = rng.spawn(1)[0]
+        special = done_instead(apart, people_special)
+        sits_up = apart.spawn(1)[0]
+    toes = calibration_toes(rng)
+    if sits_up is not None:
+        habits = sitting_up(sits_up, people_habits(rng))
+    script = Script(special=special, calibration_toes_deg=toes, habits=habits)
     film, reader = make_eyes(settings, int(rng.integers(1 << 30)))
     events: list[object] = []
     loop, athlete = build_demo(
@@ -248,6 +267,10 @@ def _session(
     loop.send(Command.START, "bench")
     loop.run(until=lambda: loop.coach.finished, max_seconds=3000)
     reps = [e for e in events if isinstance(e, RepCounted)]
+    if athlete.sat_up is not None:
+        up, down = athlete.sat_up
+        tally.sat_up += 1
+        tally.counted_while_up += sum(up < r.t < down + SIT_UP_S for r in reps)
     extra: dict[str, int] = {}
     for side in settings.session.legs:
         counted = sum(r.side == side for r in reps)
@@ -319,8 +342,9 @@ def framerate_figures(seed: int) -> dict[str, object]:
             "what": f"{SESSIONS} sessions of 2 x {REPS_PER_SET} reps a condition, random faults; "
             f"stalls: {STALL_S:g} s without frames every {STALL_EVERY_S:g} s at {STALL_FPS} fps; "
             f"people: {PEOPLE_SESSIONS} sessions with hovers, reps not quite lowered, any speed, "
-            "holds to 8 s, a drifting rest, fidgets, settling, and a clamshell or arm raise done "
-            "in a rep's place about one set in three",
+            "holds to 8 s, a drifting rest, fidgets, settling, sitting up mid-set for 5-25 s "
+            "about one session in two, and a clamshell or arm raise done in a rep's place "
+            "about one set in three",
             **figures,
         }
     }
