@@ -96,6 +96,12 @@ class FormWatcher:
         return self._segmenter.in_rep
 
     @property
+    def settled(self) -> bool:
+        """Whether the leg has lain still long enough to learn the rest from: reps can be
+        counted, and judged."""
+        return self._segmenter.settled and self._rest is not None
+
+    @property
     def current_rep(self) -> int:
         return self.reps_done + 1
 

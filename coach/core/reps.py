@@ -131,6 +131,11 @@ class RepSegmenter:
     def in_rep(self) -> bool:
         return self._phase is _Phase.MOVING
 
+    @property
+    def settled(self) -> bool:
+        """Whether the rest has been learned from the leg lying still."""
+        return self._phase is not _Phase.UNSETTLED
+
     def update(
         self,
         t: float,

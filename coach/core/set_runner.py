@@ -24,6 +24,10 @@ EXTRA_CYCLES = 3  # tempo cycles allowed beyond the target before a set ends any
 # its own it would hold the tempo cue back, or be cut by it.
 MERGE_WITH_TEMPO_S = 1.5
 DUE_NOW_S = 1e-6
+# Sat up mid-set: the next lift waits until the body lies still again, looked for this often;
+# up this long, the person has stopped, and the set ends with the reps they did.
+UP_CHECK_S = 0.5
+UP_GIVE_UP_S = 120.0
 
 
 def _rounded(value: float | None) -> float | None:
@@ -62,9 +66,11 @@ class SetRunner(Part):
         # this cycle: then the cycle's rep was not done, rather than done unseen.
         self._doing_other = False
         self._other_this_cycle = False
-        # Seen sitting up or standing, and not yet lying again: no rep is theirs, not even by
-        # the clock, and the coach waits without the tempo's words.
+        # Seen sitting up or standing, and not yet lying still again: no rep is theirs, not
+        # even by the clock, and the coach waits, without the tempo's words, until the rest
+        # has been learned again from the body lying still.
         self._upright = False
+        self._up_since = 0.0
         self._waiting_for_rest = False
         self._seen_at: float | None = None
         self._sighting: Sighting | None = None
@@ -88,16 +94,16 @@ class SetRunner(Part):
         self._watch_for_other(sighting.movement)
         angles = watched(sighting.angles, sighting.movement, self._course.program.name)
         if angles is not None:
-            self._upright = False
             self._see(angles)
+            self._upright = self._upright and not self._watcher.settled
 
     def _sat_up(self) -> None:
         """The person sat up or stood mid-set: the rep under way is not one, and the rest is
         learned again, from the body lying still once they lie back down."""
+        self._watcher.restart_rep()  # nothing seen before this frame is the rest any more
         if self._upright:
             return
-        self._upright = True
-        self._watcher.restart_rep()
+        self._upright, self._up_since = True, self._agenda.active
         if self._cooled_down(self._named_at, "sat_up"):
             self._out.say(cues.SAT_UP, Priority.FORM, tag="sat_up")
 
@@ -142,10 +148,16 @@ class SetRunner(Part):
     def start_cycle(self) -> None:
         if self._phase() is not Phase.SET:
             return
+        self._waiting_for_rest = False
+        if self._upright:  # the next lift waits for the body lying still again
+            if self._agenda.active - self._up_since >= UP_GIVE_UP_S:
+                self._end_set()
+            else:
+                self._agenda.at(UP_CHECK_S, self.start_cycle)
+            return
         self._cycles += 1
         self._reps_this_cycle = 0
         self._other_this_cycle = self._doing_other
-        self._waiting_for_rest = False
         program = self._course.program
         self._top.start_cycle()
         for move in program.moves:
