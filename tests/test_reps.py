@@ -266,3 +266,16 @@ def test_hovers_a_little_higher_each_time_do_not_lift_the_rest_with_them():
     assert len(reps) == 4
     assert reps[-1].peak_angle == pytest.approx(30, abs=1.0)
     assert reps[-1].lower_s == pytest.approx(done[-1][3], abs=0.3)
+
+
+def test_a_leg_waiting_just_above_the_end_level_does_not_stretch_the_next_lift():
+    """A rep comes down to 3.4 degrees, one jittery reading dipping under the 3 degrees that
+    end a rep at rest, and the leg waits there 3 s before the next lift: the wait was kept as
+    the start of that lift, and a 1.8 s lift read 7.8 s (lifted too slowly to be a fault,
+    but its lowering then read as too quick for it)."""
+    samples, done = _session([(30, 3.4, 2, 2, 4), (28, 0, 1.8, 2, 4)], wait=3.0)
+    ending = [i for i, (t, a) in enumerate(samples) if t >= 9.5 and a < 3.6]
+    samples[ending[0]] = (samples[ending[0]][0], 2.5)
+    reps = _run(RepSegmenter(15), samples)
+    assert len(reps) == 2
+    assert reps[1].lift_s == pytest.approx(done[1][1], abs=0.3)

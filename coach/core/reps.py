@@ -122,6 +122,7 @@ class RepSegmenter:
         self._track: _Track | None = None
         self._floor = 0.0  # where the leg waits between reps, above rest
         self._rising: list[Sample] = []  # readings since the leg last lay at its floor
+        self._lying: tuple[float, float] | None = None  # above its floor, still: since, where
         self._last_t: float | None = None
         self._counted = False  # a rep of this set has ended
         self._sinking: tuple[float, float] | None = None  # lying still below rest: since, where
@@ -201,7 +202,7 @@ class RepSegmenter:
             return
         self._settle_lower(sample[0], abduction, lift)
         if lift <= self._floor + self._end_below:
-            self._rising = [sample]  # at the floor: a rise starts from here
+            self._rising, self._lying = [sample], None  # at the floor: a rise starts from here
             if lift <= self._end_below:
                 self._floor = 0.0
                 if lift >= -self._start_above:
@@ -212,8 +213,26 @@ class RepSegmenter:
                     self._baseline += min(step, BASELINE_RISE_DEG_S * dt)
             else:
                 self._floor = min(self._floor, lift)  # sinking slowly from a hover
+        elif self._lies_above_floor(sample):
+            # Lying still a little above where it came down (a rep ended just within reach
+            # of rest, the leg then resting on a hover just above it): it waits there, and the
+            # next rep rises from it. Kept as the start of the next lift, the wait was timed
+            # as lifting: a 1.8 s lift read 7.8 s.
+            self._floor, self._rising = lift, [sample]
         else:
             self._rising.append(sample)
+
+    def _lies_above_floor(self, sample: Sample) -> bool:
+        """Whether the leg has lain within the hover band for HOVER_S, up to this reading,
+        somewhere above its floor."""
+        t, lift = sample[0], sample[1]
+        if self._lying is None or abs(lift - self._lying[1]) > self._hover_band:
+            self._lying = (t, lift)
+            return False
+        if t - self._lying[0] < HOVER_S:
+            return False
+        self._lying = None
+        return True
 
     def _settle_lower(self, t: float, abduction: float, lift: float) -> None:
         """Before the set's first rep, a leg lying still well below its learned rest is the
@@ -240,7 +259,7 @@ class RepSegmenter:
         self._track = _Track(low=low)
         for sample in samples:
             self._track.add(sample)
-        self._rising = []
+        self._rising, self._lying = [], None
 
     def _end(self, last: int, floor: float) -> Rep | None:
         """The track's rep, up to its reading `last`; the leg then waits at `floor`."""
