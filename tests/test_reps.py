@@ -279,3 +279,16 @@ def test_a_leg_waiting_just_above_the_end_level_does_not_stretch_the_next_lift()
     reps = _run(RepSegmenter(15), samples)
     assert len(reps) == 2
     assert reps[1].lift_s == pytest.approx(done[1][1], abs=0.3)
+
+
+@pytest.mark.parametrize("fps", [5, 15])
+def test_a_lift_from_a_leg_resting_just_within_reach_of_rest_is_timed_from_there(fps):
+    """The leg rests 2.8 degrees up between reps, within the 3 degrees that count as rest:
+    the next lift was timed as if it rose from rest itself, and the readings at 2.8 degrees
+    read as its first tenth, so a 2 s lift read 3.6 s and its 2 s hold 1.4 s (no hold)."""
+    samples, done = _session([(30, 2.8, 2, 2, 4), (28, 0, 2, 2, 4)], fps=fps, wait=2.5)
+    rng = np.random.default_rng(fps)
+    reps = _run(RepSegmenter(15), [(t, a + rng.normal(0, 0.3)) for t, a in samples])
+    assert len(reps) == 2
+    assert reps[1].lift_s == pytest.approx(done[1][1], abs=0.3)
+    assert reps[1].hold_s == pytest.approx(done[1][2], abs=0.3)

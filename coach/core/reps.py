@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -28,6 +29,11 @@ BASELINE_RISE_DEG_S = 0.05
 # down far less.
 LOWERED_SHARE = 0.5
 HOVER_S = 1.0
+# Where the leg lay at its floor: the lower quartile of the readings there in the last second
+# (the last few are the slow start of the next lift, and a median of the last five read a
+# lift at 30 frames a second as risen from halfway up its first tenth).
+FLOOR_S = 1.0
+FLOOR_QUARTILE = 0.25
 # A lift and a lowering are timed on their steep middle, where jitter matters least: a person's
 # movement from rest to rest is S-shaped (slow out of rest, slow into the top), and every
 # reading between BAND and 1 - BAND of the way to the top says how far through that S the
@@ -123,6 +129,7 @@ class RepSegmenter:
         self._floor = 0.0  # where the leg waits between reps, above rest
         self._rising: list[Sample] = []  # readings since the leg last lay at its floor
         self._lying: tuple[float, float] | None = None  # above its floor, still: since, where
+        self._at_floor: deque[tuple[float, float]] = deque()  # the last second's readings there
         self._last_t: float | None = None
         self._counted = False  # a rep of this set has ended
         self._sinking: tuple[float, float] | None = None  # lying still below rest: since, where
@@ -198,11 +205,16 @@ class RepSegmenter:
         assert self._baseline is not None
         lift = sample[1]
         if lift - self._floor > self._start_above:
-            self._begin([*self._rising, sample], self._floor)
+            # Risen from where it lay at its floor, which may be a little above it: timed from
+            # the floor itself, the readings where it lay read as the lift's first tenth.
+            self._begin([*self._rising, sample], max(self._floor, self._lay()))
             return
         self._settle_lower(sample[0], abduction, lift)
         if lift <= self._floor + self._end_below:
             self._rising, self._lying = [sample], None  # at the floor: a rise starts from here
+            self._at_floor.append((sample[0], lift))
+            while self._at_floor[0][0] < sample[0] - FLOOR_S:
+                self._at_floor.popleft()
             if lift <= self._end_below:
                 self._floor = 0.0
                 if lift >= -self._start_above:
@@ -221,6 +233,13 @@ class RepSegmenter:
             self._floor, self._rising = lift, [sample]
         else:
             self._rising.append(sample)
+
+    def _lay(self) -> float:
+        """Where the leg lay at its floor, just before it rose."""
+        if not self._at_floor:
+            return self._floor
+        lifts = sorted(lift for _, lift in self._at_floor)
+        return lifts[int(FLOOR_QUARTILE * (len(lifts) - 1))]
 
     def _lies_above_floor(self, sample: Sample) -> bool:
         """Whether the leg has lain within the hover band for HOVER_S, up to this reading,
@@ -266,6 +285,7 @@ class RepSegmenter:
         track, self._track = self._track, None
         assert track is not None
         self._phase, self._floor = _Phase.REST, floor
+        self._at_floor.clear()
         self._rising = [track.samples[-1]]
         rep = self._finish(track, last, floor)
         self._counted = self._counted or rep is not None
