@@ -270,7 +270,9 @@ def _session(
     if athlete.sat_up is not None:
         up, down = athlete.sat_up
         tally.sat_up += 1
-        tally.counted_while_up += sum(up < r.t < down + SIT_UP_S for r in reps)
+        # A rep begun while they sat (as the coach timed it), or counted by the clock then:
+        # the rep before it may be counted just as they begin to sit up.
+        tally.counted_while_up += sum(up < _began(r) < down + SIT_UP_S for r in reps)
     extra: dict[str, int] = {}
     for side in settings.session.legs:
         counted = sum(r.side == side for r in reps)
@@ -309,9 +311,13 @@ def _during(rep: RepCounted, start: float, other: RepStyle) -> bool:
     seen by no one, it was counted then. The rep before it is counted as it ends, just after
     `start`, but timed from its own lift, well before."""
     if rep.form_checked:
-        began = rep.t - rep.lift_s - rep.hold_s - rep.lower_s
-        return start - OTHER_BEGUN_WITHIN_S < began < start + other.seconds
+        return start - OTHER_BEGUN_WITHIN_S < _began(rep) < start + other.seconds
     return start < rep.t <= start + other.seconds + OTHER_BEGUN_WITHIN_S
+
+
+def _began(rep: RepCounted) -> float:
+    """When a counted rep's lift began, as the coach timed it (its count, if unseen)."""
+    return rep.t - rep.lift_s - rep.hold_s - rep.lower_s
 
 
 def _condition(
