@@ -186,6 +186,8 @@ class SimulatedAthlete:
                 rises_from = last_from if last.instead else last.end_deg
             if self._sitting_up(start):
                 return
+            if self.sat_up is not None and self._reps and self._reps[-1][0] < self.sat_up[0]:
+                rises_from = 0.0  # lying back down, the leg came to rest on the other
             self._slot += 1
             style = self._script.style(self._side, self._set_no, self._slot)
             self._reps.append((start, style, rises_from))
@@ -219,6 +221,8 @@ class SimulatedAthlete:
             return LegState(self._side, lying, rest, knees_bent=self._knees_bent)
         start, s, low = begun[-1]
         elapsed = t - start
+        if self.sat_up is not None and start < self.sat_up[0] <= t:  # lain back down
+            return LegState(self._side, self._habits_at(t, waiting=True), rest)
         if s.instead:
             return self._instead(s, elapsed, low + self._habits_at(t, waiting=True), rest)
         up, circled = _raised(s, elapsed), 0.0
