@@ -18,12 +18,6 @@ from enum import Enum
 
 SETTLE_S = 0.5  # the leg must lie still this long before the first rep can start
 BASELINE_TAU_S = 1.3  # how quickly the learned rest follows the leg lying in it
-# A body lies lowest at rest: the rest follows the leg down as quickly as above, but up no
-# faster than a resting body drifts (a few degrees a minute). A leg hovering a few degrees up
-# between reps is not resting; followed up, each hover a little higher than the last lifted
-# the rest with it, and a rep that then came down to the real rest ended as it passed the
-# hover's level, its lowering timed short and faulted.
-BASELINE_RISE_DEG_S = 0.05
 # A rep has ended once the leg came down by this share of its own height and then rises again
 # or lies still there (within half the start level) for HOVER_S: a wobble in the hold comes
 # down far less.
@@ -221,8 +215,7 @@ class RepSegmenter:
                     # The rest drifts a little as the body settles; far below it is a misread
                     # leg, and following it would leave the real rest looking like a lift.
                     follow = 1.0 - math.exp(-dt / BASELINE_TAU_S)
-                    step = follow * (abduction - self._baseline)
-                    self._baseline += min(step, BASELINE_RISE_DEG_S * dt)
+                    self._baseline += follow * (abduction - self._baseline)
             else:
                 self._floor = min(self._floor, lift)  # sinking slowly from a hover
         elif self._lies_above_floor(sample):
