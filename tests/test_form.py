@@ -85,29 +85,28 @@ def test_a_rest_first_seen_a_pixel_off_is_corrected_by_the_leg_lying_there_befor
     assert [r.faults for r in reps] == [()]
 
 
+def _scored(profile):
+    """The reps a watcher scores from (abduction, rotation) readings ten a second."""
+    watcher, scored = FormWatcher(FORM), []
+    for i, (abduction, rotation) in enumerate(profile):
+        _, done = watcher.update(0.1 * (i + 1), LegAngles(float(abduction), rotation, 0.0))
+        scored += [done] if done else []
+    return scored
+
+
 def test_a_fault_begun_and_ended_at_rest_is_not_the_next_reps():
     """Lying between reps the person turns the foot up for a second (or bends the knees toward
     a clamshell) and straightens again before lifting: the clean lift after is not faulted for
     it. Carried to the next rep, a clamshell done in a rep's place made the clean lift after it
     read "knee bent" and "leg drifted forward"."""
-    watcher = FormWatcher(FORM)
     profile = [(0.0, 0.0)] * 10 + [(0.0, 25.0)] * 10 + [(0.0, 0.0)] * 20
     profile += [(a, 0.0) for a in range(0, 31, 2)] + [(30.0, 0.0)] * 40
     profile += [(a, 0.0) for a in range(30, -1, -1)] + [(0.0, 0.0)] * 5
-    scored = []
-    for i, (abduction, rotation) in enumerate(profile):
-        _, done = watcher.update(0.1 * (i + 1), LegAngles(float(abduction), rotation, 0.0))
-        scored += [done] if done else []
-    assert [s.faults for s in scored] == [()]
+    assert [s.faults for s in _scored(profile)] == [()]
 
 
 def test_a_fault_begun_at_rest_and_held_into_the_lift_is_that_reps():
-    watcher = FormWatcher(FORM)
     profile = [(0.0, 0.0)] * 10 + [(0.0, 25.0)] * 10
     profile += [(a, 25.0) for a in range(0, 31, 2)] + [(30.0, 25.0)] * 40
     profile += [(a, 0.0) for a in range(30, -1, -1)] + [(0.0, 0.0)] * 5
-    scored = []
-    for i, (abduction, rotation) in enumerate(profile):
-        _, done = watcher.update(0.1 * (i + 1), LegAngles(float(abduction), rotation, 0.0))
-        scored += [done] if done else []
-    assert [s.faults for s in scored] == [("toes_up",)]
+    assert [s.faults for s in _scored(profile)] == [("toes_up",)]
