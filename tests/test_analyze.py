@@ -110,12 +110,16 @@ def test_the_camera_is_measured_from_the_recording_unless_given_or_configured(re
     ]
     camera = measured[0]
     assert camera["source"].startswith("measured from the recording")
+    assert (camera["tilt_from"], camera["turn_from"]) == ("measured", "measured")
     # The sets' rest has the toes a little down, as coached: that goes into the tilt.
     assert camera["tilt_deg"] == pytest.approx(CAMERA.tilt_deg, abs=6.0)
     assert camera["turn_deg"] == pytest.approx(CAMERA.turn_deg, abs=4.0)
-    assert square[0] == {"type": "camera", "tilt_deg": 0.0, "turn_deg": 0.0,
+    assert square[0] == {"type": "camera", "tilt_deg": 0.0, "tilt_from": "config",
+                         "turn_deg": 0.0, "turn_from": "config",
                          "source": "as configured in [camera] (calibrate = false)"}  # fmt: skip
     assert tilted[0]["tilt_deg"] == 25.0 and tilted[0]["source"] == "as given"
+    # Only the tilt was given: the turn is the config's, and says so.
+    assert (tilted[0]["tilt_from"], tilted[0]["turn_from"]) == ("given", "config")
     peaks = [[r["peak_angle"] for r in run if r["type"] == "rep"] for run in (square, measured)]
     assert len(peaks[0]) == len(peaks[1]) == 6
     live_peaks = [e.peak_angle for e in live if isinstance(e, RepCounted)]

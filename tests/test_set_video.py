@@ -101,7 +101,9 @@ def test_analyze_reads_a_recorded_set_with_its_saved_camera_as_the_live_coach_di
     assert records[0] == {
         "type": "camera",
         "tilt_deg": measured.tilt_deg,
+        "tilt_from": "measured",
         "turn_deg": measured.turn_deg,
+        "turn_from": "measured",
         "source": f"as the coach measured it at setup ({video.with_suffix('.json').name})",
     }
     live = [e for e in events if isinstance(e, RepCounted) and e.side == "left"]

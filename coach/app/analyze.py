@@ -36,6 +36,17 @@ MOVEMENT_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class CameraSource:
+    """Where the tilt and the turn a recording is read with came from: each "given" (on the
+    command line), "measured" (from the recording, or by the coach at setup) or "config"; and
+    how, in words."""
+
+    how: str
+    tilt_from: str = "config"
+    turn_from: str = "config"
+
+
 @dataclass
 class Analysis:
     reps: list[tuple[float, ScoredRep]] = field(default_factory=list)
@@ -145,6 +156,11 @@ def recorded_view(
     return None if found is None else found[0]
 
 
+# What the pose model shows of the turn was tried on the real side-lying video (whose mat
+# shows about 20 degrees): the model's depth along the trunk read 65, the line of the side
+# underneath 33, the top thigh's length changed by 35-40 % between rest and lift. None is
+# taken; the turn moves the lift read from rest little.
+POSE_TURN_UNSEEN = "the pose model shows no turn steadily enough; give --turn"
 TOES_MEASURED = (
     "measured from the recording (its still rests and held lifts; the toes at the first "
     "rest taken as pointing straight ahead)"
@@ -153,7 +169,7 @@ TOES_MEASURED = (
 
 def measured_view(
     frames: Iterable[tuple[float, np.ndarray]], settings: Settings
-) -> tuple[CameraView, str] | None:
+) -> tuple[CameraView, CameraSource] | None:
     """The camera as the recording shows it, and how it was measured: from the toe marker at
     rest and the thighs of held lifts; else, with the pose model, the tilt from the body at
     rest (`pose.resting_tilt`) and the turn as configured. None when neither shows it."""
@@ -174,11 +190,12 @@ def measured_view(
     configured = CameraView.configured(settings.camera)
     by_toes = moments.view(size, configured, settings.markers.foot_to_leg_ratio)
     if by_toes is not None:
-        return by_toes, TOES_MEASURED
+        return by_toes, CameraSource(TOES_MEASURED, "measured", "measured")
     source = getattr(reader, "view_source", None)
     if source is None:
         return None
-    return reader.view, f"tilt {source}; turn as configured in [camera]"
+    how = f"tilt {source}; turn as configured in [camera], NOT MEASURED: {POSE_TURN_UNSEEN}"
+    return reader.view, CameraSource(how, "measured", "config")
 
 
 def _rep_record(t: float, scored: ScoredRep) -> dict[str, object]:
@@ -217,14 +234,23 @@ def _summary(result: Analysis) -> dict[str, object]:
     }
 
 
-def _say_camera(view: CameraView, source: str, as_json: bool, out: TextIO) -> None:
-    """Which camera angles the readings rest on: they move every angle read."""
+def _say_camera(view: CameraView, source: CameraSource, as_json: bool, out: TextIO) -> None:
+    """Which camera angles the readings rest on, and where each came from: they move every
+    angle read."""
     if as_json:
-        record = {"type": "camera", "tilt_deg": view.tilt_deg, "turn_deg": view.turn_deg}
-        print(json.dumps(record | {"source": source}), file=out)
+        record = {
+            "type": "camera",
+            "tilt_deg": view.tilt_deg,
+            "tilt_from": source.tilt_from,
+            "turn_deg": view.turn_deg,
+            "turn_from": source.turn_from,
+            "source": source.how,
+        }
+        print(json.dumps(record), file=out)
     else:
         print(
-            f"camera: looks down {view.tilt_deg:g}°, turned {view.turn_deg:+g}°, {source}",
+            f"camera: looks down {view.tilt_deg:g}° ({source.tilt_from}), turned "
+            f"{view.turn_deg:+g}° ({source.turn_from}); {source.how}",
             file=out,
         )
 
@@ -269,16 +295,21 @@ def report(result: Analysis, as_json: bool, out: TextIO) -> None:
 
 def camera_for(
     path: str, settings: Settings, tilt_deg: float | None, turn_deg: float | None
-) -> tuple[CameraView, str]:
+) -> tuple[CameraView, CameraSource]:
     """The view to read the recording with and where it came from: as given on the command
     line, else as saved beside a set the coach recorded, else measured from the recording
     itself as the live coach does at setup (unless `[camera] calibrate = false`), else as
     configured. Raises VideoUnavailable."""
     view = CameraView.configured(settings.camera)
     if tilt_deg is not None or turn_deg is not None:
+        source = CameraSource(
+            "as given",
+            "config" if tilt_deg is None else "given",
+            "config" if turn_deg is None else "given",
+        )
         tilt_deg = view.tilt_deg if tilt_deg is None else tilt_deg
         turn_deg = view.turn_deg if turn_deg is None else turn_deg
-        return replace(view, tilt_deg=tilt_deg, turn_deg=turn_deg), "as given"
+        return replace(view, tilt_deg=tilt_deg, turn_deg=turn_deg), source
     try:
         saved = saved_camera(path, view.horizontal_fov_deg)
     except ValueError as exc:
@@ -290,16 +321,18 @@ def camera_for(
             if saved.measured
             else "as the coach's config had it"
         )
-        return saved.view, f"{how} ({Path(path).with_suffix(CAMERA_SUFFIX).name})"
+        came = "measured" if saved.measured else "config"
+        how = f"{how} ({Path(path).with_suffix(CAMERA_SUFFIX).name})"
+        return saved.view, CameraSource(how, came, came)
     if not settings.camera.calibrate:
-        return view, "as configured in [camera] (calibrate = false)"
+        return view, CameraSource("as configured in [camera] (calibrate = false)")
     measuring = VideoFile(path)  # a pass of its own, over the start of the recording only
     try:
         found = measured_view(measuring.frames(), settings)
     finally:
         measuring.close()
     if found is None:
-        return view, (
+        return view, CameraSource(
             "as configured in [camera]: NOT MEASURED, the recording shows no still rest (and "
             "held lift with the toe marker) to measure it from; give --tilt and --turn"
         )
