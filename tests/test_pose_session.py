@@ -3,12 +3,15 @@ a pose model's jitter and doubtful feet, fed to the real PoseReader, rules, reps
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from coach.core import cues
 from coach.core.events import Command, Cue, FormWarning, RepCounted, SessionSummary
+from coach.core.pose.landmarks import HIP, SHOULDER, Landmarks
 from coach.core.pose.reader import PoseReader
 from coach.core.pose.tracking import PoseTracker
 from coach.core.view import CameraView
@@ -33,8 +36,12 @@ def _at_camera_rate(reps: int):
     return replace(settings, camera=replace(settings.camera, fps=15))
 
 
-def _coached_by_pose(settings, script, posture: Posture = lying, command=Command.START, view=None):
-    """`view`: the camera as a setup's toe calibration would give it (default: unmeasured)."""
+def _coached_by_pose(
+    settings, script, posture: Posture = lying, command=Command.START, view=None, tilt=None
+):
+    """`view`: the camera as a setup's toe calibration would give it (default: unmeasured);
+    `tilt`: the model's depth shows the lower shoulder and hip that much farther away, as a
+    camera looking down by it would (default: no depth, as the simulated model gives)."""
     streams: list[LandmarkStream] = []
 
     def film(athlete):
@@ -46,11 +53,26 @@ def _coached_by_pose(settings, script, posture: Posture = lying, command=Command
         )
         return streams[0]
 
-    tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
+    def mark(frame, region):
+        seen = streams[0].mark(frame, region)
+        return seen if tilt is None else _with_depth(seen, tilt)
+
+    tracker = PoseTracker(lambda f: streams[0].detect(f), mark)
     reader = PoseReader(settings, tracker)
     if view is not None:
         reader.view = view
     return coached(settings, script, film, command, reader=reader)
+
+
+def _with_depth(seen: Landmarks, tilt: float) -> Landmarks:
+    """The lower of each stacked pair deeper by its distance below the upper, times tan(tilt)."""
+    depth = np.zeros(len(seen.points))
+    for pair in (SHOULDER, HIP):
+        top, bottom = sorted(pair.values(), key=lambda i: seen.points[i, 1])
+        depth[bottom] = (seen.points[bottom, 1] - seen.points[top, 1]) * math.tan(
+            math.radians(tilt)
+        )
+    return replace(seen, depth=depth)
 
 
 def test_a_whole_session_is_coached_from_the_body_alone():
@@ -117,9 +139,7 @@ def test_rolling_over_mid_set_is_no_rep_and_the_coach_asks_for_the_other_side():
 
 
 def test_feet_out_of_view_are_named_and_the_set_waits_for_them():
-    import numpy as np
-
-    from coach.core.pose.landmarks import ANKLE, FOOT_INDEX, HEEL, KNEE, Landmarks
+    from coach.core.pose.landmarks import ANKLE, FOOT_INDEX, HEEL, KNEE
     from coach.core.setup_flow import FRAMING_RECHECK_S
 
     settings = quick_settings(reps=2)
@@ -198,3 +218,14 @@ def test_sitting_up_mid_set_is_waited_for_and_the_set_goes_on_from_the_body_lyin
     assert all(20 < r.peak_angle < 40 and r.faults == () for r in right)
     said = [e for e in events if isinstance(e, Cue)]
     assert [e.text for e in said].count(cues.SAT_UP) == 1
+
+
+def test_without_a_toe_marker_the_person_is_asked_to_lie_still_and_the_camera_is_measured():
+    """No toes to measure the camera by: the setup asks the person to lie still while the model
+    looks, so the first set starts on the tilt it measured, not on the settings' 0 degrees."""
+    events, _ = _coached_by_pose(_at_camera_rate(2), Script(), tilt=20.0)
+    cues_said = [e for e in events if isinstance(e, Cue)]
+    asked = [e for e in cues_said if e.tag == "lie_still"]
+    assert len(asked) == 1 and asked[0].text == cues.LIE_STILL
+    assert asked[0].t < min(e.t for e in events if isinstance(e, RepCounted))
+    assert "camera_unmeasured" not in [e.tag for e in cues_said]

@@ -92,6 +92,7 @@ def clamshell_side_setup_cues(side: str) -> list[str]:
 CALIBRATE = "Point the toes of your top foot straight ahead, foot level, and keep still."
 CALIBRATE_LIFT = "Now raise that leg a little, toes still pointing ahead, and hold it there."
 CALIBRATED = "Thank you. Lower the leg."
+LIE_STILL = "Now lie still for a few seconds, so I can see how the camera looks at you."
 NOT_CALIBRATED = (
     "Lower the leg. I couldn't see your foot well enough, so I'll go by the camera settings."
 )
@@ -525,7 +526,7 @@ def catalogue(settings: Settings) -> list[str]:
     said += [LAST_THREE, CLEAN_STREAK, *filter(None, praise)]
     said += [*set_review(True, {}, neutral), WAIST_RESET, LIFT_LESS, QUIETER, TONES_ONLY]
     said += [MORE_CUES, MOST_CUES]
-    said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED, CAMERA_LOW]
+    said += [CALIBRATE, CALIBRATE_LIFT, CALIBRATED, NOT_CALIBRATED, CAMERA_LOW, LIE_STILL]
     said += [camera_unmeasured(settings.camera.tilt_deg)]
     said += [foot_cue(neutral)]
     said += [CIRCLES_SETUP, CLAMSHELL_SETUP, CLAMSHELL_SEEN_SETUP, CLAMSHELL_OPEN]

@@ -159,7 +159,7 @@ class Coach:
     def wants_frames(self) -> bool:
         """Only a set and the calibration need the camera; elsewhere the loop skips capture."""
         in_set = self._phase is Phase.SET and self._course.program.uses_camera
-        return in_set or self._setup.calibrating
+        return in_set or self._setup.watching
 
     def command(self, t: float, command: Command, source: str) -> list[Event]:
         self._agenda.now = t

@@ -20,6 +20,9 @@ FRAMING_RECHECK_S = 5.0  # time to act on "move the camera back" before looking 
 FRAMING_CHECKS = 3  # then the set starts anyway: the coach can keep time without seeing
 CALIBRATION_S = 1.5  # holding the toes straight ahead, after the request has been said
 LIFT_SETTLE_S = 1.5  # raising the leg a little, before it is held still to be measured
+# Lying still for the pose model, after the request has been said: half a second to see the leg
+# is still, then enough of a steady rest to measure the tilt by (`pose.resting_tilt`).
+STILL_LOOK_S = 3.0
 
 
 class SetupFlow(Part):
@@ -33,6 +36,7 @@ class SetupFlow(Part):
 
     def restart(self) -> None:
         self._calibration: StillMoments | None = None
+        self._looking = False  # the person asked to lie still while the pose model looks
         self._named_lookalikes: set[str] = set()  # markers whose look-alikes were named
         self._said_camera = False  # that the camera is not yet measured: said once a session
         self.new_set()
@@ -44,12 +48,19 @@ class SetupFlow(Part):
     def calibrating(self) -> bool:
         return self._calibration is not None and self._phase() is Phase.SETUP
 
+    @property
+    def watching(self) -> bool:
+        """Whether the setup wants the camera's frames: to calibrate by the toes, or for the
+        pose model to measure the camera from the body lying still."""
+        return self.calibrating or (self._looking and self._phase() is Phase.SETUP)
+
     def calibration_frame(self, sighting: Sighting) -> None:
         assert self._calibration is not None
         self._calibration.add(self._agenda.active, sighting.markers, sighting.size)
 
     def drop_calibration(self) -> None:
         self._calibration = None
+        self._looking = False
 
     def first_side(self, swapped: bool, after_pain: str | None = None) -> None:
         """The session's first set-up: the program, lying down, and the camera measured if it
@@ -74,12 +85,19 @@ class SetupFlow(Part):
         if not toe_marker and judges_toes:
             lines.append(cues.TOE_MARKER_HINT)
         camera = self._settings.camera
-        calibrate = camera.calibrate and camera.source != "none" and judges_toes and toe_marker
-        self._queue(lines, then=self._calibrate if calibrate else self._after_calibration)
+        measures = camera.calibrate and camera.source != "none"
+        if measures and judges_toes and toe_marker:
+            then = self._calibrate
+        elif measures and not toe_marker and program.uses_camera:
+            then = self._look_still  # no toes to measure by: the body lying still instead
+        else:
+            then = self._after_calibration
+        self._queue(lines, then=then)
 
     def next_side(self) -> None:
         """A shorter reminder after switching sides."""
         self._calibration = None
+        self._looking = False
         side = self._course.block.side
         if self._course.program.bent_knees:
             self._queue(cues.clamshell_side_setup_cues(side))
@@ -104,6 +122,17 @@ class SetupFlow(Part):
         """The same foot with the leg a little raised: this shows the camera's turn."""
         settled = self._ask(cues.CALIBRATE_LIFT, "calibrate_lift") + LIFT_SETTLE_S
         self._measure_after(settled, self._finish_calibration)
+
+    def _look_still(self) -> None:
+        """The pose model measures the camera's tilt from the body lying still: asked for, so
+        the set does not begin on a camera read as level (`camera_unmeasured` if it still
+        could not)."""
+        self._looking = True
+        self._agenda.at(self._ask(cues.LIE_STILL, "lie_still") + STILL_LOOK_S, self._looked)
+
+    def _looked(self) -> None:
+        self._looking = False
+        self._after_calibration()
 
     def _ask(self, text: str, tag: str) -> float:
         """Say a calibration request; returns the seconds it takes to say."""
