@@ -194,7 +194,7 @@ class Tally:
     sets_wrong: int = 0
     clean: int = 0
     clean_faulted: int = 0
-    hold_errors: list[float] | None = None
+    hold_errors: list[float] | None = None  # read less done, seconds: < 0 read short
     # Per movement done in a rep's place ("clamshell", "arm_raise"): how many, and how many
     # reps the coach counted during one.
     other_movements: dict[str, int] = field(default_factory=dict)
@@ -208,7 +208,10 @@ class Tally:
 
         body = [self.faults[f] for f in IN_BODY if f in self.faults]
         tp, fp, fn = (sum(c[key] for c in body) for key in ("tp", "fp", "fn"))
-        holds = self.hold_errors or []
+        holds = [abs(e) for e in self.hold_errors or []]
+        # Read short is what a person hears: a hold read under `form.min_hold_s` is told "Hold
+        # at the top" though it was held; one read long changes nothing said.
+        short = sum(e < -HOLD_WITHIN_S for e in self.hold_errors or [])
         return {
             "sets": self.sets,
             "sets_rep_count_wrong": self.sets_wrong,
@@ -218,10 +221,16 @@ class Tally:
                 f: share(self.faults[f]["tp"], self.faults[f]["tp"] + self.faults[f]["fn"])
                 for f in ("fast_lower", "no_hold")
             },
+            # A false "no_hold" is a person who held told "Hold at the top".
+            "tempo_fault_precision": {
+                f: share(self.faults[f]["tp"], self.faults[f]["tp"] + self.faults[f]["fp"])
+                for f in ("fast_lower", "no_hold")
+            },
             "clean_reps_faulted": share(self.clean_faulted, self.clean),
             "clean_reps": self.clean,
             "hold_within_0_25_s": share(sum(e <= HOLD_WITHIN_S for e in holds), len(holds)),
             "hold_error_s_max": round(max(holds), 2) if holds else None,
+            "holds_read_short_over_0_25_s": short,
             "other_movements": self.other_movements,
             "other_movements_counted": self.other_movements_counted,
             "sat_up": self.sat_up,
@@ -297,7 +306,7 @@ def _session(
             tally.clean += 1
             tally.clean_faulted += bool(found)
         if "no_hold" not in expected and tally.hold_errors is not None:
-            tally.hold_errors.append(abs(rep.hold_s - style.hold_s))
+            tally.hold_errors.append(rep.hold_s - style.hold_s)
         for fault in faults:
             key = "tp" if fault in found and fault in expected else None
             key = key or ("fp" if fault in found else "fn" if fault in expected else None)
