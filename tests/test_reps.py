@@ -213,6 +213,19 @@ def test_reps_are_timed_alike_at_any_frame_rate(fps):
         assert rep.lower_s == pytest.approx(lower, abs=0.3)
 
 
+@pytest.mark.parametrize("stall_from", [0.0, 0.05, 0.1])
+def test_a_drop_the_camera_stalled_through_is_timed_within_the_stall(stall_from):
+    """A busy Pi gives no frame for a second, just as the leg drops in 1.1 s after its 2.3 s
+    hold: the readings either side show it up, then down. Drawn straight across the gap, the
+    drop read 1.65 s begun before the leg was last seen up, and the hold 1.9 to 2.0 s."""
+    samples, _ = _session([(34, 0, 1.7, 2.3, 1.1)], fps=10)
+    dropped = 1.5 + 1.7 + 2.3 + stall_from
+    seen = [(t, a) for t, a in samples if not dropped <= t < dropped + 1.0]
+    (rep,) = _run(RepSegmenter(15), seen)
+    assert rep.hold_s == pytest.approx(2.3, abs=0.25)
+    assert rep.lower_s == pytest.approx(1.1, abs=0.3)
+
+
 def test_a_set_begun_before_the_leg_has_settled_learns_the_rest_where_it_lies():
     """In pose mode the first readings of a set are against the trunk's line, until the
     body's own rest line has been seen; then they drop by the model's bias (8 degrees here),

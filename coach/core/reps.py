@@ -368,10 +368,10 @@ def _movement(
 ) -> tuple[float, float]:
     """When a movement from `low` towards the peak began and ended (`times` run towards the
     peak, forwards or backwards): the S-shape through its readings in the steep middle, or,
-    with fewer than two there, through where it passed a quarter and three quarters of the
-    way. Only the readings before it first came near the peak: later dips (circles drawn at
-    the top, a wobbling hold) are not the movement, and fitted through they stretched a
-    circled lift to a minute."""
+    with none there, through the two readings either side of it, or else through where it
+    passed a quarter and three quarters of the way. Only the readings before it first came
+    near the peak: later dips (circles drawn at the top, a wobbling hold) are not the
+    movement, and fitted through they stretched a circled lift to a minute."""
     height = peak - low
     arrived = next(
         (i for i, lift in enumerate(lifts) if lift - low > (1 - BAND) * height), len(lifts) - 1
@@ -382,8 +382,21 @@ def _movement(
         if height > 0 and BAND * height <= lift - low <= (1 - BAND) * height
     ]
     if len({t for t, _ in through}) < 2:
-        quarter = _crossing(times, lifts, low + QUARTER * height)
-        three_quarters = _crossing(times, lifts, low + (1 - QUARTER) * height)
+        (quarter, after), (three_quarters, after_three) = (
+            _crossing(times, lifts, low + share * height) for share in (QUARTER, 1 - QUARTER)
+        )
+        if not through and after == after_three and after > 0:
+            # Two readings straddle the whole movement (the camera stalled through it): the S
+            # through those two. Drawn straight across the gap instead, a 1.1 s drop hidden in
+            # a 1 s stall read 1.65 s, begun before the leg was last seen up, and its hold short.
+            before, beyond = (
+                math.acos(1 - 2 * min(max((lifts[i] - low) / height, 0.0), 1.0)) / math.pi
+                for i in (after - 1, after)
+            )
+            if beyond > before:
+                per_s = (beyond - before) / (times[after] - times[after - 1])
+                began = times[after - 1] - before / per_s
+                return began, began + 1 / per_s
         half_length = (three_quarters - quarter) / MIDDLE_HALF_TIME_SHARE / 2
         middle = (quarter + three_quarters) / 2
         return middle - half_length, middle + half_length
@@ -397,11 +410,12 @@ def _movement(
     return began, began + 1 / per_s
 
 
-def _crossing(times: list[float], lifts: list[float], level: float) -> float:
-    """The first time the angle reaches `level`, between the two readings around it."""
+def _crossing(times: list[float], lifts: list[float], level: float) -> tuple[float, int]:
+    """The first time the angle reaches `level`, between the two readings around it, and the
+    index of the reading after it (0 if none reached it)."""
     for i in range(1, len(lifts)):
         if lifts[i] >= level:
             before, after = lifts[i - 1], lifts[i]
             share = (level - before) / (after - before) if after > before else 1.0
-            return times[i - 1] + share * (times[i] - times[i - 1])
-    return times[-1]
+            return times[i - 1] + share * (times[i] - times[i - 1]), i
+    return times[-1], 0
