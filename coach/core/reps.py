@@ -385,7 +385,7 @@ def _movement(
         (quarter, after), (three_quarters, after_three) = (
             _crossing(times, lifts, low + share * height) for share in (QUARTER, 1 - QUARTER)
         )
-        if not through and after == after_three and after > 0:
+        if height > 0 and not through and after == after_three and after > 0:
             # Two readings straddle the whole movement (the camera stalled through it): the S
             # through those two. Drawn straight across the gap instead, a 1.1 s drop hidden in
             # a 1 s stall read 1.65 s, begun before the leg was last seen up, and its hold short.
