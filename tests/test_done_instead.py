@@ -57,9 +57,9 @@ def test_a_clamshell_done_in_a_reps_place_is_not_counted_by_the_pose_coach():
         assert len([r for r in reps if r.side == side]) == len(lifts) == 3
 
 
-def _marker_session(script: Script, covered=lambda athlete: False):
+def _marker_session(script: Script, covered=lambda athlete, t: False):
     """The counted reps, what was said and the athlete, seen through the markers on the
-    simulated camera; a frame is black (the lens covered) while `covered(athlete)`."""
+    simulated camera; a frame is black (the lens covered) while `covered(athlete, t)`."""
     settings = quick_settings(reps=3)
     settings = replace(settings, camera=replace(settings.camera, fps=15))
 
@@ -77,7 +77,7 @@ def _marker_session(script: Script, covered=lambda athlete: False):
 
         def read(self, t: float) -> np.ndarray:
             frame = self._camera.read(t)
-            return np.zeros_like(frame) if covered(self._athlete) else frame
+            return np.zeros_like(frame) if covered(self._athlete, t) else frame
 
         def close(self) -> None:
             self._camera.close()
@@ -108,7 +108,24 @@ def test_a_clamshell_done_in_a_reps_place_is_named_and_not_counted_by_the_marker
 def test_a_rep_done_with_the_lens_covered_is_still_counted_by_the_clock():
     """Losing the body is not the body seen doing something else: the rep the tempo asked for
     is counted, unjudged."""
-    reps, _, _ = _marker_session(Script(), covered=lambda a: len(a.performed) == 2)
+    reps, _, _ = _marker_session(Script(), covered=lambda a, t: len(a.performed) == 2)
     right = [r for r in reps if r.side == "right"]
     assert len(right) == 3
     assert [r.form_checked for r in right] == [True, False, True]
+
+
+def test_the_lens_covered_during_a_clamshell_still_leaves_the_reps_after_it_counted():
+    """The body lost in the middle of a clamshell (a hand over the lens, the person out of
+    view) is lost from then on: the reps the tempo asks for are counted by the clock, as with
+    no clamshell. The movement check, with no body to read, kept saying "clamshell", and the
+    set runner took every cycle after as the body seen doing something else: none counted,
+    and the set ended after its spare cycles, reps short."""
+    script = Script(special={("right", 1, 2): RepStyle(peak_deg=40.0, instead="clamshell")})
+
+    def covered(athlete: SimulatedAthlete, t: float) -> bool:
+        return any(t >= start + 2.5 for start, side, _ in athlete.done_instead if side == "right")
+
+    reps, said, _ = _marker_session(script, covered)
+    assert cues.NOT_COUNTED["clamshell"] in said
+    right = [r for r in reps if r.side == "right"]
+    assert [r.form_checked for r in right] == [True, False, False]

@@ -53,6 +53,9 @@ NAME_AFTER_S = 0.4  # a movement held this long is named, once, not a frame's mi
 # a lift until the leg is back (a lift bent and swung toward the lens reads now as a lift, now
 # as a clamshell, near the line between the two); one reading alone is a misread foot.
 LIFTED_S = 0.2
+# The trunk unseen this long, the body is lost (the lens covered, the person out of view): no
+# movement is seen any more, and the one it was doing is not going on for the set's count.
+LOST_S = 1.0
 # A clamshell keeps the feet together while the knees part; a leg lifted with the knee bent and
 # swung toward the lens can raise the ankle in the picture no more than a clamshell does (the
 # shin points at the camera), yet the top foot leaves the bottom one, farther than the knees
@@ -115,13 +118,16 @@ class MovementCheck:
         self._lifted_reads = 0
         self._below = False  # the leg lower than its rest
         self._feet_apart: float | None = None
+        self._trunk_seen_at = -math.inf
 
     def update(self, t: float, points: dict[str, np.ndarray], lift: float | None) -> Movement:
         """`points`: the top side's shoulder, hip, knee, ankle and wrist, and the bottom leg's
         "under_knee" and "under_ankle" (any may be missing); `lift`: the leg's lift as read
         this frame."""
         if "shoulder" not in points or "hip" not in points:
-            return Movement(self._kind, rest_lift=self._rest_lift)
+            going_on = self._kind if t - self._trunk_seen_at <= LOST_S else None
+            return Movement(going_on, rest_lift=self._rest_lift)
+        self._trunk_seen_at = t
         self._remember(t, points)
         if self._rest is None:
             self._rest = self._lying_still()
