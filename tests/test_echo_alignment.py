@@ -256,3 +256,28 @@ def test_played_samples_are_read_at_fractional_places_within_what_is_kept():
     played.wrote(np.arange(0, 150, dtype=np.int16))  # 50..149 kept
     assert np.allclose(played.at(np.array([60.0, 60.5, 148.0])), [60.0, 60.5, 148.0])
     assert not played.at(np.array([10.0, 160.0])).any()  # forgotten, or not yet written
+
+
+def test_a_night_without_the_coachs_voice_never_jolts_the_reference():
+    # The service listens all night with the coach silent. The echo's line, found in the
+    # evening, faded on every report until its sums were too small to divide: past 12 hours
+    # the position handed out stepped by a whole packet or more (and at a weight of exactly
+    # zero would have raised), so the first words of the morning met a misplaced reference.
+    rng = np.random.default_rng(4)
+    clock = PlayoutClock(memory=60 * RATE, rate=RATE)
+    speaker = 5000.0
+    for count, reported, speaker in usb_reports(-200.0, 8.0, rng):
+        clock.observe(count, reported, PERIOD)
+        if count >= 12000 and count % 8000 < PERIOD:
+            clock.observe_echo(count - 6000.0, speaker - 6000.0 * (1 - 200e-6) - 300.0)
+    second, steps, last = RATE, [], None
+    count = int(8.0 * RATE / PERIOD) * PERIOD
+    for _ in range(14 * 3600):  # a report a second, for fourteen hours
+        count += second
+        speaker += second * (1 - 200e-6)
+        clock.observe(count, float(PACKET * np.floor(speaker / PACKET)), second)
+        offset = clock.position(count) - speaker
+        if last is not None:
+            steps.append(abs(offset - last))
+        last = offset
+    assert max(steps) < 1.0

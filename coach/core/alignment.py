@@ -43,6 +43,9 @@ ECHO_ERROR = 0.25  # samples: one lag estimate, through a room's reflections and
 ECHO_TRUST_PPM = 25.0  # the echo's slope is used once known this well
 ECHO_OFF = 16.0  # an echo this far off its line is a person talking, or a latency jump
 ECHO_OFF_TIMES = 3  # ... and this many in a row restart the echo's line
+# An echo line faded to this weight (unheard some 14 memories: a quarter of an hour at 60 s)
+# is forgotten: its sums would shrink on all night until too small to divide.
+FORGOTTEN_WEIGHT = 1e-6
 
 
 class _Line:
@@ -136,6 +139,8 @@ class PlayoutClock:
         keep = self._keep**span
         self._reports.fade(keep)
         self._echo.fade(keep)
+        if 0 < self._echo.weight < FORGOTTEN_WEIGHT:
+            self.echo_moved()  # the reports steer until the coach's voice is heard again
         self._reports.add(position)
         self._fit()
         if self._place is None or abs(self._line - self._place) > JUMP_SAMPLES:
