@@ -19,7 +19,7 @@ from coach.app.overlay import Overlay, PhaseLabel, Status
 from coach.app.views import FAULT_LABELS
 from coach.core.form import FormWatcher, ScoredRep
 from coach.core.geometry import head_to_the_right
-from coach.core.movement import COUNTED, LEG_LIFT, watched
+from coach.core.movement import counted_in, watched
 from coach.core.programs import program_for
 from coach.core.recorded_view import StillMoments
 from coach.core.view import CameraView
@@ -70,7 +70,7 @@ def analyze(
     if view is not None:
         reader.view = view
     program = program_for(settings.programs.default, settings, pose=reader.kind == "pose")
-    counted = COUNTED.get(program.name, LEG_LIFT)
+    counted = counted_in(program.name)
     watcher = FormWatcher(settings.form)
     phases = PhaseLabel()
     phase = "rest"

@@ -86,11 +86,10 @@ class EchoReference:
         size = len(self._handed)
         start = (self._count - len(recorded)) % size
         first = min(len(recorded), size - start)  # up to the rings' end, the rest from their start
-        for ring, values in ((self._microphone, recorded), (self._handed, reference)):
+        rings = ((self._microphone, recorded), (self._handed, reference), (self._places, places))
+        for ring, values in rings:
             ring[start : start + first] = values[:first]
             ring[: len(values) - first] = values[first:]
-        self._places[start : start + first] = places[:first]
-        self._places[: len(places) - first] = places[first:]
         self._filled += len(recorded)
 
     def _place_echo(self, order: np.ndarray, lag: float) -> None:

@@ -70,6 +70,13 @@ STRAIGHT_AT_REST_DEG = 30.0
 LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
 # What each program counts; the others are named and not counted.
 COUNTED = {"clamshells": CLAMSHELL}
+
+
+def counted_in(program: str) -> str:
+    """The movement `program` counts as its reps."""
+    return COUNTED.get(program, LEG_LIFT)
+
+
 _MOVING = ("knee", "ankle", "shoulder", "wrist")
 
 
@@ -284,8 +291,7 @@ def watched(angles: LegAngles | None, movement: Movement, program: str) -> LegAn
     in clamshells, the knee's opening while a clamshell is what moves."""
     if angles is None:
         return None
-    counted = COUNTED.get(program, LEG_LIFT)
-    if counted == CLAMSHELL:
+    if counted_in(program) == CLAMSHELL:
         opening = movement.knee_opening_deg
         if opening is None:
             return None

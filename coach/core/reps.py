@@ -377,7 +377,7 @@ def _movement(
         (i for i, lift in enumerate(lifts) if lift - low > (1 - BAND) * height), len(lifts) - 1
     )
     through = [
-        (t, math.acos(1 - 2 * (lift - low) / height) / math.pi)
+        (t, _through_s(lift, low, height))
         for t, lift in zip(times[: arrived + 1], lifts[: arrived + 1], strict=True)
         if height > 0 and BAND * height <= lift - low <= (1 - BAND) * height
     ]
@@ -389,14 +389,10 @@ def _movement(
             # Two readings straddle the whole movement (the camera stalled through it): the S
             # through those two. Drawn straight across the gap instead, a 1.1 s drop hidden in
             # a 1 s stall read 1.65 s, begun before the leg was last seen up, and its hold short.
-            before, beyond = (
-                math.acos(1 - 2 * min(max((lifts[i] - low) / height, 0.0), 1.0)) / math.pi
-                for i in (after - 1, after)
-            )
+            before, beyond = (_through_s(lifts[i], low, height) for i in (after - 1, after))
             if beyond > before:
                 per_s = (beyond - before) / (times[after] - times[after - 1])
-                began = times[after - 1] - before / per_s
-                return began, began + 1 / per_s
+                return _s_span(times[after - 1], before, per_s)
         half_length = (three_quarters - quarter) / MIDDLE_HALF_TIME_SHARE / 2
         middle = (quarter + three_quarters) / 2
         return middle - half_length, middle + half_length
@@ -406,7 +402,19 @@ def _movement(
     per_s = sum((t - mean_t) * (share - mean_share) for t, share in through) / spread
     if per_s == 0:
         return mean_t, mean_t
-    began = mean_t - mean_share / per_s
+    return _s_span(mean_t, mean_share, per_s)
+
+
+def _through_s(lift: float, low: float, height: float) -> float:
+    """How far through the S from `low` to `low + height` a reading at `lift` is, 0 to 1: the
+    S is half a cosine, so its steep middle is where a reading tells the time best."""
+    return math.acos(1 - 2 * min(max((lift - low) / height, 0.0), 1.0)) / math.pi
+
+
+def _s_span(t: float, share: float, per_s: float) -> tuple[float, float]:
+    """When an S that was `share` of the way through at `t`, moving `per_s` a second, began
+    and ended."""
+    began = t - share / per_s
     return began, began + 1 / per_s
 
 

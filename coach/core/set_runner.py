@@ -11,7 +11,7 @@ from coach.core.at_the_top import TopCoach
 from coach.core.events import Beat, Fault, FormWarning, Phase, Priority, RepCounted
 from coach.core.form import FormWatcher, ScoredRep, tempo_seconds
 from coach.core.geometry import LegAngles
-from coach.core.movement import COUNTED, LEG_LIFT, Movement, watched
+from coach.core.movement import Movement, counted_in, watched
 from coach.core.stage import Part, Stage
 from coach.core.talk import SetTalk, Verbosity
 from coach.core.tally import Tally
@@ -110,7 +110,7 @@ class SetRunner(Part):
     def _name_movement(self, movement: Movement) -> None:
         """Something other than this program's movement was done: said, and not counted."""
         named = movement.named
-        if named is None or named == COUNTED.get(self._course.program.name, LEG_LIFT):
+        if named is None or named == counted_in(self._course.program.name):
             return
         if self._cooled_down(self._named_at, named):
             self._out.say(cues.NOT_COUNTED[named], Priority.FORM, tag=f"not_counted:{named}")
@@ -118,8 +118,7 @@ class SetRunner(Part):
     def _watch_for_other(self, movement: Movement) -> None:
         """Whether the body is seen doing another movement than this program's, once it has
         lasted long enough to be named, and until it is over."""
-        counted = COUNTED.get(self._course.program.name, LEG_LIFT)
-        if movement.kind is None or movement.kind == counted:
+        if movement.kind is None or movement.kind == counted_in(self._course.program.name):
             self._doing_other = False
         elif movement.named is not None:
             self._doing_other = self._other_this_cycle = True

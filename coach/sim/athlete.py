@@ -13,10 +13,10 @@ from coach.core.events import Beat, Cue, Event, Phase, SessionStarted, StateChan
 from coach.sim.clamshell import HIP_BEND_DEG, KNEE_BEND_DEG
 
 REACTION_S = 0.3
-CALIBRATION_LIFT_DEG = 25.0
+CALIBRATION_LIFT_DEG = 25.0  # "raise that leg a little", taking about a second
 # A clamshell done in a rep's place starts from the leg-lift's straight legs: the hips and knees
 # bend to the clamshell's (coach/sim/clamshell.py) over this long, and straighten after it.
-BEND_S = 1.0  # "raise that leg a little", taking about a second
+BEND_S = 1.0
 SIT_UP_S = 1.5  # sitting up, or lying back down, takes this long
 
 

@@ -42,28 +42,36 @@ class RestingTilt:
         self._tilts: list[float] = []
         self._seen_s = 0.0  # how long the kept readings were seen for
         self._last_t: float | None = None
-
-    def add(self, t: float, tilt_deg: float | None, at_rest: bool) -> None:
-        if tilt_deg is None or not at_rest or self.tilt_deg is not None:
-            return
-        if self._last_t is not None:
-            self._seen_s += min(t - self._last_t, MAX_GAP_S)
-        self._last_t = t
-        self._tilts.append(tilt_deg)
-        if self._seen_s >= REST_S and len(self._tilts) >= MIN_FRAMES and self.tilt_deg is None:
-            del self._tilts[: len(self._tilts) // 2]  # no guide yet: look on
-            self._seen_s /= 2
+        self._measured: float | None = None  # judged once a reading, kept once found
 
     @property
     def tilt_deg(self) -> float | None:
         """The median over a still rest; None until a rest has shown it clearly: two seconds
         of readings that agree, or a shorter rest of readings that agree closely."""
+        return self._measured
+
+    def add(self, t: float, tilt_deg: float | None, at_rest: bool) -> None:
+        if tilt_deg is None or not at_rest or self._measured is not None:
+            return
+        if self._last_t is not None:
+            self._seen_s += min(t - self._last_t, MAX_GAP_S)
+        self._last_t = t
+        self._tilts.append(tilt_deg)
+        self._measured = self._judged()
+        if self._measured is None and self._long_enough:
+            del self._tilts[: len(self._tilts) // 2]  # no guide yet: look on
+            self._seen_s /= 2
+
+    @property
+    def _long_enough(self) -> bool:
+        return self._seen_s >= REST_S and len(self._tilts) >= MIN_FRAMES
+
+    def _judged(self) -> float | None:
         if self._seen_s < STEADY_REST_S or len(self._tilts) < STEADY_MIN_FRAMES:
             return None
         quartiles = statistics.quantiles(self._tilts, n=4)
         spread = quartiles[2] - quartiles[0]
-        long_enough = self._seen_s >= REST_S and len(self._tilts) >= MIN_FRAMES
-        if spread > (MAX_SPREAD_DEG if long_enough else STEADY_SPREAD_DEG):
+        if spread > (MAX_SPREAD_DEG if self._long_enough else STEADY_SPREAD_DEG):
             return None
         median = statistics.median(self._tilts)
         low, high = TILT_RANGE_DEG
