@@ -76,3 +76,42 @@ def test_the_scene_fights_back_with_loose_clothes_and_someone_walking_through():
         np.abs(still.render(leg, 1.0).astype(int) - still.render(leg, 2.5).astype(int)).max(axis=2)
         > 60
     ).mean() < 0.001
+
+
+@pytest.mark.parametrize("pose", [CameraPose(1.5, 30, 15), CameraPose(3.5, 15, -15)])
+def test_sitting_up_and_walking_out_are_filmed_as_they_happen(pose):
+    """Sitting up turns the trunk up off the mat: the core sees the person upright (the scene
+    drew them lying throughout before). Walking out leaves the bare room: no marker found."""
+    scene = Scene(pose, SETTINGS.markers.colours())
+    sitting = LegReader(SETTINGS).sight(scene.render(LegState("right", 0.0, -5.0, trunk_up=90)), 0)
+    assert sitting.upright
+    lying = LegReader(SETTINGS).sight(scene.render(LegState("right", 0.0, -5.0)), 0.0)
+    assert not lying.upright and lying.missing == []
+    away = LegReader(SETTINGS).sight(scene.render(LegState("right", 0.0, -5.0, away=True)), 0.0)
+    assert away.markers == {} and away.angles is None
+
+
+def test_the_pose_stand_in_films_the_body_from_where_the_scene_camera_stands():
+    """The landmarks follow the scene's camera (the far, high camera shows a smaller body, lower
+    in the picture), and nobody is found once the person has walked out."""
+    from coach.core.pose.landmarks import HIP, SHOULDER
+    from coach.sim.landmarks import LandmarkStream
+
+    class Lying:
+        away = False
+
+        def leg_at(self, t):
+            return LegState("right", 0.0, -5.0, away=self.away)
+
+    def trunk_px(pose):
+        scene = Scene(pose, SETTINGS.markers.colours())
+        stream = LandmarkStream(Lying(), 640, 480, 0.3, joints=scene.pixels)
+        points = stream.landmarks_at(0.0).points
+        return float(np.hypot(*(points[HIP["right"]] - points[SHOULDER["right"]])))
+
+    assert trunk_px(CameraPose(1.5, 15, 0)) > 2 * trunk_px(CameraPose(3.5, 15, 0))
+    person = Lying()
+    person.away = True
+    scene = Scene(CameraPose(2.5, 20, 0), SETTINGS.markers.colours())
+    stream = LandmarkStream(person, 640, 480, 0.3, joints=scene.pixels)
+    assert stream.detect(stream.read(0.0)) == []

@@ -18,6 +18,7 @@ CALIBRATION_LIFT_DEG = 25.0  # "raise that leg a little", taking about a second
 # bend to the clamshell's (coach/sim/clamshell.py) over this long, and straighten after it.
 BEND_S = 1.0
 SIT_UP_S = 1.5  # sitting up, or lying back down, takes this long
+WALK_S = 2.0  # standing in view before walking out of the picture, and after coming back
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ class Habits:
     # lifting (for a drink, to scratch, to rest), for this many seconds, then lies back and
     # goes on with the rep they had left. None: never.
     sits_up: tuple[float, float] | None = None
+    # Getting up instead: while up (`sits_up`), the person stands, walks out of the picture
+    # (for a drink, the door, the phone) and is out of view but for WALK_S at each end.
+    leaves_view: bool = False
+    # And gone from one frame to the next, never seen sitting or standing (up too quickly, or
+    # rolled away from the camera): only their coming back and lying down is seen.
+    gets_up_unseen: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class LegState:
     # Sitting up: how far the trunk has turned up off the floor about the hips (90: upright),
     # the legs left lying.
     trunk_up: float = 0.0
+    away: bool = False  # out of the picture altogether: nobody there to see
 
 
 def _circling(style: RepStyle, held: float) -> float:
@@ -206,7 +214,12 @@ class SimulatedAthlete:
         rest = 0.0 if self._toes_ahead else self._script.default.rotation_deg
         if self.sat_up is not None and self.sat_up[0] <= t < self.sat_up[1] + SIT_UP_S:
             up = _ease((t - self.sat_up[0]) / SIT_UP_S) * _ease((self.sat_up[1] - t) / SIT_UP_S + 1)
-            return LegState(self._side, 0.0, rest, knees_bent=self._knees_bent, trunk_up=90 * up)
+            habits = self._script.habits
+            leaves = self.sat_up[0] + (0.0 if habits.gets_up_unseen else SIT_UP_S + WALK_S)
+            away = habits.leaves_view and leaves <= t < self.sat_up[1] - WALK_S
+            return LegState(
+                self._side, 0.0, rest, knees_bent=self._knees_bent, trunk_up=90 * up, away=away
+            )
         if self._raised_at is not None and self._raised_at <= t:
             down = 0.0 if self._lowered_at is None else _ease((t - self._lowered_at) / 2)
             if down < 1.0:

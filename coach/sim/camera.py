@@ -48,17 +48,19 @@ class SimulatedCamera:
         }
         self._foot_ratio = foot_to_leg_ratio
         self._rng = np.random.default_rng(seed)
-        self._backgrounds: dict[str, np.ndarray] = {}
+        self._backgrounds: dict[str | None, np.ndarray] = {}
         self.covered: set[str] = set()  # markers hidden from view (a fold of clothing, a hand)
 
     def read(self, t: float) -> np.ndarray:
         return self.render(self._athlete.leg_at(t))
 
     def render(self, leg: LegState) -> np.ndarray:
-        if leg.side not in self._backgrounds:
-            self._backgrounds[leg.side] = self._make_background(leg.side)
-        frame = self._backgrounds[leg.side].copy()
-        self._draw(frame, self.joints(leg))
+        seen = None if leg.away else leg.side  # nobody there: the bare room
+        if seen not in self._backgrounds:
+            self._backgrounds[seen] = self._make_background(seen)
+        frame = self._backgrounds[seen].copy()
+        if not leg.away:
+            self._draw(frame, self.joints(leg))
         return frame
 
     def close(self) -> None:
@@ -120,14 +122,17 @@ class SimulatedCamera:
             for i, (name, point) in enumerate(zip(MARKER_NAMES, points, strict=True))
         }
 
-    def _make_background(self, side: str) -> np.ndarray:
-        """The room and the parts of the body that stay still, drawn once per side."""
+    def _make_background(self, side: str | None) -> np.ndarray:
+        """The room and the parts of the body that stay still, drawn once per side (None: the
+        room with nobody in it)."""
         width, height = self._size
         frame = np.empty((height, width, 3), dtype=np.uint8)
         frame[:] = WALL_BGR
         frame[int(0.79 * height) :] = MAT_BGR
         noise = self._rng.integers(-6, 7, size=frame.shape, dtype=np.int16)
         frame = np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+        if side is None:
+            return frame
         rest = self.joints(LegState(side, 0.0, 0.0))
         shoulder, hip = rest["shoulder"], rest["hip"]
         trunk = hip - shoulder

@@ -28,7 +28,7 @@ from coach.core.pose.landmarks import (
     WRIST,
     Landmarks,
 )
-from coach.sim.athlete import SimulatedAthlete
+from coach.sim.athlete import LegState, SimulatedAthlete
 from coach.sim.camera import SimulatedCamera
 
 STACK_SHARE = 0.05  # how far below the top side the bottom side lies, as a share of height
@@ -42,6 +42,7 @@ ARM_TRUNKS = 1.05  # shoulder to wrist, in trunk lengths: lying along the side, 
 SHOULDER_WITH_ARM = 0.15
 ROLL_SURE = 0.3  # how sure the model is of each side in the middle of a roll-over
 Posture = Callable[[float], tuple[str, float]]  # t -> ("lying" | "rolling" | "standing", 0..1)
+Joints = Callable[[LegState], dict[str, np.ndarray]]  # a leg state -> its points in the picture
 
 
 def lying(t: float) -> tuple[str, float]:
@@ -57,9 +58,14 @@ class LandmarkStream:
         foot_to_leg_ratio: float,
         posture: Posture = lying,
         seed: int = 1,
+        joints: Joints | None = None,
     ) -> None:
+        """`joints`: where the body's points fall in the picture for a leg state (default: the
+        square-on simulated camera's; `Scene.pixels` films them from anywhere in the room)."""
         self._athlete = athlete
-        self._camera = SimulatedCamera(athlete, width, height, {}, foot_to_leg_ratio, seed)
+        self._joints = (
+            joints or SimulatedCamera(athlete, width, height, {}, foot_to_leg_ratio, seed).joints
+        )
         self._size = (width, height)
         self._posture = posture
         self._rng = np.random.default_rng(seed)
@@ -74,6 +80,8 @@ class LandmarkStream:
         """Nothing to release."""
 
     def detect(self, frame: np.ndarray) -> list[Region]:
+        if self._athlete.leg_at(self._t).away:
+            return []
         width, height = self._size
         return [Region(width / 2, height / 2, float(width), math.pi / 2)]
 
@@ -82,7 +90,7 @@ class LandmarkStream:
 
     def landmarks_at(self, t: float) -> Landmarks:
         leg = self._athlete.leg_at(t)
-        joints = self._camera.joints(leg)
+        joints = self._joints(leg)
         top = leg.side
         bottom = "left" if top == "right" else "right"
         width, height = self._size
@@ -112,11 +120,7 @@ class LandmarkStream:
         thigh = float(np.hypot(*(joints["knee"] - hip)))
         reach = {"knee": 1.0, "ankle": 2.0, "heel": 2.1, "foot": 2.2}
         # (Placed only for a clamshell: each placing draws the camera's jitter.)
-        closed = (
-            self._camera.joints(replace(leg, abduction=0.0, feet_apart=0.0))
-            if leg.knees_bent
-            else {}
-        )
+        closed = self._joints(replace(leg, abduction=0.0, feet_apart=0.0)) if leg.knees_bent else {}
         points = np.zeros((33, 2))
         sure = np.full(33, BODY_SURE)
         for name, point in on_top.items():
@@ -143,4 +147,8 @@ class LandmarkStream:
             d = points - hip
             points = hip + np.stack([d[:, 1], d[:, 0] * toward_feet], axis=1)
         points += self._rng.normal(0.0, NOISE_PX * width / 640, points.shape)
-        return Landmarks(points, sure, 0.99, self.detect(self._blank)[0])
+        # Out of the picture, the model still draws its points somewhere, and is sure of none.
+        presence = 0.0 if leg.away else 0.99
+        return Landmarks(
+            points, sure, presence, Region(width / 2, height / 2, float(width), math.pi / 2)
+        )

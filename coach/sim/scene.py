@@ -142,7 +142,10 @@ class Scene:
         # The hip sits a little to the feet's side of the middle of the picture.
         rest_hip = np.array([0.0, HIP_HEIGHT_M, 0.0]) + along * (TRUNK_M - LEG_M) / 2
         hip = rest_hip - along * hike
-        shoulder = rest_hip - along * TRUNK_M
+        up_off_floor = math.radians(leg.trunk_up)  # sitting up: the trunk turned up about the hip
+        shoulder = (
+            rest_hip + (up * math.sin(up_off_floor) - along * math.cos(up_off_floor)) * TRUNK_M
+        )
         a, drift = math.radians(leg.abduction), math.radians(leg.forward_drift)
         in_plane = along * math.cos(a) + up * math.sin(a)
         direction = in_plane * math.cos(drift) + toward_camera * math.sin(drift)
@@ -159,11 +162,18 @@ class Scene:
         toe = ankle + direction * TOE_ALONG_LEG * LEG_M + foot * FOOT_FORWARD_M
         return {"shoulder": shoulder, "hip": hip, "knee": knee, "ankle": ankle, "toe": toe}
 
+    def pixels(self, leg: LegState) -> dict[str, np.ndarray]:
+        """Where the joints fall in the picture: what a pose model would mark (it sees the
+        body, not the markers on the clothes)."""
+        return {name: self.project(point)[0] for name, point in self.joints(leg).items()}
+
     def render(self, leg: LegState, t: float = 0.0) -> np.ndarray:
         """The picture at `t` (which moves only someone walking through) of `leg`."""
         frame = self._room.copy()
         if self.decor.passer_by is not None:
             self._draw_passer_by(frame, t)
+        if leg.away:  # nobody on the mat
+            return self._expose(frame)
         world = self.joints(leg)
         seen = {name: self.project(point) for name, point in self._on_the_cloth(world, leg).items()}
         head = world["shoulder"] - (world["hip"] - world["shoulder"]) * 0.4
