@@ -12,6 +12,7 @@ from coach.core.pose.reader import PoseReader
 from coach.core.pose.tracking import PoseTracker
 from coach.sim.athlete import Habits, Script
 from coach.sim.landmarks import LandmarkStream
+from coach.sim.scene import CameraPose, Decor, Scene
 from tests.helpers import coached, quick_settings
 
 
@@ -52,3 +53,35 @@ def test_walking_out_of_view_mid_set_counts_nothing_and_the_set_carries_on(front
     assert not [e for e in said if e.text in (cues.NO_VISION, cues.NO_BODY_SEEN)]
     away = (sat_up[0] + 5.0, sat_up[0] + away_s - 5.0)
     assert not [e for e in said if away[0] < e.t < away[1]]
+
+
+def test_someone_standing_in_the_room_is_not_taken_for_the_person_on_the_mat():
+    """Someone stands watching behind the mat for the whole session. A person detector finds
+    the one standing likelier than the one lying, and the pose coach followed them: it told
+    the person on the mat to lie back down and counted none of their reps."""
+    settings = quick_settings(reps=3)
+    camera = settings.camera
+    scene = Scene(
+        CameraPose(2.5, 20.0, 0.0),
+        settings.markers.colours(),
+        camera.width,
+        camera.height,
+        decor=Decor(passer_by=(90, 40, 30)),
+    )
+    watching = scene.passer_pixels(scene.decor.passer_crossing_s / 2)  # the picture's middle
+    streams: list[LandmarkStream] = []
+
+    def film(athlete):
+        ratio = settings.markers.foot_to_leg_ratio
+        stream = LandmarkStream(
+            athlete, camera.width, camera.height, ratio, joints=scene.pixels,
+            passer=lambda t: watching,
+        )  # fmt: skip
+        streams.append(stream)
+        return stream
+
+    tracker = PoseTracker(lambda f: streams[0].detect(f), lambda f, r: streams[0].mark(f, r))
+    events, _ = coached(settings, Script(), film, reader=PoseReader(settings, tracker))
+    reps = [e for e in events if isinstance(e, RepCounted)]
+    assert [(r.side, r.form_checked) for r in reps] == [("right", True)] * 3 + [("left", True)] * 3
+    assert cues.SAT_UP not in [e.text for e in events if isinstance(e, Cue)]

@@ -43,6 +43,7 @@ SHOULDER_WITH_ARM = 0.15
 ROLL_SURE = 0.3  # how sure the model is of each side in the middle of a roll-over
 Posture = Callable[[float], tuple[str, float]]  # t -> ("lying" | "rolling" | "standing", 0..1)
 Joints = Callable[[LegState], dict[str, np.ndarray]]  # a leg state -> its points in the picture
+Passer = Callable[[float], dict[str, np.ndarray] | None]  # t -> someone else's points, if in view
 
 
 def lying(t: float) -> tuple[str, float]:
@@ -59,10 +60,13 @@ class LandmarkStream:
         posture: Posture = lying,
         seed: int = 1,
         joints: Joints | None = None,
+        passer: Passer | None = None,
     ) -> None:
         """`joints`: where the body's points fall in the picture for a leg state (default: the
-        square-on simulated camera's; `Scene.pixels` films them from anywhere in the room)."""
+        square-on simulated camera's; `Scene.pixels` films them from anywhere in the room).
+        `passer`: someone else walking through the picture (`Scene.passer_pixels`)."""
         self._athlete = athlete
+        self._passer = passer
         self._joints = (
             joints or SimulatedCamera(athlete, width, height, {}, foot_to_leg_ratio, seed).joints
         )
@@ -80,12 +84,25 @@ class LandmarkStream:
         """Nothing to release."""
 
     def detect(self, frame: np.ndarray) -> list[Region]:
-        if self._athlete.leg_at(self._t).away:
-            return []
-        width, height = self._size
-        return [Region(width / 2, height / 2, float(width), math.pi / 2)]
+        """The people in the picture: someone standing first (what a person detector finds
+        likeliest), then the one lying on the mat."""
+        passer = None if self._passer is None else self._passer(self._t)
+        found = [] if passer is None else [_standing_region(passer)]
+        if not self._athlete.leg_at(self._t).away:
+            width, height = self._size
+            found.append(Region(width / 2, height / 2, float(width), math.pi / 2))
+        return found
 
     def mark(self, frame: np.ndarray, region: Region) -> Landmarks:
+        """The person whose region `region` is nearest: the model marks whoever is there."""
+        passer = None if self._passer is None else self._passer(self._t)
+        if passer is not None:
+            theirs = _standing_region(passer)
+            width, height = self._size
+            if math.dist((region.cx, region.cy), (theirs.cx, theirs.cy)) < math.dist(
+                (region.cx, region.cy), (width / 2, height / 2)
+            ):
+                return _standing(passer, theirs, self._rng, width)
         return self.landmarks_at(self._t)
 
     def landmarks_at(self, t: float) -> Landmarks:
@@ -152,3 +169,32 @@ class LandmarkStream:
         return Landmarks(
             points, sure, presence, Region(width / 2, height / 2, float(width), math.pi / 2)
         )
+
+
+def _standing_region(points: dict[str, np.ndarray]) -> Region:
+    """The landmark network's region around a standing person: centred on the hip, the body's
+    height a quarter larger."""
+    feet = (points["left_foot"] + points["right_foot"]) / 2
+    tall = float(np.hypot(*(points["head"] - feet)))
+    return Region(float(points["hip"][0]), float(points["hip"][1]), 1.25 * tall, 0.0)
+
+
+def _standing(
+    points: dict[str, np.ndarray], region: Region, rng: np.random.Generator, width: int
+) -> Landmarks:
+    """33 landmarks of someone standing, facing the camera, from their hip, neck, head, feet
+    and hands in the picture."""
+    hip, neck = points["hip"], points["neck"]
+    across = np.array([0.25 * float(np.hypot(*(neck - hip))), 0.0])
+    marked = np.repeat(points["head"][None, :], 33, axis=0)
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        foot, hand = points[f"{side}_foot"], points[f"{side}_hand"]
+        shoulder, hips = neck + sign * across, hip + sign * across / 2
+        placed = (
+            (SHOULDER, shoulder), (ELBOW, (shoulder + hand) / 2), (WRIST, hand), (HIP, hips),
+            (KNEE, (hips + foot) / 2), (ANKLE, foot), (HEEL, foot), (FOOT_INDEX, foot),
+        )  # fmt: skip
+        for index, point in placed:
+            marked[index[side]] = point
+    marked += rng.normal(0.0, NOISE_PX * width / 640, marked.shape)
+    return Landmarks(marked, np.full(33, BODY_SURE), 0.99, region)

@@ -210,24 +210,47 @@ class Scene:
             for name, point in world.items()
         }
 
-    def _draw_passer_by(self, frame: np.ndarray, t: float) -> None:
-        """A person walking across behind the mat, from one side of the picture to the other
-        and back, standing: legs, trunk, arms and head."""
-        colour = self.decor.passer_by
-        assert colour is not None
+    def _passer(self, t: float) -> dict[str, np.ndarray]:
+        """Where the person walking across behind the mat is at `t`, standing, from one side
+        of the room to the other and back: hip, neck, head, feet and hands in the world."""
         crossing = self.decor.passer_crossing_s
         phase = (t / crossing) % 2.0
         x = -2.0 + 4.0 * (phase if phase < 1.0 else 2.0 - phase)
         z = WALL_BEHIND_M * 0.6
         stride = 0.25 * math.sin(2 * math.pi * t / 1.1)
-        hip, neck = np.array([x, 0.9, z]), np.array([x, 1.45, z])
+        return {
+            "hip": np.array([x, 0.9, z]),
+            "neck": np.array([x, 1.45, z]),
+            "head": np.array([x, 1.65, z]),
+            "left_foot": np.array([x + stride, 0.05, z]),
+            "right_foot": np.array([x - stride, 0.05, z]),
+            "left_hand": np.array([x - stride, 0.85, z]),
+            "right_hand": np.array([x + stride, 0.85, z]),
+        }
+
+    def passer_pixels(self, t: float) -> dict[str, np.ndarray] | None:
+        """Where the person walking through is in the picture at `t`, as a pose model would
+        mark them; None when nobody walks through or they are out of the picture."""
+        if self.decor.passer_by is None:
+            return None
+        width, height = self._size
+        seen = {name: self.project(point)[0] for name, point in self._passer(t).items()}
+        x, y = seen["hip"]
+        return seen if 0 <= x < width and 0 <= y < height else None
+
+    def _draw_passer_by(self, frame: np.ndarray, t: float) -> None:
+        """The person walking across behind the mat: legs, trunk, arms and head."""
+        colour = self.decor.passer_by
+        assert colour is not None
+        at = self._passer(t)
+        hip, neck, head = at["hip"], at["neck"], at["head"]
         parts = [
-            (hip, np.array([x + stride, 0.05, z]), 0.07, colour),
-            (hip, np.array([x - stride, 0.05, z]), 0.07, colour),
+            (hip, at["left_foot"], 0.07, colour),
+            (hip, at["right_foot"], 0.07, colour),
             (hip, neck, 0.17, colour),
-            (neck, np.array([x - stride, 0.85, z]), 0.05, colour),
-            (neck, np.array([x + stride, 0.85, z]), 0.05, colour),
-            (np.array([x, 1.65, z]), np.array([x, 1.65, z]), 0.11, SKIN_BGR),
+            (neck, at["left_hand"], 0.05, colour),
+            (neck, at["right_hand"], 0.05, colour),
+            (head, head, 0.11, SKIN_BGR),
         ]
         for start, end, radius, part_colour in parts:
             (p, depth), (q, _) = self.project(start), self.project(end)

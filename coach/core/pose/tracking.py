@@ -7,11 +7,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from coach.core.pose.body import is_lying
 from coach.core.pose.crop import Region
 from coach.core.pose.landmarks import MIN_PRESENCE, Landmarks
 
 Detect = Callable[[np.ndarray], list[Region]]
 Mark = Callable[[np.ndarray, Region], Landmarks]
+# People marked at most when the body is looked for again: each costs a landmark network run.
+MAX_PEOPLE = 3
 
 
 class PoseTracker:
@@ -38,11 +41,22 @@ class PoseTracker:
                 return found
             self._region = None
         self.detections += 1
-        regions = self._detect(frame)
-        if not regions:
-            return None
-        found = self._mark(frame, regions[0])
-        if found.presence < MIN_PRESENCE:
-            return None
-        self._region = found.next_region
+        found = self._the_one_lying(frame, self._detect(frame)[:MAX_PEOPLE])
+        if found is not None:
+            self._region = found.next_region
         return found
+
+    def _the_one_lying(self, frame: np.ndarray, regions: list[Region]) -> Landmarks | None:
+        """Of the people found, the first lying down: the coach's person is on the mat, and
+        someone walking past, whom a person detector finds likelier standing, is not them (it
+        followed them, and lost the reps done meanwhile). With nobody lying, the likeliest:
+        the person getting up is seen getting up."""
+        likeliest = None
+        for region in regions:
+            found = self._mark(frame, region)
+            if found.presence < MIN_PRESENCE:
+                continue
+            if is_lying(found):
+                return found
+            likeliest = likeliest or found
+        return likeliest
