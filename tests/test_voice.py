@@ -686,3 +686,31 @@ def test_words_no_further_below_the_coachs_echo_than_its_leftovers_are_not_taken
         listener.run()
         taken.append([m.command for m in matches])
     assert taken == [[], [Command.PAIN]]
+
+
+def test_words_said_while_the_coach_was_quiet_are_kept_when_its_canceller_fails_after(
+    recognizer, matcher, settings
+):
+    # The echo's latency jumped while the coach was quiet: nothing shows it until the coach
+    # talks again. A person says "it hurts" in the quiet; the coach's next cue starts just
+    # after, and the self-check finds the canceller failing 0.3 s into it. The words owe
+    # nothing to the canceller and are taken; words heard over the failing echo still are not.
+    pain = espeak(phrase(settings, "pain"), VOICE, 150)
+    audio = np.concatenate([silence(1.0), pain, silence(2.0)])
+    talks_from = 1.0 + voiced_end(pain) + 0.1
+    clock = iter(np.arange(0, 100, 0.1))  # one read per 0.1 s chunk
+    now = {"t": 0.0}
+
+    def chunk_read() -> bool:
+        now["t"] = float(next(clock))
+        return now["t"] < talks_from + 0.3
+
+    matches = []
+    listener = VoiceListener(
+        lambda: _wav_source(audio), recognizer, matcher, EchoGate(tail_s=0.4),
+        speaking=lambda: now["t"] >= talks_from, now=lambda: now["t"], on_match=matches.append,
+        on_device=lambda available, detail: None, hears_through_speech=chunk_read,
+    )  # fmt: skip
+    recognizer.reset()
+    listener.run()
+    assert [m.command for m in matches] == [Command.PAIN]

@@ -130,7 +130,11 @@ class VoiceListener:
         while chunk and not self._stopping.is_set():
             through = self._gate is None or self._hears_through_speech()
             is_open, speaking = self._gate_open(through)
-            self._hear(as_the_gate_moves(self._recognizer, was_open, is_open, was_through, through))
+            self._hear(
+                as_the_gate_moves(
+                    self._recognizer, was_open, is_open, was_through, through, self._residue
+                )
+            )
             if is_open and not was_open and self._endpoint is not None:
                 self._endpoint.reset()
             if is_open:

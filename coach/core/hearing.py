@@ -13,6 +13,7 @@ from typing import Protocol
 
 from coach.core.endpoint import SAMPLE_RATE, SteadyPartial, TrailingSilence
 from coach.core.phrases import Heard, PhraseMatcher
+from coach.core.residue import EchoResidue
 
 # How long a safety guess keeps the coach quiet while the recogniser settles the words: the
 # final result comes 0.5-1 s after the guess; a guess that comes to nothing frees the voice.
@@ -52,16 +53,23 @@ def endpoint_for(end_silence_s: float) -> QuickEnd | None:
 
 
 def as_the_gate_moves(
-    recognizer: Recognizer, was_open: bool, is_open: bool, was_through: bool, through: bool
+    recognizer: Recognizer,
+    was_open: bool,
+    is_open: bool,
+    was_through: bool,
+    through: bool,
+    residue: EchoResidue,
 ) -> Heard | None:
     """The words to take as the microphone stops being listened to through the coach's voice
-    or at all: words heard over an echo the canceller turned out not to be cancelling (its
+    or at all. Words heard over an echo the canceller turned out not to be cancelling (its
     self-check notices up to half a second late) were its own echo as likely as a person, and
-    are dropped; words the coach began to talk over are taken as they are (a command cut
-    short is still a whole phrase)."""
+    are dropped; words said while the coach was quiet are taken, for they owe nothing to the
+    canceller (a latency jump while the coach is quiet is found only when it talks again,
+    often just as a person has called out to it). Words the coach began to talk over are
+    taken as they are (a command cut short is still a whole phrase)."""
     if was_through and not through:
-        recognizer.finish()
-        return None
+        heard = recognizer.finish()
+        return heard if heard is not None and not residue.over_echo(heard) else None
     if was_open and not is_open:
         return recognizer.finish()
     return None

@@ -95,14 +95,21 @@ class EchoResidue:
         while self._chunks and self._chunks[0].end < self._fed_s - KEEP_S:
             self._chunks.popleft()
 
+    def over_echo(self, heard: Heard) -> bool:
+        """Whether `heard` was said while the coach talked or its echo lingered."""
+        return any(c.echo for c in self._span(heard))
+
     def stands_out(self, heard: Heard) -> bool:
         """Whether `heard` could be a person rather than the coach's leftover echo."""
-        span = [c for c in self._chunks if c.end > heard.start and c.start < heard.end]
+        span = self._span(heard)
         if not any(c.echo for c in span) or len(self._leftovers) < MIN_LEFTOVER_CHUNKS:
             return True
         usual = float(np.percentile(np.fromiter(self._leftovers, float), LEFTOVER_PERCENTILE))
         loudest = max(c.level_db for c in span)
         return loudest >= usual + MARGIN_DB and _not_the_echo(span, loudest)
+
+    def _span(self, heard: Heard) -> list[_Chunk]:
+        return [c for c in self._chunks if c.end > heard.start and c.start < heard.end]
 
 
 def _not_the_echo(span: list[_Chunk], loudest_db: float) -> bool:

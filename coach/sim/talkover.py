@@ -159,7 +159,7 @@ def replay(
         is_open = gate.update(now, speaking) or through
         # As the listener (nothing was fed to the recogniser before `listen_from`).
         listened = was_open and now >= listen_from
-        heard = as_the_gate_moves(recognizer, listened, is_open, was_through, through)
+        heard = as_the_gate_moves(recognizer, listened, is_open, was_through, through, residue)
         was_open, was_through = is_open, through
         if not is_open:
             deaf.append(now)
