@@ -615,14 +615,12 @@ def test_the_coachs_echo_in_a_reverberant_room_never_stops_it(recognizer, matche
     assert outcome.commands == ()
 
 
-def test_words_heard_while_the_canceller_was_failing_are_dropped(recognizer, matcher, settings):
-    # The coach talks throughout. The self-check trusts the canceller until just after "it
-    # hurts" ends, then finds it was not cancelling (its short window lags a collapse by up
-    # to half a second): what was heard over the coach in that stretch may be its own voice.
-    pain = espeak(phrase(settings, "pain"), VOICE, 150)
-    audio = np.concatenate([silence(1.0), pain, silence(2.0)])
-    trusted_until = 1.0 + voiced_end(pain) + 0.1
-    clock = iter(np.arange(0, 100, 0.1))  # one read per 0.1 s chunk
+def _taken_with_the_canceller_trusted_until(
+    recognizer, matcher, audio, trusted_until: float, talks_from: float = 0.0
+) -> list[Command]:
+    """What the listener takes from `audio`, read in 0.1 s chunks, with the coach talking from
+    `talks_from` on and its self-check trusting the canceller until `trusted_until`."""
+    clock = iter(np.arange(0, 100, 0.1))
     now = {"t": 0.0}
 
     def chunk_read() -> bool:
@@ -632,18 +630,25 @@ def test_words_heard_while_the_canceller_was_failing_are_dropped(recognizer, mat
     matches = []
     listener = VoiceListener(
         lambda: _wav_source(audio), recognizer, matcher, EchoGate(tail_s=0.4),
-        speaking=lambda: True, now=lambda: now["t"], on_match=matches.append,
+        speaking=lambda: now["t"] >= talks_from, now=lambda: now["t"], on_match=matches.append,
         on_device=lambda available, detail: None, hears_through_speech=chunk_read,
     )  # fmt: skip
     recognizer.reset()
     listener.run()
-    assert matches == []
+    return [m.command for m in matches]
+
+
+def test_words_heard_while_the_canceller_was_failing_are_dropped(recognizer, matcher, settings):
+    # The coach talks throughout. The self-check trusts the canceller until just after "it
+    # hurts" ends, then finds it was not cancelling (its short window lags a collapse by up
+    # to half a second): what was heard over the coach in that stretch may be its own voice.
+    pain = espeak(phrase(settings, "pain"), VOICE, 150)
+    audio = np.concatenate([silence(1.0), pain, silence(2.0)])
+    trusted_until = 1.0 + voiced_end(pain) + 0.1
+    assert _taken_with_the_canceller_trusted_until(recognizer, matcher, audio, trusted_until) == []
     # The same words, with the canceller trusted throughout, are taken.
-    clock = iter(np.arange(0, 100, 0.1))  # one read per 0.1 s chunk
-    trusted_until = float("inf")
-    recognizer.reset()
-    listener.run()
-    assert [m.command for m in matches] == [Command.PAIN]
+    taken = _taken_with_the_canceller_trusted_until(recognizer, matcher, audio, float("inf"))
+    assert taken == [Command.PAIN]
 
 
 class _CancelledRecording:
@@ -694,23 +699,12 @@ def test_words_said_while_the_coach_was_quiet_are_kept_when_its_canceller_fails_
     # The echo's latency jumped while the coach was quiet: nothing shows it until the coach
     # talks again. A person says "it hurts" in the quiet; the coach's next cue starts just
     # after, and the self-check finds the canceller failing 0.3 s into it. The words owe
-    # nothing to the canceller and are taken; words heard over the failing echo still are not.
+    # nothing to the canceller and are taken (words heard over the failing echo are not:
+    # the test above).
     pain = espeak(phrase(settings, "pain"), VOICE, 150)
     audio = np.concatenate([silence(1.0), pain, silence(2.0)])
     talks_from = 1.0 + voiced_end(pain) + 0.1
-    clock = iter(np.arange(0, 100, 0.1))  # one read per 0.1 s chunk
-    now = {"t": 0.0}
-
-    def chunk_read() -> bool:
-        now["t"] = float(next(clock))
-        return now["t"] < talks_from + 0.3
-
-    matches = []
-    listener = VoiceListener(
-        lambda: _wav_source(audio), recognizer, matcher, EchoGate(tail_s=0.4),
-        speaking=lambda: now["t"] >= talks_from, now=lambda: now["t"], on_match=matches.append,
-        on_device=lambda available, detail: None, hears_through_speech=chunk_read,
-    )  # fmt: skip
-    recognizer.reset()
-    listener.run()
-    assert [m.command for m in matches] == [Command.PAIN]
+    taken = _taken_with_the_canceller_trusted_until(
+        recognizer, matcher, audio, talks_from + 0.3, talks_from
+    )
+    assert taken == [Command.PAIN]
