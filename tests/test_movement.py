@@ -171,9 +171,10 @@ def test_a_clamshell_closing_is_not_let_through_as_a_lift_until_the_knee_is_back
     assert after and all(degrees < 8.0 for degrees in after)
 
 
-def _coach_watching(program: str, shapes):
+def _coach_watching(program: str, shapes, read=None):
     """A pose-mode coach in a set of `program`, fed frames of `shapes` (a list of point
-    dicts, a frame a fifteenth of a second) read through the movement check."""
+    dicts, a frame a fifteenth of a second) read through the movement check; `read` gives the
+    lift a frame is read at (else the thigh's angle)."""
     from coach.core.events import Command, Cue, Phase, RepCounted
     from coach.core.geometry import abduction_deg
     from coach.core.session import Coach
@@ -191,6 +192,7 @@ def _coach_watching(program: str, shapes):
     for i, points in enumerate(shapes):
         now = t + i / 15
         lift = abduction_deg(points["shoulder"], points["hip"], points["knee"])
+        lift = lift if read is None else read(points)
         angles = LegAngles(lift, None, None, 150.0)
         movement = check.update(now, points, lift)
         leg = {name: points[name] for name in BODY_POINTS}
@@ -277,3 +279,58 @@ def test_a_lift_read_as_a_clamshell_now_and_then_stays_a_lift_to_the_end():
         frames[i] = frames[i] | {"knee": frames[i]["knee"] - np.array([0.0, 40.0])}
     seen = _run(frames)
     assert CLAMSHELL not in {m.kind for m in seen[8 + 9 :]}
+
+
+def folded(opening_deg: float = 0.0) -> dict[str, np.ndarray]:
+    """From a straight rest, the knees drawn up as a clamshell begins: the shin folds back, the
+    foot drops under the knee in the picture, nothing rises; the knee then opens about the hip
+    by `opening_deg` with the foot kept where it is."""
+    return straight() | {
+        "knee": _turned(HIP, np.array([260.0, 310.0]), opening_deg),
+        "ankle": np.array([300.0, 360.0]),
+    }
+
+
+def _drawn_up_read_as_lifted(points: dict[str, np.ndarray]) -> float:
+    """The lift as a pose reading gives it: a leg drawn up with nothing raised reads as swung
+    toward the lens and lifted 20 degrees (the simulated pose model read a clamshell's close
+    so); a straight leg reads at its own angle."""
+    if np.allclose(points["ankle"], folded()["ankle"]):
+        return 20.0
+    return 0.0 if np.allclose(points["knee"], straight()["knee"]) else 25.0
+
+
+def test_a_knee_drawn_up_with_nothing_raised_reads_as_the_leg_at_rest_not_a_new_rest():
+    """Lying with the knees drawn up is neither a lift (however the leg's line reads) nor the
+    body at rest: a straight lift after it is measured from the straight rest."""
+    frames = [straight()] * 8 + [folded()] * 30 + [straight()] * 8 + [straight(20.0)] * 4
+    check = MovementCheck()
+    seen = [check.update(i / 15, points, 0.0 if i < 8 else 20.0) for i, points in enumerate(frames)]
+    drawn_up = seen[8 + 29]
+    read_high = LegAngles(20.0, None, None, 150.0)
+    assert watched(read_high, drawn_up, "leg_lifts").abduction == 0.0  # the rest's lift
+    assert drawn_up.kind is None  # nor named as another movement
+    assert seen[8 + 30 + 7].kind is None  # straight again: its rest, not a lift from the fold
+    assert seen[-1].kind == LEG_LIFT
+
+
+def test_a_clamshell_begun_and_ended_with_the_knees_drawn_up_is_not_counted():
+    """The knees drawn up, opened, closed and stretched out again, twice, in the leg lift,
+    with the drawn-up leg read as lifted: nothing counted, the clamshell named; a straight
+    lift after it is counted."""
+    from coach.core import cues
+
+    clamshell = (
+        [folded()] * 15
+        + [folded(40.0 * i / 15) for i in range(15)]
+        + [folded(40.0)] * 15
+        + [folded(40.0 * (15 - i) / 15) for i in range(16)]
+        + [folded()] * 15
+        + [straight()] * 30
+    )
+    lift = [straight(25.0)] * 30 + [straight()] * 30
+    said, reps = _coach_watching(
+        "leg_lifts", [straight()] * 30 + clamshell * 2 + lift, _drawn_up_read_as_lifted
+    )
+    assert cues.NOT_COUNTED["clamshell"] in said
+    assert len([r for r in reps if r.form_checked]) == 1

@@ -67,6 +67,12 @@ FEET_PARTED = 0.1
 # from a clamshell's bent rest, the whole bent leg raised with the knee's opening parts the feet
 # too, and that is a clamshell with its feet apart.
 STRAIGHT_AT_REST_DEG = 30.0
+# The knee bent with nothing raised (a clamshell begun or ended, the knees drawn up to settle):
+# bent this many degrees more in the picture than at rest, with the knee and the foot no higher
+# than BACK_AT_REST. The leg's line through hip and foot then reads as lowered, and as the knee
+# comes up again, as lifted from there: the close of a clamshell read as a lift of 15 degrees
+# and was counted. A lift bent at the knee raises the knee and the foot first.
+FOLDED_DEG = 45.0
 LEG_LIFT, CLAMSHELL, ARM_RAISE, TRUNK_RISE_KIND = "leg_lift", "clamshell", "arm_raise", "trunk_rise"
 # What each program counts; the others are named and not counted.
 COUNTED = {"clamshells": CLAMSHELL}
@@ -89,6 +95,7 @@ class Movement:
     # In a clamshell: how far the top foot rose off the bottom one, as a share of the knee's
     # rise (0 with the feet together); None while the knee is near its rest.
     feet_apart: float | None = None
+    folded: bool = False  # the knee bent with nothing raised (see FOLDED_DEG)
 
 
 AT_REST = Movement(None)
@@ -105,6 +112,7 @@ class _Rest:
     # bottom leg is seen (a pose model; markers are on the top leg only).
     apart: dict[str, float]
     straight: bool  # the leg lay straight, not bent as for a clamshell
+    bend: float | None = None  # the knee's bend in the picture, degrees, where it was seen
 
 
 class MovementCheck:
@@ -124,6 +132,7 @@ class MovementCheck:
         self._lifted_since = 0.0
         self._lifted_reads = 0
         self._below = False  # the leg lower than its rest
+        self._folded = False  # the knee bent with nothing raised
         self._feet_apart: float | None = None
         self._trunk_seen_at = -math.inf
 
@@ -141,10 +150,17 @@ class MovementCheck:
             kind, opening, share = None, None, None
         else:
             kind, opening = self._classify(points)
-            if kind is None and self._below and (lying := self._lying_still()) is not None:
+            if (
+                kind is None
+                and self._below
+                and not self._folded
+                and (lying := self._lying_still()) is not None
+            ):
                 # Lying still lower than the rest: that rest was learned from a body not yet
                 # lying as it lies now (settling, or a picture changing), and every movement
-                # measured from it was misread. A body lies lowest at rest.
+                # measured from it was misread. A body lies lowest at rest, with the legs
+                # as they lay: from the knees drawn up, a clamshell's start and end read as
+                # the body at rest, and the knee rising out of it as a lift.
                 self._rest = lying
             share = self._feet_apart if kind == CLAMSHELL else None
             if kind is None and self._kind not in (None, LEG_LIFT) and not self._back:
@@ -156,14 +172,14 @@ class MovementCheck:
                 # the rest of the lift read as the leg back at rest and ended the rep. A lift
                 # of one frame is a misread foot, not a lift a clamshell could follow.
                 kind = LEG_LIFT
-        if kind is None and self._back and lift is not None:
+        if kind is None and self._back and not self._below and lift is not None:
             self._rest_lift = lift
         if kind != self._kind:
             self._kind, self._since, self._named = kind, t, False
         named = None
         if kind is not None and not self._named and t - self._since >= NAME_AFTER_S:
             self._named, named = True, kind
-        return Movement(kind, named, opening, self._rest_lift, share)
+        return Movement(kind, named, opening, self._rest_lift, share, self._folded)
 
     def _lifted(self, t: float, kind: str | None) -> bool:
         """Note this reading, and say whether the leg was read lifted long enough, since it
@@ -205,10 +221,9 @@ class MovementCheck:
         ceiling = np.array([along[1], -along[0]])
         if ceiling[1] > 0:  # picture y runs down: the ceiling is toward smaller y
             ceiling = -ceiling
-        straight = {"knee", "ankle"} <= middle.keys() and (
-            knee_bend_deg(middle["hip"], middle["knee"], middle["ankle"]) < STRAIGHT_AT_REST_DEG
-        )
-        rest = _Rest(trunk, along, ceiling, {}, None, {}, straight)
+        bend = _bend(middle)
+        straight = bend is not None and bend < STRAIGHT_AT_REST_DEG
+        rest = _Rest(trunk, along, ceiling, {}, None, {}, straight, bend)
         thigh = None
         if "knee" in middle:
             thigh = middle["knee"] - middle["hip"]
@@ -224,6 +239,7 @@ class MovementCheck:
         rise = {name: now[name] - rest.heights[name] for name in now if name in rest.heights}
         self._back = all(r < BACK_AT_REST for r in rise.values())
         self._below = any(rise.get(name, 0.0) <= -RISE / 2 for name in ("knee", "ankle"))
+        self._folded = self._folded_now(points, rise)
         if now.keys() - rest.heights.keys() and all(abs(r) < RISE / 2 for r in rise.values()):
             # A point unseen at rest (the feet out of the picture then) is learned once it
             # is seen with the rest of the body still where it lay.
@@ -243,6 +259,14 @@ class MovementCheck:
         if rise.get("wrist", 0.0) >= ARM_RISE:
             return ARM_RAISE, opening
         return None, opening
+
+    def _folded_now(self, points: dict[str, np.ndarray], rise: dict[str, float]) -> bool:
+        """Whether the knee is bent far more than at rest with nothing raised (FOLDED_DEG)."""
+        rest, bend = self._rest, _bend(points)
+        if rest is None or rest.bend is None or bend is None:
+            return False
+        raised = any(rise.get(name, 0.0) >= BACK_AT_REST for name in ("knee", "ankle"))
+        return not raised and bend - rest.bend >= FOLDED_DEG
 
     def _feet_parted(self, points: dict[str, np.ndarray]) -> bool:
         """Whether the top foot has left the bottom one, farther than the knees have parted:
@@ -266,6 +290,13 @@ class MovementCheck:
         return (math.degrees(now - then) + 180.0) % 360.0 - 180.0
 
 
+def _bend(points: dict[str, np.ndarray]) -> float | None:
+    """The knee's bend in the picture, in degrees, if the hip, knee and ankle are seen."""
+    if not {"hip", "knee", "ankle"} <= points.keys():
+        return None
+    return knee_bend_deg(points["hip"], points["knee"], points["ankle"])
+
+
 def _heights(points: dict[str, np.ndarray], rest: _Rest) -> dict[str, float]:
     """Each point's height above the hip, across the body's resting line, in trunk lengths."""
     hip = points["hip"]
@@ -287,7 +318,8 @@ def _apart(points: dict[str, np.ndarray], rest: _Rest) -> dict[str, float]:
 
 def watched(angles: LegAngles | None, movement: Movement, program: str) -> LegAngles | None:
     """The angles a program's reps are counted from: in the leg lift, the lift only while the
-    top leg itself is what moves (anything else reads as the leg at rest, so it is no rep);
+    top leg itself is what moves (anything else, or the knee bent with nothing raised, reads as
+    the leg at rest, so it is no rep);
     in clamshells, the knee's opening while a clamshell is what moves."""
     if angles is None:
         return None
@@ -298,6 +330,6 @@ def watched(angles: LegAngles | None, movement: Movement, program: str) -> LegAn
         if movement.kind != CLAMSHELL:
             return LegAngles(min(opening, 0.0), None, None, angles.trunk_length)
         return LegAngles(opening, None, None, angles.trunk_length, feet_apart=movement.feet_apart)
-    if movement.kind in (None, LEG_LIFT):
+    if movement.kind == LEG_LIFT or (movement.kind is None and not movement.folded):
         return angles
     return LegAngles(movement.rest_lift, None, None, angles.trunk_length)
