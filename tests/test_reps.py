@@ -290,3 +290,30 @@ def test_a_lift_from_a_leg_resting_just_within_reach_of_rest_is_timed_from_there
     assert len(reps) == 2
     assert reps[1].lift_s == pytest.approx(done[1][1], abs=0.3)
     assert reps[1].hold_s == pytest.approx(done[1][2], abs=0.3)
+
+
+@pytest.mark.parametrize("fps", [5, 15])
+def test_hovers_each_a_little_higher_do_not_carry_the_rest_up_with_them(fps):
+    """Between reps the leg waits 2.5, then 5, then 7.5 degrees up, each within reach of the
+    rest as last learned: the rest followed each hover up, and a clean rep coming down to the
+    real rest ended at 10 degrees, its 4 s lowering read as 2.7 s (too quick)."""
+    plan = [(30, 2.5, 2, 2, 4), (30, 5.0, 2, 2, 4), (30, 7.5, 2, 2, 4), (30, 0, 2, 2, 4)]
+    samples, done = _session(plan, fps=fps, wait=4.0)
+    reps = _run(RepSegmenter(15), samples)
+    assert len(reps) == 4
+    assert reps[-1].lower_s == pytest.approx(done[-1][3], abs=0.4)
+    assert reps[-1].peak_angle == pytest.approx(30.0, abs=2.0)
+
+
+@pytest.mark.parametrize("fps", [5, 15])
+def test_a_lift_from_a_short_wait_just_above_the_end_level_is_timed_from_there(fps):
+    """The leg comes down to 3.3 degrees, one reading dipping under the 3 that end a rep at
+    rest, and lifts again after 0.6 s: too short a wait to be taken as a hover, the lift was
+    timed from rest, and a 2 s lift read 3.3 s."""
+    samples, done = _session([(30, 3.3, 2, 2, 4), (30, 0, 2, 2, 4)], fps=fps, wait=0.6)
+    ending = [i for i, (t, a) in enumerate(samples) if t >= 9.0 and a < 3.5]
+    samples[ending[0]] = (samples[ending[0]][0], 2.9)
+    reps = _run(RepSegmenter(15), samples)
+    assert len(reps) == 2
+    assert reps[1].lift_s == pytest.approx(done[1][1], abs=0.3)
+    assert reps[1].hold_s == pytest.approx(done[1][2], abs=0.3)

@@ -18,14 +18,22 @@ from enum import Enum
 
 SETTLE_S = 0.5  # the leg must lie still this long before the first rep can start
 BASELINE_TAU_S = 1.3  # how quickly the learned rest follows the leg lying in it
+# A body lies lowest at rest: the rest follows a leg lying higher only to this share of the
+# `end` level above the lowest rest of the set. A resting body drifts a degree or two in a set;
+# a leg hovering between reps, each hover a little above the last, lifted the rest with it
+# step by step (6 degrees above the real rest within a minute), and a clean rep coming down
+# to the real rest ended at the hover's level, its lowering timed short and faulted.
+REST_RISE_SHARE = 0.5
 # A rep has ended once the leg came down by this share of its own height and then rises again
 # or lies still there (within half the start level) for HOVER_S: a wobble in the hold comes
 # down far less.
 LOWERED_SHARE = 0.5
 HOVER_S = 1.0
-# Where the leg lay at its floor: the lower quartile of the readings there in the last second
-# (the last few are the slow start of the next lift, and a median of the last five read a
-# lift at 30 frames a second as risen from halfway up its first tenth).
+# Where the leg lay before it rose: the lower quartile of the readings while it waited in the
+# last second (the last few are the slow start of the next lift, and a median of the last five
+# read a lift at 30 frames a second as risen from halfway up its first tenth). All of them, not
+# only those within `end` of its floor: a leg resting on a hover just above that, for less than
+# HOVER_S, left none there, and its lift was timed from the floor (a clean 2 s lift read 3.3 s).
 FLOOR_S = 1.0
 FLOOR_QUARTILE = 0.25
 # A lift and a lowering are timed on their steep middle, where jitter matters least: a person's
@@ -119,11 +127,12 @@ class RepSegmenter:
         self._phase = _Phase.UNSETTLED
         self._still_since: float | None = None
         self._baseline: float | None = None
+        self._lowest = 0.0  # the lowest the rest has been this set
         self._track: _Track | None = None
         self._floor = 0.0  # where the leg waits between reps, above rest
         self._rising: list[Sample] = []  # readings since the leg last lay at its floor
         self._lying: tuple[float, float] | None = None  # above its floor, still: since, where
-        self._at_floor: deque[tuple[float, float]] = deque()  # the last second's readings there
+        self._waited: deque[tuple[float, float]] = deque()  # the last second's readings at rest
         self._last_t: float | None = None
         self._counted = False  # a rep of this set has ended
         self._sinking: tuple[float, float] | None = None  # lying still below rest: since, where
@@ -204,18 +213,21 @@ class RepSegmenter:
             self._begin([*self._rising, sample], max(self._floor, self._lay()))
             return
         self._settle_lower(sample[0], abduction, lift)
+        self._waited.append((sample[0], lift))
+        while self._waited[0][0] < sample[0] - FLOOR_S:
+            self._waited.popleft()
         if lift <= self._floor + self._end_below:
             self._rising, self._lying = [sample], None  # at the floor: a rise starts from here
-            self._at_floor.append((sample[0], lift))
-            while self._at_floor[0][0] < sample[0] - FLOOR_S:
-                self._at_floor.popleft()
             if lift <= self._end_below:
                 self._floor = 0.0
                 if lift >= -self._start_above:
                     # The rest drifts a little as the body settles; far below it is a misread
                     # leg, and following it would leave the real rest looking like a lift.
                     follow = 1.0 - math.exp(-dt / BASELINE_TAU_S)
-                    self._baseline += follow * (abduction - self._baseline)
+                    highest = self._lowest + REST_RISE_SHARE * self._end_below
+                    followed = self._baseline + follow * (abduction - self._baseline)
+                    self._baseline = min(followed, max(self._baseline, highest))
+                    self._lowest = min(self._lowest, self._baseline)
             else:
                 self._floor = min(self._floor, lift)  # sinking slowly from a hover
         elif self._lies_above_floor(sample):
@@ -228,10 +240,10 @@ class RepSegmenter:
             self._rising.append(sample)
 
     def _lay(self) -> float:
-        """Where the leg lay at its floor, just before it rose."""
-        if not self._at_floor:
+        """Where the leg lay, at its floor or just above it, just before it rose."""
+        if not self._waited:
             return self._floor
-        lifts = sorted(lift for _, lift in self._at_floor)
+        lifts = sorted(lift for _, lift in self._waited)
         return lifts[int(FLOOR_QUARTILE * (len(lifts) - 1))]
 
     def _lies_above_floor(self, sample: Sample) -> bool:
@@ -265,6 +277,7 @@ class RepSegmenter:
             elif back:
                 self._unsettled = None
             self._baseline, self._floor, self._sinking = abduction, 0.0, None
+            self._lowest = abduction
 
     def _begin(self, samples: list[Sample], low: float) -> None:
         self._phase = _Phase.MOVING
@@ -278,7 +291,7 @@ class RepSegmenter:
         track, self._track = self._track, None
         assert track is not None
         self._phase, self._floor = _Phase.REST, floor
-        self._at_floor.clear()
+        self._waited.clear()
         self._rising = [track.samples[-1]]
         rep = self._finish(track, last, floor)
         self._counted = self._counted or rep is not None
@@ -300,7 +313,7 @@ class RepSegmenter:
         if self._baseline is None or abs(abduction - self._baseline) > self._start_above / 2:
             self._baseline, self._still_since = abduction, t
         elif self._still_since is not None and t - self._still_since >= SETTLE_S:
-            self._phase = _Phase.REST
+            self._phase, self._lowest = _Phase.REST, self._baseline
             self._rising = []
 
     def _finish(self, track: _Track, last: int, end_level: float) -> Rep | None:
