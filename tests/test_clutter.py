@@ -295,3 +295,23 @@ def test_doctor_says_plainly_when_there_is_no_camera_for_a_snapshot(tmp_path):
     line = next(line for line in result.stdout.splitlines() if " snapshot:" in line)
     assert line.startswith("PROBLEM") and "camera" in line.lower()
     assert not (tmp_path / "room.png").exists()
+
+
+def test_a_spot_of_the_shoulders_colour_seen_while_its_marker_is_hidden_is_no_movement():
+    """The shoulder marker hidden (an arm over it) and a cushion of its colour in view above
+    the body: with no leg read, the movement check read the spots found, and that cushion as
+    the trunk risen, named to the person lying still."""
+    reader = LegReader(SETTINGS)
+    yy, xx = np.mgrid[0:480, 0:640]
+
+    def frame(at: dict[str, tuple[int, int]]) -> np.ndarray:
+        picture = np.full((480, 640, 3), 120, np.uint8)
+        for name, (x, y) in at.items():
+            picture[(xx - x) ** 2 + (yy - y) ** 2 <= 49] = bgr(COLOURS[name.split(":")[0]])
+        return picture
+
+    lying = {name: tuple(point.astype(int)) for name, point in BODY.items()}
+    hidden = {name: at for name, at in lying.items() if name != "shoulder"}
+    frames = [frame(lying)] * 20 + [frame(hidden | {"shoulder:cushion": (470, 120)})] * 15
+    seen = [reader.sight(picture, i / 15).movement for i, picture in enumerate(frames)]
+    assert all(m.kind is None and m.named is None for m in seen)

@@ -22,6 +22,7 @@ from coach.settings import Settings
 EDGE_MARGIN = 0.03  # a marker this close to the frame's edge (as a share of its size) is at risk
 STRAIGHT_TOLERANCE_DEG = 12.0  # at rest, shoulder, hip and ankle should be about in line
 BODY_POINTS = MARKER_NAMES[:4]  # what a pose model must see; the toe only when it is sure
+TRUNK = ("shoulder", "hip")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,19 @@ class Sighting:
         if self.angles is not None and abs(self.angles.abduction) > STRAIGHT_TOLERANCE_DEG:
             problems.append("crooked")
         return problems
+
+
+def _seen_moving(
+    located: dict[str, np.ndarray], body: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """With no leg read, what the markers found still show the body doing: the knees bent into
+    a clamshell are no leg lift the body check takes, yet they are a person seen doing
+    something else, not a body lost (which is then counted by the clock). The leg's markers as
+    found, then; the trunk's only where the body check took them: a spot of the shoulder's
+    colour elsewhere, found while the shoulder marker was hidden, read as the trunk rising and
+    was named."""
+    leg = {name: point for name, point in located.items() if name not in TRUNK}
+    return leg | {name: body[name] for name in TRUNK if name in body}
 
 
 class BodyReader(Protocol):
@@ -146,10 +160,7 @@ class LegReader(FollowsTheSession):
         seen = frozenset(found)
         angles = measure(markers, (width, height), self.view, self._foot_ratio, seen=seen)
         lift = None if angles is None else angles.abduction
-        # With no leg read, the markers found still show what the body does: the knees bent
-        # into a clamshell are no leg lift the body check takes, yet they are a person seen
-        # doing something else, not a body lost (which is then counted by the clock).
-        moved = markers if angles is not None else located
+        moved = markers if angles is not None else _seen_moving(located, found)
         upright = {"shoulder", "hip"} <= markers.keys() and (
             trunk_off_level_deg(markers["shoulder"], markers["hip"]) > LYING_MAX_DEG
         )
