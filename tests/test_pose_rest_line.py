@@ -183,3 +183,26 @@ def test_a_lift_begun_before_any_still_rest_reads_its_whole_height(starts_at):
         rest_line.update(t, lift, lift, trunk)
         read.append(lift - rest_line.lift_offset_deg(trunk))
     assert read[-1] == pytest.approx(30.0, abs=1.0)
+
+
+def test_a_body_lying_with_no_rest_yet_does_not_count_the_rest_it_learns_as_a_lift():
+    """On a real clamshell video the person lay with the knees bent, the leg 20 degrees below
+    the trunk line, past any rest; when they settled at 15 degrees the rest was learned, every
+    reading rose by 15 degrees at once, and the leg-lift program counted a rep."""
+
+    def body(t: float) -> Landmarks:
+        return _biased(-20.0 if t < 2.8 else -15.0)
+
+    watcher = FormWatcher(Settings().form)
+    stream = _Stream(body)
+    reps, lifts = [], []
+    for i in range(round(8.0 * 15)):
+        stream.t = i / 15
+        angles = stream.reader.sight(FRAME, stream.t).angles
+        _, scored = watcher.update(stream.t, angles)
+        lifts.append(angles.abduction)
+        reps += [] if scored is None else [scored]
+    if (last := watcher.close()) is not None:
+        reps.append(last)
+    assert reps == []
+    assert max(abs(lift) for lift in lifts) < 3.0

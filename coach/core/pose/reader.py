@@ -163,11 +163,16 @@ class PoseReader(FollowsTheSession):
 
     def _from_rest(self, t: float, angles: LegAngles, raw: LegAngles | None) -> LegAngles:
         """The lift from the body's own rest line, once this set has shown it; `raw`: the same
-        frame read from its own points, unsmoothed, for the rest's level."""
+        frame read from its own points, unsmoothed, for the rest's level.
+
+        Until the set has shown any rest, the lift is read against the trunk line, and a leg
+        below that line (further than any rest: the knees bent for a clamshell) reads as lying
+        at rest: read as below it, the rest learned later moved every reading up at once, and
+        on a real clamshell video that 15-degree step was counted as a leg lift."""
         self._rest.update(t, angles.abduction, None if raw is None else raw.abduction, angles.trunk)
         offset = self._rest.lift_offset_deg(angles.trunk)
         if offset is None:
-            return angles
+            offset = min(angles.abduction, 0.0)
         rays = None if angles.rays is None else replace(angles.rays, rest_offset_deg=offset)
         return replace(angles, abduction=angles.abduction - offset, rays=rays)
 
