@@ -251,3 +251,19 @@ def test_a_2_s_hold_of_a_lift_swung_toward_the_lens_is_never_read_short_at_5_fps
     assert len(swung_reps) >= 4
     assert all(r.hold_s >= 2.0 - 0.25 for r in swung_reps), [r.hold_s for r in swung_reps]
     assert not any(Fault.NO_HOLD in r.faults for r in swung_reps)
+
+
+def test_the_turn_the_pose_model_cannot_see_is_said_once_not_silently_assumed():
+    """The pose model measures the tilt from the body at rest but not the camera's turn, which
+    moves every angle read: the coach says once which turn it goes by, before the first rep."""
+    settings = _at_camera_rate(2)
+    settings = replace(settings, camera=replace(settings.camera, turn_deg=-15.0))
+    events, _ = _coached_by_pose(settings, Script(), tilt=20.0)
+    said = [e for e in events if isinstance(e, Cue) and e.tag == "turn_unmeasured"]
+    assert len(said) == 1 and "-15 degrees in the settings" in said[0].text
+    assert said[0].t < min(e.t for e in events if isinstance(e, RepCounted))
+
+
+def test_a_turn_measured_at_setup_is_not_announced_as_the_settings_one():
+    events, _ = _coached_by_pose(_at_camera_rate(2), Script(), view=CameraView(20.0, 5.0))
+    assert "turn_unmeasured" not in [e.tag for e in events if isinstance(e, Cue)]

@@ -111,6 +111,16 @@ def camera_unmeasured(tilt_deg: float) -> str:
     )
 
 
+def turn_unmeasured(turn_deg: float) -> str:
+    """The pose model cannot see how far the camera is turned from square on, and the turn
+    moves the angles read (on a real video a 20-degree turn read peaks 4 degrees higher):
+    what they rest on, said once (never a silent 0)."""
+    return (
+        "I can't see how far the camera is turned from square on, so I'll take the "
+        f"{round(turn_deg)} degrees in the settings. Set it there if the camera is turned."
+    )
+
+
 def foot_cue(neutral_foot: bool) -> str:
     """How to hold the foot through the set: toes slightly down, or level where that hurts."""
     if neutral_foot:

@@ -39,6 +39,7 @@ class SetupFlow(Part):
         self._looking = False  # the person asked to lie still while the pose model looks
         self._named_lookalikes: set[str] = set()  # markers whose look-alikes were named
         self._said_camera = False  # that the camera is not yet measured: said once a session
+        self._said_turn = False  # that the turn is the configured one: said once a session
         self.new_set()
 
     def new_set(self) -> None:
@@ -188,11 +189,16 @@ class SetupFlow(Part):
         self._agenda.at(FRAMING_RECHECK_S, self.check_framing)
 
     def _say_camera_unmeasured(self, sighting: Sighting) -> None:
-        """The angles rest on the configured camera for now: said once a session."""
+        """The angles rest on the configured camera for now, or on its configured turn: each
+        said once a session."""
         if not sighting.camera_measured and not self._said_camera:
             self._said_camera = True
             tilt = self._settings.camera.tilt_deg
             self._out.say(cues.camera_unmeasured(tilt), tag="camera_unmeasured")
+        if not sighting.turn_measured and not self._said_turn:
+            self._said_turn = True
+            turn = self._settings.camera.turn_deg
+            self._out.say(cues.turn_unmeasured(turn), tag="turn_unmeasured")
 
     def _name_lookalike(self, sighting: Sighting) -> None:
         """Something in view with a marker's colour: said once a session for each marker,

@@ -43,6 +43,9 @@ class Sighting:
     # False while the angles rest on the configured camera because its own could not yet be
     # measured (the pose model, before the body has lain still long enough).
     camera_measured: bool = True
+    # False while the camera's turn is the configured one: the pose model measures the tilt
+    # from the body at rest, but shows no turn steadily enough (`app.analyze`).
+    turn_measured: bool = True
     # The person sits up or stands: the trunk is seen well off level. No rep is theirs then,
     # and the leg's angle against an upright trunk is no lift.
     upright: bool = False

@@ -122,6 +122,7 @@ class PoseReader(FollowsTheSession):
             sure,
             movement=movement,
             camera_measured=self._view_given or self.view_source is not None,
+            turn_measured=self._view_given,
             upright=upright,
         )
 
