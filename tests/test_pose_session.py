@@ -193,9 +193,16 @@ def test_a_camera_the_pose_model_could_not_measure_is_said_once_not_silently_ass
     """The simulated model gives no depth, so the stacked shoulders and hips never show the
     tilt: the coach says once that it goes by the settings' tilt until it can see it."""
     events, _ = _coached_by_pose(_at_camera_rate(2), Script())
-    said = [e for e in events if isinstance(e, Cue) and e.tag == "camera_unmeasured"]
-    assert len(said) == 1 and "0 degrees in the settings" in said[0].text
+    assert "0 degrees in the settings" in _said_once_before_the_first_rep(
+        events, "camera_unmeasured"
+    )
+
+
+def _said_once_before_the_first_rep(events: list, tag: str) -> str:
+    said = [e for e in events if isinstance(e, Cue) and e.tag == tag]
+    assert len(said) == 1
     assert said[0].t < min(e.t for e in events if isinstance(e, RepCounted))
+    return said[0].text
 
 
 def test_a_measured_camera_is_not_announced_as_unmeasured():
@@ -259,9 +266,8 @@ def test_the_turn_the_pose_model_cannot_see_is_said_once_not_silently_assumed():
     settings = _at_camera_rate(2)
     settings = replace(settings, camera=replace(settings.camera, turn_deg=-15.0))
     events, _ = _coached_by_pose(settings, Script(), tilt=20.0)
-    said = [e for e in events if isinstance(e, Cue) and e.tag == "turn_unmeasured"]
-    assert len(said) == 1 and "-15 degrees in the settings" in said[0].text
-    assert said[0].t < min(e.t for e in events if isinstance(e, RepCounted))
+    said = _said_once_before_the_first_rep(events, "turn_unmeasured")
+    assert "-15 degrees in the settings" in said
 
 
 def test_a_turn_measured_at_setup_is_not_announced_as_the_settings_one():
