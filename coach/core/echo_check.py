@@ -47,6 +47,7 @@ class EchoCheck:
         self.collapsed = False  # it was cancelling and suddenly is not: the echo's path moved
         self.handed_over = 0  # times cancellation fell short and the gate took over
         self._intact = False  # re-aligned after cancelling: the filter fits again, judge it soon
+        self._erle: float | None = None  # the long window's median, as last judged
 
     def update(self, microphone: np.ndarray, output: np.ndarray, reference: np.ndarray) -> bool:
         """One period's microphone, canceller output and reference; True when the verdict
@@ -63,15 +64,20 @@ class EchoCheck:
             self._loss.append(loss)
             self._long.append(erle)
         self._counted += 1
+        if self._counted % JUDGE_EVERY:
+            return False
+        # Read by the audio owner every period it listens through: a median each time was
+        # a tenth of the echo path's CPU, for a figure that moves over two seconds.
+        self._erle = float(np.median(self._long)) if self._long else None
         full = len(self._long) >= LONG_PERIODS
         # Re-aligned, or trusted on the short window alone: it watches until the long one fills.
         soon = (self._intact or self.cancelling) and len(self._short) >= SHORT_PERIODS
-        if not (full or soon) or self._counted % JUDGE_EVERY:
+        if not (full or soon):
             return False
         self._usual_loss = float(np.median(self._loss))
         was = self.cancelling
         short = float(np.median(self._short))
-        long = float(np.median(self._long)) if full else short
+        long = self._erle if full and self._erle is not None else short
         if self.cancelling:
             self.cancelling = long >= LOW_DB and short >= COLLAPSED_DB
             self.collapsed = short < COLLAPSED_DB
@@ -85,8 +91,9 @@ class EchoCheck:
 
     @property
     def erle_db(self) -> float | None:
-        """The echo taken out over the last two seconds of the coach's voice."""
-        return float(np.median(self._long)) if self._long else None
+        """The echo taken out over the last two seconds of the coach's voice (as of the last
+        JUDGE_EVERY periods of it)."""
+        return self._erle
 
     def forget(self) -> None:
         """The echo's path changed (a re-alignment): judge afresh, not cancelling meanwhile; soon,
@@ -95,6 +102,7 @@ class EchoCheck:
         self._short.clear()
         self._long.clear()
         self._counted = 0
+        self._erle = None
         self.handed_over += self.cancelling
         self.cancelling = self.collapsed = False
 
