@@ -21,6 +21,7 @@ import numpy as np
 
 from coach.adapters.audio.devices import PERIOD_FRAMES
 from coach.adapters.audio.echo import SpeexCanceller
+from coach.adapters.audio.owner import CAPTURE_CHUNK_PERIODS
 from coach.adapters.voice.audio import SAMPLE_RATE
 from coach.core.echo_break import EchoBreak
 from coach.core.echo_check import EchoCheck
@@ -263,12 +264,19 @@ def alignment_cpu_ms_per_s(material: talkover.Material, seconds: float = 120.0) 
 def _alignment_cpu(sound: np.ndarray, rng: np.random.Generator) -> float:
     played = PlayedSamples(2 * SAMPLE_RATE)
     reference, check, broken = EchoReference(played, SAMPLE_RATE), EchoCheck(), EchoBreak()
-    periods = sound[: len(sound) // PERIOD_FRAMES * PERIOD_FRAMES].reshape(-1, PERIOD_FRAMES)
-    hiss = rng.normal(0, 30, periods.shape).astype(np.int16)
+    chunk = CAPTURE_CHUNK_PERIODS * PERIOD_FRAMES  # as the owner passes them on
+    periods = sound[: len(sound) // chunk * chunk].reshape(-1, PERIOD_FRAMES)
+    heard = periods + rng.normal(0, 30, periods.shape).astype(np.int16)
     started = time.process_time()
-    for chunk, noise in zip(periods, hiss, strict=True):
-        played.wrote(chunk)
-        ref, _ = reference.next(chunk + noise, played.written - 2 * PERIOD_FRAMES)
-        broken.update(chunk + noise, chunk // 30 + noise, ref, check.cancelling)
-        check.update(chunk + noise, chunk // 30 + noise, ref)
+    for at in range(0, len(periods), CAPTURE_CHUNK_PERIODS):
+        positions = []
+        for period in periods[at : at + CAPTURE_CHUNK_PERIODS]:
+            played.wrote(period)
+            positions.append(played.written - 2 * PERIOD_FRAMES)
+        mic = heard[at : at + CAPTURE_CHUNK_PERIODS]
+        ref, _ = reference.next(mic.reshape(-1), positions)
+        for k, period in enumerate(mic):
+            part = ref[k * PERIOD_FRAMES : (k + 1) * PERIOD_FRAMES]
+            broken.update(period, period // 30, part, check.cancelling)
+            check.update(period, period // 30, part)
     return round(1000 * (time.process_time() - started) / (len(sound) / SAMPLE_RATE), 2)

@@ -419,3 +419,30 @@ def test_the_listener_is_told_what_the_canceller_heard_and_took_out():
     assert told.erle_db == owner.erle_db and told.erle_db >= 15.0
     taken_out = 20 * np.log10(told.microphone_rms / np.sqrt(np.mean(out**2)))
     assert taken_out >= 15.0  # the microphone's level before the echo was taken out
+
+
+def test_with_the_coach_silent_longer_than_its_filter_the_microphone_passes_untouched():
+    # Three quarters of a session the coach is silent: nothing to cancel, no work done.
+    # Its filter is kept: the coach's next words are cancelled at once.
+    from coach.adapters.audio.echo import SpeexCanceller
+
+    rng = np.random.default_rng(5)
+    speex = SpeexCanceller(SAMPLE_RATE)
+
+    def through(seconds, talking):
+        played = np.round(rng.normal(0, 3000 * talking, seconds * SAMPLE_RATE))
+        echo = np.convolve(played, [0.0] * 40 + [0.6, 0.2, -0.1])[: len(played)]
+        heard = np.round(echo + rng.normal(0, 50, len(echo))).astype(np.int16)
+        frame = 2 * PERIOD_FRAMES
+        out = [
+            speex.process(heard[at : at + frame], played[at : at + frame].astype(np.int16))
+            for at in range(0, len(heard), frame)
+        ]
+        return heard, np.concatenate(out)
+
+    through(8, talking=True)
+    heard, out = through(1, talking=False)
+    assert np.array_equal(out[SAMPLE_RATE // 2 :], heard[SAMPLE_RATE // 2 :])
+    heard, out = through(1, talking=True)
+    taken_db = 10 * np.log10(np.mean(heard.astype(float) ** 2) / np.mean(out.astype(float) ** 2))
+    assert taken_db >= 20.0

@@ -11,6 +11,8 @@ is how the clock learns the drift within a couple of seconds of the coach's voic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from coach.core.alignment import Lag, LagFollower, PlayoutClock, echo_lag
@@ -44,12 +46,16 @@ class EchoReference:
         self.shift = 0.0  # samples the reference is read earlier by, from the followed lag
         self._aligned = False  # whether the lag has been found once
 
-    def next(self, recorded: np.ndarray, position: int) -> tuple[np.ndarray, bool]:
-        """The reference for `recorded`, captured as the speaker reached `position`; and
-        whether the echo's lag has just moved (the canceller's past is then a poor guide)."""
+    def next(self, recorded: np.ndarray, positions: Sequence[int]) -> tuple[np.ndarray, bool]:
+        """The reference for `recorded`, captured in equal parts at the end of each of which
+        the speaker had reached `positions`; and whether the echo's lag has just moved (the
+        canceller's past is then a poor guide). Several periods at once cost the numpy calls
+        of one: the device's every report still goes to the clock."""
         count = len(recorded)
-        self._count += count
-        self._clock.observe(self._count, position, count)
+        part = count // len(positions)
+        for position in positions:
+            self._count += part
+            self._clock.observe(self._count, position, part)
         places = self._places_of(count)
         played = self._played.at(places)
         self._curve.observe(played, recorded)

@@ -37,7 +37,7 @@ CAPTURE_CHUNK_PERIODS = 2  # the recogniser is handed 40 ms at a time
 # it, the canceller goes on from the filter it had, with the lag as last found.
 HOLD_PERIODS = 150
 PRIME_PERIODS = 12  # the filter's length and a little more, replayed after a re-alignment
-# A period as the listener gets it: cancelled, the microphone's RMS before, the ERLE then.
+# A chunk as the listener gets it: cancelled, the microphone's RMS before, the ERLE then.
 Captured = tuple[np.ndarray, float, float | None]
 
 
@@ -84,6 +84,8 @@ class AudioOwner:
         self._canceller: EchoCanceller | None = None
         self._captured: queue.Queue[Captured | AudioUnavailable] = queue.Queue()
         self._capture_change: tuple | None = None
+        # Periods recorded, each with the speaker's position then, not yet passed on.
+        self._waiting: list[tuple[np.ndarray, int]] = []
         self._reference = EchoReference(self._played, SAMPLE_RATE)
         # A new canceller knows nothing of the room: it learns while the coach talks. Until
         # it takes enough of the coach's voice out (measured, not assumed), and whenever it
@@ -207,19 +209,33 @@ class AudioOwner:
             try:
                 recorded = capture.read()
             except AudioUnavailable as exc:
+                self._waiting = []
                 self._captured.put(exc)
                 with self._lock:
                     self._capture_change = (None, None, queue.Queue())
                 return
             queued = self._top_up()
             with self._lock:
-                reference, moved = self._reference.next(recorded, self._played.written - queued)
-                past = self._reference.recent(PRIME_PERIODS * PERIOD_FRAMES) if moved else None
-            cancelled = self._cancel(recorded, reference, past)
-            erle = self._check.erle_db if self._check.cancelling else None
-            self._captured.put((cancelled, rms(recorded), erle))
+                self._waiting.append((recorded, self._played.written - queued))
+            if len(self._waiting) == CAPTURE_CHUNK_PERIODS:
+                self._pass_on()
         with self._turned:
             self._turned.notify_all()
+
+    def _pass_on(self) -> None:
+        """The waiting periods, echo cancelled, to the listener. They go together, as the
+        listener reads them anyway: each step of the echo's path costs as much per call as
+        per sample, and Speex's 400 ms filter takes 2.8 ms of CPU a second of audio in 40 ms
+        frames against 4.0 in 20 ms ones (the owner's whole echo path: 17 ms a second of the
+        set-up's talk in 20 ms periods, 13 in 40; scripts/bench_canceller.py)."""
+        recorded = np.concatenate([period for period, _ in self._waiting])
+        with self._lock:
+            reference, moved = self._reference.next(recorded, [at for _, at in self._waiting])
+            past = self._reference.recent(PRIME_PERIODS * PERIOD_FRAMES) if moved else None
+        self._waiting = []
+        cancelled = self._cancel(recorded, reference, past)
+        erle = self._check.erle_db if self._check.cancelling else None
+        self._captured.put((cancelled, rms(recorded), erle))
 
     def _cancel(
         self,
@@ -238,19 +254,31 @@ class AudioOwner:
             self._break.mend()
             self._held = 0
             heard, played = past
-            for at in range(0, len(heard) - PERIOD_FRAMES + 1, PERIOD_FRAMES):
-                canceller.process(heard[at : at + PERIOD_FRAMES], played[at : at + PERIOD_FRAMES])
+            step = len(recorded)
+            for at in range(len(heard) % step, len(heard) - step + 1, step):
+                canceller.process(heard[at : at + step], played[at : at + step])
         moved = self._check.collapsed or self._break.broken
-        if moved and self._held < HOLD_PERIODS:
+        held = moved and self._held < HOLD_PERIODS
+        if held:
             # The echo's path has just moved. Adapting to it would spoil the filter the
             # canceller has learnt, which fits again once the reference is re-aligned.
-            self._held += 1
+            self._held += len(recorded) // PERIOD_FRAMES
             cancelled = recorded
         else:
             if self._break.broken:
                 self._break.mend()  # waited long enough: the canceller follows the room itself
             self._held = 0 if not self._check.collapsed else self._held
             cancelled = canceller.process(recorded, reference)
+        for at in range(0, len(recorded), PERIOD_FRAMES):  # judged period by period
+            part = slice(at, at + PERIOD_FRAMES)
+            self._judge(recorded[part], cancelled[part], reference[part], not held)
+        return cancelled
+
+    def _judge(
+        self, recorded: np.ndarray, cancelled: np.ndarray, reference: np.ndarray, processed: bool
+    ) -> None:
+        """One period through the checks of a break and of the echo taken out."""
+        if processed:
             was_broken = self._break.broken
             broken = self._break.update(recorded, cancelled, reference, self._check.cancelling)
             if broken and not was_broken:
@@ -263,7 +291,6 @@ class AudioOwner:
                     "words until it does"
                 )
             self._warned = True
-        return cancelled
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -276,6 +303,7 @@ class AudioOwner:
             return
         self._close_capture()
         self._capture, self._canceller, self._captured = change
+        self._waiting = []
         self._check = EchoCheck()
         self._break = EchoBreak()
 
@@ -343,19 +371,15 @@ class OwnedCapture:
     def __init__(self, owner: AudioOwner, captured: queue.Queue) -> None:
         self._owner = owner
         self._captured = captured
-        self._pending: list[Captured] = []
         self.cancelled: Cancelled | None = None
 
     def read(self) -> bytes:
-        while len(self._pending) < CAPTURE_CHUNK_PERIODS:
-            item = self._captured.get()
-            if isinstance(item, AudioUnavailable):
-                raise item
-            self._pending.append(item)
-        chunk = np.concatenate([samples for samples, _, _ in self._pending])
-        heard = float(np.sqrt(np.mean([level**2 for _, level, _ in self._pending])))
-        self.cancelled = Cancelled(heard, self._pending[-1][2])
-        self._pending = []
+        """The next CAPTURE_CHUNK_PERIODS periods, as the owner passes them on together."""
+        item = self._captured.get()
+        if isinstance(item, AudioUnavailable):
+            raise item
+        chunk, heard, erle = item
+        self.cancelled = Cancelled(heard, erle)
         return chunk.tobytes()
 
     def close(self) -> None:
