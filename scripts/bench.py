@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from bench_canceller import canceller_figures, room_summary
 from bench_clutter import clutter_figures
 from bench_framerate import framerate_figures
 from bench_pose import pose_figures
@@ -304,6 +305,7 @@ def voice_figures(end_silence_s: float) -> dict[str, object]:
 
 
 TALKOVER_TRIALS = 200
+CANCELLER_TRIALS = 3  # per room: the canceller alone from the set-up to the first set's end
 TALKOVER_VOICES = ("ko+f2", "ko+f4", "ko+f5")  # the Korean proxy voices the model hears best
 WARM_UP_S = 10.0  # of the set before the command
 HEARD_WITHIN_S = 2.5
@@ -839,6 +841,9 @@ def main() -> int:
         figures["rooms"] = room_figures(
             material, args.end_silence, args.room_trials, args.room_minutes, args.rooms
         )
+        cancelling = canceller_figures(material, args.rooms, CANCELLER_TRIALS)
+        for name, runs in cancelling.items():
+            figures["rooms"][name] |= room_summary(runs)
     if args.only in (None, "speech"):
         figures |= speech_figures()
     if args.only in (None, "robustness"):

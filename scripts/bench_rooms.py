@@ -231,6 +231,10 @@ def _own_speech(
             / sum(b - a for a, b in sets),
             3,
         ),
+        # The bound (25 %) is per set: the worst set, the first (cold) one or a jump's.
+        "worst_set_deaf_share": max(
+            round(sum(a <= t < b for t in whole.deaf) * 0.04 / (b - a), 3) for a, b in sets
+        ),
         "aec_cpu_ms_per_s": round(1000 * canceller.cpu_s / canceller.audio_s, 2),
     }
 
