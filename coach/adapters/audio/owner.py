@@ -1,8 +1,9 @@
 """The audio owner: one thread plays the coach's speech and records the microphone.
 
-Each turn records one period, keeps the speaker's buffer topped up (with speech, else silence)
-and passes the recording through the echo canceller beside exactly the samples the speaker was
-playing meanwhile. The recogniser can then listen while the coach talks. Device trouble is
+Each turn records one period and keeps the speaker's buffer topped up (with speech, else
+silence); every second turn the two periods go through the echo canceller beside exactly the
+samples the speaker was playing meanwhile, and on to the listener. The recogniser can then
+listen while the coach talks. Device trouble is
 kept apart: a lost speaker makes playback fail (the speech worker falls back to text) while
 the microphone goes on, and a lost microphone is reported to the listener while speech goes on.
 """
