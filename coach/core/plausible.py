@@ -33,10 +33,14 @@ SHIN_TO_THIGH = (0.4, 2.0)
 # foot turned toward the lens; this many times that allows for a foot measured roughly.
 FOOT_SLACK = 1.6
 # A point goes on as it was moving, give or take what a leg's swing can gain or lose in the
-# time since it was last part of a body (its acceleration, in leg lengths per second squared,
-# a quick lift's start from rest being about three) and the markers' jitter: a spot much
-# farther off in the next frame, a piece of stripe beside a hidden ankle, is another spot.
-SWING_LEGS_PER_S2 = 6.0
+# time since it was last part of a body (its acceleration, in leg lengths per second squared)
+# and the markers' jitter: a spot much farther off in the next frame, a piece of stripe beside
+# a hidden ankle, is another spot. A quick lift starts from rest at about three, but a leg let
+# drop from the top falls at up to one and a half g at the ankle, some 16 (more at the toe,
+# which the foot puts further out). At 6, the toe of a lowering quicker than a second left its
+# reach and the whole body was refused; the stale speed kept it refused for 0.2 to 0.4 s while
+# the smoother carried the leg on at the top, and such reps' holds read 0.3 to 0.6 s short.
+SWING_LEGS_PER_S2 = 16.0
 JITTER_LEGS = 0.06
 STEADY_S = 0.2  # the last two sightings this close in time give the point's speed
 ABDUCTION_RANGE = (-30.0, 100.0)
