@@ -164,7 +164,7 @@ class LegReader(FollowsTheSession):
         angles = measure(markers, (width, height), self.view, self._foot_ratio, seen=seen)
         lift = None if angles is None else angles.abduction
         moved = markers if angles is not None else _seen_moving(located, found)
-        upright = {"shoulder", "hip"} <= markers.keys() and (
+        upright = set(TRUNK) <= markers.keys() and (
             trunk_off_level_deg(markers["shoulder"], markers["hip"]) > LYING_MAX_DEG
         )
         if upright:  # lying back down, the body's rest is learned again

@@ -89,20 +89,18 @@ class LandmarkStream:
         passer = None if self._passer is None else self._passer(self._t)
         found = [] if passer is None else [_standing_region(passer)]
         if not self._athlete.leg_at(self._t).away:
-            width, height = self._size
-            found.append(Region(width / 2, height / 2, float(width), math.pi / 2))
+            found.append(self._on_the_mat())
         return found
 
     def mark(self, frame: np.ndarray, region: Region) -> Landmarks:
         """The person whose region `region` is nearest: the model marks whoever is there."""
         passer = None if self._passer is None else self._passer(self._t)
         if passer is not None:
-            theirs = _standing_region(passer)
-            width, height = self._size
+            theirs, mat = _standing_region(passer), self._on_the_mat()
             if math.dist((region.cx, region.cy), (theirs.cx, theirs.cy)) < math.dist(
-                (region.cx, region.cy), (width / 2, height / 2)
+                (region.cx, region.cy), (mat.cx, mat.cy)
             ):
-                return _standing(passer, theirs, self._rng, width)
+                return _standing(passer, theirs, self._rng, self._size[0])
         return self.landmarks_at(self._t)
 
     def landmarks_at(self, t: float) -> Landmarks:
@@ -166,9 +164,12 @@ class LandmarkStream:
         points += self._rng.normal(0.0, NOISE_PX * width / 640, points.shape)
         # Out of the picture, the model still draws its points somewhere, and is sure of none.
         presence = 0.0 if leg.away else 0.99
-        return Landmarks(
-            points, sure, presence, Region(width / 2, height / 2, float(width), math.pi / 2)
-        )
+        return Landmarks(points, sure, presence, self._on_the_mat())
+
+    def _on_the_mat(self) -> Region:
+        """The landmark network's region around the person lying on the mat: the picture."""
+        width, height = self._size
+        return Region(width / 2, height / 2, float(width), math.pi / 2)
 
 
 def _standing_region(points: dict[str, np.ndarray]) -> Region:
